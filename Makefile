@@ -1,0 +1,37 @@
+# Two entry points: `make serve` and `make test`. Both set up .venv/ from the pinned lock file first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8001
+INPUTS := $(wildcard sources/* claims/*)
+
+.PHONY: install build serve test browser clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Rebuild only when an input is newer than kb.db; the build itself is atomic.
+kb.db: $(STAMP) $(INPUTS)
+	$(BIN)/kb build
+
+build: kb.db
+
+serve: kb.db
+	$(BIN)/kb serve --port $(PORT)
+
+# The browser tests drive Debian's chromium; install it when missing (root on CI),
+# and let the tests skip with a reason where that is impossible.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 || echo "chromium could not be installed: browser tests will skip"; }
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV)

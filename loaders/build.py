@@ -1,0 +1,178 @@
+"""Build kb.db from a validated project: written to a temporary file, swapped in only when complete."""
+
+import json
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+from sqlalchemy import create_engine, event, insert
+from sqlalchemy.schema import CreateTable
+
+from . import compare, conflicts
+from . import vocabulary as v
+from .models import TABLES
+from .project import Project
+from .validate import Report, validate
+
+
+class InvalidProject(Exception):
+    """The project's YAML has problems; kb.db was not touched."""
+
+    def __init__(self, report: Report):
+        super().__init__(f"{len(report.problems)} problem(s); kb.db left unchanged")
+        self.report = report
+
+
+class StaleDatabase(Exception):
+    """The committed kb.db differs from a fresh build of the YAML."""
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    counts: dict
+
+
+def build(project: Project, check: bool = False, output: Path = None) -> BuildResult:
+    """Validate, then build kb.db atomically; with check, only compare a fresh build to the existing file."""
+    report = validate(project)
+    if not report.ok:
+        raise InvalidProject(report)
+    target = Path(output or project.db_path)
+    handle, temporary = tempfile.mkstemp(prefix=".kb-build-", suffix=".db", dir=target.parent)
+    os.close(handle)
+    temporary = Path(temporary)
+    try:
+        counts = write_database(temporary, table_rows(report.corpus, project))
+        if check:
+            if not target.exists() or dump(target) != dump(temporary):
+                raise StaleDatabase(f"{target.name} differs from a fresh build: run `kb build` and commit it")
+        else:
+            temporary.chmod(0o644)
+            os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return BuildResult(target, counts)
+
+
+def dump(path):
+    """The database's content as SQL text: equal dumps mean equal knowledge bases."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        return list(connection.iterdump())
+
+
+def answer_text(claim, topic):
+    value = claim.value
+    if value is not None:
+        low, high = value.min, value.max
+        if low is not None and high is not None:
+            span = f"{low:g}" if low == high else f"{low:g}–{high:g}"
+        elif low is not None:
+            span = f"{low:g} or more"
+        else:
+            span = f"up to {high:g}"
+        text = f"{'about ' if value.approximate else ''}{span} {value.unit}"
+    elif claim.stance:
+        text = claim.stance
+    else:
+        text = "yes"
+    details = [f"{key}: {val}" for key, val in sorted(claim.qualifiers.items())]
+    return f"{text} ({'; '.join(details)})" if details else text
+
+
+def claim_row(anchored, position, topic):
+    claim, value = anchored.claim, anchored.claim.value
+    unit = topic.unit if topic.kind == "range" else None
+    return {
+        "id": anchored.global_id,
+        "source_id": anchored.source_id,
+        "local_id": claim.id,
+        "position": position,
+        "type": claim.type,
+        "topic": claim.topic,
+        "statement": claim.statement,
+        "quote": claim.quote,
+        "quote_start": anchored.quote_start,
+        "quote_end": anchored.quote_end,
+        "value_min": value.min if value else None,
+        "value_max": value.max if value else None,
+        "unit": value.unit if value else None,
+        "approximate": value.approximate if value else None,
+        "norm_min": v.convert(value.min, value.unit, unit) if value and unit else None,
+        "norm_max": v.convert(value.max, value.unit, unit) if value and unit else None,
+        "norm_unit": unit if value else None,
+        "answer": answer_text(claim, topic),
+        "qualifiers": json.dumps(claim.qualifiers, sort_keys=True),
+        "population": claim.qualifiers.get("population"),
+        "endpoint": claim.qualifiers.get("endpoint"),
+        "stance": claim.stance,
+        "certainty": claim.certainty,
+        "status": claim.status,
+        "extracted_by": claim.extracted_by,
+        "note": claim.note,
+        "yaml_file": anchored.file,
+        "yaml_line": anchored.line,
+    }
+
+
+def table_rows(corpus, project):
+    """Every table's rows, in a fixed order so that the build is deterministic."""
+    claims_by_source = {}
+    for anchored in corpus.claims:
+        claims_by_source.setdefault(anchored.source_id, []).append(anchored)
+    rows = {"sources": [], "source_artefacts": [], "claims": [], "claim_studies": []}
+    for source_id in sorted(corpus.sources):
+        source = corpus.sources[source_id]
+        meta = source.meta
+        in_order = sorted(claims_by_source.get(source_id, []), key=lambda a: (a.quote_start, a.claim.id))
+        rows["sources"].append({
+            "id": meta.id, "title": meta.title, "publisher": meta.publisher, "author": meta.author,
+            "published": meta.published.isoformat() if meta.published else None,
+            "published_text": meta.published_text, "url": meta.url, "kind": meta.kind,
+            "commercial_interest": meta.commercial_interest, "sha256": meta.sha256, "notes": meta.notes,
+            "text_file": meta.text, "claim_count": len(in_order), "text": source.text,
+        })
+        for start, end, artefact in source.artefact_spans:
+            rows["source_artefacts"].append({"source_id": meta.id, "kind": artefact.kind, "start": start,
+                                             "end": end, "note": artefact.note})
+        for position, anchored in enumerate(in_order, start=1):
+            rows["claims"].append(claim_row(anchored, position, corpus.topics[anchored.claim.topic]))
+            for study_id in sorted(set(anchored.claim.cites)):
+                rows["claim_studies"].append({"claim_id": anchored.global_id, "study_id": study_id})
+    rows["topics"] = [topic.model_dump() for topic in sorted(corpus.topics.values(), key=lambda t: t.id)]
+    rows["studies"] = [study.model_dump() for study in sorted(corpus.studies.values(), key=lambda s: s.id)]
+    topics = {row["id"]: row for row in rows["topics"]}
+    rows["conflicts"] = conflicts.detect(rows["claims"], topics)
+    summary, cells = compare.tables(rows["claims"], topics, rows["sources"], rows["conflicts"])
+    rows["topic_summary"], rows["comparison_cells"] = summary, cells
+    return rows
+
+
+def write_database(path, rows):
+    """Create the schema from the SQLModel tables, bulk insert with Core, add FTS and the matrix view."""
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", lambda connection, _: connection.execute("PRAGMA foreign_keys=ON"))
+    counts = {}
+    with engine.begin() as connection:
+        for model in TABLES:
+            table = model.__table__
+            # Indexes are created in name order: SQLAlchemy keeps them in a set, and
+            # set order varies between runs, which would make the dump differ.
+            connection.execute(CreateTable(table))
+            for index in sorted(table.indexes, key=lambda index: index.name):
+                index.create(connection)
+            if rows.get(table.name):
+                connection.execute(insert(table), rows[table.name])
+            counts[table.name] = len(rows.get(table.name, []))
+    engine.dispose()
+    database = sqlite_utils.Database(path)
+    database["claims"].enable_fts(["statement", "quote"], tokenize="porter")
+    database["sources"].enable_fts(["title", "text"], tokenize="porter")
+    database["studies"].enable_fts(["label", "venue", "organization", "finding"], tokenize="porter")
+    compare.write_matrix(database, rows["comparison_cells"], rows["sources"], rows["topics"])
+    database.execute("VACUUM")
+    database.close()
+    return counts

@@ -1,0 +1,85 @@
+"""The `kb` command: a thin face over the loaders modules. Each command opens, makes one call, reports."""
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from . import vocabulary as v
+from .build import InvalidProject, StaleDatabase, build as build_project
+from .project import Project, ProjectNotFound
+from .validate import validate as validate_project
+
+app = typer.Typer(help="Evidence claims knowledge base: validate, build, serve, compare and curate claims.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+errors = Console(stderr=True)
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def fail(message, code=EXIT_INVALID):
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def project_here() -> Project:
+    try:
+        return Project.find()
+    except ProjectNotFound as error:
+        fail(str(error), EXIT_USAGE)
+
+
+def print_problems(problems):
+    for problem in problems:
+        errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+    errors.print(f"[bold red]{len(problems)} problem(s)[/]")
+
+
+@app.command()
+def validate(vocabulary: bool = typer.Option(False, "--vocabulary", help="List claim types, units and codes.")):
+    """Check every YAML file: schema, ids, topics, studies, sha256, and that every quote anchors."""
+    if vocabulary:
+        from .validate import PROBLEM_CODES
+
+        for title, table in (("claim types", v.CLAIM_TYPES), ("certainty", v.CERTAINTIES),
+                             ("units", {unit: dim for unit, (dim, _) in v.UNITS.items()}),
+                             ("problem codes", PROBLEM_CODES)):
+            console.print(f"[bold]{title}[/]")
+            for key, text in table.items():
+                console.print(f"  {key:<22} {text}", highlight=False)
+        return
+    report = validate_project(project_here())
+    if not report.ok:
+        print_problems(report.problems)
+        raise typer.Exit(EXIT_INVALID)
+    corpus = report.corpus
+    console.print(f"ok: {len(corpus.sources)} sources, {len(corpus.claims)} claims, "
+                  f"{len(corpus.topics)} topics, {len(corpus.studies)} studies")
+
+
+@app.command()
+def build(check: bool = typer.Option(False, "--check", help="Fail if kb.db differs from a fresh build."),
+          output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of kb.db.")):
+    """Validate, then build kb.db (atomically: a failed build leaves the old file untouched)."""
+    project = project_here()
+    try:
+        result = build_project(project, check=check, output=output)
+    except InvalidProject as error:
+        print_problems(error.report.problems)
+        fail(str(error))
+    except StaleDatabase as error:
+        fail(str(error))
+    summary = ", ".join(f"{count} {table}" for table, count in result.counts.items())
+    console.print(f"{'up to date' if check else 'built'}: {result.path.name} ({summary})", highlight=False)
+
+
+def main():
+    app(prog_name="kb")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

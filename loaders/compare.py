@@ -1,0 +1,5 @@
+def tables(claims, topics, sources, conflicts):
+    return [], []
+
+def write_matrix(db, cells, sources, topics):
+    pass

@@ -1,0 +1,62 @@
+"""Where a project's files are: any folder holding sources/ and claims/."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ProjectNotFound(Exception):
+    """No folder with sources/ and claims/ at or above the given directory."""
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def find(cls, start=None):
+        """The nearest folder at or above start (default: the current directory) that holds sources/ and claims/."""
+        here = Path(start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / "sources").is_dir() and (folder / "claims").is_dir():
+                return cls(folder)
+        raise ProjectNotFound(f"no sources/ and claims/ folders at or above {here}")
+
+    @property
+    def sources_dir(self):
+        return self.root / "sources"
+
+    @property
+    def claims_dir(self):
+        return self.root / "claims"
+
+    @property
+    def topics_file(self):
+        return self.claims_dir / "topics.yaml"
+
+    @property
+    def studies_file(self):
+        return self.claims_dir / "studies.yaml"
+
+    @property
+    def db_path(self):
+        return self.root / "kb.db"
+
+    @property
+    def editorial_db_path(self):
+        return self.root / "editorial.db"
+
+    def source_metadata_files(self):
+        return sorted(self.sources_dir.glob("*.yaml"))
+
+    def source_text_files(self):
+        return sorted(self.sources_dir.glob("*.txt"))
+
+    def claims_files(self):
+        """Per-article claims files: every claims/*.yaml except the vocabulary and the studies."""
+        special = {self.topics_file.name, self.studies_file.name}
+        return sorted(p for p in self.claims_dir.glob("*.yaml") if p.name not in special)
+
+    def input_files(self):
+        """Every file the build reads, for staleness checks."""
+        return [*self.source_metadata_files(), *self.source_text_files(), self.topics_file,
+                self.studies_file, *self.claims_files()]

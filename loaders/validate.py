@@ -1,0 +1,349 @@
+"""Validation: every problem of a project at once, each with a stable code, file, line, field and hint."""
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import vocabulary as v
+from .anchor import FoldedText, anchor
+from .project import Project
+from .schema import Claim, ClaimsFile, SourceMeta, Study, Topic
+from .yamlfile import YamlSyntaxError, line_of, load
+
+# Every problem code with the hint shown beside it. Tests and docs read this table.
+PROBLEM_CODES = {
+    "yaml-syntax": "Fix the YAML syntax at this line (indentation, quoting, a missing colon).",
+    "wrong-type": "Give the field a value of the type shown.",
+    "unknown-field": "Remove the field or correct its spelling; see the YAML format in the README.",
+    "missing-field": "Add the required field.",
+    "invalid-value": "Use one of the allowed values shown.",
+    "unknown-type": "Use a claim type listed by `kb validate --vocabulary`.",
+    "unknown-unit": "Use a unit listed by `kb validate --vocabulary`.",
+    "unknown-topic": "Use a topic id from claims/topics.yaml, or add the topic there.",
+    "unknown-study": "Use a study id from claims/studies.yaml or this file's studies: list.",
+    "unknown-source": "The claims file's source must name a sources/<id>.yaml.",
+    "duplicate-id": "Ids must be unique: rename one of the two.",
+    "id-mismatch": "The id must equal the file name without its extension.",
+    "missing-file": "Add the file, or correct the file name.",
+    "missing-metadata": "Every sources/<id>.txt needs its sources/<id>.yaml.",
+    "sha256-mismatch": "The text changed since capture: restore the original bytes, or record the new sha256 knowingly.",
+    "not-utf8": "Source texts must be UTF-8.",
+    "min-greater-than-max": "Swap min and max.",
+    "empty-range": "Give at least one of min and max.",
+    "missing-value": "Numeric claim types need value: {min, max, unit}.",
+    "unexpected-value": "Only numeric claim types carry a value; remove it or change the type.",
+    "unit-mismatch": "Use a unit of the same dimension as the topic's unit.",
+    "missing-stance": "Stance topics need stance: supports, opposes or mixed.",
+    "unexpected-stance": "Range topics take a value, not a stance.",
+    "missing-citation": "A study_citation claim must cite at least one study id.",
+    "study-conflict": "A study id declared twice must describe the same work: make both entries equal.",
+    "quote-not-found": "Copy the quote verbatim from the article (typographic quotes and dashes may differ).",
+    "quote-ambiguous": "The quote occurs more than once: lengthen it, or add occurrence: N.",
+    "quote-in-artefact": "This passage is page furniture noted in the source metadata: quote the article itself.",
+    "artefact-not-found": "Copy the artefact's text verbatim from the source.",
+}
+
+_PYDANTIC_CODES = {"extra_forbidden": "unknown-field", "missing": "missing-field"}
+_ENUM_CODES = {"type": "unknown-type", "unit": "unknown-unit"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    file: str
+    line: int
+    field: str
+    message: str
+
+    @property
+    def hint(self):
+        return PROBLEM_CODES[self.code]
+
+    def __str__(self):
+        where = f"{self.file}:{self.line}"
+        return f"{where}: {self.code}: {self.field or '(file)'}: {self.message}\n    hint: {self.hint}"
+
+
+@dataclass
+class AnchoredClaim:
+    """A claim that passed validation, with where its quote sits in the source text."""
+
+    source_id: str
+    claim: Claim
+    quote_start: int
+    quote_end: int
+    file: str
+    line: int
+
+    @property
+    def global_id(self):
+        return f"{self.source_id}/{self.claim.id}"
+
+
+@dataclass
+class Source:
+    meta: SourceMeta
+    text: str
+    artefact_spans: list = field(default_factory=list)
+
+
+@dataclass
+class Corpus:
+    """Everything validation read, ready for the build."""
+
+    topics: dict = field(default_factory=dict)
+    studies: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)
+    claims: list = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    problems: list = field(default_factory=list)
+    corpus: Corpus = field(default_factory=Corpus)
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+def field_path(loc):
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+class _Checker:
+    def __init__(self, project: Project):
+        self.project = project
+        self.report = Report()
+        self.corpus = self.report.corpus
+        self.study_origin = {}
+
+    # -- helpers ---------------------------------------------------------
+
+    def problem(self, code, path, lines, loc, message):
+        name = str(Path(path).relative_to(self.project.root))
+        self.report.problems.append(Problem(code, name, line_of(lines, loc), field_path(loc), message))
+
+    def read(self, path):
+        try:
+            return load(path)
+        except YamlSyntaxError as error:
+            self.problem("yaml-syntax", path, {(): error.line}, (), error.message)
+            return None, None
+
+    def model(self, cls, data, path, lines, loc=()):
+        """Validate data with cls; report every error; return the model or None."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as error:
+            for item in error.errors():
+                full = tuple(loc) + tuple(item["loc"])
+                self.problem(self.pydantic_code(item, full), path, lines, full, self.pydantic_message(item))
+            return None
+
+    @staticmethod
+    def pydantic_code(item, loc):
+        if item["type"] in _PYDANTIC_CODES:
+            return _PYDANTIC_CODES[item["type"]]
+        if item["type"] in ("literal_error", "enum"):
+            return _ENUM_CODES.get(str(loc[-1]), "invalid-value")
+        if item["type"] in ("string_pattern_mismatch", "greater_than_equal", "string_too_short"):
+            return "invalid-value"
+        return "wrong-type"
+
+    @staticmethod
+    def pydantic_message(item):
+        if item["type"] == "extra_forbidden":
+            return f"unknown field {item['loc'][-1]!r}"
+        if item["type"] == "missing":
+            return f"required field {item['loc'][-1]!r} is missing"
+        return f"{item['msg']} (got {item.get('input')!r})"
+
+    def list_of(self, cls, path):
+        data, lines = self.read(path)
+        if data is None and lines is None:
+            return []
+        if not isinstance(data, list):
+            self.problem("wrong-type", path, lines or {}, (), "expected a YAML list at the top level")
+            return []
+        return [(m, lines, (i,)) for i, item in enumerate(data) if (m := self.model(cls, item, path, lines, (i,)))]
+
+    # -- files -----------------------------------------------------------
+
+    def topics(self):
+        path = self.project.topics_file
+        for topic, lines, loc in self.list_of(Topic, path):
+            if topic.id in self.corpus.topics:
+                self.problem("duplicate-id", path, lines, loc + ("id",), f"topic {topic.id!r} is declared twice")
+            if topic.kind == "range" and topic.unit is None:
+                self.problem("missing-field", path, lines, loc + ("unit",), "range topics need a unit")
+            self.corpus.topics[topic.id] = topic
+
+    def add_study(self, study, path, lines, loc):
+        known = self.corpus.studies.get(study.id)
+        if known is None:
+            self.corpus.studies[study.id] = study
+            self.study_origin[study.id] = path
+        elif self.study_origin[study.id] == path:
+            self.problem("duplicate-id", path, lines, loc + ("id",), f"study {study.id!r} is declared twice")
+        elif known.model_dump(exclude={"notes"}) != study.model_dump(exclude={"notes"}):
+            other = Path(self.study_origin[study.id]).name
+            self.problem("study-conflict", path, lines, loc + ("id",), f"study {study.id!r} differs from {other}")
+
+    def studies(self):
+        path = self.project.studies_file
+        for study, lines, loc in self.list_of(Study, path):
+            self.add_study(study, path, lines, loc)
+
+    def sources(self):
+        for path in self.project.source_metadata_files():
+            data, lines = self.read(path)
+            if lines is None:
+                continue
+            meta = self.model(SourceMeta, data, path, lines)
+            if meta is not None:
+                self.source(meta, path, lines)
+        for text_path in self.project.source_text_files():
+            if not text_path.with_suffix(".yaml").exists():
+                self.problem("missing-metadata", text_path, {}, (), f"no metadata for {text_path.name}")
+
+    def source(self, meta, path, lines):
+        if meta.id != path.stem:
+            self.problem("id-mismatch", path, lines, ("id",), f"id {meta.id!r} but file is {path.name}")
+        text_path = path.parent / meta.text
+        if not text_path.is_file():
+            self.problem("missing-file", path, lines, ("text",), f"{meta.text} does not exist")
+            return
+        raw = text_path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != meta.sha256:
+            self.problem("sha256-mismatch", path, lines, ("sha256",), f"{meta.text} has sha256 {digest}")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            self.problem("not-utf8", path, lines, ("text",), f"{meta.text}: {error}")
+            return
+        source = Source(meta, text)
+        folded = FoldedText(text)
+        source.folded = folded
+        for index, artefact in enumerate(meta.artefacts):
+            start, end, count = anchor(folded, artefact.quote, artefact.occurrence)
+            if start is None:
+                code = "quote-ambiguous" if count > 1 else "artefact-not-found"
+                self.problem(code, path, lines, ("artefacts", index, "quote"), f"found {count} times")
+                continue
+            source.artefact_spans.append((start, len(text) if artefact.through_end else end, artefact))
+        self.corpus.sources[meta.id] = source
+
+    def claims_files(self):
+        for path in self.project.claims_files():
+            data, lines = self.read(path)
+            if lines is None:
+                continue
+            if not isinstance(data, dict):
+                self.problem("wrong-type", path, lines, (), "expected a mapping with source: and claims:")
+                continue
+            self.model(ClaimsFile, {**data, "claims": [], "studies": []}, path, lines)
+            for index, raw in enumerate(data.get("studies") or []):
+                study = self.model(Study, raw, path, lines, ("studies", index))
+                if study:
+                    self.add_study(study, path, lines, ("studies", index))
+            yield path, lines, data
+
+    def check_claims(self, path, lines, data):
+        source_id = data.get("source")
+        source = self.corpus.sources.get(source_id)
+        if source_id != path.stem:
+            self.problem("id-mismatch", path, lines, ("source",), f"source {source_id!r} but file is {path.name}")
+        if source is None:
+            self.problem("unknown-source", path, lines, ("source",), f"no source {source_id!r} in sources/")
+        raw_claims = data.get("claims")
+        if not isinstance(raw_claims, list):
+            self.problem("wrong-type" if raw_claims is not None else "missing-field", path, lines, ("claims",),
+                         "claims must be a list of claims")
+            return
+        seen = set()
+        for index, raw in enumerate(raw_claims):
+            loc = ("claims", index)
+            claim = self.model(Claim, raw, path, lines, loc)
+            if claim is None:
+                continue
+            if claim.id in seen:
+                self.problem("duplicate-id", path, lines, loc + ("id",), f"claim {claim.id!r} is declared twice")
+            seen.add(claim.id)
+            self.check_claim(claim, path, lines, loc)
+            if source is not None:
+                self.anchor_claim(claim, source, path, lines, loc)
+
+    def check_claim(self, claim, path, lines, loc):
+        topic = self.corpus.topics.get(claim.topic)
+        if topic is None:
+            self.problem("unknown-topic", path, lines, loc + ("topic",), f"no topic {claim.topic!r}")
+        for position, study_id in enumerate(claim.cites):
+            if study_id not in self.corpus.studies:
+                self.problem("unknown-study", path, lines, loc + ("cites", position), f"no study {study_id!r}")
+        if claim.type == "study_citation" and not claim.cites:
+            self.problem("missing-citation", path, lines, loc + ("cites",), "cites is empty")
+        self.check_value(claim, topic, path, lines, loc)
+        if topic is not None and topic.kind == "stance" and claim.stance is None:
+            self.problem("missing-stance", path, lines, loc + ("stance",), f"topic {topic.id} is a stance topic")
+        if topic is not None and topic.kind == "range" and claim.stance is not None:
+            self.problem("unexpected-stance", path, lines, loc + ("stance",), f"topic {topic.id} is a range topic")
+
+    def check_value(self, claim, topic, path, lines, loc):
+        value = claim.value
+        if claim.type not in v.NUMERIC_TYPES:
+            if value is not None:
+                self.problem("unexpected-value", path, lines, loc + ("value",), f"type {claim.type} is not numeric")
+            return
+        if value is None:
+            self.problem("missing-value", path, lines, loc + ("value",), f"type {claim.type} needs a value")
+            return
+        if value.min is None and value.max is None:
+            self.problem("empty-range", path, lines, loc + ("value",), "both min and max are null")
+        if value.min is not None and value.max is not None and value.min > value.max:
+            self.problem("min-greater-than-max", path, lines, loc + ("value", "min"),
+                         f"min {value.min:g} is greater than max {value.max:g}")
+        if topic is not None and topic.unit and not v.convertible(value.unit, topic.unit):
+            self.problem("unit-mismatch", path, lines, loc + ("value", "unit"),
+                         f"{value.unit} cannot be converted to the topic's unit {topic.unit}")
+
+    def anchor_claim(self, claim, source, path, lines, loc):
+        start, end, count = anchor(source.folded, claim.quote, claim.occurrence)
+        if start is None:
+            if count > 1 and claim.occurrence is None:
+                self.problem("quote-ambiguous", path, lines, loc + ("quote",),
+                             f"claim {claim.id!r}: quote occurs {count} times in {source.meta.text}")
+            else:
+                self.problem("quote-not-found", path, lines, loc + ("quote",),
+                             f"claim {claim.id!r}: quote not found in {source.meta.text}")
+            return
+        for art_start, art_end, artefact in source.artefact_spans:
+            if start < art_end and end > art_start:
+                self.problem("quote-in-artefact", path, lines, loc + ("quote",),
+                             f"claim {claim.id!r}: quote lies in a {artefact.kind} artefact")
+                return
+        self.corpus.claims.append(
+            AnchoredClaim(source.meta.id, claim, start, end, str(path.relative_to(self.project.root)),
+                          line_of(lines, loc)))
+
+    def run(self):
+        self.topics()
+        self.studies()
+        self.sources()
+        # Studies of every claims file are collected before any claim is checked,
+        # so a claim may cite a work declared in another article's file.
+        files = list(self.claims_files())
+        for path, lines, data in files:
+            self.check_claims(path, lines, data)
+        return self.report
+
+
+def validate(project: Project) -> Report:
+    """Validate a whole project and return every problem found, with the parsed corpus."""
+    return _Checker(project).run()

@@ -1,0 +1,78 @@
+"""The controlled vocabulary, declared once: validation, docs and the CLI read it from here."""
+
+CLAIM_TYPES = {
+    "study_citation": "A study, review or organisation the article cites as evidence.",
+    "efficacy": "Whether, or how well, acupuncture works for something.",
+    "session_count": "How many sessions a course takes.",
+    "session_frequency": "How often sessions are held.",
+    "session_duration": "How long one session (or needle retention) lasts.",
+    "course_length": "How long a whole course of treatment runs.",
+    "onset": "How soon an effect is felt.",
+    "effect_duration": "How long an effect lasts.",
+    "mechanism": "By which mechanism acupuncture is said to act.",
+    "condition": "A condition acupuncture is said to help.",
+    "contraindication": "Who should not have acupuncture, or only with care.",
+    "side_effect": "An unwanted effect of acupuncture.",
+    "comparison": "Acupuncture compared with another treatment.",
+    "recommendation": "Advice the article gives the reader.",
+}
+
+# Numeric claim types carry a value {min, max, unit}; the others must not.
+NUMERIC_TYPES = {
+    "session_count",
+    "session_frequency",
+    "session_duration",
+    "course_length",
+    "onset",
+    "effect_duration",
+}
+
+# Every unit, with its dimension and its size in that dimension's base unit,
+# so that ranges given in different units compare after conversion.
+UNITS = {
+    "sessions": ("count", 1.0),
+    "sessions/week": ("rate", 1.0),
+    "minutes": ("time", 1.0),
+    "hours": ("time", 60.0),
+    "days": ("time", 1440.0),
+    "weeks": ("time", 10080.0),
+    "months": ("time", 43830.0),  # 365.25 / 12 days
+}
+
+TOPIC_KINDS = {
+    "range": "Compared as numeric intervals after unit conversion.",
+    "stance": "Compared as supports / opposes / mixed.",
+    "presence": "A source asserts it, or is silent.",
+}
+
+STANCES = ("supports", "opposes", "mixed")
+CERTAINTIES = {
+    "asserted": "Stated as fact by the article.",
+    "hedged": "Stated with may / might / could / is thought to.",
+    "reported": "Attributed to a study, organisation or outlet.",
+    "recommended": "Given as advice to the reader.",
+}
+STATUSES = ("curated", "draft")
+STUDY_DESIGNS = (
+    "review",
+    "systematic review",
+    "meta-analysis",
+    "trial",
+    "study",
+    "guideline",
+    "organisation statement",
+    "press report",
+)
+ARTEFACT_KINDS = ("navigation", "debug", "teaser", "advert", "caption", "byline", "other")
+
+
+def convert(value, unit, target_unit):
+    """Convert value from unit to target_unit; None stays None. Raises KeyError on unknown units."""
+    if value is None:
+        return None
+    return value * UNITS[unit][1] / UNITS[target_unit][1]
+
+
+def convertible(unit, target_unit):
+    """True when both units measure the same dimension."""
+    return unit in UNITS and target_unit in UNITS and UNITS[unit][0] == UNITS[target_unit][0]
