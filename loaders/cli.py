@@ -10,6 +10,7 @@ from rich.console import Console
 from . import vocabulary as v
 from .build import InvalidProject, StaleDatabase, build as build_project
 from .project import Project, ProjectNotFound
+from .serve import DEFAULT_PORT, serve as serve_project
 from .validate import validate as validate_project
 
 app = typer.Typer(help="Evidence claims knowledge base: validate, build, serve, compare and curate claims.",
@@ -75,6 +76,15 @@ def build(check: bool = typer.Option(False, "--check", help="Fail if kb.db diffe
         fail(str(error))
     summary = ", ".join(f"{count} {table}" for table, count in result.counts.items())
     console.print(f"{'up to date' if check else 'built'}: {result.path.name} ({summary})", highlight=False)
+
+
+@app.command()
+def serve(port: int = typer.Option(DEFAULT_PORT, "--port", "-p", help="Port on 127.0.0.1.")):
+    """Serve kb.db (immutable) and editorial.db with Datasette on http://127.0.0.1:PORT."""
+    project = project_here()
+    if not project.db_path.exists():
+        fail("kb.db does not exist: run `kb build` first")
+    serve_project(project, port)
 
 
 def main():

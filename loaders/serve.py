@@ -1,0 +1,105 @@
+"""Serve the knowledge base with Datasette: kb.db immutable, the editorial database writable.
+
+One configuration serves both faces: `kb serve` runs the real `datasette` server with it, and
+tests build an in-process Datasette from the same function.
+"""
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from .project import Project
+
+PACKAGE_DATASETTE = Path(__file__).parent / "datasette"
+TEMPLATES = PACKAGE_DATASETTE / "templates"
+PLUGINS = PACKAGE_DATASETTE / "plugins"
+STATIC = PACKAGE_DATASETTE / "static"
+# Metadata fragments, merged in this order: the knowledge base, then the editorial pages.
+METADATA_FRAGMENTS = ("metadata.yaml", "editorial.yaml")
+
+# Datasette settings, declared once for the server and the tests.
+SETTINGS = {
+    # Facet suggestions cost ~1 s a page on a large claims table; the default facets are declared.
+    "suggest_facets": False,
+    "default_page_size": 100,
+    "sql_time_limit_ms": 3000,
+    "truncate_cells_html": 0,
+}
+DEFAULT_PORT = 8001
+
+
+def deep_merge(base, extra):
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def metadata(project: Project) -> dict:
+    """The merged Datasette metadata of the package's fragments."""
+    merged = {}
+    for name in METADATA_FRAGMENTS:
+        path = PACKAGE_DATASETTE / name
+        if path.exists():
+            merged = deep_merge(merged, yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {})
+    return merged
+
+
+def ensure_editorial_db(project: Project) -> Path:
+    """Create the editorial database on first use; its schema lives with the editorial module."""
+    from . import editorial
+
+    return editorial.ensure_database(project.editorial_db_path)
+
+
+def environment(project: Project) -> dict:
+    """Variables the metadata reads with {"$env": ...}: editors' password hashes and the signing secret."""
+    from . import editorial
+
+    return editorial.server_environment(project)
+
+
+def make_datasette(project: Project, **overrides):
+    """An in-process Datasette configured exactly as `kb serve` runs it (for tests)."""
+    from datasette.app import Datasette
+
+    os.environ.update(environment(project))
+    return Datasette(
+        files=[str(ensure_editorial_db(project))],
+        immutables=[str(project.db_path)],
+        metadata=metadata(project),
+        template_dir=str(TEMPLATES),
+        plugins_dir=str(PLUGINS),
+        static_mounts=[("kb-static", str(STATIC))],
+        settings=SETTINGS,
+        crossdb=True,
+        **overrides,
+    )
+
+
+def command(project: Project, metadata_file: Path, port: int) -> list:
+    """The datasette command line for `kb serve`."""
+    args = [str(Path(sys.executable).parent / "datasette"), "serve",
+            "-i", str(project.db_path), str(ensure_editorial_db(project)),
+            "--metadata", str(metadata_file), "--template-dir", str(TEMPLATES),
+            "--plugins-dir", str(PLUGINS), "--static", f"kb-static:{STATIC}",
+            "--crossdb", "--host", "127.0.0.1", "--port", str(port)]
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, json.dumps(value) if isinstance(value, bool) else str(value)]
+    return args
+
+
+def serve(project: Project, port: int = DEFAULT_PORT):
+    """Run Datasette on 127.0.0.1:port until interrupted."""
+    handle, metadata_file = tempfile.mkstemp(prefix="kb-metadata-", suffix=".json")
+    with os.fdopen(handle, "w") as stream:
+        json.dump(metadata(project), stream)
+    env = {**os.environ, **environment(project)}
+    os.execve(command(project, Path(metadata_file), port)[0], command(project, Path(metadata_file), port), env)
