@@ -31,3 +31,28 @@ def built_project(tmp_path_factory) -> Project:
     project = copy_project(tmp_path_factory.mktemp("kb"))
     build(project)
     return project
+
+
+@pytest.fixture(scope="session")
+def live_server(built_project):
+    """A real `kb serve` of the built project copy on 127.0.0.1; yields the base URL."""
+    from .live import running_server
+
+    with running_server(built_project) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium driven by Playwright; skips with the reason where it is unavailable."""
+    from .live import CHROMIUM, CHROMIUM_ARGS, chromium_missing_reason
+
+    reason = chromium_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
