@@ -83,7 +83,7 @@ def answer_text(claim, topic):
     return f"{text} ({'; '.join(details)})" if details else text
 
 
-def claim_row(anchored, position, topic):
+def claim_row(anchored, position, topic, text):
     claim, value = anchored.claim, anchored.claim.value
     unit = topic.unit if topic.kind == "range" else None
     return {
@@ -94,7 +94,8 @@ def claim_row(anchored, position, topic):
         "type": claim.type,
         "topic": claim.topic,
         "statement": claim.statement,
-        "quote": claim.quote,
+        # The article's own characters: the YAML quote may differ in typography only.
+        "quote": text[anchored.quote_start:anchored.quote_end],
         "quote_start": anchored.quote_start,
         "quote_end": anchored.quote_end,
         "value_min": value.min if value else None,
@@ -139,7 +140,7 @@ def table_rows(corpus, project):
             rows["source_artefacts"].append({"source_id": meta.id, "kind": artefact.kind, "start": start,
                                              "end": end, "note": artefact.note})
         for position, anchored in enumerate(in_order, start=1):
-            rows["claims"].append(claim_row(anchored, position, corpus.topics[anchored.claim.topic]))
+            rows["claims"].append(claim_row(anchored, position, corpus.topics[anchored.claim.topic], source.text))
             for study_id in sorted(set(anchored.claim.cites)):
                 rows["claim_studies"].append({"claim_id": anchored.global_id, "study_id": study_id})
     rows["topics"] = [topic.model_dump() for topic in sorted(corpus.topics.values(), key=lambda t: t.id)]

@@ -1,13 +1,17 @@
 """The `kb` command: a thin face over the loaders modules. Each command opens, makes one call, reports."""
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from . import vocabulary as v
+from .compare import compare_topic
+from .conflicts import stored as stored_conflicts
 from .build import InvalidProject, StaleDatabase, build as build_project
 from .project import Project, ProjectNotFound
 from .serve import DEFAULT_PORT, serve as serve_project
@@ -85,6 +89,57 @@ def serve(port: int = typer.Option(DEFAULT_PORT, "--port", "-p", help="Port on 1
     if not project.db_path.exists():
         fail("kb.db does not exist: run `kb build` first")
     serve_project(project, port)
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    markdown = "markdown"
+
+
+def print_frame(frame, output_format: Format, title: str, wide_columns=("quote", "explanation")):
+    """A DataFrame as a rich table in the terminal, or as CSV / JSON / Markdown for reuse."""
+    if output_format is Format.csv:
+        sys.stdout.write(frame.to_csv(index=False))
+    elif output_format is Format.json:
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    elif output_format is Format.markdown:
+        sys.stdout.write(frame.to_markdown(index=False) + "\n")
+    else:
+        table = Table(title=title, show_lines=True)
+        for column in frame.columns:
+            table.add_column(column, overflow="fold", ratio=3 if column in wide_columns else 1)
+        for record in frame.itertuples(index=False):
+            table.add_row(*("" if value is None else str(value) for value in record))
+        console.print(table)
+
+
+def built_db(project):
+    if not project.db_path.exists():
+        fail("kb.db does not exist: run `kb build` first")
+    return project.db_path
+
+
+@app.command()
+def compare(topic: str = typer.Argument(..., help="A topic id (sessions.count) or a prefix (sessions)."),
+            output_format: Format = typer.Option(Format.table, "--format", "-f", help="Output format.")):
+    """Show what every source says on TOPIC, side by side, with quotes."""
+    frame = compare_topic(built_db(project_here()), topic)
+    if frame.empty:
+        fail(f"no claims on topic {topic!r} (see `kb validate --vocabulary` and claims/topics.yaml)")
+    print_frame(frame, output_format, f"Claims on {topic}")
+
+
+@app.command(name="conflicts")
+def conflicts_command(topic: Optional[str] = typer.Option(None, "--topic", "-t", help="A topic id or prefix."),
+                      per_topic: int = typer.Option(5, "--per-topic", "-n", min=1, help="At most N per topic."),
+                      output_format: Format = typer.Option(Format.table, "--format", "-f", help="Output format.")):
+    """List detected conflicts, grouped by topic, most severe first."""
+    frame = stored_conflicts(built_db(project_here()), topic, per_topic)
+    print_frame(frame, output_format, "Conflicts")
+    if output_format is Format.table:
+        console.print(f"{len(frame)} conflict(s) shown, at most {per_topic} per topic")
 
 
 def main():

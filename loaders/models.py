@@ -108,6 +108,7 @@ class ConflictRow(SQLModel, table=True):
     rule: str
     severity: str
     rank: int = Field(description="1 = most severe conflict of its topic")
+    similar_pairs: int = Field(description="Further claim pairs of the same two sources behind this conflict")
     explanation: str
 
 
@@ -124,6 +125,9 @@ class TopicSummaryRow(SQLModel, table=True):
     supports: int
     opposes: int
     mixed: int
+    supporting_sources: str
+    opposing_sources: str
+    mixed_sources: str
     lowest: Optional[float] = Field(description="Lowest bound of any answer, in the topic's unit")
     highest: Optional[float] = Field(description="Highest bound of any answer, in the topic's unit")
     spread: Optional[str]

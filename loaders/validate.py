@@ -260,7 +260,8 @@ class _Checker:
         source = self.corpus.sources.get(source_id)
         if source_id != path.stem:
             self.problem("id-mismatch", path, lines, ("source",), f"source {source_id!r} but file is {path.name}")
-        if source is None:
+        declared = {meta_path.stem for meta_path in self.project.source_metadata_files()}
+        if source is None and source_id not in declared:
             self.problem("unknown-source", path, lines, ("source",), f"no source {source_id!r} in sources/")
         raw_claims = data.get("claims")
         if not isinstance(raw_claims, list):
@@ -272,6 +273,9 @@ class _Checker:
             loc = ("claims", index)
             claim = self.model(Claim, raw, path, lines, loc)
             if claim is None:
+                # Keep going: a claim with a bad field may still name an unknown topic or study.
+                if isinstance(raw, dict):
+                    self.check_references(raw.get("topic"), raw.get("cites"), path, lines, loc)
                 continue
             if claim.id in seen:
                 self.problem("duplicate-id", path, lines, loc + ("id",), f"claim {claim.id!r} is declared twice")
@@ -280,13 +284,16 @@ class _Checker:
             if source is not None:
                 self.anchor_claim(claim, source, path, lines, loc)
 
+    def check_references(self, topic_id, cites, path, lines, loc):
+        if isinstance(topic_id, str) and topic_id not in self.corpus.topics:
+            self.problem("unknown-topic", path, lines, loc + ("topic",), f"no topic {topic_id!r}")
+        for position, study_id in enumerate(cites if isinstance(cites, list) else []):
+            if isinstance(study_id, str) and study_id not in self.corpus.studies:
+                self.problem("unknown-study", path, lines, loc + ("cites", position), f"no study {study_id!r}")
+
     def check_claim(self, claim, path, lines, loc):
         topic = self.corpus.topics.get(claim.topic)
-        if topic is None:
-            self.problem("unknown-topic", path, lines, loc + ("topic",), f"no topic {claim.topic!r}")
-        for position, study_id in enumerate(claim.cites):
-            if study_id not in self.corpus.studies:
-                self.problem("unknown-study", path, lines, loc + ("cites", position), f"no study {study_id!r}")
+        self.check_references(claim.topic, claim.cites, path, lines, loc)
         if claim.type == "study_citation" and not claim.cites:
             self.problem("missing-citation", path, lines, loc + ("cites",), "cites is empty")
         self.check_value(claim, topic, path, lines, loc)
