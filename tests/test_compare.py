@@ -1,0 +1,78 @@
+"""Comparison tables and the `kb compare` / `kb conflicts` commands."""
+
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from loaders.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def in_project(built_project, monkeypatch):
+    monkeypatch.chdir(built_project.root)
+    return built_project
+
+
+def test_compare_sessions_count_side_by_side_with_quotes(in_project):
+    result = runner.invoke(app, ["compare", "sessions.count", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    answers = {(row["source"], row["answer"]) for row in rows}
+    assert ("complete-guide-natural-relief", "8–12 sessions (endpoint: lasting relief; population: chronic)") in answers
+    assert ("neck-or-back-pain", "1–3 sessions") in answers
+    assert all(row["quote"] for row in rows)
+
+
+@pytest.mark.parametrize("output_format", ["csv", "markdown", "table"])
+def test_compare_formats(in_project, output_format):
+    result = runner.invoke(app, ["compare", "sessions", "--format", output_format])
+    assert result.exit_code == 0, result.output
+    if output_format == "csv":
+        rows = list(csv.DictReader(io.StringIO(result.output)))
+        assert {"sessions.count", "sessions.duration", "sessions.frequency"} <= {row["topic"] for row in rows}
+    else:
+        assert "goldenway-lower-back-pain" in result.output or "goldenway" in result.output
+
+
+def test_compare_unknown_topic_fails_cleanly(in_project):
+    result = runner.invoke(app, ["compare", "no.such.topic"])
+    assert result.exit_code == 1 and "no claims on topic" in result.output
+
+
+def test_conflicts_command_groups_and_bounds(in_project):
+    result = runner.invoke(app, ["conflicts", "--per-topic", "1", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    topics = [row["topic"] for row in rows]
+    assert len(topics) == len(set(topics)) and "sessions.count" in topics
+
+
+def test_matrix_has_a_column_per_source_and_null_where_silent(built_project):
+    with sqlite3.connect(built_project.db_path) as db:
+        db.row_factory = sqlite3.Row
+        columns = [row["name"] for row in db.execute("pragma table_info(comparison_matrix)")]
+        sources = [row[0] for row in db.execute("select id from sources order by id")]
+        assert columns == ["topic", "label", "kind", *sources]
+        row = db.execute("select * from comparison_matrix where topic = 'sessions.count'").fetchone()
+        assert row["can-acupuncture-help-back-pain"] is None
+        assert "8–12 sessions" in row["complete-guide-natural-relief"]
+        topics = db.execute("select count(*) from topics").fetchone()[0]
+        assert db.execute("select count(*) from comparison_matrix").fetchone()[0] == topics
+
+
+def test_topic_summary_counts_sources_and_stances(built_project):
+    with sqlite3.connect(built_project.db_path) as db:
+        db.row_factory = sqlite3.Row
+        summary = db.execute("select * from topic_summary where topic = 'role.replaces_conventional'").fetchone()
+        assert summary["source_count"] == 5
+        assert "goldenway-lower-back-pain" in summary["opposing_sources"]
+        assert "complete-guide-natural-relief" in summary["supporting_sources"]
+        assert summary["consensus"] == "conflict"
+        sessions = db.execute("select * from topic_summary where topic = 'sessions.count'").fetchone()
+        assert (sessions["lowest"], sessions["highest"]) == (1, 12)

@@ -1,0 +1,90 @@
+"""Datasette, configured as `kb serve` runs it, through its own test client: pages and canned queries."""
+
+import pytest
+
+from loaders.serve import make_datasette, metadata
+
+CANNED = {
+    "topic_comparison": {"topic": "sessions.count"},
+    "session_figures": {},
+    "claims_citing_study": {"study": "nih"},
+    "source_claims": {"source": "breeze-academy-back-pain"},
+    "open_conflicts": {"topic": ""},
+    "consensus": {},
+}
+
+
+@pytest.fixture
+def datasette(built_project):
+    return make_datasette(built_project)
+
+
+async def get_json(datasette, path):
+    response = await datasette.client.get(path)
+    assert response.status_code == 200, (path, response.text[:500])
+    return response.json()
+
+
+def test_every_canned_query_is_tested():
+    assert set(metadata(None)["databases"]["kb"]["queries"]) == set(CANNED)
+
+
+@pytest.mark.parametrize("name", sorted(CANNED))
+async def test_canned_query_returns_rows(datasette, name):
+    params = "&".join(f"{key}={value}" for key, value in CANNED[name].items())
+    rows = await get_json(datasette, f"/kb/{name}.json?_shape=array&{params}")
+    assert rows, name
+    html = await datasette.client.get(f"/kb/{name}?{params}")
+    assert html.status_code == 200
+
+
+async def test_claims_json_lists_claims_from_all_five_sources(datasette):
+    data = await get_json(datasette, "/kb/claims.json?_size=max&_facet=source_id")
+    sources = {row["value"] for row in data["facet_results"]["source_id"]["results"]}
+    assert len(sources) == 5
+
+
+async def test_topic_comparison_shows_silent_sources_and_quotes(datasette):
+    rows = await get_json(datasette, "/kb/topic_comparison.json?_shape=array&topic=sessions.count")
+    by_source = {row["source"]: row for row in rows}
+    assert len(by_source) == 5
+    assert by_source["can-acupuncture-help-back-pain"]["answer"] == "silent"
+    assert "8–12 sessions" in by_source["complete-guide-natural-relief"]["quotes"]
+    assert "/kb/claims/" in by_source["neck-or-back-pain"]["links"]
+
+
+async def test_claims_citing_a_study_come_from_every_citing_article(datasette):
+    rows = await get_json(datasette, "/kb/claims_citing_study.json?_shape=array&study=nih")
+    assert {row["source"] for row in rows} == {"complete-guide-natural-relief", "neck-or-back-pain",
+                                              "goldenway-lower-back-pain"}
+
+
+async def test_open_conflicts_quote_both_sides(datasette):
+    rows = await get_json(datasette, "/kb/open_conflicts.json?_shape=array&topic=sessions.count")
+    assert rows and all(row["quote_a"] and row["quote_b"] for row in rows)
+
+
+async def test_facets_labels_and_search(datasette):
+    data = await get_json(datasette, "/kb/claims.json?_search=endorphins&_size=5")
+    assert data["rows"]
+    data = await get_json(datasette, "/kb/claims.json?_labels=on&_size=1")
+    assert set(data["facet_results"]) >= {"type", "topic", "source_id", "certainty"}
+    assert isinstance(data["rows"][0]["source_id"], dict) and data["rows"][0]["source_id"]["label"]
+
+
+@pytest.mark.parametrize("path", ["/", "/kb", "/kb/claims", "/kb/sources", "/kb/topics", "/kb/studies",
+                                  "/kb/conflicts", "/kb/topic_summary", "/kb/comparison_matrix", "/ranges",
+                                  "/kb/claims.csv", "/kb/sources.json"])
+async def test_main_pages_render(datasette, path):
+    response = await datasette.client.get(path)
+    assert response.status_code == 200, response.text[:300]
+
+
+async def test_range_chart_draws_a_bar_per_numeric_claim(datasette, built_project):
+    import sqlite3
+
+    with sqlite3.connect(built_project.db_path) as db:
+        numeric = db.execute("select count(*) from claims c join topics t on t.id = c.topic where t.kind = 'range' "
+                             "and (c.norm_min is not null or c.norm_max is not null)").fetchone()[0]
+    html = (await datasette.client.get("/ranges")).text
+    assert html.count('class="range-bar') == numeric > 20
