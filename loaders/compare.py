@@ -109,9 +109,16 @@ def matrix_frame(cells: list, source_ids: list, topics: list) -> pd.DataFrame:
     return wide
 
 
+# A column per source stops being readable (and SQLite stops binding) long before 1,000 sources;
+# larger corpora use comparison_cells, faceted by topic, instead of the wide matrix.
+MATRIX_MAX_SOURCES = 200
+
+
 def write_matrix(database, cells, sources, topics):
     """Materialise the matrix as table comparison_matrix (its columns depend on the sources)."""
     source_ids = [source["id"] for source in sources]
+    if len(source_ids) > MATRIX_MAX_SOURCES:
+        return
     wide = matrix_frame(cells, source_ids, topics)
     columns = {"topic": str, "label": str, "kind": str, **{source_id: str for source_id in source_ids}}
     table = database["comparison_matrix"]

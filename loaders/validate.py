@@ -1,5 +1,6 @@
 """Validation: every problem of a project at once, each with a stable code, file, line, field and hint."""
 
+import gc
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -353,4 +354,12 @@ class _Checker:
 
 def validate(project: Project) -> Report:
     """Validate a whole project and return every problem found, with the parsed corpus."""
-    return _Checker(project).run()
+    # The corpus is kept in memory for the build, so the cyclic garbage collector would rescan
+    # an ever-growing heap of live objects while parsing; pausing it makes large builds faster.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Checker(project).run()
+    finally:
+        if was_enabled:
+            gc.enable()
