@@ -142,6 +142,119 @@ def conflicts_command(topic: Optional[str] = typer.Option(None, "--topic", "-t",
         console.print(f"{len(frame)} conflict(s) shown, at most {per_topic} per topic")
 
 
+# --- Editorial: editors' accounts and flags on claims and conflicts (editorial.db, beside kb.db) ---
+import getpass  # noqa: E402
+
+from rich.table import Table as FlagTable  # noqa: E402
+
+from . import editorial  # noqa: E402
+
+editor_app = typer.Typer(help="Editors who may log in at /-/login and flag claims.", no_args_is_help=True)
+flags_app = typer.Typer(help="List flags; change their status; export and import them as YAML.")
+app.add_typer(editor_app, name="editor")
+app.add_typer(flags_app, name="flags")
+
+
+def editor_or_user(editor):
+    """--editor, else the login name ($USER, or the account's name where $USER is unset)."""
+    try:
+        return editor or getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+@editor_app.command("add")
+def editor_add(name: str = typer.Argument(..., help="Login name (letters, digits, '-' and '.')."),
+               password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
+               replace: bool = typer.Option(False, "--replace", help="Set a new password for an existing editor.")):
+    """Add an editor. Only a password hash is stored, in .kb-editors.json (gitignored, mode 0600)."""
+    project = project_here()
+    if password_stdin:
+        password = sys.stdin.read().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        path = editorial.add_editor(project, name, password, replace=replace)
+    except editorial.EditorialError as error:
+        fail(str(error))
+    console.print(f"editor {name} added ({path.name}); log in at /-/login", highlight=False)
+
+
+@editor_app.command("list")
+def editor_list():
+    """List the editors who can log in."""
+    for name in editorial.editor_names(project_here()):
+        console.print(name, highlight=False)
+
+
+@app.command()
+def flag(target: str = typer.Argument(..., help="A claim id (source/claim) or a conflict id (cf-...)."),
+         kind: str = typer.Option(..., "--kind", "-k", help=f"One of: {', '.join(editorial.FLAG_KINDS)}."),
+         note: str = typer.Option(..., "--note", "-n", help="What is wrong, and where you checked."),
+         editor: Optional[str] = typer.Option(None, "--editor", "-e", help="Who flags (default: $USER).")):
+    """Flag a claim or a conflict of kb.db for review."""
+    try:
+        created = editorial.add_flag(project_here(), target, kind, note, editor_or_user(editor))
+    except editorial.EditorialError as error:
+        fail(str(error))
+    console.print(f"flag {created['id']}: {kind} on {created['target_type']} {target}", highlight=False)
+
+
+@flags_app.callback(invoke_without_command=True)
+def flags(context: typer.Context,
+          status: Optional[str] = typer.Option(None, "--status", "-s", help=f"One of: {', '.join(editorial.FLAG_STATUSES)}."),
+          orphaned: bool = typer.Option(False, "--orphaned", help="Only flags whose claim or conflict is gone from kb.db.")):
+    """List flags, oldest first (all, or by --status, or --orphaned)."""
+    if context.invoked_subcommand:
+        return
+    try:
+        found = editorial.list_flags(project_here(), status=status, orphaned=orphaned)
+    except editorial.EditorialError as error:
+        fail(str(error))
+    table = FlagTable(show_lines=False)
+    for column in ("id", "status", "kind", "target", "editor", "created", "note"):
+        table.add_column(column, overflow="fold", ratio=3 if column == "note" else 1)
+    for item in found:
+        target = f"{item['target']} (orphaned)" if item["orphaned"] else item["target"]
+        table.add_row(str(item["id"]), item["status"], item["kind"], target, item["editor"], item["created"], item["note"])
+    console.print(table)
+    console.print(f"{len(found)} flag(s)", highlight=False)
+
+
+@flags_app.command("set-status")
+def flags_set_status(flag_id: int = typer.Argument(..., metavar="ID", help="The flag's number (see `kb flags`)."),
+                     status: str = typer.Argument(..., help=f"One of: {', '.join(editorial.FLAG_STATUSES)}."),
+                     note: str = typer.Option("", "--note", "-n", help="Why."),
+                     editor: Optional[str] = typer.Option(None, "--editor", "-e", help="Who (default: $USER).")):
+    """Change a flag's status; the change is kept in its history."""
+    try:
+        change = editorial.set_status(project_here(), flag_id, status, editor_or_user(editor), note)
+    except editorial.EditorialError as error:
+        fail(str(error))
+    console.print(f"flag {flag_id}: {change['from_status']} → {status}", highlight=False)
+
+
+@flags_app.command("export")
+def flags_export(file: Path = typer.Argument(..., help="The YAML file to write.")):
+    """Write every flag and its history to a YAML file, in a stable order, for review and git."""
+    try:
+        count = editorial.export_flags(project_here(), file)
+    except editorial.EditorialError as error:
+        fail(str(error))
+    console.print(f"exported {count} flag(s) to {file}", highlight=False)
+
+
+@flags_app.command("import")
+def flags_import(file: Path = typer.Argument(..., help="A YAML file written by `kb flags export`.")):
+    """Add the flags and status changes of an export that are missing here (importing twice adds nothing)."""
+    try:
+        result = editorial.import_flags(project_here(), file)
+    except editorial.EditorialError as error:
+        fail(str(error))
+    console.print(f"imported {result.flags_added} flag(s) and {result.changes_added} status change(s) from {file}",
+                  highlight=False)
+
+
 def main():
     app(prog_name="kb")
 

@@ -60,7 +60,7 @@ def ensure_editorial_db(project: Project) -> Path:
 
 
 def environment(project: Project) -> dict:
-    """Variables the metadata reads with {"$env": ...}: editors' password hashes and the signing secret."""
+    """Variables for the Datasette process: the persistent signing secret (DATASETTE_SECRET)."""
     from . import editorial
 
     return editorial.server_environment(project)

@@ -20,6 +20,15 @@ def copy_project(target: Path) -> Project:
     return Project(target)
 
 
+def pytest_collection_modifyitems(items):
+    """Run the tests that drive the browser last.
+
+    Playwright's sync API keeps an event loop running in the main thread for the rest of the
+    session, which breaks every pytest-asyncio test collected after it.
+    """
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture
 def project_copy(tmp_path) -> Project:
     return copy_project(tmp_path)

@@ -1,0 +1,53 @@
+"""The conflict page: a conflict's row page (/kb/conflicts/<id>) shows both passages side by side,
+each in its paragraph, the rule and severity, the topic's other answers, and editors' flags on it.
+Datasette renders the page from templates/row-kb-conflicts.html; this module adds the variables.
+"""
+
+from datasette import hookimpl
+from datasette.utils import urlsafe_components
+
+from loaders.passages import context_markup, flag_url, flags, rows
+
+CONFLICT = """
+    select k.*, t.label as topic_label, t.description as topic_description
+    from conflicts k join topics t on t.id = k.topic where k.id = :id
+"""
+SIDE = """
+    select c.*, s.title as source_title, s.kind as source_kind, s.commercial_interest, s.text as source_text
+    from claims c join sources s on s.id = c.source_id where c.id = :id
+"""
+
+
+async def side(database, claim_id):
+    """One side of the conflict: the claim, its source, and its quote in its paragraph."""
+    claim = (await rows(database, SIDE, {"id": claim_id}))[0]
+    text = claim.pop("source_text")
+    claim["context"] = context_markup(text, claim["quote_start"], claim["quote_end"])
+    return claim
+
+
+async def conflict_context(datasette, request, conflict_id):
+    """Everything the conflict template shows, or None when the conflict does not exist."""
+    database = datasette.get_database("kb")
+    found = await rows(database, CONFLICT, {"id": conflict_id})
+    if not found:
+        return None
+    conflict = found[0]
+    return {
+        "conflict": conflict,
+        "sides": [await side(database, conflict["claim_a"]), await side(database, conflict["claim_b"])],
+        "flags": await flags(datasette, conflict_id),
+        "flag_url": await flag_url(datasette, request, "flag_conflict", conflict_id),
+    }
+
+
+@hookimpl
+def extra_template_vars(view_name, database, table, request, datasette):
+    if view_name != "row" or database != "kb" or table != "conflicts" or request is None:
+        return {}
+
+    async def variables():
+        keys = urlsafe_components(request.url_vars["pks"])
+        return {"kb_conflict": await conflict_context(datasette, request, keys[0]) if len(keys) == 1 else None}
+
+    return variables

@@ -1,0 +1,145 @@
+"""Editorial pages: editors' accounts for datasette-auth-passwords, the target check of the flag
+forms, and the vocabulary and context the editorial templates show."""
+
+from pathlib import Path
+
+from datasette import hookimpl
+from datasette.utils import tilde_encode
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+from loaders import editorial
+
+EDITORIAL_DB = "editorial"
+KB_DB = "kb"
+# The write forms; an anonymous visitor opening one is asked to log in.
+FORM_QUERIES = ("flag_claim", "flag_conflict", "set_flag_status")
+_editors_cache = {}
+
+
+def database_path(datasette, name):
+    database = datasette.databases.get(name)
+    return Path(database.path) if database is not None and database.path else None
+
+
+def editors(datasette) -> dict:
+    """{name: password hash} from the editors file beside editorial.db, re-read whenever it changes."""
+    editorial_path = database_path(datasette, EDITORIAL_DB)
+    if editorial_path is None:
+        return {}
+    path = editorial.editors_path(editorial_path.parent)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    cached = _editors_cache.get(path)
+    if cached is None or cached[0] != version:
+        cached = _editors_cache[path] = (version, editorial.read_editors(path))
+    return cached[1]
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    # Read on each login, so `kb editor add` needs no server restart. Only plugin_config() asks for
+    # the "plugins" key; /-/metadata asks for everything (key None) and so never shows the hashes.
+    if key != "plugins":
+        return None
+    accounts = editors(datasette)
+    if not accounts:
+        return None
+    # A fresh dict each time: Datasette merges the local metadata into what hooks return.
+    return {"plugins": {"datasette-auth-passwords": {f"{name}_password_hash": password_hash
+                                                     for name, password_hash in accounts.items()}}}
+
+
+@hookimpl
+def prepare_connection(conn, database, datasette):
+    # The flag queries write to editorial.db, which cannot see kb.db; this function checks the target
+    # in the current kb.db file (opened afresh, so a rebuild is seen at once).
+    if database != EDITORIAL_DB:
+        return
+
+    def kb_has_target(target_type, target):
+        kb_path = database_path(datasette, KB_DB)
+        return int(kb_path is not None and editorial.has_target(kb_path, target_type, target))
+
+    conn.create_function("kb_has_target", 2, kb_has_target)
+
+
+def target_url(datasette, target_type, target):
+    """The kb row page of a claim or conflict."""
+    table = editorial.TARGET_TABLES.get(target_type)
+    return datasette.urls.row(KB_DB, table, tilde_encode(target)) if table and target else None
+
+
+async def target_context(datasette, target_type, target):
+    """The claim (quote, statement, source) or conflict (explanation) a form is about, or None."""
+    if not target or KB_DB not in datasette.databases:
+        return None
+    kb = datasette.get_database(KB_DB)
+    if target_type == "claim":
+        sql = ("select c.id, c.quote, c.statement, c.source_id, s.title as source_title "
+               "from claims c join sources s on s.id = c.source_id where c.id = :target")
+    else:
+        sql = "select id, explanation, topic, claim_a, claim_b from conflicts where id = :target"
+    rows = (await kb.execute(sql, {"target": target})).rows
+    return dict(rows[0]) if rows else None
+
+
+async def flag_context(datasette, flag_id):
+    """The flag a status form is about, with its history, or None."""
+    if not flag_id or EDITORIAL_DB not in datasette.databases:
+        return None
+    db = datasette.get_database(EDITORIAL_DB)
+    rows = (await db.execute("select * from flags where id = :id", {"id": flag_id})).rows
+    if not rows:
+        return None
+    history = await db.execute("select * from flag_history where flag_id = :id order by changed, id", {"id": flag_id})
+    return {**dict(rows[0]), "history": [dict(row) for row in history.rows]}
+
+
+@hookimpl
+def extra_template_vars(template, database, request, datasette):
+    if database not in (EDITORIAL_DB, "_memory") or not template.startswith("query-"):
+        return None
+
+    async def variables():
+        query = request.url_vars.get("table") if request else None
+        args = request.args if request else {}
+        target_type = {"flag_claim": "claim", "flag_conflict": "conflict"}.get(query)
+        return {
+            # The canned query's title and description (Datasette leaves them out of write forms).
+            "query_metadata": await datasette.get_canned_query(database, query, request.actor) or {} if query else {},
+            "flag_kinds": editorial.FLAG_KINDS,
+            "flag_statuses": editorial.FLAG_STATUSES,
+            "target_url": lambda kind, target: target_url(datasette, kind, target),
+            "flag_target": await target_context(datasette, target_type, args.get("target")) if target_type else None,
+            "flag": await flag_context(datasette, args.get("id")) if query == "set_flag_status" else None,
+        }
+
+    return variables
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    # In the editorial tables a flag's target links to the claim or conflict it is about.
+    if database != EDITORIAL_DB or table != "flags" or column != "target" or not value:
+        return None
+    url = target_url(datasette, row["target_type"], value)
+    return Markup(f'<a href="{escape(url)}">{escape(value)}</a>') if url else None
+
+
+@hookimpl
+def forbidden(datasette, request, message):
+    if request.actor or request.method != "GET":
+        return None
+    if request.path.rstrip("/") not in {f"/{EDITORIAL_DB}/{name}" for name in FORM_QUERIES}:
+        return None
+
+    async def login_page():
+        html = await datasette.render_template("editorial-login-required.html", {"message": message},
+                                               request=request)
+        return Response.html(html, status=403)
+
+    return login_page

@@ -1,0 +1,74 @@
+"""Serve the newest kb.db without a restart: `kb build` swaps the file, the server follows.
+
+Datasette opens immutable databases once per worker thread and keeps the connection, which
+would go on reading the replaced file until a restart. Each thread here remembers which file
+(inode and modification time) its connection was opened on, and reopens when `kb build` has
+swapped in a new one. The crossdb `_memory` database, which attaches kb.db, follows the same
+file. Writes to the editorial database are untouched.
+"""
+
+import asyncio
+import os
+import threading
+
+from datasette import hookimpl
+from datasette.database import Database
+
+FOLLOWED = ("kb", "_memory")
+
+
+def file_stamp(path):
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
+
+
+class FreshDatabase(Database):
+    """A read-only database whose connections are reopened when the watched file is replaced."""
+
+    def __init__(self, datasette, watched_path, **kwargs):
+        super().__init__(datasette, **kwargs)
+        self.watched_path = watched_path
+        self._thread_connections = threading.local()
+
+    def fresh_connection(self):
+        stamp = file_stamp(self.watched_path)
+        cached = getattr(self._thread_connections, "entry", None)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        if cached is not None:
+            cached[1].close()
+            self._cached_table_counts = None
+        connection = self.connect()
+        self.ds._prepare_connection(connection, self.name)
+        self._thread_connections.entry = (stamp, connection)
+        return connection
+
+    async def execute_fn(self, fn):
+        if self.ds.executor is None:
+            return fn(self.fresh_connection())
+        return await asyncio.get_event_loop().run_in_executor(
+            self.ds.executor, lambda: fn(self.fresh_connection()))
+
+
+def replacement(datasette, name, database, watched_path):
+    if name == "_memory":
+        return FreshDatabase(datasette, watched_path, is_memory=True)
+    return FreshDatabase(datasette, watched_path, path=database.path, is_mutable=False)
+
+
+@hookimpl
+def startup(datasette):
+    if "kb" not in datasette.databases:
+        return
+    watched_path = datasette.databases["kb"].path
+    databases = {}
+    for name, database in datasette.databases.items():
+        if name in FOLLOWED and not isinstance(database, FreshDatabase):
+            database = replacement(datasette, name, database, watched_path)
+            database.name, database.route = name, name
+        databases[name] = database
+    # Replace the mapping in one assignment, as Datasette itself does, keeping the order.
+    datasette.databases = databases

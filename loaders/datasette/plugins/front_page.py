@@ -1,0 +1,39 @@
+"""The front page (/): what the knowledge base is, its size, where to start, and its articles.
+Datasette renders it from templates/index.html; this module adds the figures and the article list.
+"""
+
+from datasette import hookimpl
+
+COUNTS = """
+    select (select count(*) from sources) as sources,
+           (select count(*) from claims) as claims,
+           (select count(*) from topics) as topics,
+           (select count(distinct topic) from claims) as answered_topics,
+           (select count(*) from conflicts) as conflicts,
+           (select count(*) from studies) as studies
+"""
+ARTICLES = """
+    select id, title, publisher, kind, published, published_text, commercial_interest, claim_count
+    from sources order by title, id
+"""
+
+
+async def front_page(datasette):
+    """The figures and articles the front page shows, or None when kb.db is not being served."""
+    if "kb" not in datasette.databases:
+        return None
+    database = datasette.get_database("kb")
+    counts = (await database.execute(COUNTS)).first()
+    articles = [dict(row) for row in (await database.execute(ARTICLES)).rows]
+    return {"counts": dict(counts), "articles": articles}
+
+
+@hookimpl
+def extra_template_vars(view_name, datasette):
+    if view_name != "index":
+        return {}
+
+    async def variables():
+        return {"kb_front": await front_page(datasette)}
+
+    return variables

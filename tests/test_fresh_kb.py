@@ -1,0 +1,31 @@
+"""A running server follows `kb build`: new claims appear without a restart, in kb and in crossdb joins."""
+
+from loaders.build import build
+from loaders.serve import make_datasette
+
+
+async def count(datasette, path):
+    response = await datasette.client.get(path)
+    assert response.status_code == 200, response.text[:300]
+    return response.json()["rows"][0][0]
+
+
+async def test_rebuild_is_served_without_restart(project_copy):
+    build(project_copy)
+    datasette = make_datasette(project_copy)
+    await datasette.invoke_startup()
+    sql = "select count(*) from claims"
+    before = await count(datasette, f"/kb.json?sql={sql}")
+    crossdb_before = await count(datasette, f"/_memory.json?sql=select count(*) from kb.claims")
+    assert before == crossdb_before > 0
+
+    claims_file = project_copy.claims_dir / "goldenway-lower-back-pain.yaml"
+    text = claims_file.read_text()
+    claims_file.write_text(text.replace("claims:\n", "claims: []\nold_claims:\n", 1).split("old_claims:")[0])
+    build(project_copy)
+
+    after = await count(datasette, f"/kb.json?sql={sql}")
+    assert after < before
+    assert await count(datasette, f"/_memory.json?sql=select count(*) from kb.claims") == after
+    table = await datasette.client.get("/kb/claims.json?_size=1")
+    assert table.json()["filtered_table_rows_count"] == after

@@ -1,0 +1,188 @@
+"""A reader in a real browser: from the front page to an article, every claim highlighted in place,
+and from a highlight to the claim's page; without JavaScript too; and an article full of HTML shown as
+text. Chromium (Debian's) drives `kb serve` on 127.0.0.1. The screenshots are the README's."""
+
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+from datasette.utils import tilde_encode
+
+from loaders.anchor import FoldedText
+
+from .live import running_server
+from .test_pages import HOSTILE_CLAIMS, HOSTILE_TEXT, hostile_project
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+# Per claim id: its highlight pieces' text joined, the text from its first piece to its last, the
+# offset (in UTF-16 units, as the DOM counts) where it starts, and how many pieces are marked first.
+HIGHLIGHTS = """
+() => {
+  const article = document.querySelector('.kb-article-text');
+  const found = {};
+  for (const mark of article.querySelectorAll('mark[data-claim]')) {
+    (found[mark.dataset.claim] = found[mark.dataset.claim] || []).push(mark);
+  }
+  const result = {};
+  for (const [id, marks] of Object.entries(found)) {
+    const before = document.createRange();
+    before.setStart(article, 0);
+    before.setEndBefore(marks[0]);
+    const whole = document.createRange();
+    whole.setStartBefore(marks[0]);
+    whole.setEndAfter(marks[marks.length - 1]);
+    result[id] = {
+      pieces: marks.map(mark => mark.textContent).join(''),
+      span: whole.toString(),
+      offset: before.toString().length,
+      firsts: marks.filter(mark => mark.hasAttribute('data-first')).length,
+      background: getComputedStyle(marks[0]).backgroundColor,
+    };
+  }
+  return {text: article.textContent, highlights: result};
+}
+"""
+
+
+def fetch_json(url):
+    with urllib.request.urlopen(url) as response:
+        return json.load(response)
+
+
+def utf16_length(text):
+    return len(text.encode("utf-16-le")) // 2
+
+
+def claim_path(claim_id):
+    return f"/kb/claims/{tilde_encode(claim_id)}"
+
+
+def assert_highlights_match(page, source_text, claims):
+    """Every claim highlighted exactly once, at its offsets, its highlighted text its quote."""
+    shown = page.evaluate(HIGHLIGHTS)
+    assert shown["text"] == source_text
+    assert set(shown["highlights"]) == {claim["id"] for claim in claims}
+    for claim in claims:
+        highlight = shown["highlights"][claim["id"]]
+        expected = source_text[claim["quote_start"]:claim["quote_end"]]
+        assert highlight["pieces"] == expected == highlight["span"], claim["id"]
+        # The quote in /kb/claims.json, up to the typography the anchoring tolerates.
+        assert FoldedText(highlight["pieces"]).text == FoldedText(claim["quote"]).text.strip(), claim["id"]
+        assert highlight["offset"] == utf16_length(source_text[:claim["quote_start"]]), claim["id"]
+        assert highlight["firsts"] == 1, claim["id"]
+        assert highlight["background"] not in ("rgba(0, 0, 0, 0)", "transparent"), claim["id"]
+
+
+@pytest.fixture(scope="module")
+def corpus(live_server):
+    """The served claims and sources, as the JSON API gives them."""
+    claims = fetch_json(f"{live_server}/kb/claims.json?_shape=array&_size=max")
+    sources = fetch_json(f"{live_server}/kb/sources.json?_shape=array&_size=max")
+    by_source = {source["id"]: [] for source in sources}
+    for claim in claims:
+        by_source[claim["source_id"]].append(claim)
+    conflicts = fetch_json(f"{live_server}/kb/conflicts.json?_shape=array&_size=max")
+    return {"sources": {source["id"]: source for source in sources}, "claims": by_source,
+            "in_conflict": {c[side] for c in conflicts for side in ("claim_a", "claim_b")}}
+
+
+def showcase_source(corpus):
+    """The article of the screenshots: the most claims, among articles with page furniture if any."""
+    return max(corpus["sources"].values(), key=lambda s: (bool(s["notes"]), len(corpus["claims"][s["id"]]), s["id"]))
+
+
+def clickable_claim(page, claims, in_conflict):
+    """A claim whose highlight links to it (innermost somewhere), preferring one with conflicts."""
+    linked = [claim for claim in claims
+              if page.locator(f'mark[data-claim="{claim["id"]}"] > a.claim-link[href="{claim_path(claim["id"])}"]').count()]
+    assert linked, "no highlight links to its own claim"
+    return sorted(linked, key=lambda claim: (claim["id"] not in in_conflict, claim["position"]))[0]
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_reader_follows_front_page_to_article_to_claim(page, live_server, corpus):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(live_server + "/")
+    assert page.locator("h1").inner_text() == "Evidence claims knowledge base"
+    page.screenshot(path=SCREENSHOTS / "front-page.png", full_page=False)
+
+    source = showcase_source(corpus)
+    page.get_by_role("link", name=source["title"], exact=True).first.click()
+    page.wait_for_url(f"{live_server}/kb/sources/{tilde_encode(source['id'])}")
+    claims = corpus["claims"][source["id"]]
+    assert claims, f"{source['id']} has no claims"
+    assert_highlights_match(page, source["text"], claims)
+    page.set_viewport_size({"width": 1280, "height": 1300})
+    page.screenshot(path=SCREENSHOTS / "article-page.png", full_page=False)
+
+    target = clickable_claim(page, claims, corpus["in_conflict"])
+    page.locator(f'mark[data-claim="{target["id"]}"] > a.claim-link[href="{claim_path(target["id"])}"]').first.click()
+    page.wait_for_url(live_server + claim_path(target["id"]))
+    assert page.locator("h1").inner_text() == target["statement"]
+    assert page.locator("mark.claim-quote").inner_text() == target["quote"]
+    # How every other source answers the same topic: each of their claims on it is linked.
+    same_topic = [c for claims_of in corpus["claims"].values() for c in claims_of if c["topic"] == target["topic"]]
+    for other in same_topic:
+        assert page.locator(f'.kb-answers a[href="{claim_path(other["id"])}"]').count() == 1, other["id"]
+    page.set_viewport_size({"width": 1280, "height": 1500})
+    page.screenshot(path=SCREENSHOTS / "claim-page.png", full_page=False)
+
+
+def test_every_article_from_the_front_page_highlights_all_its_claims(page, live_server, corpus):
+    page.goto(live_server + "/")
+    links = page.locator(".kb-articles > li > a")
+    assert links.count() == len(corpus["sources"])
+    for index in range(links.count()):
+        page.goto(live_server + "/")
+        with page.expect_navigation():
+            page.locator(".kb-articles > li > a").nth(index).click()
+        source_id = page.url.rsplit("/", 1)[1]
+        source = next(s for s in corpus["sources"].values() if tilde_encode(s["id"]) == source_id)
+        assert_highlights_match(page, source["text"], corpus["claims"][source["id"]])
+        # Each claim's footnote marker links to it: coinciding quotes are each reachable.
+        for claim in corpus["claims"][source["id"]]:
+            assert page.locator(f'a.claim-ref[href="{claim_path(claim["id"])}"]').count() == 1
+
+
+def test_reading_works_without_javascript(browser, live_server, corpus):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    source = showcase_source(corpus)
+    page.goto(f"{live_server}/kb/sources/{tilde_encode(source['id'])}")
+    claims = corpus["claims"][source["id"]]
+    assert page.locator(".kb-article-text mark[data-first]").count() == len(claims)
+    first = claims[0]
+    page.locator(f'.kb-claim-list a[href="{claim_path(first["id"])}"]').click()
+    page.wait_for_url(live_server + claim_path(first["id"]))
+    assert page.locator("mark.claim-quote").inner_text() == first["quote"]
+    context.close()
+
+
+def test_article_full_of_html_is_shown_as_text(browser, tmp_path):
+    project = hostile_project(tmp_path)
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with running_server(project) as base:
+        claims = fetch_json(f"{base}/kb/claims.json?_shape=array&_size=max")
+        assert len(claims) == len(HOSTILE_CLAIMS)
+        page.goto(f"{base}/kb/sources/hostile")
+        assert_highlights_match(page, HOSTILE_TEXT, claims)
+        assert page.evaluate("() => window.__pwned") is None
+        assert page.locator(".kb-article-text script, .kb-article-text img, .kb-article-text b, "
+                            ".kb-article-text nav").count() == 0
+        assert page.locator("h1").inner_text() == "<i>Hostile</i> & co"
+        page.goto(f"{base}{claim_path('hostile/endorphins')}")
+        assert page.locator("mark.claim-quote").inner_text() == "releasing endorphins <img src=x onerror=alert(1)>"
+    assert dialogs == []
+    context.close()
