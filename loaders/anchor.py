@@ -4,7 +4,7 @@ import unicodedata
 
 # Characters folded to one form before matching. Typography differs between a
 # capture and a curator's keyboard; the words must not.
-_FOLD = {
+FOLD = {
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`", "'"),
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
@@ -19,7 +19,7 @@ class FoldedText:
         folded, origin = [], []
         previous_space = False
         for index, char in enumerate(text):
-            piece = _FOLD.get(char) or unicodedata.normalize("NFKC", char)
+            piece = FOLD.get(char) or unicodedata.normalize("NFKC", char)
             if piece.isspace():
                 # Runs of spaces, tabs, newlines and non-breaking spaces match one space.
                 if previous_space:

@@ -255,6 +255,50 @@ def flags_import(file: Path = typer.Argument(..., help="A YAML file written by `
                   highlight=False)
 
 
+@app.command("extract")
+def extract_claims(file: Path = typer.Argument(..., help="The article: a UTF-8 text file."),
+                   output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                                         help="Write the claims file here instead of printing it."),
+                   source_id: Optional[str] = typer.Option(None, "--id", help="Source id (default: the file name)."),
+                   force: bool = typer.Option(False, "--force", help="Overwrite OUTPUT if it exists.")):
+    """Draft quoted claims for an article, in the claims-file format (status: draft)."""
+    from .extract import ExtractionError, UnreadableText, extract_to
+
+    try:
+        text, draft = extract_to(project_here(), file, output, source_id, force)
+    except (UnreadableText, ExtractionError) as error:
+        fail(str(error))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        console.print(f"drafted {len(draft.claims)} claim(s) for {draft.source} in {output}", highlight=False)
+
+
+@app.command("add")
+def add_article(file: Path = typer.Argument(..., help="The article: a UTF-8 text file."),
+                title: str = typer.Option(..., "--title", help="The article's title."),
+                publisher: Optional[str] = typer.Option(None, "--publisher"),
+                author: Optional[str] = typer.Option(None, "--author"),
+                published: Optional[str] = typer.Option(None, "--published",
+                                                        help="ISO date (YYYY-MM-DD); other text is kept as text."),
+                url: Optional[str] = typer.Option(None, "--url"),
+                kind: str = typer.Option("web article", "--kind", help="clinic blog, health magazine, ..."),
+                commercial_interest: Optional[str] = typer.Option(None, "--commercial-interest"),
+                source_id: Optional[str] = typer.Option(None, "--id", help="Source id (default: from the title).")):
+    """Register an article: copy it into sources/, write its metadata, draft its claims (status: draft)."""
+    from .add import InvalidSource, SourceExists, add_source
+    from .extract import ExtractionError, UnreadableText
+
+    try:
+        added = add_source(project_here(), file, title=title, publisher=publisher, author=author,
+                           published=published, url=url, kind=kind, commercial_interest=commercial_interest,
+                           source_id=source_id)
+    except (UnreadableText, ExtractionError, SourceExists, InvalidSource) as error:
+        fail(str(error), EXIT_USAGE)
+    console.print(f"added {added.source_id}: {added.claims} draft claim(s), {added.artefacts} artefact(s) detected; "
+                  f"review claims/{added.source_id}.yaml", highlight=False)
+
+
 def main():
     app(prog_name="kb")
 

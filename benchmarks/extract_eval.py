@@ -1,0 +1,270 @@
+"""Score `kb extract` against the curated claims, and time it.
+
+    .venv/bin/python benchmarks/extract_eval.py [--details] [--seconds N]
+
+For every source with a curated claims file, the extractor drafts claims from the text alone
+(page furniture detected, as for a new article; known works from claims/studies.yaml) and the
+draft is compared with the curated file as SETS of keys per source, so duplicates neither help
+nor hurt:
+
+    numeric families   (source, family, topic, min, max), values converted to the topic's unit
+    mechanisms         (source, topic)
+    study citations    (source, study identity): the studies.yaml id, or the curated work with
+                       the same year and venue, or the same organisation
+
+precision = |drafted ∩ curated| / |drafted|, recall = |drafted ∩ curated| / |curated|.
+tests/test_extract.py runs score() and guards the same thresholds. Throughput is measured on
+one core and compared with a floor measured in the same run: spaCy's blank English tokenizer
+alone on the same texts.
+"""
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from loaders import vocabulary as v  # noqa: E402
+from loaders.extract import extract, project_studies, project_topics  # noqa: E402
+from loaders.project import Project  # noqa: E402
+
+# Claim families scored, with the claim types each holds; numeric families key on values.
+FAMILIES = {
+    "session counts": ("session_count",),
+    "frequency": ("session_frequency",),
+    "session length": ("session_duration",),
+    "course and time": ("course_length", "onset", "effect_duration"),
+    "study citations": ("study_citation",),
+    "mechanisms": ("mechanism",),
+}
+# Shown for information, not guarded by the tests.
+EXTRA_FAMILIES = {
+    "contraindications": ("contraindication",),
+    "side effects": ("side_effect",),
+}
+PRECISION_TARGET = 0.9
+RECALL_TARGET = 0.8
+THROUGHPUT_TARGET = 50  # articles of 1,500 words per second, one core
+WORDS_PER_ARTICLE = 1500
+
+
+class MissingCuration(Exception):
+    """A source whose curated claims file is missing."""
+
+
+@dataclass
+class FamilyScore:
+    family: str
+    drafted: set = field(default_factory=set)
+    curated: set = field(default_factory=set)
+
+    @property
+    def matched(self):
+        return self.drafted & self.curated
+
+    @property
+    def precision(self):
+        return len(self.matched) / len(self.drafted) if self.drafted else 1.0
+
+    @property
+    def recall(self):
+        return len(self.matched) / len(self.curated) if self.curated else 1.0
+
+    @property
+    def passed(self):
+        return self.precision >= PRECISION_TARGET and self.recall >= RECALL_TARGET
+
+
+# -- keys ---------------------------------------------------------------------------------
+
+
+def _name(text):
+    return " ".join(str(text or "").lower().replace("the ", " ").split())
+
+
+def same_work(a, b):
+    """The scoring's notion of one work: same year and venue, or same organisation."""
+    if a.get("venue") and b.get("venue") and _name(a["venue"]) == _name(b["venue"]) and a.get("year") == b.get("year"):
+        return True
+    return bool(a.get("organization") and b.get("organization")
+                and _name(a["organization"]) == _name(b["organization"]))
+
+
+def study_identity(study_id, own_studies, reference):
+    """A study's identity: a reference id (studies.yaml or the curated file's own), else the work itself."""
+    if study_id in reference and study_id not in own_studies:
+        return study_id
+    study = own_studies.get(study_id) or reference.get(study_id)
+    if study is None:
+        return ("unknown", study_id)
+    for known in reference.values():
+        if known["id"] == study_id or same_work(study, known):
+            return known["id"]
+    return ("work", study.get("year"), _name(study.get("venue")), _name(study.get("organization")), study_id)
+
+
+def claim_keys(source, claims, own_studies, reference, topics, families):
+    """{family: set of keys} for a list of claim dicts."""
+    keys = {family: set() for family in families}
+    for claim in claims:
+        family = next((name for name, types in families.items() if claim["type"] in types), None)
+        if family is None:
+            continue
+        if claim["type"] == "study_citation":
+            for study_id in claim.get("cites") or []:
+                keys[family].add((source, study_identity(study_id, own_studies, reference)))
+        elif claim["type"] in v.NUMERIC_TYPES:
+            value, unit = claim["value"], topics[claim["topic"]]["unit"]
+
+            def normal(number):
+                return None if number is None else round(v.convert(number, value["unit"], unit), 3)
+
+            keys[family].add((source, family, claim["topic"], normal(value["min"]), normal(value["max"])))
+        else:
+            keys[family].add((source, claim["topic"]))
+    return keys
+
+
+# -- scoring ------------------------------------------------------------------------------
+
+
+def curated_sources(project: Project):
+    """Source ids with a text, and whether each has a curated claims file."""
+    return {path.stem: (project.claims_dir / f"{path.stem}.yaml").is_file() for path in project.source_text_files()}
+
+
+def drafts(project: Project):
+    """{source id: (text, draft)} for every curated source; MissingCuration if a claims file is missing."""
+    missing = [source for source, curated in curated_sources(project).items() if not curated]
+    if missing:
+        raise MissingCuration(f"no curated claims file for: {', '.join(missing)} (expected claims/<id>.yaml)")
+    topics, studies = project_topics(project), project_studies(project)
+    result = {}
+    for source in curated_sources(project):
+        text = (project.sources_dir / f"{source}.txt").read_text("utf-8")
+        result[source] = (text, extract(text, topics, studies, source_id=source))
+    return result
+
+
+def score(project: Project, families=None):
+    """{family: FamilyScore} over every curated source of the project."""
+    families = families or {**FAMILIES, **EXTRA_FAMILIES}
+    topics = project_topics(project)
+    global_studies = {study["id"]: study for study in project_studies(project)}
+    scores = {family: FamilyScore(family) for family in families}
+    for source, (_, draft) in drafts(project).items():
+        curated = yaml.safe_load((project.claims_dir / f"{source}.yaml").read_text("utf-8"))
+        curated_own = {s["id"]: s for s in curated.get("studies") or []}
+        reference = {**global_studies, **curated_own}
+        drafted_own = {s["id"]: s for s in draft.studies}
+        drafted_keys = claim_keys(source, draft.claims, drafted_own, reference, topics, families)
+        curated_keys = claim_keys(source, curated["claims"], {}, reference, topics, families)
+        for family in families:
+            scores[family].drafted |= drafted_keys[family]
+            scores[family].curated |= curated_keys[family]
+    return scores
+
+
+# -- throughput ---------------------------------------------------------------------------
+
+
+def one_core():
+    """Pin this process to one CPU, where the platform allows it."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+
+def _rate(function, texts, seconds):
+    function(texts[0])  # warm up: matchers and pipeline are built once
+    done, start = 0, time.perf_counter()
+    while True:
+        for text in texts:
+            function(text)
+        done += len(texts)
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            return done / elapsed
+
+
+def throughput(project: Project, seconds=3.0):
+    """Articles per second of the extractor and of the tokenizer floor, on the curated texts."""
+    import spacy
+
+    topics, studies = project_topics(project), project_studies(project)
+    texts = [path.read_text("utf-8") for path in project.source_text_files()]
+    words = sum(len(text.split()) for text in texts) / len(texts)
+    tokenizer = spacy.blank("en").tokenizer
+    extractor_rate = _rate(lambda text: extract(text, topics, studies), texts, seconds)
+    floor_rate = _rate(tokenizer, texts, seconds)
+    return {"articles": len(texts), "words_per_article": words, "extractor": extractor_rate,
+            "floor": floor_rate, "normalised": extractor_rate * words / WORDS_PER_ARTICLE}
+
+
+# -- report -------------------------------------------------------------------------------
+
+
+def print_scores(scores, console):
+    from rich.table import Table
+
+    table = Table(title="kb extract against the curated claims (keys per source)")
+    for column in ("family", "curated", "drafted", "matched", "precision", "recall", "target"):
+        table.add_column(column, justify="left" if column in ("family", "target") else "right")
+    for family, result in scores.items():
+        guarded = family in FAMILIES
+        verdict = ("[green]pass[/]" if result.passed else "[red]FAIL[/]") if guarded else "[dim]not guarded[/]"
+        table.add_row(family, str(len(result.curated)), str(len(result.drafted)), str(len(result.matched)),
+                      f"{result.precision:.2f}", f"{result.recall:.2f}",
+                      f"P≥{PRECISION_TARGET} R≥{RECALL_TARGET} {verdict}" if guarded else verdict)
+    console.print(table)
+
+
+def print_details(scores, console):
+    for family, result in scores.items():
+        for label, keys in (("missed", result.curated - result.drafted), ("extra", result.drafted - result.curated)):
+            for key in sorted(keys, key=str):
+                console.print(f"  {family:18} {label:7} {key}", highlight=False)
+
+
+def print_throughput(figures, console):
+    console.print(
+        f"throughput (one core, {figures['articles']} articles, {figures['words_per_article']:.0f} words each on average):\n"
+        f"  kb extract       {figures['extractor']:8.1f} articles/s"
+        f"  = {figures['normalised']:.1f} articles of {WORDS_PER_ARTICLE:,} words/s (target ≥ {THROUGHPUT_TARGET})\n"
+        f"  tokenizer floor  {figures['floor']:8.1f} articles/s  (spacy.blank('en').tokenizer alone)\n"
+        f"  ratio            {figures['floor'] / figures['extractor']:8.1f}× the floor's time per article",
+        highlight=False)
+
+
+def main(argv=None):
+    from rich.console import Console
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--details", action="store_true", help="List missed and extra keys.")
+    parser.add_argument("--seconds", type=float, default=3.0, help="Time each throughput run this long.")
+    parser.add_argument("--no-timing", action="store_true", help="Skip the throughput measurement.")
+    args = parser.parse_args(argv)
+    console = Console(width=110)
+    project = Project(ROOT)
+    try:
+        scores = score(project)
+    except MissingCuration as error:
+        console.print(f"[red]error:[/] {error}")
+        return 1
+    print_scores(scores, console)
+    if args.details:
+        print_details(scores, console)
+    if not args.no_timing:
+        one_core()
+        print_throughput(throughput(project, args.seconds), console)
+    return 0 if all(scores[family].passed for family in FAMILIES) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""`kb add`: register a new article. Its text is copied into sources/ byte for byte, its metadata
+written with the sha256 and the page furniture found in it, and its claims drafted by the
+extractor into claims/<id>.yaml (status: draft). All three files are written, or none."""
+
+import datetime
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from .extract import EXTRACTOR, detect_furniture, dump_yaml, extract, project_studies, project_topics, read_article
+from .project import Project
+
+DEFAULT_KIND = "web article"
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+class SourceExists(Exception):
+    """A source id that is already taken by a file in sources/ or claims/."""
+
+
+class InvalidSource(Exception):
+    """Registration details kb add cannot use: an empty title or an id that is not a slug."""
+
+
+@dataclass
+class Added:
+    source_id: str
+    paths: list  # the text, its metadata, its drafted claims
+    claims: int
+    artefacts: int
+
+
+def slug(text: str) -> str:
+    """A source id from a title: lower case, words joined by hyphens, at most eight words."""
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "").replace("'", ""))
+    return "-".join(words[:8])
+
+
+def source_id_for(title: str, explicit: Optional[str] = None) -> str:
+    """The id to register under: --id when given (it must be a slug), else a slug of the title."""
+    if not title or not title.strip():
+        raise InvalidSource("--title is empty: expected the article's title")
+    source_id = explicit if explicit is not None else slug(title)
+    if explicit is None and not source_id:
+        raise InvalidSource(f"no id can be made from the title {title!r}: give one with --id")
+    if not _SLUG.match(source_id or ""):
+        raise InvalidSource(f"source id {source_id!r} is not a slug: expected lower-case letters, digits and "
+                            "hyphens, e.g. --id my-article")
+    return source_id
+
+
+def published_fields(published: Optional[str]):
+    """(published, published_text): an ISO date becomes a date; any other text is kept as text only."""
+    if not published:
+        return None, None
+    try:
+        return datetime.date.fromisoformat(published.strip()), None
+    except ValueError:
+        return None, published.strip()
+
+
+def target_paths(project: Project, source_id: str):
+    return [project.sources_dir / f"{source_id}.txt", project.sources_dir / f"{source_id}.yaml",
+            project.claims_dir / f"{source_id}.yaml"]
+
+
+def add_source(project: Project, path: Path, *, title: str, publisher=None, author=None, published=None,
+               url=None, kind: str = DEFAULT_KIND, commercial_interest=None, source_id=None) -> Added:
+    """Register the article at path; refuse (writing nothing) an unreadable file or a taken id."""
+    source_id = source_id_for(title, source_id)
+    raw, text = read_article(path)
+    targets = _free_targets(project, source_id)
+    date, date_text = published_fields(published)
+    artefacts = detect_furniture(text)
+    draft = extract(text, project_topics(project), project_studies(project), artefacts, source_id)
+    metadata = {
+        "id": source_id, "title": title.strip(), "publisher": publisher, "author": author,
+        "published": date, "published_text": date_text, "url": url, "text": targets[0].name,
+        "sha256": hashlib.sha256(raw).hexdigest(), "kind": kind or DEFAULT_KIND,
+        "commercial_interest": commercial_interest,
+        "notes": (f"Registered by kb add. Page furniture was detected automatically (artefacts) and the "
+                  f"claims drafted by {EXTRACTOR} (status: draft): both await review."),
+        "artefacts": artefacts,
+    }
+    contents = [raw, dump_yaml(metadata).encode("utf-8"), dump_yaml(draft.document()).encode("utf-8")]
+    _write_all(project, source_id, dict(zip(targets, contents)))
+    return Added(source_id, targets, len(draft.claims), len(artefacts))
+
+
+def _free_targets(project: Project, source_id: str):
+    targets = target_paths(project, source_id)
+    for target in targets:
+        if target.exists():
+            relative = target.relative_to(project.root)
+            raise SourceExists(f"source id {source_id!r} is taken: {relative} exists; choose another --id")
+    return targets
+
+
+def _write_all(project: Project, source_id: str, files: dict):
+    """Write every file or none: each goes to a temporary file first, then all are renamed into place."""
+    temporary = {}
+    try:
+        for target, content in files.items():
+            scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            scratch.write_bytes(content)
+            temporary[target] = scratch
+        _free_targets(project, source_id)  # someone may have taken the id meanwhile
+        placed = []
+        try:
+            for target, scratch in temporary.items():
+                os.replace(scratch, target)
+                placed.append(target)
+        except OSError:
+            for target in placed:
+                target.unlink(missing_ok=True)
+            raise
+    finally:
+        for scratch in temporary.values():
+            scratch.unlink(missing_ok=True)

@@ -1,0 +1,481 @@
+"""`kb extract` and `kb add`: each claim family on small hand-written texts, furniture, refusals,
+a round trip through validate and build, and the precision/recall guard on the curated articles."""
+
+import importlib.util
+import sqlite3
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from loaders.cli import app
+from loaders.extract import (EXTRACTOR, UnreadableText, detect_furniture, dump_yaml, extract, extract_to,
+                             project_studies, project_topics, read_article)
+from loaders.project import Project
+from loaders.validate import validate
+
+from .conftest import REPO
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def topics():
+    return project_topics(Project(REPO))
+
+
+@pytest.fixture(scope="module")
+def studies():
+    return project_studies(Project(REPO))
+
+
+def values(text, topics, studies=()):
+    """{(topic, min, max, unit)} drafted from text."""
+    draft = extract(text, topics, studies)
+    return {(c["topic"], c["value"]["min"], c["value"]["max"], c["value"]["unit"])
+            for c in draft.claims if "value" in c}
+
+
+def claim_topics(text, topics, studies=(), type_=None):
+    draft = extract(text, topics, studies)
+    return {c["topic"] for c in draft.claims if type_ is None or c["type"] == type_}
+
+
+# -- numbers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Most people need 3–6 sessions.", ("sessions.count", 3, 6, "sessions")),
+    ("Most people need 3-6 sessions.", ("sessions.count", 3, 6, "sessions")),
+    ("You will need between one to three treatments.", ("sessions.count", 1, 3, "sessions")),
+    ("A typical course is eight to ten treatments.", ("sessions.count", 8, 10, "sessions")),
+    ("Chronic cases may require 10 or more treatments.", ("sessions.count", 10, None, "sessions")),
+    ("Expect twelve sessions or more.", ("sessions.count", 12, None, "sessions")),
+    ("Book a session or two and see how you feel.", ("sessions.trial", 1, 2, "sessions")),
+    ("Most patients need multiple sessions.", ("sessions.count", 2, None, "sessions")),
+    ("Patients usually need at least six sessions.", ("sessions.count", 6, None, "sessions")),
+    ("Allow up to 12 sessions.", ("sessions.count", None, 12, "sessions")),
+    ("Some people feel better after the first session.", ("onset.sessions", 1, 1, "sessions")),
+    ("Some people notice relief within 1-3 sessions.", ("onset.sessions", 1, 3, "sessions")),
+])
+def test_session_counts(text, expected, topics):
+    assert expected in values(text, topics)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("It is recommended to have acupuncture twice weekly.", (2, 2)),
+    ("Sessions are held once or twice a week.", (1, 2)),
+    ("Most clinics recommend 1-3 times per week.", (1, 3)),
+    ("We suggest three times a week.", (3, 3)),
+    ("Book 2–3 sessions per week.", (2, 3)),
+    ("Appointments can then be reduced to once per week.", (1, 1)),
+])
+def test_frequency(text, expected, topics):
+    assert ("sessions.frequency", *expected, "sessions/week") in values(text, topics)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("You will rest for about 20–30 minutes while the needles do their work.", (20, 30)),
+    ("Needles remain in place for 20 to 30 minutes.", (20, 30)),
+    ("The session tends to last around 40 minutes.", (40, 40)),
+    ("Expect a 30-minute session.", (30, 30)),
+    ("A typical session takes about an hour.", (1, 1)),
+])
+def test_session_length(text, expected, topics):
+    found = values(text, topics)
+    assert any(topic == "sessions.duration" and (low, high) == expected for topic, low, high, _ in found), found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("It can take 6-8 weeks to begin seeing results.", ("onset.time", 6, 8, "weeks")),
+    ("It typically takes 10 to 12 weeks to see lasting results.", ("onset.time", 10, 12, "weeks")),
+    ("Some patients will see results immediately after their first treatment.", ("onset.time", 0, 0, "minutes")),
+    ("The effects are immediate.", ("onset.time", 0, 0, "minutes")),
+    ("It takes effect in less than half an hour.", ("onset.time", None, 30, "minutes")),
+    ("The relief can last for up to three days.", ("effect.duration", None, 3, "days")),
+    ("The benefits were sustained 12 months after treatment.", ("effect.duration", 12, None, "months")),
+    ("Have acupuncture twice weekly for several weeks.", ("course.length", 3, None, "weeks")),
+    ("Get acupuncture for at least a few weeks before deciding.", ("course.length", 2, None, "weeks")),
+    ("Treatment usually runs for 6 to 8 weeks.", ("course.length", 6, 8, "weeks")),
+])
+def test_course_and_time(text, expected, topics):
+    assert expected in values(text, topics)
+
+
+def test_vague_values_are_approximate(topics):
+    draft = extract("Have acupuncture for several weeks. You rest for about 20 minutes during the session.", topics)
+    assert all(claim["value"].get("approximate") for claim in draft.claims)
+
+
+@pytest.mark.parametrize("text", [
+    "Acupuncture does not require 10 sessions.",
+    "You don't need 12 treatments to see a change.",
+    "If you were to need 10 sessions, the cost would add up.",
+    "If you're hoping for one session to fix your back, acupuncture might not be right for you.",
+    "Acute pain is pain that lasts less than three months.",
+    "People with chronic pain that has lasted for longer than six months took part.",
+    "Morphine has a peak effect of 20 minutes. It usually lasts for up to seven hours.",
+    "Eat something about two hours before an acupuncture session.",
+    "How many sessions will I need?",
+])
+def test_negated_hypothetical_and_unrelated_numbers_are_ignored(text, topics):
+    assert values(text, topics) == set()
+
+
+def test_a_main_clause_after_an_if_clause_counts(topics):
+    text = "If and when the back pain improves, appointments can be reduced to once per week."
+    assert ("sessions.frequency", 1, 1, "sessions/week") in values(text, topics)
+
+
+def test_qualifiers_say_what_a_number_is_about(topics):
+    draft = extract("Mild pain: 3–5 sessions may be enough.\n\nChronic pain: 8–12 sessions are recommended for "
+                    "lasting relief.", topics)
+    qualifiers = {claim["value"]["min"]: claim.get("qualifiers") for claim in draft.claims if claim["type"] == "session_count"}
+    assert qualifiers[3] == {"population": "mild"}
+    assert qualifiers[8] == {"population": "chronic", "endpoint": "lasting relief"}
+
+
+# -- mechanisms ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("Acupuncture triggers the release of endorphins, the body's natural painkillers.", "mechanism.endorphins"),
+    ("It is thought to improve blood circulation.", "mechanism.circulation"),
+    ("Needling relaxes tight muscles.", "mechanism.muscle_relaxation"),
+    ("Acupuncture reduces inflammation.", "mechanism.inflammation"),
+    ("It stimulates the nervous system.", "mechanism.nervous_system"),
+    ("According to TCM, acupuncture restores the flow of qi along meridians.", "mechanism.qi"),
+])
+def test_mechanisms(text, topic, topics):
+    assert topic in claim_topics(text, topics, type_="mechanism")
+
+
+@pytest.mark.parametrize("text", [
+    "Acupuncture does not release endorphins.",
+    "Inflammation causes back pain.",
+    "Massage relaxes tight muscles.",
+    "If acupuncture worked by releasing endorphins, naloxone would block it.",
+    "Many patients report:\n\n  • Lower stress levels\n  • Reduced muscle stiffness",
+])
+def test_mechanisms_need_acupuncture_acting(text, topics):
+    assert claim_topics(text, topics, type_="mechanism") == set()
+
+
+def test_mechanisms_from_a_list_introduced_as_how_it_works(topics):
+    text = "How It Works\n\nFrom a Western medical perspective, acupuncture may:\n\n  • Increase blood flow\n  • Reduce inflammation\n"
+    assert {"mechanism.circulation", "mechanism.inflammation"} <= claim_topics(text, topics, type_="mechanism")
+
+
+# -- study citations ----------------------------------------------------------------------
+
+
+def cited(text, topics, studies):
+    draft = extract(text, topics, studies, source_id="probe")
+    own = {study["id"]: study for study in draft.studies}
+    return [(claim["cites"], own) for claim in draft.claims if claim["type"] == "study_citation"]
+
+
+def test_a_known_work_is_linked_to_its_studies_yaml_entry(topics, studies):
+    found = cited("A 2020 review published in JAMA Internal Medicine found that acupuncture provided significant "
+                  "short-term relief compared to standard treatments.", topics, studies)
+    assert found and all(cites == ["jama-intern-med-2020-review"] for cites, _ in found)
+
+
+def test_an_organisation_is_linked_by_name(topics, studies):
+    found = cited("The National Institutes of Health (NIH) recognizes acupuncture as a safe therapy.", topics, studies)
+    assert {"nih"} == {study for cites, _ in found for study in cites}
+
+
+def test_an_unknown_work_goes_to_the_files_own_studies_unidentified(topics, studies):
+    found = cited("A 2017 meta-analysis of 1,162 patients published in the Journal of Pain Research found that "
+                  "acupuncture reduced pain.", topics, studies)
+    (cites, own), *_ = found
+    study = own[cites[0]]
+    assert study["year"] == 2017 and study["venue"] == "Journal of Pain Research"
+    assert study["design"] == "meta-analysis" and study["participants"] == "1,162 patients"
+    assert study["identified"] is None and cites[0] not in {s["id"] for s in studies}
+
+
+@pytest.mark.parametrize("text", [
+    "Studies show that acupuncture helps many people.",
+    "Research suggests that it may help release endorphins.",
+    "According to Traditional Chinese Medicine (TCM), these points include the hands.",
+    "You will need between one to three treatments, as Best Health reports.",
+])
+def test_vague_research_and_outlets_are_not_study_citations(text, topics, studies):
+    assert cited(text, topics, studies) == []
+
+
+def test_an_outlet_is_cited_on_the_claims_it_relays(topics, studies):
+    draft = extract("You will need between one to three treatments, as Best Health reports.", topics, studies)
+    (claim,) = draft.claims
+    assert claim["cites"] == ["best-health"] and claim["certainty"] == "reported"
+
+
+# -- contraindications and side effects ---------------------------------------------------
+
+
+def test_contraindications_from_a_list_and_a_sentence(topics):
+    text = ("Absolute Contraindications\n\nSuch contraindications include:\n\n  • Clients with a pacemaker\n"
+            "  • Clients with blood disorders\n\nAvoid acupuncture if you are pregnant.\n")
+    draft = extract(text, topics)
+    found = {claim["topic"]: claim.get("qualifiers") for claim in draft.claims if claim["type"] == "contraindication"}
+    assert found["contraindication.pacemaker"] == {"severity": "absolute"}
+    assert "contraindication.bleeding_disorder" in found and "contraindication.pregnancy" in found
+
+
+def test_side_effects_from_a_list_and_a_sentence(topics):
+    text = ("Some minor side effects can occur, such as:\n\n  • Mild bruising\n  • Temporary soreness\n\n"
+            "Risks are minimal but can include dizziness.\n\nAcupuncture is rarely followed by bruising after massage.")
+    found = claim_topics(text, topics, type_="side_effect")
+    assert {"side_effect.bruising", "side_effect.soreness", "side_effect.lightheadedness",
+            "side_effect.minimal"} <= found
+
+
+# -- page furniture -----------------------------------------------------------------------
+
+FURNITURE = """DEBUG: Acupuncture DEBUG
+
+How Many Sessions Do You Need?
+
+top of page
+Search
+
+Most people need 3–6 sessions of acupuncture. Acupuncture releases endorphins.
+
+It is recommended to have acupuncture twice weekly for several weeks in the initial stages of treatment.
+
+Comments
+
+Great post! I needed 20 sessions and it releases endorphins, my acupuncturist says.
+"""
+
+TEASERS = """Is Acupuncture Good for Back Pain?
+
+Most people need 3–6 sessions. Acupuncture improves blood flow to the area and relaxes tight muscles.
+Sessions last about 30 minutes. It is recommended to have acupuncture twice weekly for several weeks.
+
+Conclusion
+
+Acupuncture helps many people with back pain.
+
+How Massage Helps Neck Pain
+
+How Massage Helps Neck Pain
+
+Massage needs 10 sessions and works in 5 minutes by reducing inflammation, as
+"""
+
+
+def test_furniture_is_detected():
+    kinds = {(a["kind"], a["quote"], a.get("through_end", False)) for a in detect_furniture(FURNITURE)}
+    assert ("debug", "DEBUG: Acupuncture DEBUG", False) in kinds
+    assert ("navigation", "top of page", False) in kinds
+    assert ("navigation", "Comments", True) in kinds
+    teasers = detect_furniture(TEASERS)
+    assert [(a["kind"], a["quote"], a["through_end"], a["occurrence"]) for a in teasers] == [
+        ("teaser", "How Massage Helps Neck Pain", True, 1)]
+
+
+@pytest.mark.parametrize("text", [FURNITURE, TEASERS])
+def test_no_claim_is_drawn_from_furniture(text, topics):
+    draft = extract(text, topics)
+    assert draft.claims
+    for claim in draft.claims:
+        assert "Great post" not in claim["quote"] and "Massage" not in claim["quote"]
+    assert ("sessions.count", 20, 20, "sessions") not in values(text, topics)
+    assert "mechanism.inflammation" not in claim_topics(text, topics)
+
+
+# -- the claims file ----------------------------------------------------------------------
+
+
+def test_drafts_are_marked_unreviewed_and_in_the_curated_shape(topics):
+    text = "Most people need 3–6 sessions. Most people need 3–6 sessions."
+    draft = extract(text, topics, source_id="example")
+    document = yaml.safe_load(dump_yaml(draft.document()))
+    assert document["source"] == "example"
+    first, second = document["claims"]
+    assert list(first)[:6] == ["id", "type", "topic", "statement", "quote", "occurrence"]
+    assert (first["occurrence"], second["occurrence"]) == (1, 2)  # the same sentence twice: each anchors
+    assert first["id"] != second["id"]
+    for claim in (first, second):
+        assert claim["status"] == "draft" and claim["extracted_by"] == EXTRACTOR
+        assert claim["value"] == {"min": 3, "max": 6, "unit": "sessions"}
+
+
+def test_drafts_of_every_curated_article_validate(project_copy):
+    # Each curated file is replaced by the draft: its quotes must anchor, uniquely, outside the artefacts.
+    for text_path in project_copy.source_text_files():
+        extract_to(project_copy, text_path, project_copy.claims_dir / f"{text_path.stem}.yaml", force=True)
+    report = validate(project_copy)
+    assert report.ok, "\n".join(map(str, report.problems))
+    assert all(claim.claim.status == "draft" for claim in report.corpus.claims)
+
+
+# -- reading articles ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"", "is empty"),
+    (b"  \n\n ", "is empty"),
+    (b"\xff\xfeB\x00a\x00c\x00k\x00", "binary"),
+    (b"Back pain \xe9tudes caf\xe9 needs sessions", "not UTF-8"),
+    (bytes(range(1, 32)) * 10, "binary"),
+])
+def test_unreadable_files_are_refused_with_the_reason(tmp_path, content, expected):
+    path = tmp_path / "article.txt"
+    path.write_bytes(content)
+    with pytest.raises(UnreadableText, match=expected) as error:
+        read_article(path)
+    assert str(path) in str(error.value) and "expected" in str(error.value)
+
+
+# -- kb add and kb extract ----------------------------------------------------------------
+
+ARTICLE = """Acupuncture for Sciatica
+
+Home
+
+Most patients need between four and six sessions, usually once or twice a week. Each session lasts around
+45 minutes. A 2017 systematic review published in the Journal of Pain Research found that acupuncture reduced
+pain compared to standard care. Acupuncture is believed to stimulate nerves and release endorphins.
+
+You should avoid acupuncture if you have a bleeding disorder.
+
+Recent Posts
+
+Acupuncture for migraine: 10 sessions
+"""
+
+
+def listing(project):
+    return sorted(str(p.relative_to(project.root)) for p in project.root.rglob("*") if p.is_file())
+
+
+def invoke(project, monkeypatch, *args):
+    monkeypatch.chdir(project.root)
+    return runner.invoke(app, list(args))
+
+
+def test_kb_add_then_validate_and_build(project_copy, monkeypatch, tmp_path):
+    article = tmp_path / "sciatica.txt"
+    article.write_bytes(ARTICLE.encode("utf-8"))
+    result = invoke(project_copy, monkeypatch, "add", str(article), "--title", "Acupuncture for Sciatica",
+                    "--publisher", "Test Clinic", "--published", "2024-03-02", "--url", "https://example.org/a")
+    assert result.exit_code == 0, result.output
+    source = project_copy.sources_dir / "acupuncture-for-sciatica"
+    assert source.with_suffix(".txt").read_bytes() == article.read_bytes()
+    metadata = yaml.safe_load(source.with_suffix(".yaml").read_text())
+    assert metadata["published"].isoformat() == "2024-03-02" and metadata["publisher"] == "Test Clinic"
+    assert {(a["kind"], a["quote"]) for a in metadata["artefacts"]} >= {("navigation", "Home"),
+                                                                         ("navigation", "Recent Posts")}
+    claims = yaml.safe_load((project_copy.claims_dir / "acupuncture-for-sciatica.yaml").read_text())
+    assert {c["type"] for c in claims["claims"]} >= {"session_count", "session_frequency", "session_duration",
+                                                     "study_citation", "mechanism", "contraindication"}
+    assert "10 sessions" not in str(claims)  # the teaser after "Recent Posts"
+
+    validated = invoke(project_copy, monkeypatch, "validate")
+    assert validated.exit_code == 0, validated.output
+    built = invoke(project_copy, monkeypatch, "build")
+    assert built.exit_code == 0, built.output
+    with sqlite3.connect(project_copy.db_path) as connection:
+        drafts = connection.execute("select count(*) from claims where source_id = ? and status = 'draft'",
+                                    ("acupuncture-for-sciatica",)).fetchone()[0]
+    assert drafts == len(claims["claims"])
+
+
+def test_kb_add_keeps_free_text_dates_as_text(project_copy, monkeypatch, tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Most people need 3–6 sessions of acupuncture.\n")
+    result = invoke(project_copy, monkeypatch, "add", str(article), "--title", "Dates", "--published", "Jan 19")
+    assert result.exit_code == 0, result.output
+    metadata = yaml.safe_load((project_copy.sources_dir / "dates.yaml").read_text())
+    assert metadata["published"] is None and metadata["published_text"] == "Jan 19"
+
+
+@pytest.mark.parametrize("content, title, extra, message", [
+    (b"", "Empty", [], "is empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Image", [], "binary"),
+    ("Caf\xe9 acupuncture".encode("latin-1"), "Latin", [], "not UTF-8"),
+    (ARTICLE.encode(), "Can Acupuncture Help Back Pain", [], "is taken"),
+    (ARTICLE.encode(), "Anything", ["--id", "neck-or-back-pain"], "is taken"),
+    (ARTICLE.encode(), "Anything", ["--id", "Not A Slug"], "not a slug"),
+])
+def test_kb_add_refuses_and_writes_nothing(project_copy, monkeypatch, tmp_path, content, title, extra, message):
+    article = tmp_path / "article.txt"
+    article.write_bytes(content)
+    before = listing(project_copy)
+    result = invoke(project_copy, monkeypatch, "add", str(article), "--title", title, *extra)
+    assert result.exit_code != 0
+    assert message in " ".join(result.output.split())
+    assert listing(project_copy) == before
+
+
+def test_kb_extract_prints_or_writes_a_draft(project_copy, monkeypatch, tmp_path):
+    article = tmp_path / "sciatica.txt"
+    article.write_text(ARTICLE)
+    printed = invoke(project_copy, monkeypatch, "extract", str(article))
+    assert printed.exit_code == 0, printed.output
+    document = yaml.safe_load(printed.output)
+    assert document["source"] == "sciatica" and all(c["status"] == "draft" for c in document["claims"])
+
+    output = tmp_path / "draft.yaml"
+    written = invoke(project_copy, monkeypatch, "extract", str(article), "-o", str(output))
+    assert written.exit_code == 0 and yaml.safe_load(output.read_text()) == document
+    again = invoke(project_copy, monkeypatch, "extract", str(article), "-o", str(output))
+    assert again.exit_code != 0 and "exists" in again.output
+
+
+def test_kb_extract_refuses_a_binary_file(project_copy, monkeypatch, tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_bytes(b"\x00\x01\x02")
+    result = invoke(project_copy, monkeypatch, "extract", str(article))
+    assert result.exit_code != 0 and "binary" in result.output
+
+
+# -- precision and recall on the curated articles -----------------------------------------
+
+
+def load_benchmark():
+    path = REPO / "benchmarks" / "extract_eval.py"
+    spec = importlib.util.spec_from_file_location("extract_eval", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_precision_and_recall_on_the_curated_articles():
+    benchmark = load_benchmark()
+    project = Project(REPO)
+    missing = [source for source, curated in benchmark.curated_sources(project).items() if not curated]
+    if missing:
+        pytest.skip(f"curated claims missing for {', '.join(missing)}: nothing to score against")
+    scores = benchmark.score(project, benchmark.FAMILIES)
+    failing = {family: (round(s.precision, 2), round(s.recall, 2)) for family, s in scores.items()
+               if s.precision < benchmark.PRECISION_TARGET or s.recall < benchmark.RECALL_TARGET}
+    assert not failing, f"below P≥{benchmark.PRECISION_TARGET} R≥{benchmark.RECALL_TARGET}: {failing}"
+    assert all(s.curated for s in scores.values()), "a family has no curated claims to score"
+
+
+# -- found on an article written after the rules (not one of the five) ----------------------
+
+
+def test_a_review_and_the_trials_it_pools_are_one_work(topics, studies):
+    text = ("A 2018 meta-analysis of 12 trials involving 1,162 patients, published in the journal Pain Research "
+            "and Management, found that acupuncture reduced sciatica pain more than conventional drug treatment.")
+    draft = extract(text, topics, studies)
+    assert len(draft.studies) == 1
+    assert draft.studies[0]["design"] == "meta-analysis" and draft.studies[0]["participants"] == "1,162 patients"
+
+
+def test_a_comment_widget_with_a_count_is_furniture(topics, studies):
+    article = ("How many treatments will I need?\n\nMost people with sciatica need six to ten treatments.\n\n"
+               "Acute flare-ups often settle within two or three visits.\n\nComments (2)\n"
+               "Great clinic, my sciatica is gone after 4 sessions!\n")
+    assert values(article, topics) == {("sessions.count", 6, 10, "sessions"), ("sessions.count", 2, 3, "sessions")}
+
+
+def test_side_effects_someone_might_notice(topics, studies):
+    text = "Side effects are uncommon. You might notice mild bruising or a little soreness where the needles went in."
+    assert {"side_effect.bruising", "side_effect.soreness", "side_effect.minimal"} <= claim_topics(text, topics)
