@@ -67,14 +67,7 @@ def dump(path):
 def answer_text(claim, topic):
     value = claim.value
     if value is not None:
-        low, high = value.min, value.max
-        if low is not None and high is not None:
-            span = f"{low:g}" if low == high else f"{low:g}–{high:g}"
-        elif low is not None:
-            span = f"{low:g} or more"
-        else:
-            span = f"up to {high:g}"
-        text = f"{'about ' if value.approximate else ''}{span} {value.unit}"
+        text = v.range_text(value.min, value.max, value.unit, value.approximate)
     elif claim.stance:
         text = claim.stance
     else:

@@ -20,23 +20,8 @@ from pathlib import Path
 
 import yaml
 
-# The one declared vocabulary: the CLI, the database triggers and the browser forms read it from here.
-FLAG_KINDS = {
-    "misquote": "The quote is not what the article says, or the claim misreads it.",
-    "unverifiable_citation": "The cited study or organisation cannot be found or does not say this.",
-    "wrong_topic": "The claim is filed under the wrong topic.",
-    "outdated": "The claim was true once; newer evidence says otherwise.",
-    "duplicate": "The same claim is recorded twice.",
-    "other": "Anything else (say what in the note).",
-}
-FLAG_STATUSES = {
-    "open": "Raised, not yet reviewed.",
-    "confirmed": "Reviewed: the problem is real and needs a fix.",
-    "dismissed": "Reviewed: not a problem.",
-    "resolved": "Fixed in the YAML.",
-}
-TARGET_TYPES = ("claim", "conflict")
-TARGET_TABLES = {"claim": "claims", "conflict": "conflicts"}
+# The flag vocabulary is declared once, in vocabulary.py: the CLI, the triggers and the forms read it.
+from .vocabulary import FLAG_KINDS, FLAG_STATUSES, TARGET_TABLES, TARGET_TYPES
 
 EDITORS_FILE = ".kb-editors.json"
 SECRET_FILE = ".kb-secret"

@@ -66,6 +66,25 @@ STUDY_DESIGNS = (
 ARTEFACT_KINDS = ("navigation", "debug", "teaser", "advert", "caption", "byline", "other")
 
 
+# Editors' flags: what a flag can say is wrong, and where a flag stands in review.
+FLAG_KINDS = {
+    "misquote": "The quote is not what the article says, or the claim misreads it.",
+    "unverifiable_citation": "The cited study or organisation cannot be found or does not say this.",
+    "wrong_topic": "The claim is filed under the wrong topic.",
+    "outdated": "The claim was true once; newer evidence says otherwise.",
+    "duplicate": "The same claim is recorded twice.",
+    "other": "Anything else (say what in the note).",
+}
+FLAG_STATUSES = {
+    "open": "Raised, not yet reviewed.",
+    "confirmed": "Reviewed: the problem is real and needs a fix.",
+    "dismissed": "Reviewed: not a problem.",
+    "resolved": "Fixed in the YAML.",
+}
+TARGET_TYPES = ("claim", "conflict")
+TARGET_TABLES = {"claim": "claims", "conflict": "conflicts"}
+
+
 def convert(value, unit, target_unit):
     """Convert value from unit to target_unit; None stays None. Raises KeyError on unknown units."""
     if value is None:
@@ -76,3 +95,14 @@ def convert(value, unit, target_unit):
 def convertible(unit, target_unit):
     """True when both units measure the same dimension."""
     return unit in UNITS and target_unit in UNITS and UNITS[unit][0] == UNITS[target_unit][0]
+
+
+def range_text(low, high, unit, approximate=False):
+    """A range as people write it: "8–12 sessions", "10 or more sessions", "up to 3 days", "about 40 minutes"."""
+    if low is not None and high is not None:
+        span = f"{low:g}" if low == high else f"{low:g}–{high:g}"
+    elif low is not None:
+        span = f"{low:g} or more"
+    else:
+        span = f"up to {high:g}"
+    return f"{'about ' if approximate else ''}{span} {unit or ''}".strip()

@@ -30,6 +30,8 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
+from loaders.vocabulary import range_text
+
 SOURCE = "select * from sources where id = :id"
 SOURCE_CLAIMS = """
     select c.id, c.position, c.type, c.topic, t.label as topic_label, c.statement, c.quote,
@@ -167,16 +169,9 @@ def article_markup(text, claims, artefacts, claim_url):
 
 def value_text(claim):
     """A claim's number as stated ("8–12 sessions", "about 30 minutes"), or None."""
-    low, high = claim["value_min"], claim["value_max"]
-    if low is None and high is None:
+    if claim["value_min"] is None and claim["value_max"] is None:
         return None
-    if low is not None and high is not None:
-        span = f"{low:g}" if low == high else f"{low:g}–{high:g}"
-    elif low is not None:
-        span = f"{low:g} or more"
-    else:
-        span = f"up to {high:g}"
-    return f"{'about ' if claim['approximate'] else ''}{span} {claim['unit'] or ''}".strip()
+    return range_text(claim["value_min"], claim["value_max"], claim["unit"], claim["approximate"])
 
 
 def types_in_order(claims):
