@@ -88,3 +88,10 @@ async def test_range_chart_draws_a_bar_per_numeric_claim(datasette, built_projec
                              "and (c.norm_min is not null or c.norm_max is not null)").fetchone()[0]
     html = (await datasette.client.get("/ranges")).text
     assert html.count('class="range-bar') == numeric > 20
+
+
+async def test_topic_page_links_to_its_comparison_summary_and_conflicts(datasette):
+    html = (await datasette.client.get("/kb/topics/sessions~2Ecount")).text
+    for link in ("/kb/topic_comparison?topic=sessions.count", "/kb/topic_summary/sessions~2Ecount",
+                 "/kb/open_conflicts?topic=sessions.count", "/kb/claims?topic=sessions.count"):
+        assert link in html, link
