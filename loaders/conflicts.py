@@ -1,19 +1,25 @@
 """Conflict detection: rules over normalised claims, near-linear in the number of claims, bounded output.
 
 Two claims on one topic are compared only when their qualifiers are compatible: every qualifier
-key both carry has the same value ("chronic" against "mild" is no contradiction). Claims are
-grouped by their exact qualifiers, each group sorted once, and the most severe pairs of each
-compatible pair of groups are drawn from the sorted lists with a heap — so the work is
-O(n log n) plus O(K log K) per group pair, never a loop over all pairs of claims, and at most
-MAX_PER_TOPIC conflicts are kept per topic, ranked.
+key both carry has the same value ("chronic" against "mild" is no contradiction). Every rule
+scores a pair of claims as a sum, left(a) + right(b) — for ranges, how far b starts above the end
+of a; for stances, how firmly each is made. Claims are grouped by their exact qualifiers and each
+group's lists sorted once; then a heap walks pairs of groups best first, and inside each
+compatible pair of groups walks pairs of claims best first, stopping as soon as nothing left can
+beat the CANDIDATES strongest pairs found. So the work is O(n log n) plus heap steps, never a loop
+over all pairs of claims or of groups, and at most MAX_PER_TOPIC conflicts are kept per topic.
 """
 
 import hashlib
 import heapq
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 MAX_PER_TOPIC = 20
+# Pairs gathered per rule and topic before one is kept per pair of sources: enough that the
+# deduplication still leaves MAX_PER_TOPIC distinct conflicts where there are that many.
+CANDIDATES = 5 * MAX_PER_TOPIC
 # Approximate bounds ("about 20–30 minutes") are widened by this fraction before testing overlap.
 APPROXIMATE_TOLERANCE = 0.10
 SEVERITIES = ("high", "medium", "low")
@@ -35,50 +41,67 @@ def detect(claims: list, topics: dict) -> list:
     return found
 
 
-# -- qualifier groups --------------------------------------------------------
-
-def qualifier_groups(claims):
-    groups = defaultdict(list)
-    for claim in claims:
-        groups[json.dumps(json.loads(claim["qualifiers"]), sort_keys=True)].append(claim)
-    return {key: (json.loads(key), members) for key, members in sorted(groups.items())}
-
-
 def compatible(first: dict, second: dict) -> bool:
     return all(first[key] == second[key] for key in first.keys() & second.keys())
 
 
-def compatible_group_pairs(claims):
-    """Every (group, group) pair whose qualifiers are compatible, each unordered pair once, itself included."""
-    groups = list(qualifier_groups(claims).values())
-    for i, (qualifiers_a, members_a) in enumerate(groups):
-        for qualifiers_b, members_b in groups[i:]:
-            if compatible(qualifiers_a, qualifiers_b):
-                yield members_a, members_b
+# -- the best pairs, by a score that is a sum ------------------------------------------
+
+@dataclass
+class Group:
+    """Claims with the same qualifiers; `left` and `right` sorted best first for one rule."""
+
+    qualifiers: dict
+    left: list
+    right: list
 
 
-# -- best pairs of two sorted lists ----------------------------------------------
+def groups_for(claims, pick_left, pick_right, left_score, right_score):
+    """Group claims by their exact qualifiers and sort each group's two sides once."""
+    by_qualifiers = defaultdict(list)
+    for claim in claims:
+        by_qualifiers[json.dumps(json.loads(claim["qualifiers"]), sort_keys=True)].append(claim)
+    groups = []
+    for key, members in sorted(by_qualifiers.items()):
+        left = sorted((c for c in members if pick_left(c)), key=lambda c: (-left_score(c), c["id"]))
+        right = sorted((c for c in members if pick_right(c)), key=lambda c: (-right_score(c), c["id"]))
+        groups.append(Group(json.loads(key), left, right))
+    return groups
 
-def top_pairs(left, right, score, limit):
-    """The `limit` best (score, a, b) with score > 0, when score falls as either index grows.
 
-    Both lists are sorted best first, so the best pair is (0, 0) and each pair's successors are
-    (i+1, j) and (i, j+1): a heap walks them in order, touching O(limit) pairs.
-    """
+def walk(left, right, score, floor):
+    """Pairs (score, i, j) of two best-first lists in falling order of score(left[i], right[j])."""
     if not left or not right:
-        return []
-    best, seen, heap = [], {(0, 0)}, [(-score(left[0], right[0]), 0, 0)]
-    while heap and len(best) < limit:
+        return
+    seen, heap = {(0, 0)}, [(-score(left[0], right[0]), 0, 0)]
+    while heap:
         negative, i, j = heapq.heappop(heap)
-        if -negative <= 0:
-            break
-        if left[i] is not right[j]:
-            best.append((-negative, left[i], right[j]))
+        if -negative <= floor():
+            return
+        yield -negative, i, j
         for ni, nj in ((i + 1, j), (i, j + 1)):
             if ni < len(left) and nj < len(right) and (ni, nj) not in seen:
                 seen.add((ni, nj))
                 heapq.heappush(heap, (-score(left[ni], right[nj]), ni, nj))
-    return best
+
+
+def best_pairs(groups, left_score, right_score, limit=CANDIDATES):
+    """The `limit` best (score, a, b) with a from one group's left, b from a compatible group's right, score > 0."""
+    score = lambda a, b: left_score(a) + right_score(b)
+    best = []  # a min-heap of the best pairs so far: its top is the score to beat
+    floor = lambda: best[0][0] if len(best) == limit else 0
+    lefts = sorted((g for g in groups if g.left), key=lambda g: -left_score(g.left[0]))
+    rights = sorted((g for g in groups if g.right), key=lambda g: -right_score(g.right[0]))
+    for _, gi, gj in walk([g.left[0] for g in lefts], [g.right[0] for g in rights], score, floor):
+        left_group, right_group = lefts[gi], rights[gj]
+        if not compatible(left_group.qualifiers, right_group.qualifiers):
+            continue
+        for pair_score, i, j in walk(left_group.left, right_group.right, score, floor):
+            a, b = left_group.left[i], right_group.right[j]
+            if a is not b:
+                entry = (pair_score, a["id"], b["id"], a, b)
+                heapq.heappush(best, entry) if len(best) < limit else heapq.heapreplace(best, entry)
+    return [(entry[0], entry[3], entry[4]) for entry in sorted(best, reverse=True)]
 
 
 # -- ranges -------------------------------------------------------------------
@@ -92,19 +115,14 @@ def bounds(claim):
     return low, high
 
 
-def range_gap(lower_claim, upper_claim):
-    """How far the upper claim's interval starts above the lower claim's end (> 0: disjoint)."""
-    return bounds(upper_claim)[0] - bounds(lower_claim)[1]
-
-
 def range_conflicts(claims):
-    numeric = [claim for claim in claims if claim["norm_min"] is not None or claim["norm_max"] is not None]
-    for group_a, group_b in compatible_group_pairs(numeric):
-        for lower, upper in ((group_a, group_b), (group_b, group_a)) if group_a is not group_b else ((group_a, group_a),):
-            ends_first = sorted(lower, key=lambda c: (bounds(c)[1], c["id"]))
-            starts_last = sorted(upper, key=lambda c: (-bounds(c)[0], c["id"]))
-            for gap, low_claim, high_claim in top_pairs(ends_first, starts_last, range_gap, MAX_PER_TOPIC):
-                yield conflict(low_claim, high_claim, "range-disjoint", range_severity(gap, low_claim, high_claim), gap)
+    """Disjoint ranges: a (the lower) ends before b (the upper) starts; the score is the gap."""
+    numeric = lambda c: c["norm_min"] is not None or c["norm_max"] is not None
+    ends_early = lambda c: -bounds(c)[1]
+    starts_late = lambda c: bounds(c)[0]
+    groups = groups_for(claims, numeric, numeric, ends_early, starts_late)
+    for gap, lower, upper in best_pairs(groups, ends_early, starts_late):
+        yield conflict(lower, upper, "range-disjoint", range_severity(gap, lower, upper), gap)
 
 
 def range_severity(gap, low_claim, high_claim):
@@ -122,16 +140,14 @@ def weight(claim):
 
 
 def stance_conflicts(claims):
-    for group_a, group_b in compatible_group_pairs(claims):
-        members = group_a if group_a is group_b else group_a + group_b
-        firmest = lambda stance: sorted((c for c in members if c["stance"] == stance), key=lambda c: (-weight(c), c["id"]))
-        supports, opposes, mixed = firmest("supports"), firmest("opposes"), firmest("mixed")
-        firm = sorted(supports + opposes, key=lambda c: (-weight(c), c["id"]))
-        pair_weight = lambda a, b: weight(a) + weight(b)
-        for score, a, b in top_pairs(supports, opposes, pair_weight, MAX_PER_TOPIC):
-            yield conflict(a, b, "stance-opposed", "high" if min(weight(a), weight(b)) >= 2 else "medium", score)
-        for score, a, b in top_pairs(mixed, firm, pair_weight, MAX_PER_TOPIC):
-            yield conflict(a, b, "stance-tension", "low", score)
+    """supports against opposes; a mixed stance against a firm one is a lower tension."""
+    is_ = lambda *stances: (lambda c: c["stance"] in stances)
+    opposed = groups_for(claims, is_("supports"), is_("opposes"), weight, weight)
+    for score, a, b in best_pairs(opposed, weight, weight):
+        yield conflict(a, b, "stance-opposed", "high" if min(weight(a), weight(b)) >= 2 else "medium", score)
+    tension = groups_for(claims, is_("mixed"), is_("supports", "opposes"), weight, weight)
+    for score, a, b in best_pairs(tension, weight, weight):
+        yield conflict(a, b, "stance-tension", "low", score)
 
 
 # -- rows ---------------------------------------------------------------------

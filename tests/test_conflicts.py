@@ -1,5 +1,6 @@
 """Each conflict rule on small synthetic projects, built for real into kb.db."""
 
+import json
 import sqlite3
 
 from loaders.build import build
@@ -109,3 +110,16 @@ def test_output_stays_bounded_on_many_claims():
     found = detect(synthetic_rows(100_000), topics)
     assert 0 < len(found) <= MAX_PER_TOPIC
     assert [c["rank"] for c in found] == list(range(1, len(found) + 1))
+
+
+def test_many_qualifier_groups_are_compared_only_when_compatible():
+    """Claims about 4,999 different points: they conflict only with claims about the same point."""
+    topics = {"sessions.count": {"id": "sessions.count", "kind": "range", "description": "How many?"}}
+    rows = synthetic_rows(20_000)
+    for index, row in enumerate(rows):
+        row["qualifiers"] = json.dumps({"point": f"p{index % 4999}"})
+    found = detect(rows, topics)
+    assert 0 < len(found) <= MAX_PER_TOPIC
+    by_id = {row["id"]: row for row in rows}
+    for conflict in found:
+        assert by_id[conflict["claim_a"]]["qualifiers"] == by_id[conflict["claim_b"]]["qualifiers"]
