@@ -1,20 +1,19 @@
 """Conflict detection: rules over normalised claims, near-linear in the number of claims, bounded output.
 
 Two claims on one topic are compared only when their qualifiers are compatible: every qualifier
-key both carry has the same value ("chronic" against "mild" is no contradiction). Every rule
-scores a pair of claims as a sum, left(a) + right(b) — for ranges, how far b starts above the end
-of a; for stances, how firmly each is made. Claims are grouped by their exact qualifiers and each
-group's lists sorted once; then a heap walks pairs of groups best first, and inside each
-compatible pair of groups walks pairs of claims best first, stopping as soon as nothing left can
-beat the CANDIDATES strongest pairs found. So the work is O(n log n) plus heap steps, never a loop
-over all pairs of claims or of groups, and at most MAX_PER_TOPIC conflicts are kept per topic.
+key both carry has the same value ("chronic" against "mild" is no contradiction). Compatible
+claims are found with a hash join on the shared qualifier values, never by comparing pairs. Every
+rule scores a pair of claims as a sum, left(a) + right(b) — for ranges, how far b starts above
+the end of a; for stances, how firmly each is made — so within each bucket of compatible claims,
+sorted once, a heap walks pairs best first and stops as soon as nothing left can beat the
+CANDIDATES strongest pairs found. The work is O(n log n) plus heap steps, never a loop over all
+pairs, and at most MAX_PER_TOPIC conflicts are kept per topic.
 """
 
 import hashlib
 import heapq
 import json
 from collections import defaultdict
-from dataclasses import dataclass
 
 MAX_PER_TOPIC = 20
 # Pairs gathered per rule and topic before one is kept per pair of sources: enough that the
@@ -41,32 +40,33 @@ def detect(claims: list, topics: dict) -> list:
     return found
 
 
-def compatible(first: dict, second: dict) -> bool:
-    return all(first[key] == second[key] for key in first.keys() & second.keys())
-
-
 # -- the best pairs, by a score that is a sum ------------------------------------------
 
-@dataclass
-class Group:
-    """Claims with the same qualifiers; `left` and `right` sorted best first for one rule."""
+def compatible_buckets(claims, pick_left, pick_right):
+    """Lists (left, right) such that every left claim is compatible with every right claim of its list,
+    and every compatible pair stands in exactly one list.
 
-    qualifiers: dict
-    left: list
-    right: list
-
-
-def groups_for(claims, pick_left, pick_right, left_score, right_score):
-    """Group claims by their exact qualifiers and sort each group's two sides once."""
-    by_qualifiers = defaultdict(list)
+    Claims whose qualifiers carry the key sets K1 and K2 are compatible when they agree on the
+    keys K1 and K2 share: a hash join on those values, per pair of key sets. Articles use few key
+    sets, so this is linear in the claims however many distinct qualifier values there are.
+    """
+    by_key_set = defaultdict(list)
     for claim in claims:
-        by_qualifiers[json.dumps(json.loads(claim["qualifiers"]), sort_keys=True)].append(claim)
-    groups = []
-    for key, members in sorted(by_qualifiers.items()):
-        left = sorted((c for c in members if pick_left(c)), key=lambda c: (-left_score(c), c["id"]))
-        right = sorted((c for c in members if pick_right(c)), key=lambda c: (-right_score(c), c["id"]))
-        groups.append(Group(json.loads(key), left, right))
-    return groups
+        qualifiers = json.loads(claim["qualifiers"])
+        by_key_set[frozenset(qualifiers)].append((qualifiers, claim))
+    key_sets = sorted(by_key_set, key=sorted)
+    for left_keys in key_sets:
+        for right_keys in key_sets:
+            shared = sorted(left_keys & right_keys)
+            lefts, rights = defaultdict(list), defaultdict(list)
+            for qualifiers, claim in by_key_set[left_keys]:
+                if pick_left(claim):
+                    lefts[tuple(qualifiers[key] for key in shared)].append(claim)
+            for qualifiers, claim in by_key_set[right_keys]:
+                if pick_right(claim):
+                    rights[tuple(qualifiers[key] for key in shared)].append(claim)
+            for values in sorted(lefts.keys() & rights.keys()):
+                yield lefts[values], rights[values]
 
 
 def walk(left, right, score, floor):
@@ -85,19 +85,22 @@ def walk(left, right, score, floor):
                 heapq.heappush(heap, (-score(left[ni], right[nj]), ni, nj))
 
 
-def best_pairs(groups, left_score, right_score, limit=CANDIDATES):
-    """The `limit` best (score, a, b) with a from one group's left, b from a compatible group's right, score > 0."""
+def best_pairs(claims, pick_left, pick_right, left_score, right_score, limit=CANDIDATES):
+    """The `limit` best compatible (score, a, b), a picked as left and b as right, with score > 0."""
     score = lambda a, b: left_score(a) + right_score(b)
+    buckets = []
+    for left, right in compatible_buckets(claims, pick_left, pick_right):
+        left.sort(key=lambda c: (-left_score(c), c["id"]))
+        right.sort(key=lambda c: (-right_score(c), c["id"]))
+        buckets.append((score(left[0], right[0]), left, right))
+    buckets.sort(key=lambda bucket: -bucket[0])
     best = []  # a min-heap of the best pairs so far: its top is the score to beat
     floor = lambda: best[0][0] if len(best) == limit else 0
-    lefts = sorted((g for g in groups if g.left), key=lambda g: -left_score(g.left[0]))
-    rights = sorted((g for g in groups if g.right), key=lambda g: -right_score(g.right[0]))
-    for _, gi, gj in walk([g.left[0] for g in lefts], [g.right[0] for g in rights], score, floor):
-        left_group, right_group = lefts[gi], rights[gj]
-        if not compatible(left_group.qualifiers, right_group.qualifiers):
-            continue
-        for pair_score, i, j in walk(left_group.left, right_group.right, score, floor):
-            a, b = left_group.left[i], right_group.right[j]
+    for top, left, right in buckets:
+        if top <= floor():
+            break
+        for pair_score, i, j in walk(left, right, score, floor):
+            a, b = left[i], right[j]
             if a is not b:
                 entry = (pair_score, a["id"], b["id"], a, b)
                 heapq.heappush(best, entry) if len(best) < limit else heapq.heapreplace(best, entry)
@@ -120,8 +123,7 @@ def range_conflicts(claims):
     numeric = lambda c: c["norm_min"] is not None or c["norm_max"] is not None
     ends_early = lambda c: -bounds(c)[1]
     starts_late = lambda c: bounds(c)[0]
-    groups = groups_for(claims, numeric, numeric, ends_early, starts_late)
-    for gap, lower, upper in best_pairs(groups, ends_early, starts_late):
+    for gap, lower, upper in best_pairs(claims, numeric, numeric, ends_early, starts_late):
         yield conflict(lower, upper, "range-disjoint", range_severity(gap, lower, upper), gap)
 
 
@@ -142,11 +144,9 @@ def weight(claim):
 def stance_conflicts(claims):
     """supports against opposes; a mixed stance against a firm one is a lower tension."""
     is_ = lambda *stances: (lambda c: c["stance"] in stances)
-    opposed = groups_for(claims, is_("supports"), is_("opposes"), weight, weight)
-    for score, a, b in best_pairs(opposed, weight, weight):
+    for score, a, b in best_pairs(claims, is_("supports"), is_("opposes"), weight, weight):
         yield conflict(a, b, "stance-opposed", "high" if min(weight(a), weight(b)) >= 2 else "medium", score)
-    tension = groups_for(claims, is_("mixed"), is_("supports", "opposes"), weight, weight)
-    for score, a, b in best_pairs(tension, weight, weight):
+    for score, a, b in best_pairs(claims, is_("mixed"), is_("supports", "opposes"), weight, weight):
         yield conflict(a, b, "stance-tension", "low", score)
 
 
