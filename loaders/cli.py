@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import vocabulary as v
-from .compare import compare_topic
+from .compare import compare_topic, silent_sources
 from .conflicts import stored as stored_conflicts
 from .build import InvalidProject, StaleDatabase, build as build_project
 from .project import Project, ProjectNotFound
@@ -125,10 +125,14 @@ def built_db(project):
 def compare(topic: str = typer.Argument(..., help="A topic id (sessions.count) or a prefix (sessions)."),
             output_format: Format = typer.Option(Format.table, "--format", "-f", help="Output format.")):
     """Show what every source says on TOPIC, side by side, with quotes."""
-    frame = compare_topic(built_db(project_here()), topic)
+    db_path = built_db(project_here())
+    frame = compare_topic(db_path, topic)
     if frame.empty:
-        fail(f"no claims on topic {topic!r} (see `kb validate --vocabulary` and claims/topics.yaml)")
+        fail(f"no claims on topic {topic!r} (see the topics table, or claims/topics.yaml)")
     print_frame(frame, output_format, f"Claims on {topic}")
+    if output_format in (Format.table, Format.markdown):
+        silent = silent_sources(db_path, topic)
+        console.print(f"Silent on {topic}: {', '.join(silent) if silent else 'none'}", highlight=False)
 
 
 @app.command(name="conflicts")

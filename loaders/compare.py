@@ -136,3 +136,15 @@ def compare_topic(db_path, topic_pattern: str) -> pd.DataFrame:
     """
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
         return pd.read_sql_query(query, connection, params={"pattern": topic_pattern, "prefix": f"{topic_pattern}.%"})
+
+
+def silent_sources(db_path, topic_pattern: str) -> list:
+    """The sources that say nothing on any topic matching topic_pattern: silence is information too."""
+    query = """
+        select id from sources where id not in (
+            select source_id from claims where topic = :pattern or topic like :prefix)
+        order by id
+    """
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
+        rows = connection.execute(query, {"pattern": topic_pattern, "prefix": f"{topic_pattern}.%"}).fetchall()
+    return [row[0] for row in rows]

@@ -38,6 +38,7 @@ def test_compare_formats(in_project, output_format):
         assert {"sessions.count", "sessions.duration", "sessions.frequency"} <= {row["topic"] for row in rows}
     else:
         assert "goldenway-lower-back-pain" in result.output or "goldenway" in result.output
+        assert "Silent on sessions: can-acupuncture-help-back-pain" in result.output
 
 
 def test_compare_unknown_topic_fails_cleanly(in_project):
