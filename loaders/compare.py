@@ -126,25 +126,27 @@ def write_matrix(database, cells, sources, topics):
     table.insert_all(wide.to_dict(orient="records"))
 
 
+def read_topic_query(db_path, sql: str, topic_pattern, **params) -> pd.DataFrame:
+    """Run a read-only query on kb.db whose :pattern and :prefix select a topic id or a prefix ("sessions")."""
+    params.update(pattern=topic_pattern, prefix=f"{topic_pattern}.%")
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
+        return pd.read_sql_query(sql, connection, params=params)
+
+
 def compare_topic(db_path, topic_pattern: str) -> pd.DataFrame:
     """Every claim on the topics matching topic_pattern (an id, or a prefix such as "sessions"), side by side."""
-    query = """
+    return read_topic_query(db_path, """
         select c.topic, s.id as source, c.answer, c.certainty, c.quote, c.id as claim
         from claims c join sources s on s.id = c.source_id
         where c.topic = :pattern or c.topic like :prefix
         order by c.topic, s.id, c.position
-    """
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
-        return pd.read_sql_query(query, connection, params={"pattern": topic_pattern, "prefix": f"{topic_pattern}.%"})
+    """, topic_pattern)
 
 
 def silent_sources(db_path, topic_pattern: str) -> list:
     """The sources that say nothing on any topic matching topic_pattern: silence is information too."""
-    query = """
+    return list(read_topic_query(db_path, """
         select id from sources where id not in (
             select source_id from claims where topic = :pattern or topic like :prefix)
         order by id
-    """
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
-        rows = connection.execute(query, {"pattern": topic_pattern, "prefix": f"{topic_pattern}.%"}).fetchall()
-    return [row[0] for row in rows]
+    """, topic_pattern)["id"])

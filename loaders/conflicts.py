@@ -15,6 +15,8 @@ import heapq
 import json
 from collections import defaultdict
 
+from .compare import read_topic_query
+
 MAX_PER_TOPIC = 20
 # Pairs gathered per rule and topic before one is kept per pair of sources: enough that the
 # deduplication still leaves MAX_PER_TOPIC distinct conflicts where there are that many.
@@ -214,14 +216,8 @@ def explain(a, b, rule, topic):
 
 def stored(db_path, topic_pattern=None, per_topic=5):
     """Conflicts from a built kb.db, grouped by topic in rank order, at most per_topic each."""
-    import pandas as pd
-    import sqlite3
-
-    query = """
+    return read_topic_query(db_path, """
         select topic, rank, severity, rule, within_source, claim_a, claim_b, explanation, id
         from conflicts where (:pattern is null or topic = :pattern or topic like :prefix) and rank <= :limit
         order by topic, rank
-    """
-    params = {"pattern": topic_pattern, "prefix": f"{topic_pattern}.%", "limit": per_topic}
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
-        return pd.read_sql_query(query, connection, params=params)
+    """, topic_pattern, limit=per_topic)

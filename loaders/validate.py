@@ -87,6 +87,7 @@ class AnchoredClaim:
 class Source:
     meta: SourceMeta
     text: str
+    folded: FoldedText
     artefact_spans: list = field(default_factory=list)
 
 
@@ -229,11 +230,9 @@ class _Checker:
         except UnicodeDecodeError as error:
             self.problem("not-utf8", path, lines, ("text",), f"{meta.text}: {error}")
             return
-        source = Source(meta, text)
-        folded = FoldedText(text)
-        source.folded = folded
+        source = Source(meta, text, FoldedText(text))
         for index, artefact in enumerate(meta.artefacts):
-            start, end, count = anchor(folded, artefact.quote, artefact.occurrence)
+            start, end, count = anchor(source.folded, artefact.quote, artefact.occurrence)
             if start is None:
                 code = "quote-ambiguous" if count > 1 else "artefact-not-found"
                 self.problem(code, path, lines, ("artefacts", index, "quote"), f"found {count} times")

@@ -53,16 +53,6 @@ CERTAINTIES = {
     "recommended": "Given as advice to the reader.",
 }
 STATUSES = ("curated", "draft")
-STUDY_DESIGNS = (
-    "review",
-    "systematic review",
-    "meta-analysis",
-    "trial",
-    "study",
-    "guideline",
-    "organisation statement",
-    "press report",
-)
 ARTEFACT_KINDS = ("navigation", "debug", "teaser", "advert", "caption", "byline", "other")
 
 

@@ -16,7 +16,7 @@ async def test_rebuild_is_served_without_restart(project_copy):
     await datasette.invoke_startup()
     sql = "select count(*) from claims"
     before = await count(datasette, f"/kb.json?sql={sql}")
-    crossdb_before = await count(datasette, f"/_memory.json?sql=select count(*) from kb.claims")
+    crossdb_before = await count(datasette, "/_memory.json?sql=select count(*) from kb.claims")
     assert before == crossdb_before > 0
 
     claims_file = project_copy.claims_dir / "goldenway-lower-back-pain.yaml"
@@ -26,6 +26,6 @@ async def test_rebuild_is_served_without_restart(project_copy):
 
     after = await count(datasette, f"/kb.json?sql={sql}")
     assert after < before
-    assert await count(datasette, f"/_memory.json?sql=select count(*) from kb.claims") == after
+    assert await count(datasette, "/_memory.json?sql=select count(*) from kb.claims") == after
     table = await datasette.client.get("/kb/claims.json?_size=1")
     assert table.json()["filtered_table_rows_count"] == after
