@@ -11,6 +11,7 @@ import gc
 import hashlib
 import random
 import resource
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -19,7 +20,8 @@ from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 
 from loaders import conflicts  # noqa: E402
 from loaders.build import table_rows, write_database  # noqa: E402
@@ -69,6 +71,8 @@ def make_corpus(root: Path, total: int, per_source: int):
     (root / "claims").mkdir()
     (root / "claims" / "topics.yaml").write_text(yaml.safe_dump(TOPICS))
     (root / "claims" / "studies.yaml").write_text("[]\n")
+    for name in ("interventions.yaml", "conditions.yaml"):
+        shutil.copy(REPO / "claims" / name, root / "claims" / name)
     for source_index in range(total // per_source):
         source_id = f"source-{source_index:05d}"
         pairs = [synthetic_claim(rng, source_index * per_source + i) for i in range(per_source)]
@@ -76,7 +80,8 @@ def make_corpus(root: Path, total: int, per_source: int):
         (root / "sources" / f"{source_id}.txt").write_bytes(text)
         meta = {"id": source_id, "title": source_id, "publisher": None, "author": None, "published": None,
                 "url": None, "text": f"{source_id}.txt", "sha256": hashlib.sha256(text).hexdigest(),
-                "kind": "synthetic", "commercial_interest": None}
+                "kind": "synthetic", "commercial_interest": None, "therapy": "acupuncture",
+                "condition": "back-pain"}
         (root / "sources" / f"{source_id}.yaml").write_text(yaml.safe_dump(meta))
         document = {"source": source_id, "claims": [claim for _, claim in pairs]}
         (root / "claims" / f"{source_id}.yaml").write_text(yaml.dump(document, Dumper=yaml.CSafeDumper))

@@ -12,6 +12,7 @@ from typing import Optional
 
 from .extract import EXTRACTOR, detect_furniture, dump_yaml, extract, project_studies, project_topics, read_article
 from .project import Project
+from .terms import main_term, project_vocabularies
 
 DEFAULT_KIND = "web article"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -42,7 +43,7 @@ def slug(text: str) -> str:
 def source_id_for(title: str, explicit: Optional[str] = None) -> str:
     """The id to register under: --id when given (it must be a slug), else a slug of the title."""
     if not title or not title.strip():
-        raise InvalidSource("--title is empty: expected the article's title")
+        raise InvalidSource("no title: the text has no line of words to take one from; give --title")
     source_id = explicit if explicit is not None else slug(title)
     if explicit is None and not source_id:
         raise InvalidSource(f"no id can be made from the title {title!r}: give one with --id")
@@ -50,6 +51,15 @@ def source_id_for(title: str, explicit: Optional[str] = None) -> str:
         raise InvalidSource(f"source id {source_id!r} is not a slug: expected lower-case letters, digits and "
                             "hyphens, e.g. --id my-article")
     return source_id
+
+
+def title_from_text(text: str) -> str:
+    """The article's first line of words, as captures begin with the headline (at most 200 characters)."""
+    for line in text.splitlines():
+        words = " ".join(line.split())
+        if re.search(r"[A-Za-z]{2}", words):
+            return words[:200].rstrip()
+    return ""
 
 
 def published_fields(published: Optional[str]):
@@ -68,19 +78,24 @@ def target_paths(project: Project, source_id: str):
 
 
 def add_source(project: Project, path: Path, *, title: str, publisher=None, author=None, published=None,
-               url=None, kind: str = DEFAULT_KIND, commercial_interest=None, source_id=None) -> Added:
+               url=None, kind: str = DEFAULT_KIND, commercial_interest=None, source_id=None,
+               therapy=None, condition=None) -> Added:
     """Register the article at path; refuse (writing nothing) an unreadable file or a taken id."""
-    source_id = source_id_for(title, source_id)
     raw, text = read_article(path)
+    title = title if title is not None else title_from_text(text)
+    source_id = source_id_for(title, source_id)
     targets = _free_targets(project, source_id)
     date, date_text = published_fields(published)
     artefacts = detect_furniture(text)
+    interventions, conditions = project_vocabularies(project)
+    therapy = therapy or main_term(text, interventions) or "acupuncture"
+    condition = condition or main_term(text, conditions) or "pain"
     draft = extract(text, project_topics(project), project_studies(project), artefacts, source_id)
     metadata = {
         "id": source_id, "title": title.strip(), "publisher": publisher, "author": author,
         "published": date, "published_text": date_text, "url": url, "text": targets[0].name,
         "sha256": hashlib.sha256(raw).hexdigest(), "kind": kind or DEFAULT_KIND,
-        "commercial_interest": commercial_interest,
+        "commercial_interest": commercial_interest, "therapy": therapy, "condition": condition,
         "notes": (f"Registered by kb add. Page furniture was detected automatically (artefacts) and the "
                   f"claims drafted by {EXTRACTOR} (status: draft): both await review."),
         "artefacts": artefacts,

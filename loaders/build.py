@@ -76,8 +76,9 @@ def answer_text(claim, topic):
     return f"{text} ({'; '.join(details)})" if details else text
 
 
-def claim_row(anchored, position, topic, text):
+def claim_row(anchored, position, topic, source):
     claim, value = anchored.claim, anchored.claim.value
+    text = source.text
     unit = topic.unit if topic.kind == "range" else None
     return {
         "id": anchored.global_id,
@@ -104,12 +105,23 @@ def claim_row(anchored, position, topic, text):
         "endpoint": claim.qualifiers.get("endpoint"),
         "stance": claim.stance,
         "certainty": claim.certainty,
+        "therapy": claim.therapy or source.meta.therapy,
+        "condition": claim.condition or source.meta.condition,
+        "statement_kind": claim.statement_kind,
+        "arm": claim.arm,
         "status": claim.status,
         "extracted_by": claim.extracted_by,
         "note": claim.note,
         "yaml_file": anchored.file,
         "yaml_line": anchored.line,
     }
+
+
+def term_rows(terms):
+    """A vocabulary's rows, parents before children so the foreign keys hold while inserting."""
+    ordered = sorted(terms.values(), key=lambda term: (v.lineage(term.id, terms).count("/"), term.id))
+    return [{"id": term.id, "label": term.label, "parent": term.parent, "lineage": v.lineage(term.id, terms),
+             "synonyms": json.dumps(term.synonyms), "description": term.description} for term in ordered]
 
 
 def table_rows(corpus, project):
@@ -126,16 +138,19 @@ def table_rows(corpus, project):
             "id": meta.id, "title": meta.title, "publisher": meta.publisher, "author": meta.author,
             "published": meta.published.isoformat() if meta.published else None,
             "published_text": meta.published_text, "url": meta.url, "kind": meta.kind,
-            "commercial_interest": meta.commercial_interest, "sha256": meta.sha256, "notes": meta.notes,
+            "commercial_interest": meta.commercial_interest, "therapy": meta.therapy,
+            "condition": meta.condition, "sha256": meta.sha256, "notes": meta.notes,
             "text_file": meta.text, "claim_count": len(in_order), "text": source.text,
         })
         for start, end, artefact in source.artefact_spans:
             rows["source_artefacts"].append({"source_id": meta.id, "kind": artefact.kind, "start": start,
                                              "end": end, "note": artefact.note})
         for position, anchored in enumerate(in_order, start=1):
-            rows["claims"].append(claim_row(anchored, position, corpus.topics[anchored.claim.topic], source.text))
+            rows["claims"].append(claim_row(anchored, position, corpus.topics[anchored.claim.topic], source))
             for study_id in sorted(set(anchored.claim.cites)):
                 rows["claim_studies"].append({"claim_id": anchored.global_id, "study_id": study_id})
+    rows["interventions"] = term_rows(corpus.interventions)
+    rows["conditions"] = term_rows(corpus.conditions)
     rows["topics"] = [topic.model_dump() for topic in sorted(corpus.topics.values(), key=lambda t: t.id)]
     rows["studies"] = [study.model_dump() for study in sorted(corpus.studies.values(), key=lambda s: s.id)]
     topics = {row["id"]: row for row in rows["topics"]}

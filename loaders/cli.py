@@ -280,7 +280,8 @@ def extract_claims(file: Path = typer.Argument(..., help="The article: a UTF-8 t
 
 @app.command("add")
 def add_article(file: Path = typer.Argument(..., help="The article: a UTF-8 text file."),
-                title: str = typer.Option(..., "--title", help="The article's title."),
+                title: Optional[str] = typer.Option(None, "--title",
+                                                    help="The article's title (default: its first line)."),
                 publisher: Optional[str] = typer.Option(None, "--publisher"),
                 author: Optional[str] = typer.Option(None, "--author"),
                 published: Optional[str] = typer.Option(None, "--published",
@@ -288,7 +289,11 @@ def add_article(file: Path = typer.Argument(..., help="The article: a UTF-8 text
                 url: Optional[str] = typer.Option(None, "--url"),
                 kind: str = typer.Option("web article", "--kind", help="clinic blog, health magazine, ..."),
                 commercial_interest: Optional[str] = typer.Option(None, "--commercial-interest"),
-                source_id: Optional[str] = typer.Option(None, "--id", help="Source id (default: from the title).")):
+                source_id: Optional[str] = typer.Option(None, "--id", help="Source id (default: from the title)."),
+                therapy: Optional[str] = typer.Option(
+                    None, "--therapy", help="Main therapy, an id of claims/interventions.yaml (default: detected)."),
+                condition: Optional[str] = typer.Option(
+                    None, "--condition", help="Main condition, an id of claims/conditions.yaml (default: detected).")):
     """Register an article: copy it into sources/, write its metadata, draft its claims (status: draft)."""
     from .add import InvalidSource, SourceExists, add_source
     from .extract import ExtractionError, UnreadableText
@@ -296,7 +301,7 @@ def add_article(file: Path = typer.Argument(..., help="The article: a UTF-8 text
     try:
         added = add_source(project_here(), file, title=title, publisher=publisher, author=author,
                            published=published, url=url, kind=kind, commercial_interest=commercial_interest,
-                           source_id=source_id)
+                           source_id=source_id, therapy=therapy, condition=condition)
     except (UnreadableText, ExtractionError, SourceExists, InvalidSource) as error:
         fail(str(error), EXIT_USAGE)
     console.print(f"added {added.source_id}: {added.claims} draft claim(s), {added.artefacts} artefact(s) detected; "

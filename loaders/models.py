@@ -6,6 +6,26 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 
+class InterventionRow(SQLModel, table=True):
+    __tablename__ = "interventions"
+    id: str = Field(primary_key=True)
+    label: str
+    parent: Optional[str] = Field(foreign_key="interventions.id", index=True)
+    lineage: str = Field(description="Path from the root, /parent/.../id/: descendants of X match '%/X/%'")
+    synonyms: str = Field(description="JSON list of the words the extractor matches")
+    description: Optional[str]
+
+
+class ConditionRow(SQLModel, table=True):
+    __tablename__ = "conditions"
+    id: str = Field(primary_key=True)
+    label: str
+    parent: Optional[str] = Field(foreign_key="conditions.id", index=True)
+    lineage: str = Field(description="Path from the root, /parent/.../id/: descendants of X match '%/X/%'")
+    synonyms: str = Field(description="JSON list of the words the extractor matches")
+    description: Optional[str]
+
+
 class SourceRow(SQLModel, table=True):
     __tablename__ = "sources"
     id: str = Field(primary_key=True)
@@ -17,6 +37,8 @@ class SourceRow(SQLModel, table=True):
     url: Optional[str]
     kind: str
     commercial_interest: Optional[str]
+    therapy: str = Field(foreign_key="interventions.id", index=True, description="The article's main therapy")
+    condition: str = Field(foreign_key="conditions.id", index=True, description="The article's main condition")
     sha256: str
     notes: Optional[str]
     text_file: str
@@ -83,6 +105,12 @@ class ClaimRow(SQLModel, table=True):
     endpoint: Optional[str]
     stance: Optional[str]
     certainty: str
+    therapy: str = Field(foreign_key="interventions.id", index=True,
+                         description="The therapy the claim is about (the source's, unless the claim overrides it)")
+    condition: str = Field(foreign_key="conditions.id", index=True,
+                           description="The condition the claim is about (the source's, unless the claim overrides it)")
+    statement_kind: str = Field(index=True, description="advice (the article's own), protocol (what a study did) or finding")
+    arm: Optional[str] = Field(description="The trial arm a protocol or finding describes")
     status: str
     extracted_by: str
     note: Optional[str]
@@ -144,5 +172,5 @@ class ComparisonCellRow(SQLModel, table=True):
     quotes: str
 
 
-TABLES = [SourceRow, ArtefactRow, TopicRow, StudyRow, ClaimRow, ClaimStudyRow, ConflictRow,
+TABLES = [InterventionRow, ConditionRow, SourceRow, ArtefactRow, TopicRow, StudyRow, ClaimRow, ClaimStudyRow, ConflictRow,
           TopicSummaryRow, ComparisonCellRow]

@@ -38,6 +38,24 @@ class Project:
         return self.claims_dir / "studies.yaml"
 
     @property
+    def interventions_file(self):
+        return self.claims_dir / "interventions.yaml"
+
+    @property
+    def conditions_file(self):
+        return self.claims_dir / "conditions.yaml"
+
+    @property
+    def qualifiers_file(self):
+        return self.claims_dir / "qualifiers.yaml"
+
+    @property
+    def vocabulary_files(self):
+        """The files of claims/ that are vocabularies or registries, not one article's claims."""
+        return [self.topics_file, self.studies_file, self.interventions_file, self.conditions_file,
+                self.qualifiers_file]
+
+    @property
     def db_path(self):
         return self.root / "kb.db"
 
@@ -53,10 +71,10 @@ class Project:
 
     def claims_files(self):
         """Per-article claims files: every claims/*.yaml except the vocabulary and the studies."""
-        special = {self.topics_file.name, self.studies_file.name}
+        special = {path.name for path in self.vocabulary_files}
         return sorted(p for p in self.claims_dir.glob("*.yaml") if p.name not in special)
 
     def input_files(self):
         """Every file the build reads, for staleness checks."""
-        return [*self.source_metadata_files(), *self.source_text_files(), self.topics_file,
-                self.studies_file, *self.claims_files()]
+        return [*self.source_metadata_files(), *self.source_text_files(), *self.vocabulary_files,
+                *self.claims_files()]

@@ -7,7 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import vocabulary as v
 
-Slug = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+SLUG = r"^[a-z0-9][a-z0-9._-]*$"
+Slug = Field(pattern=SLUG)
 ClaimType = Literal[tuple(v.CLAIM_TYPES)]
 Unit = Literal[tuple(v.UNITS)]
 TopicKind = Literal[tuple(v.TOPIC_KINDS)]
@@ -15,6 +16,7 @@ Stance = Literal[v.STANCES]
 Certainty = Literal[tuple(v.CERTAINTIES)]
 Status = Literal[v.STATUSES]
 ArtefactKind = Literal[v.ARTEFACT_KINDS]
+StatementKind = Literal[tuple(v.STATEMENT_KINDS)]
 
 
 class Strict(BaseModel):
@@ -43,8 +45,28 @@ class SourceMeta(Strict):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     kind: str
     commercial_interest: Optional[str]
+    therapy: str = Slug
+    condition: str = Slug
     notes: Optional[str] = None
     artefacts: list[Artefact] = []
+
+
+class Term(Strict):
+    """A therapy or condition: the hierarchy is data (parent ids)."""
+
+    id: str = Slug
+    label: str = Field(min_length=1)
+    synonyms: list[str] = []
+    parent: Optional[str] = None
+    description: Optional[str] = None
+
+
+class QualifierTerm(Strict):
+    """A qualifier value with its parent value, e.g. morphine under opioids."""
+
+    key: str = Field(min_length=1)
+    value: str = Field(min_length=1)
+    parent: Optional[str] = None
 
 
 class Topic(Strict):
@@ -88,6 +110,10 @@ class Claim(Strict):
     qualifiers: dict[str, str] = {}
     stance: Optional[Stance] = None
     certainty: Certainty
+    therapy: Optional[str] = Field(default=None, pattern=SLUG)
+    condition: Optional[str] = Field(default=None, pattern=SLUG)
+    statement_kind: StatementKind = "advice"
+    arm: Optional[str] = None
     cites: list[str] = []
     status: Status
     extracted_by: str

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from . import vocabulary as v
 from .anchor import FoldedText, anchor
 from .project import Project
-from .schema import Claim, ClaimsFile, SourceMeta, Study, Topic
+from .schema import Claim, ClaimsFile, QualifierTerm, SourceMeta, Study, Term, Topic
 from .yamlfile import YamlSyntaxError, line_of, load
 
 # Every problem code with the hint shown beside it. Tests and docs read this table.
@@ -44,6 +44,12 @@ PROBLEM_CODES = {
     "quote-ambiguous": "The quote occurs more than once: lengthen it, or add occurrence: N.",
     "quote-in-artefact": "This passage is page furniture noted in the source metadata: quote the article itself.",
     "artefact-not-found": "Copy the artefact's text verbatim from the source.",
+    "unknown-therapy": "Use a therapy id from claims/interventions.yaml, or add the therapy there.",
+    "unknown-condition": "Use a condition id from claims/conditions.yaml, or add the condition there.",
+    "unknown-parent": "A term's parent must be an id declared in the same vocabulary.",
+    "parent-cycle": "A term cannot be its own ancestor: break the loop of parents.",
+    "protocol-without-study": "A protocol or finding claim must cite the study it describes (cites: [study-id]).",
+    "unexpected-arm": "Only protocol and finding claims name a trial arm; remove arm or set statement_kind.",
 }
 
 _PYDANTIC_CODES = {"extra_forbidden": "unknown-field", "missing": "missing-field"}
@@ -96,6 +102,9 @@ class Corpus:
     """Everything validation read, ready for the build."""
 
     topics: dict = field(default_factory=dict)
+    interventions: dict = field(default_factory=dict)
+    conditions: dict = field(default_factory=dict)
+    qualifier_terms: list = field(default_factory=list)
     studies: dict = field(default_factory=dict)
     sources: dict = field(default_factory=dict)
     claims: list = field(default_factory=list)
@@ -186,6 +195,39 @@ class _Checker:
                 self.problem("missing-field", path, lines, loc + ("unit",), "range topics need a unit")
             self.corpus.topics[topic.id] = topic
 
+    def terms(self, path, into, noun):
+        """A vocabulary of terms with parents: ids unique, parents declared, no loops."""
+        if not path.is_file():
+            self.problem("missing-file", path, {}, (), f"the {noun} vocabulary {path.name} does not exist")
+            return
+        entries = self.list_of(Term, path)
+        for term, lines, loc in entries:
+            if term.id in into:
+                self.problem("duplicate-id", path, lines, loc + ("id",), f"{noun} {term.id!r} is declared twice")
+            into[term.id] = term
+        for term, lines, loc in entries:
+            if term.parent is not None and term.parent not in into:
+                self.problem("unknown-parent", path, lines, loc + ("parent",), f"no {noun} {term.parent!r}")
+            elif term.id in v.ancestors(term.id, into, include_self=False):
+                self.problem("parent-cycle", path, lines, loc + ("parent",), f"{term.id!r} is its own ancestor")
+
+    def qualifier_terms(self):
+        path = self.project.qualifiers_file
+        if not path.is_file():
+            return  # optional: without it, qualifier values compare by equality
+        entries = self.list_of(QualifierTerm, path)
+        declared = {(term.key, term.value) for term, _, _ in entries}
+        for term, lines, loc in entries:
+            if term.parent is not None and (term.key, term.parent) not in declared:
+                self.problem("unknown-parent", path, lines, loc + ("parent",),
+                             f"no {term.key} value {term.parent!r}")
+            self.corpus.qualifier_terms.append(term)
+
+    def check_term(self, kind, term_id, path, lines, loc):
+        vocabulary = self.corpus.interventions if kind == "therapy" else self.corpus.conditions
+        if term_id is not None and vocabulary and term_id not in vocabulary:
+            self.problem(f"unknown-{kind}", path, lines, loc, f"no {kind} {term_id!r}")
+
     def add_study(self, study, path, lines, loc):
         known = self.corpus.studies.get(study.id)
         if known is None:
@@ -217,6 +259,8 @@ class _Checker:
     def source(self, meta, path, lines):
         if meta.id != path.stem:
             self.problem("id-mismatch", path, lines, ("id",), f"id {meta.id!r} but file is {path.name}")
+        self.check_term("therapy", meta.therapy, path, lines, ("therapy",))
+        self.check_term("condition", meta.condition, path, lines, ("condition",))
         text_path = path.parent / meta.text
         if not text_path.is_file():
             self.problem("missing-file", path, lines, ("text",), f"{meta.text} does not exist")
@@ -296,6 +340,13 @@ class _Checker:
         self.check_references(claim.topic, claim.cites, path, lines, loc)
         if claim.type == "study_citation" and not claim.cites:
             self.problem("missing-citation", path, lines, loc + ("cites",), "cites is empty")
+        self.check_term("therapy", claim.therapy, path, lines, loc + ("therapy",))
+        self.check_term("condition", claim.condition, path, lines, loc + ("condition",))
+        if claim.statement_kind == "protocol" and not claim.cites:
+            self.problem("protocol-without-study", path, lines, loc + ("cites",),
+                         f"claim {claim.id!r} is a protocol but cites no study")
+        if claim.arm is not None and claim.statement_kind == "advice":
+            self.problem("unexpected-arm", path, lines, loc + ("arm",), f"claim {claim.id!r} is advice")
         self.check_value(claim, topic, path, lines, loc)
         if topic is not None and topic.kind == "stance" and claim.stance is None:
             self.problem("missing-stance", path, lines, loc + ("stance",), f"topic {topic.id} is a stance topic")
@@ -341,6 +392,9 @@ class _Checker:
 
     def run(self):
         self.topics()
+        self.terms(self.project.interventions_file, self.corpus.interventions, "therapy")
+        self.terms(self.project.conditions_file, self.corpus.conditions, "condition")
+        self.qualifier_terms()
         self.studies()
         self.sources()
         # Studies of every claims file are collected before any claim is checked,

@@ -53,6 +53,13 @@ CERTAINTIES = {
     "recommended": "Given as advice to the reader.",
 }
 STATUSES = ("curated", "draft")
+# What kind of statement a claim is. A protocol is never set against advice as a contradiction,
+# and two arms of one study are never set against each other.
+STATEMENT_KINDS = {
+    "advice": "The article's own statement or advice to its readers.",
+    "protocol": "What a cited study did (per arm where it has arms): sessions given, their length, the course.",
+    "finding": "What a cited study or organisation found or concluded.",
+}
 ARTEFACT_KINDS = ("navigation", "debug", "teaser", "advert", "caption", "byline", "other")
 
 
@@ -73,6 +80,37 @@ FLAG_STATUSES = {
 }
 TARGET_TYPES = ("claim", "conflict")
 TARGET_TABLES = {"claim": "claims", "conflict": "conflicts"}
+
+
+def ancestors(term_id, terms, include_self=True):
+    """term_id's chain of parents in terms {id: term with .parent}, nearest first; stops at loops."""
+    chain = [term_id] if include_self else []
+    seen = {term_id}
+    current = terms.get(term_id)
+    while current is not None and current.parent is not None:
+        chain.append(current.parent)
+        if current.parent in seen:
+            break
+        seen.add(current.parent)
+        current = terms.get(current.parent)
+    return chain
+
+
+def lineage(term_id, terms):
+    """A term's path from its root, as "/root/.../term/": descendants of X are LIKE '%/X/%'."""
+    return "/" + "/".join(reversed(ancestors(term_id, terms))) + "/"
+
+
+def subsumes(general, specific, terms):
+    """True when general is specific or one of its ancestors."""
+    return general in ancestors(specific, terms)
+
+
+def comparable(a, b, terms):
+    """Two terms compare like with like when one subsumes the other (None is no term at all)."""
+    if a is None or b is None:
+        return a is None and b is None
+    return subsumes(a, b, terms) or subsumes(b, a, terms)
 
 
 def convert(value, unit, target_unit):

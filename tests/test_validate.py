@@ -36,6 +36,8 @@ def place(golden: Path, project):
         "source.yaml": project.sources_dir / "s.yaml",
         "source.txt": project.sources_dir / "s.txt",
         "topics.yaml": project.topics_file,
+        "interventions.yaml": project.interventions_file,
+        "conditions.yaml": project.conditions_file,
         "orphan.txt": project.sources_dir / "orphan.txt",
     }[kind]
     text = golden.read_bytes().replace(b"SHA", hashlib.sha256(TEXT.encode()).hexdigest().encode())
