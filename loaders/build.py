@@ -15,6 +15,7 @@ from . import compare, conflicts
 from . import vocabulary as v
 from .models import TABLES
 from .project import Project
+from .schema import ClaimFields, SourceFields, StudyFields, TopicFields, shared_fields
 from .validate import Report, validate
 
 
@@ -77,19 +78,20 @@ def answer_text(claim, topic):
 
 
 def claim_row(anchored, position, topic, source):
+    """A claims row: the fields the YAML and the table share, then what only the table has."""
     claim, value = anchored.claim, anchored.claim.value
-    text = source.text
     unit = topic.unit if topic.kind == "range" else None
     return {
+        **shared_fields(claim, ClaimFields),
         "id": anchored.global_id,
         "source_id": anchored.source_id,
         "local_id": claim.id,
         "position": position,
-        "type": claim.type,
-        "topic": claim.topic,
-        "statement": claim.statement,
         # The article's own characters: the YAML quote may differ in typography only.
-        "quote": text[anchored.quote_start:anchored.quote_end],
+        "quote": source.text[anchored.quote_start:anchored.quote_end],
+        # A claim is about its source's therapy and condition unless it names others.
+        "therapy": claim.therapy or source.meta.therapy,
+        "condition": claim.condition or source.meta.condition,
         "quote_start": anchored.quote_start,
         "quote_end": anchored.quote_end,
         "value_min": value.min if value else None,
@@ -103,15 +105,6 @@ def claim_row(anchored, position, topic, source):
         "qualifiers": json.dumps(claim.qualifiers, sort_keys=True),
         "population": claim.qualifiers.get("population"),
         "endpoint": claim.qualifiers.get("endpoint"),
-        "stance": claim.stance,
-        "certainty": claim.certainty,
-        "therapy": claim.therapy or source.meta.therapy,
-        "condition": claim.condition or source.meta.condition,
-        "statement_kind": claim.statement_kind,
-        "arm": claim.arm,
-        "status": claim.status,
-        "extracted_by": claim.extracted_by,
-        "note": claim.note,
         "yaml_file": anchored.file,
         "yaml_line": anchored.line,
     }
@@ -135,11 +128,8 @@ def table_rows(corpus, project):
         meta = source.meta
         in_order = sorted(claims_by_source.get(source_id, []), key=lambda a: (a.quote_start, a.claim.id))
         rows["sources"].append({
-            "id": meta.id, "title": meta.title, "publisher": meta.publisher, "author": meta.author,
+            **shared_fields(meta, SourceFields), "id": meta.id,
             "published": meta.published.isoformat() if meta.published else None,
-            "published_text": meta.published_text, "url": meta.url, "kind": meta.kind,
-            "commercial_interest": meta.commercial_interest, "therapy": meta.therapy,
-            "condition": meta.condition, "sha256": meta.sha256, "notes": meta.notes,
             "text_file": meta.text, "claim_count": len(in_order), "text": source.text,
         })
         for start, end, artefact in source.artefact_spans:
@@ -151,8 +141,9 @@ def table_rows(corpus, project):
                 rows["claim_studies"].append({"claim_id": anchored.global_id, "study_id": study_id})
     rows["interventions"] = term_rows(corpus.interventions)
     rows["conditions"] = term_rows(corpus.conditions)
-    rows["topics"] = [topic.model_dump() for topic in sorted(corpus.topics.values(), key=lambda t: t.id)]
-    rows["studies"] = [study.model_dump() for study in sorted(corpus.studies.values(), key=lambda s: s.id)]
+    rows["topics"] = [shared_fields(topic, TopicFields) for topic in sorted(corpus.topics.values(), key=lambda t: t.id)]
+    rows["studies"] = [shared_fields(study, StudyFields)
+                       for study in sorted(corpus.studies.values(), key=lambda s: s.id)]
     topics = {row["id"]: row for row in rows["topics"]}
     rows["conflicts"] = conflicts.detect(rows["claims"], topics)
     summary, cells = compare.tables(rows["claims"], topics, rows["sources"], rows["conflicts"])

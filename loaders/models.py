@@ -1,49 +1,46 @@
-"""SQLModel tables of kb.db: the schema, foreign keys and indexes. Rows are validated before they get here."""
+"""SQLModel tables of kb.db: the base field sets of schema.py plus what only the database has.
+
+Rows are validated before they get here (table models do not validate); the build inserts them
+with SQLAlchemy Core. Descriptions on the fields are the serving metadata's column descriptions.
+"""
 
 from typing import Optional
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from .schema import ClaimFields, SourceFields, StudyFields, TermFields, TopicFields
 
-class InterventionRow(SQLModel, table=True):
+LINEAGE = "Path from the root, /parent/.../id/: the descendants of X match '%/X/%'."
+SYNONYMS = "JSON list of the words the extractor matches."
+
+
+class InterventionRow(TermFields, table=True):
     __tablename__ = "interventions"
-    id: str = Field(primary_key=True)
-    label: str
-    parent: Optional[str] = Field(foreign_key="interventions.id", index=True)
-    lineage: str = Field(description="Path from the root, /parent/.../id/: descendants of X match '%/X/%'")
-    synonyms: str = Field(description="JSON list of the words the extractor matches")
-    description: Optional[str]
+    parent: Optional[str] = Field(foreign_key="interventions.id", index=True, description="The broader therapy.")
+    lineage: str = Field(description=LINEAGE)
+    synonyms: str = Field(description=SYNONYMS)
 
 
-class ConditionRow(SQLModel, table=True):
+class ConditionRow(TermFields, table=True):
     __tablename__ = "conditions"
-    id: str = Field(primary_key=True)
-    label: str
-    parent: Optional[str] = Field(foreign_key="conditions.id", index=True)
-    lineage: str = Field(description="Path from the root, /parent/.../id/: descendants of X match '%/X/%'")
-    synonyms: str = Field(description="JSON list of the words the extractor matches")
-    description: Optional[str]
+    parent: Optional[str] = Field(foreign_key="conditions.id", index=True, description="The broader condition.")
+    lineage: str = Field(description=LINEAGE)
+    synonyms: str = Field(description=SYNONYMS)
 
 
-class SourceRow(SQLModel, table=True):
+# Pydantic orders inherited fields from the last base to the first: a key base listed last puts
+# the id columns first in the table, where a person reading it looks for them.
+class SourceKey(SQLModel):
+    id: str = Field(primary_key=True, description="Stable slug of the article (the file stem in sources/).")
+
+
+class SourceRow(SourceFields, SourceKey, table=True):
     __tablename__ = "sources"
-    id: str = Field(primary_key=True, description='Stable slug of the article (the file stem in sources/).')
-    title: str = Field(description='Title as captured.')
-    publisher: Optional[str] = Field(description='Publisher, when the page names one.')
-    author: Optional[str] = Field(description='Author as given (null when not given).')
-    published: Optional[str] = Field(description='Publication date (ISO), when the article gives a whole date.')
-    published_text: Optional[str] = Field(description='The date exactly as the article gives it.')
-    url: Optional[str] = Field(description='Original address (null when not captured).')
-    kind: str = Field(description='What sort of publisher this is (clinic blog, training provider, health magazine).')
-    commercial_interest: Optional[str] = Field(description='What the publisher sells, if anything — read claims with it in mind.')
-    therapy: str = Field(foreign_key="interventions.id", index=True, description="The article's main therapy")
-    condition: str = Field(foreign_key="conditions.id", index=True, description="The article's main condition")
-    sha256: str = Field(description='SHA-256 of the captured text bytes; the build checks it.')
-    notes: Optional[str] = Field(description='Capture artefacts (navigation, debug markers, teasers); no claim is drawn from them.')
+    published: Optional[str] = Field(description="Publication date (ISO), when the article gives a whole date.")
     text_file: str = Field(description="The captured text's file in sources/.")
-    claim_count: int = Field(description='Number of claims drawn from the article.')
-    text: str = Field(description='The captured article text, verbatim.')
+    claim_count: int = Field(description="Number of claims drawn from the article.")
+    text: str = Field(description="The captured article text, verbatim.")
 
 
 class ArtefactRow(SQLModel, table=True):
@@ -56,66 +53,39 @@ class ArtefactRow(SQLModel, table=True):
     note: Optional[str]
 
 
-class TopicRow(SQLModel, table=True):
+class TopicRow(TopicFields, table=True):
     __tablename__ = "topics"
-    id: str = Field(primary_key=True)
-    label: str
-    kind: str = Field(description='range (numeric intervals), stance (supports/opposes/mixed) or presence (asserted or silent).')
-    unit: Optional[str] = Field(description='Unit ranges on this topic are converted to before comparison.')
-    description: str = Field(description='The question the topic answers.')
 
 
-class StudyRow(SQLModel, table=True):
+class StudyRow(StudyFields, table=True):
     __tablename__ = "studies"
-    id: str = Field(primary_key=True)
-    label: str = Field(description='The work as the articles cite it.')
-    year: Optional[int]
-    venue: Optional[str]
-    organization: Optional[str]
-    design: Optional[str]
-    participants: Optional[str] = Field(description='Participants as the article states them.')
-    finding: Optional[str] = Field(description='The finding as the article states it.')
-    identified: Optional[str] = Field(description='A verified reference, or null when the citation is too vague to identify.')
-    notes: Optional[str]
 
 
-class ClaimRow(SQLModel, table=True):
+class ClaimKey(SQLModel):
+    id: str = Field(primary_key=True, description='Global claim id, "<source-id>/<claim-id>"; stable across rebuilds.')
+    source_id: str = Field(foreign_key="sources.id", index=True, description="The article the claim comes from.")
+    local_id: str = Field(description="The claim's id inside its YAML file.")
+    position: int = Field(description="Order of the quote in the article (1 = first).")
+
+
+class ClaimRow(ClaimFields, ClaimKey, table=True):
     __tablename__ = "claims"
     __table_args__ = (Index("ix_claims_topic_source", "topic", "source_id"),)
-    id: str = Field(primary_key=True, description='Global claim id, "<source-id>/<claim-id>"; stable across rebuilds.')
-    source_id: str = Field(foreign_key="sources.id", index=True, description='The article the claim comes from.')
-    local_id: str = Field(description="The claim's id inside its YAML file.")
-    position: int = Field(description='Order of the quote in the article (1 = first).')
-    type: str = Field(index=True, description='Claim type (session_count, mechanism, study_citation, ...).')
-    topic: str = Field(foreign_key="topics.id", index=True, description='The question the claim answers (see topics); claims on one topic line up across sources.')
-    statement: str = Field(description='Short normalised paraphrase of the claim.')
-    quote: str = Field(description="The article's words, verbatim.")
     quote_start: int = Field(description="Offset of the quote's first character in the article text.")
     quote_end: int = Field(description="Offset just after the quote's last character.")
-    value_min: Optional[float] = Field(description='Lower bound as stated (null = open).')
-    value_max: Optional[float] = Field(description='Upper bound as stated (null = open).')
-    unit: Optional[str] = Field(description='Unit of value_min / value_max as stated.')
-    approximate: Optional[bool] = Field(description='True when the article says about / around / several.')
+    value_min: Optional[float] = Field(description="Lower bound as stated (null = open).")
+    value_max: Optional[float] = Field(description="Upper bound as stated (null = open).")
+    unit: Optional[str] = Field(description="Unit of value_min / value_max as stated.")
+    approximate: Optional[bool] = Field(description="True when the article says about / around / several.")
     norm_min: Optional[float] = Field(description="Lower bound converted to the topic's unit.")
     norm_max: Optional[float] = Field(description="Upper bound converted to the topic's unit.")
     norm_unit: Optional[str] = Field(description="The topic's unit.")
-    answer: Optional[str] = Field(description='The normalised answer as shown in comparisons.')
-    qualifiers: str = Field(description='Scope of the claim as JSON (population, endpoint, phase, scope, severity, ...).')
-    population: Optional[str] = Field(description='Who the claim is about, when the article says (mild, chronic, acute, ...).')
-    endpoint: Optional[str] = Field(description='What outcome a number refers to (noticeable improvement, lasting relief, ...).')
-    stance: Optional[str] = Field(description='supports / opposes / mixed, for stance topics.')
-    certainty: str = Field(description='asserted, hedged (may, might), reported (attributed to a source) or recommended (advice).')
-    therapy: str = Field(foreign_key="interventions.id", index=True,
-                         description="The therapy the claim is about (the source's, unless the claim overrides it)")
-    condition: str = Field(foreign_key="conditions.id", index=True,
-                           description="The condition the claim is about (the source's, unless the claim overrides it)")
-    statement_kind: str = Field(index=True, description="advice (the article's own), protocol (what a study did) or finding")
-    arm: Optional[str] = Field(description="The trial arm a protocol or finding describes")
-    status: str = Field(description='curated (reviewed by hand) or draft (drafted by `kb extract`, unreviewed).')
-    extracted_by: str = Field(description='hand, or the extractor and its version.')
-    note: Optional[str] = Field(description="Curator's note.")
-    yaml_file: str = Field(description='The YAML file the claim is defined in.')
-    yaml_line: int = Field(description='Line of the claim in that file.')
+    answer: Optional[str] = Field(description="The normalised answer as shown in comparisons.")
+    qualifiers: str = Field(description="Scope of the claim as JSON (population, endpoint, phase, scope, severity, ...).")
+    population: Optional[str] = Field(description="Who the claim is about, when the article says (mild, chronic, acute, ...).")
+    endpoint: Optional[str] = Field(description="What outcome a number refers to (noticeable improvement, lasting relief, ...).")
+    yaml_file: str = Field(description="The YAML file the claim is defined in.")
+    yaml_line: int = Field(description="Line of the claim in that file.")
 
 
 class ClaimStudyRow(SQLModel, table=True):
@@ -132,12 +102,13 @@ class ConflictRow(SQLModel, table=True):
     claim_b: str = Field(foreign_key="claims.id", index=True)
     source_a: str = Field(foreign_key="sources.id")
     source_b: str = Field(foreign_key="sources.id")
-    within_source: bool = Field(description='True when both claims come from the same article.')
-    rule: str = Field(description='range-disjoint (numbers that cannot both be true), stance-opposed, or stance-tension (mixed against firm).')
-    severity: str = Field(description='high, medium or low.')
-    rank: int = Field(description='1 = most severe conflict of its topic.')
+    within_source: bool = Field(description="True when both claims come from the same article.")
+    rule: str = Field(description=(
+        "range-disjoint (numbers that cannot both be true), stance-opposed, or stance-tension (mixed against firm)."))
+    severity: str = Field(description="high, medium or low.")
+    rank: int = Field(description="1 = most severe conflict of its topic.")
     similar_pairs: int = Field(description="Further claim pairs of the same two sources behind this conflict")
-    explanation: str = Field(description='Both sides, quoted, in a sentence an editor can read.')
+    explanation: str = Field(description="Both sides, quoted, in a sentence an editor can read.")
 
 
 class TopicSummaryRow(SQLModel, table=True):
@@ -146,7 +117,7 @@ class TopicSummaryRow(SQLModel, table=True):
     label: str
     kind: str
     unit: Optional[str]
-    source_count: int = Field(description='How many of the articles address the topic.')
+    source_count: int = Field(description="How many of the articles address the topic.")
     sources: str = Field(description="The sources that address the topic")
     silent_sources: str = Field(description="The sources that do not")
     claim_count: int
@@ -160,7 +131,7 @@ class TopicSummaryRow(SQLModel, table=True):
     highest: Optional[float] = Field(description="Highest bound of any answer, in the topic's unit")
     spread: Optional[str] = Field(description="Range of every numeric answer, converted to the topic's unit.")
     conflict_count: int
-    consensus: str = Field(description='agree, conflict, tension, single source, or silent.')
+    consensus: str = Field(description="agree, conflict, tension, single source, or silent.")
 
 
 class ComparisonCellRow(SQLModel, table=True):
@@ -172,8 +143,8 @@ class ComparisonCellRow(SQLModel, table=True):
     quotes: str
 
 
-TABLES = [InterventionRow, ConditionRow, SourceRow, ArtefactRow, TopicRow, StudyRow, ClaimRow, ClaimStudyRow, ConflictRow,
-          TopicSummaryRow, ComparisonCellRow]
+TABLES = [InterventionRow, ConditionRow, SourceRow, ArtefactRow, TopicRow, StudyRow, ClaimRow, ClaimStudyRow,
+          ConflictRow, TopicSummaryRow, ComparisonCellRow]
 
 
 def column_descriptions() -> dict:

@@ -1,14 +1,27 @@
-"""Plain Pydantic models of the YAML files: they validate; the SQLModel tables only store."""
+"""The schema, declared once.
+
+Each record's fields are declared here once, in a base model (SQLModel without table=True, which
+validates like Pydantic), with their type, constraints and description. The YAML models below
+inherit a base and add what only the YAML has; the kb.db tables in models.py inherit the same
+base and add what only the database has. So a new optional claim field is one line in
+ClaimFields: validated from the YAML, stored as a column, copied by the build
+(`shared_fields`), described in the served metadata (models.column_descriptions).
+"""
 
 import datetime
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+import sqlalchemy as sa
+from pydantic import ConfigDict, StringConstraints
+from sqlmodel import Field, SQLModel
 
 from . import vocabulary as v
 
 SLUG = r"^[a-z0-9][a-z0-9._-]*$"
-Slug = Field(pattern=SLUG)
+SlugText = Annotated[str, StringConstraints(pattern=SLUG)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+# Closed vocabularies validate as Literals and are stored as plain text columns.
 ClaimType = Literal[tuple(v.CLAIM_TYPES)]
 Unit = Literal[tuple(v.UNITS)]
 TopicKind = Literal[tuple(v.TOPIC_KINDS)]
@@ -17,110 +30,154 @@ Certainty = Literal[tuple(v.CERTAINTIES)]
 Status = Literal[v.STATUSES]
 ArtefactKind = Literal[v.ARTEFACT_KINDS]
 StatementKind = Literal[tuple(v.STATEMENT_KINDS)]
+TEXT = sa.String  # the column type of a Literal field
+
+# YAML is strict: unknown fields are errors (a typo must not silently drop data), and values
+# are not coerced (a number where a string belongs is reported, not converted).
+STRICT = ConfigDict(extra="forbid", strict=True)
 
 
-class Strict(BaseModel):
-    """Unknown fields are errors: a typo must not silently drop data."""
+# -- base field sets: declared once, shared by the YAML models and the kb.db tables ------------
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+class SourceFields(SQLModel):
+    title: Text = Field(description="Title as captured.")
+    publisher: Optional[str] = Field(description="Publisher, when the page names one.")
+    author: Optional[str] = Field(description="Author as given (null when not given).")
+    published_text: Optional[str] = Field(default=None, description="The date exactly as the article gives it.")
+    url: Optional[str] = Field(description="Original address (null when not captured).")
+    sha256: Sha256 = Field(description="SHA-256 of the captured text bytes; the build checks it.")
+    kind: str = Field(description="What sort of publisher this is (clinic blog, training provider, health magazine).")
+    commercial_interest: Optional[str] = Field(
+        description="What the publisher sells, if anything — read claims with it in mind.")
+    therapy: SlugText = Field(foreign_key="interventions.id", index=True, description="The article's main therapy.")
+    condition: SlugText = Field(foreign_key="conditions.id", index=True, description="The article's main condition.")
+    notes: Optional[str] = Field(
+        default=None, description="Capture artefacts (navigation, debug markers, teasers); no claim is drawn from them.")
 
 
-class Artefact(Strict):
+class TopicFields(SQLModel):
+    id: SlugText = Field(primary_key=True)
+    label: str
+    kind: TopicKind = Field(sa_type=TEXT, description=(
+        "range (numeric intervals), stance (supports/opposes/mixed) or presence (asserted or silent)."))
+    unit: Optional[Unit] = Field(default=None, sa_type=TEXT,
+                                 description="Unit ranges on this topic are converted to before comparison.")
+    description: str = Field(description="The question the topic answers.")
+
+
+class StudyFields(SQLModel):
+    id: SlugText = Field(primary_key=True)
+    label: str = Field(description="The work as the articles cite it.")
+    year: Optional[int]
+    venue: Optional[str]
+    organization: Optional[str]
+    design: Optional[str]
+    participants: Optional[str] = Field(description="Participants as the article states them.")
+    finding: Optional[str] = Field(description="The finding as the article states it.")
+    identified: Optional[str] = Field(
+        description="A verified reference, or null when the citation is too vague to identify.")
+    notes: Optional[str] = None
+
+
+class TermFields(SQLModel):
+    id: SlugText = Field(primary_key=True)
+    label: Text
+    description: Optional[str] = None
+
+
+class ClaimFields(SQLModel):
+    type: ClaimType = Field(sa_type=TEXT, index=True,
+                            description="Claim type (session_count, mechanism, study_citation, ...).")
+    topic: str = Field(foreign_key="topics.id", index=True, description=(
+        "The question the claim answers (see topics); claims on one topic line up across sources."))
+    statement: Text = Field(description="Short normalised paraphrase of the claim.")
+    quote: Text = Field(description="The article's words, verbatim.")
+    stance: Optional[Stance] = Field(default=None, sa_type=TEXT,
+                                     description="supports / opposes / mixed, for stance topics.")
+    certainty: Certainty = Field(sa_type=TEXT, description=(
+        "asserted, hedged (may, might), reported (attributed to a source) or recommended (advice)."))
+    therapy: Optional[SlugText] = Field(default=None, foreign_key="interventions.id", index=True, description=(
+        "The therapy the claim is about (the source's, unless the claim names another)."))
+    condition: Optional[SlugText] = Field(default=None, foreign_key="conditions.id", index=True, description=(
+        "The condition the claim is about (the source's, unless the claim names another)."))
+    statement_kind: StatementKind = Field(default="advice", sa_type=TEXT, index=True, description=(
+        "advice (the article's own statement), protocol (what a cited study did) or finding (what it found)."))
+    arm: Optional[str] = Field(default=None, description="The trial arm a protocol or finding describes.")
+    status: Status = Field(sa_type=TEXT, description=(
+        "curated (reviewed by hand) or draft (drafted by `kb extract`, unreviewed)."))
+    extracted_by: str = Field(description="hand, or the extractor and its version.")
+    note: Optional[str] = Field(default=None, description="Curator's note.")
+
+
+def shared_fields(model: SQLModel, base: type) -> dict:
+    """The values of model's fields that base declares: what the YAML and the table share."""
+    return {name: getattr(model, name) for name in base.model_fields}
+
+
+# -- the YAML files: the base fields plus what only the YAML has ------------------------------
+
+class Artefact(SQLModel):
+    model_config = STRICT
     kind: ArtefactKind
-    quote: str = Field(min_length=1)
+    quote: Text
     through_end: bool = False
     occurrence: Optional[int] = Field(default=None, ge=1)
     note: Optional[str] = None
 
 
-class SourceMeta(Strict):
-    id: str = Slug
-    title: str = Field(min_length=1)
-    publisher: Optional[str]
-    author: Optional[str]
+class SourceMeta(SourceFields):
+    model_config = STRICT
+    id: SlugText
     published: Optional[datetime.date]
-    published_text: Optional[str] = None
-    url: Optional[str]
     text: str
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    kind: str
-    commercial_interest: Optional[str]
-    therapy: str = Slug
-    condition: str = Slug
-    notes: Optional[str] = None
     artefacts: list[Artefact] = []
 
 
-class Term(Strict):
+class Topic(TopicFields):
+    model_config = STRICT
+
+
+class Study(StudyFields):
+    model_config = STRICT
+
+
+class Term(TermFields):
     """A therapy or condition: the hierarchy is data (parent ids)."""
 
-    id: str = Slug
-    label: str = Field(min_length=1)
+    model_config = STRICT
     synonyms: list[str] = []
     parent: Optional[str] = None
-    description: Optional[str] = None
 
 
-class QualifierTerm(Strict):
+class QualifierTerm(SQLModel):
     """A qualifier value with its parent value, e.g. morphine under opioids."""
 
-    key: str = Field(min_length=1)
-    value: str = Field(min_length=1)
+    model_config = STRICT
+    key: Text
+    value: Text
     parent: Optional[str] = None
 
 
-class Topic(Strict):
-    id: str = Slug
-    label: str
-    kind: TopicKind
-    unit: Optional[Unit] = None
-    description: str
-
-
-class Study(Strict):
-    id: str = Slug
-    label: str
-    year: Optional[int]
-    venue: Optional[str]
-    organization: Optional[str]
-    design: Optional[str]
-    participants: Optional[str]
-    finding: Optional[str]
-    identified: Optional[str]
-    notes: Optional[str] = None
-
-
-class Value(Strict):
+class Value(SQLModel):
+    # Numbers may be written 8 or 8.0: the one place where coercion is wanted.
+    model_config = ConfigDict(extra="forbid", strict=False)
     min: Optional[float]
     max: Optional[float]
     unit: Unit
     approximate: bool = False
 
-    model_config = ConfigDict(extra="forbid", strict=False)
 
-
-class Claim(Strict):
-    id: str = Slug
-    type: ClaimType
-    topic: str
-    statement: str = Field(min_length=1)
-    quote: str = Field(min_length=1)
+class Claim(ClaimFields):
+    model_config = STRICT
+    id: SlugText
     occurrence: Optional[int] = Field(default=None, ge=1)
     value: Optional[Value] = None
     qualifiers: dict[str, str] = {}
-    stance: Optional[Stance] = None
-    certainty: Certainty
-    therapy: Optional[str] = Field(default=None, pattern=SLUG)
-    condition: Optional[str] = Field(default=None, pattern=SLUG)
-    statement_kind: StatementKind = "advice"
-    arm: Optional[str] = None
     cites: list[str] = []
-    status: Status
-    extracted_by: str
-    note: Optional[str] = None
 
 
-class ClaimsFile(Strict):
-    source: str = Slug
+class ClaimsFile(SQLModel):
+    model_config = STRICT
+    source: SlugText
     studies: list[Study] = []
     claims: list[Claim]
