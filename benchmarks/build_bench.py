@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO))
 from loaders import conflicts  # noqa: E402
 from loaders.build import table_rows, write_database  # noqa: E402
 from loaders.project import Project  # noqa: E402
+from loaders.terms import Likeness  # noqa: E402
 from loaders.validate import validate  # noqa: E402
 
 TOPICS = [
@@ -122,11 +123,12 @@ def main():
         timed("write kb.db (Core inserts, FTS, matrix)", lambda: write_database(root / "kb.db", rows), figures)
         timed("floor: raw sqlite3 insert of claim rows", lambda: raw_sqlite_floor(root / "raw.db", rows["claims"]), figures)
         topics = {row["id"]: row for row in rows["topics"]}
-        found = timed("conflict detection alone", lambda: conflicts.detect(rows["claims"], topics), figures)
+        likeness = Likeness.of_corpus(report.corpus)  # the real therapy and condition hierarchies
+        found = timed("conflict detection alone", lambda: conflicts.detect(rows["claims"], topics, likeness), figures)
         # The hard case for detection: every claim in a qualifier group of its own kind, so that
         # a loop over pairs of groups would be quadratic.
         scattered = [{**row, "qualifiers": f'{{"point": "p{index % 50_000}"}}'} for index, row in enumerate(rows["claims"])]
-        timed("conflict detection, 50,000 qualifier groups", lambda: conflicts.detect(scattered, topics), figures)
+        timed("conflict detection, 50,000 qualifier groups", lambda: conflicts.detect(scattered, topics, likeness), figures)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"corpus: {args.claims} claims in {args.claims // args.per_source} sources")
     for label, seconds in figures.items():

@@ -1,6 +1,7 @@
 """Build kb.db from a validated project: written to a temporary file, swapped in only when complete."""
 
 import json
+from collections import defaultdict
 import os
 import sqlite3
 import tempfile
@@ -15,6 +16,7 @@ from . import compare, conflicts
 from . import vocabulary as v
 from .models import TABLES
 from .project import Project
+from .terms import Likeness
 from .schema import ClaimFields, SourceFields, StudyFields, TopicFields, shared_fields
 from .validate import Report, validate
 
@@ -145,7 +147,10 @@ def table_rows(corpus, project):
     rows["studies"] = [shared_fields(study, StudyFields)
                        for study in sorted(corpus.studies.values(), key=lambda s: s.id)]
     topics = {row["id"]: row for row in rows["topics"]}
-    rows["conflicts"] = conflicts.detect(rows["claims"], topics)
+    cited = defaultdict(set)
+    for link in rows["claim_studies"]:
+        cited[link["claim_id"]].add(link["study_id"])
+    rows["conflicts"] = conflicts.detect(rows["claims"], topics, Likeness.of_corpus(corpus), cited)
     summary, cells = compare.tables(rows["claims"], topics, rows["sources"], rows["conflicts"])
     rows["topic_summary"], rows["comparison_cells"] = summary, cells
     return rows

@@ -104,10 +104,13 @@ class ConflictRow(SQLModel, table=True):
     source_b: str = Field(foreign_key="sources.id")
     within_source: bool = Field(description="True when both claims come from the same article.")
     rule: str = Field(description=(
-        "range-disjoint (numbers that cannot both be true), stance-opposed, or stance-tension (mixed against firm)."))
+        "range-disjoint (numbers that cannot both be true), stance-opposed, stance-tension (mixed against firm), "
+        "or protocol-context (a study's protocol beside advice: context, not a contradiction)."))
     severity: str = Field(description="high, medium or low.")
     rank: int = Field(description="1 = most severe conflict of its topic.")
     similar_pairs: int = Field(description="Further claim pairs of the same two sources behind this conflict")
+    involves_draft: bool = Field(index=True, description=(
+        "True when either claim is an unreviewed draft of `kb extract`: read it as a lead, not a finding."))
     explanation: str = Field(description="Both sides, quoted, in a sentence an editor can read.")
 
 

@@ -65,3 +65,38 @@ def _depth(term_id, terms):
         depth += 1
         current = terms.get(current.parent)
     return depth
+
+
+class Likeness:
+    """Which claims compare like with like: therapies, conditions and qualifier values, by hierarchy.
+
+    Two values of one dimension are comparable when they are equal or one is an ancestor of the
+    other (acupuncture meets needling therapy, never dry needling; morphine meets opioids).
+    """
+
+    def __init__(self, interventions: dict, conditions: dict, qualifier_terms=()):
+        self.parents = {"therapy": {t.id: t.parent for t in interventions.values()},
+                        "condition": {t.id: t.parent for t in conditions.values()}}
+        for term in qualifier_terms:
+            self.parents.setdefault(f"qualifier:{term.key}", {})[term.value] = term.parent
+        self.with_children = {dimension: {parent for parent in parents.values() if parent is not None}
+                              for dimension, parents in self.parents.items()}
+
+    @classmethod
+    def of_corpus(cls, corpus):
+        return cls(corpus.interventions, corpus.conditions, corpus.qualifier_terms)
+
+    def chain(self, dimension: str, value) -> list:
+        """value and its ancestors, nearest first (a value the vocabulary does not know: itself only)."""
+        parents = self.parents.get(dimension, {})
+        chain, seen = [value], {value}
+        while parents.get(chain[-1]) is not None and parents[chain[-1]] not in seen:
+            chain.append(parents[chain[-1]])
+            seen.add(chain[-1])
+        return chain
+
+    def has_children(self, dimension: str, value) -> bool:
+        return value in self.with_children.get(dimension, ())
+
+    def comparable(self, dimension: str, a, b) -> bool:
+        return a == b or a in self.chain(dimension, b) or b in self.chain(dimension, a)

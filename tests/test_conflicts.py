@@ -101,7 +101,9 @@ def synthetic_rows(count):
         low, high = (1, 3) if index % 2 else (8, 12)
         rows.append({"id": f"s{index % 100}/c{index}", "source_id": f"s{index % 100}", "topic": "sessions.count",
                      "qualifiers": "{}", "norm_min": low, "norm_max": high, "approximate": False,
-                     "certainty": "asserted", "stance": None, "quote": "q", "answer": f"{low}-{high}"})
+                     "certainty": "asserted", "stance": None, "quote": "q", "answer": f"{low}-{high}",
+                     "therapy": "acupuncture", "condition": "back-pain", "statement_kind": "advice", "arm": None,
+                     "status": "curated"})
     return rows
 
 
