@@ -150,8 +150,9 @@ def table_rows(corpus, project):
     cited = defaultdict(set)
     for link in rows["claim_studies"]:
         cited[link["claim_id"]].add(link["study_id"])
-    rows["conflicts"] = conflicts.detect(rows["claims"], topics, Likeness.of_corpus(corpus), cited)
-    summary, cells = compare.tables(rows["claims"], topics, rows["sources"], rows["conflicts"])
+    likeness = Likeness.of_corpus(corpus)
+    rows["conflicts"] = conflicts.detect(rows["claims"], topics, likeness, cited)
+    summary, cells = compare.tables(rows["claims"], topics, rows["sources"], rows["conflicts"], likeness)
     rows["topic_summary"], rows["comparison_cells"] = summary, cells
     return rows
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import vocabulary as v
-from .compare import compare_topic, silent_sources
+from .compare import UnknownTerm, compare_topic, resolve_term, silent_sources
 from .conflicts import stored as stored_conflicts
 from .build import InvalidProject, StaleDatabase, build as build_project
 from .project import Project, ProjectNotFound
@@ -123,15 +123,29 @@ def built_db(project):
 
 @app.command()
 def compare(topic: str = typer.Argument(..., help="A topic id (sessions.count) or a prefix (sessions)."),
+            therapy: Optional[str] = typer.Option(None, "--therapy", help="A therapy (id, label or synonym)."),
+            condition: Optional[str] = typer.Option(None, "--condition", help="A condition (id, label or synonym)."),
             output_format: Format = typer.Option(Format.table, "--format", "-f", help="Output format.")):
-    """Show what every source says on TOPIC, side by side, with quotes."""
+    """Show what every source says on TOPIC, side by side, with quotes, grouped by therapy and condition.
+
+    --therapy and --condition keep claims about that therapy or condition, a narrower or a broader one."""
     db_path = built_db(project_here())
-    frame = compare_topic(db_path, topic)
+    try:
+        therapy = resolve_term(db_path, "interventions", therapy) if therapy else None
+        condition = resolve_term(db_path, "conditions", condition) if condition else None
+    except UnknownTerm as error:
+        fail(str(error))
+    frame = compare_topic(db_path, topic, therapy, condition)
     if frame.empty:
         fail(f"no claims on topic {topic!r} (see the topics table, or claims/topics.yaml)")
-    print_frame(frame, output_format, f"Claims on {topic}")
+    if output_format is Format.table:  # one table per therapy and condition: grouped, never mixed
+        for (group_therapy, group_condition), group in frame.groupby(["therapy", "condition"], sort=False):
+            print_frame(group.drop(columns=["therapy", "condition"]), output_format,
+                        f"Claims on {topic}: {group_therapy}, {group_condition}")
+    else:
+        print_frame(frame, output_format, f"Claims on {topic}")
     if output_format in (Format.table, Format.markdown):
-        silent = silent_sources(db_path, topic)
+        silent = silent_sources(db_path, topic, therapy, condition)
         console.print(f"Silent on {topic}: {', '.join(silent) if silent else 'none'}", highlight=False)
 
 

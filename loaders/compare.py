@@ -1,7 +1,10 @@
 """Cross-source comparison with pandas: each source's answer per topic, a per-topic summary, the matrix.
 
-Counts and the sources themselves are shown, never percentages: with a handful of sources a
-percentage misleads.
+Like is compared with like. A comparison row is a topic for one therapy in one condition — "for
+acupuncture in low back pain" — and holds the claims about that therapy and condition or a
+broader one (acupuncture claims about back pain apply to low back pain; claims about neck pain,
+massage or dry needling never enter it). Counts and the sources themselves are shown, never
+percentages: with a handful of sources a percentage misleads.
 """
 
 import json
@@ -9,57 +12,85 @@ import sqlite3
 
 import pandas as pd
 
+from .terms import Likeness
+
 SILENT = None  # a source that says nothing on a topic: an empty cell, which is information too
 
 
 def claims_frame(claims: list) -> pd.DataFrame:
-    columns = ["id", "source_id", "position", "topic", "answer", "quote", "stance", "norm_min", "norm_max"]
+    columns = ["id", "source_id", "position", "topic", "therapy", "condition", "answer", "quote", "stance",
+               "norm_min", "norm_max"]
     return pd.DataFrame(claims, columns=columns).sort_values(["topic", "source_id", "position"])
 
 
-def tables(claims: list, topics: dict, sources: list, conflicts: list):
+def tables(claims: list, topics: dict, sources: list, conflicts: list, likeness: Likeness = None):
     """(topic_summary rows, comparison_cells rows) for the build."""
+    likeness = likeness or Likeness({}, {})
     frame = claims_frame(claims)
-    cells = comparison_cells(frame)
-    summary = topic_summary(frame, topics, [source["id"] for source in sources], conflicts)
+    cells = comparison_cells(frame, likeness)
+    summary = topic_summary(frame, topics, sources, conflicts, likeness)
     return summary, cells
 
 
-def comparison_cells(frame: pd.DataFrame) -> list:
-    """One row per (topic, source): the source's distinct answers in article order, with claims and quotes."""
+def comparison_rows(frame: pd.DataFrame, likeness: Likeness):
+    """(topic, therapy, condition, claims) for every therapy and condition a topic's claims name, each
+    with the claims about that therapy and condition or a broader one, in topic and article order."""
+    for topic, group in frame.groupby("topic", sort=True):
+        for therapy, condition in sorted(set(zip(group["therapy"], group["condition"]))):
+            members = group[group["therapy"].isin(likeness.chain("therapy", therapy))
+                            & group["condition"].isin(likeness.chain("condition", condition))]
+            yield topic, therapy, condition, members
+
+
+def comparison_cells(frame: pd.DataFrame, likeness: Likeness) -> list:
+    """One row per (topic, therapy, condition, source): the source's distinct answers in article order."""
     rows = []
-    for (topic, source_id), group in frame.groupby(["topic", "source_id"], sort=True):
-        rows.append({
-            "topic": topic,
-            "source_id": source_id,
-            "answer": "; ".join(dict.fromkeys(group["answer"])),
-            "claim_ids": json.dumps(list(group["id"])),
-            "quotes": "\n".join(f"“{quote}”" for quote in dict.fromkeys(group["quote"])),
-        })
+    for topic, therapy, condition, members in comparison_rows(frame, likeness):
+        for source_id, group in members.groupby("source_id", sort=True):
+            rows.append({
+                "topic": topic,
+                "therapy": therapy,
+                "condition": condition,
+                "source_id": source_id,
+                "answer": "; ".join(dict.fromkeys(group["answer"])),
+                "claim_ids": json.dumps(list(group["id"])),
+                "quotes": "\n".join(f"“{quote}”" for quote in dict.fromkeys(group["quote"])),
+            })
     return rows
 
 
-def topic_summary(frame, topics, source_ids, conflicts) -> list:
-    conflicts_by_topic = pd.DataFrame(conflicts, columns=["topic", "severity"]).groupby("topic")["severity"]
-    conflict_counts = conflicts_by_topic.size().to_dict()
-    firm_conflicts = conflicts_by_topic.agg(lambda s: int((s != "low").sum())).to_dict()
-    by_topic = dict(tuple(frame.groupby("topic")))
+def concerned_sources(sources, therapy, condition, likeness):
+    """The sources whose main therapy and condition compare with these: silent ones are the ones to read."""
+    return [source["id"] for source in sources
+            if likeness.comparable("therapy", source["therapy"], therapy)
+            and likeness.comparable("condition", source["condition"], condition)]
+
+
+def topic_summary(frame, topics, sources, conflicts, likeness) -> list:
+    conflicts_by_pair = {}
+    for item in conflicts:
+        conflicts_by_pair.setdefault(item["topic"], []).append(item)
     rows = []
-    for topic_id in sorted(topics):
+    for topic_id, therapy, condition, group in comparison_rows(frame, likeness):
         topic = topics[topic_id]
-        group = by_topic.get(topic_id, frame.iloc[0:0])
+        ids = set(group["id"])
+        inside = [c for c in conflicts_by_pair.get(topic_id, []) if c["claim_a"] in ids and c["claim_b"] in ids]
+        firm = sum(1 for c in inside if c["severity"] != "low")
         speaking = sorted(group["source_id"].unique())
         stance_sources = {stance: sorted(group.loc[group["stance"] == stance, "source_id"].unique())
                           for stance in ("supports", "opposes", "mixed")}
         lowest, highest = numeric_extent(group)
+        concerned = concerned_sources(sources, therapy, condition, likeness)
         rows.append({
             "topic": topic_id,
+            "therapy": therapy,
+            "condition": condition,
             "label": topic["label"],
             "kind": topic["kind"],
             "unit": topic["unit"],
             "source_count": len(speaking),
             "sources": ", ".join(speaking),
-            "silent_sources": ", ".join(s for s in source_ids if s not in speaking),
+            "silent_sources": ", ".join(s for s in concerned if s not in speaking),
             "claim_count": len(group),
             "supports": len(stance_sources["supports"]),
             "opposes": len(stance_sources["opposes"]),
@@ -70,8 +101,8 @@ def topic_summary(frame, topics, source_ids, conflicts) -> list:
             "lowest": lowest,
             "highest": highest,
             "spread": spread_text(lowest, highest, topic["unit"]) if topic["kind"] == "range" and len(group) else None,
-            "conflict_count": conflict_counts.get(topic_id, 0),
-            "consensus": consensus(len(speaking), conflict_counts.get(topic_id, 0), firm_conflicts.get(topic_id, 0)),
+            "conflict_count": len(inside),
+            "consensus": consensus(len(speaking), len(inside), firm),
         })
     return rows
 
@@ -100,11 +131,13 @@ def consensus(source_count, conflict_count, firm_conflict_count):
 
 
 def matrix_frame(cells: list, source_ids: list, topics: list) -> pd.DataFrame:
-    """Topic × source: each cell the source's answer, empty (NULL) where the source is silent."""
-    answers = pd.DataFrame(cells, columns=["topic", "source_id", "answer"])
-    wide = answers.pivot(index="topic", columns="source_id", values="answer").reindex(columns=source_ids)
-    labels = pd.DataFrame(topics).set_index("id")[["label", "kind"]]
-    wide = labels.join(wide, how="left").rename_axis("topic").reset_index()
+    """(Topic, therapy, condition) × source: each cell the source's answer, NULL where it is silent."""
+    index = ["topic", "therapy", "condition"]
+    answers = pd.DataFrame(cells, columns=[*index, "source_id", "answer"])
+    wide = answers.pivot(index=index, columns="source_id", values="answer").reindex(columns=source_ids)
+    wide = wide.reset_index()
+    labels = pd.DataFrame(topics, columns=["id", "label", "kind"]).rename(columns={"id": "topic"})
+    wide = labels.merge(wide, on="topic", how="inner")[[*index, "label", "kind", *source_ids]]
     wide = wide.astype(object).where(wide.notna(), SILENT)
     return wide
 
@@ -120,9 +153,12 @@ def write_matrix(database, cells, sources, topics):
     if len(source_ids) > MATRIX_MAX_SOURCES:
         return
     wide = matrix_frame(cells, source_ids, topics)
-    columns = {"topic": str, "label": str, "kind": str, **{source_id: str for source_id in source_ids}}
+    columns = {"topic": str, "therapy": str, "condition": str, "label": str, "kind": str,
+               **{source_id: str for source_id in source_ids}}
     table = database["comparison_matrix"]
-    table.create(columns, pk="topic", foreign_keys=[("topic", "topics", "id")])
+    table.create(columns, pk=("topic", "therapy", "condition"),
+                 foreign_keys=[("topic", "topics", "id"), ("therapy", "interventions", "id"),
+                               ("condition", "conditions", "id")])
     table.insert_all(wide.to_dict(orient="records"))
 
 
@@ -133,20 +169,54 @@ def read_topic_query(db_path, sql: str, topic_pattern, **params) -> pd.DataFrame
         return pd.read_sql_query(sql, connection, params=params)
 
 
-def compare_topic(db_path, topic_pattern: str) -> pd.DataFrame:
-    """Every claim on the topics matching topic_pattern (an id, or a prefix such as "sessions"), side by side."""
-    return read_topic_query(db_path, """
-        select c.topic, s.id as source, c.answer, c.certainty, c.quote, c.id as claim
+class UnknownTerm(ValueError):
+    """A therapy or condition that no vocabulary entry names."""
+
+
+def resolve_term(db_path, table: str, text: str) -> str:
+    """The id of the interventions or conditions term that text names (its id, label or a synonym)."""
+    wanted = " ".join(text.lower().replace("-", " ").split())
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
+        terms = connection.execute(f"select id, label, synonyms from {table}").fetchall()
+    names = {}
+    for term_id, label, synonyms in terms:
+        for name in (term_id, label, *json.loads(synonyms)):
+            names.setdefault(" ".join(name.lower().replace("-", " ").split()), term_id)
+    if wanted in names:
+        return names[wanted]
+    import difflib
+
+    closest = difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(names[c]) for c in closest)}?" if closest else ""
+    noun = "therapy" if table == "interventions" else "condition"
+    raise UnknownTerm(f"no {noun} {text!r} in claims/{table}.yaml{hint}")
+
+
+# Claims comparable with a therapy (or condition): the term, its descendants and its ancestors.
+COMPARABLE = """(select id from {table} where lineage like '%/' || :{name} || '/%'
+    or instr((select lineage from {table} where id = :{name}), '/' || id || '/') > 0)"""
+LIKE_FOR_LIKE = f"""(:therapy is null or c.therapy in {COMPARABLE.format(table="interventions", name="therapy")})
+    and (:condition is null or c.condition in {COMPARABLE.format(table="conditions", name="condition")})"""
+
+
+def compare_topic(db_path, topic_pattern: str, therapy=None, condition=None) -> pd.DataFrame:
+    """Every claim on the topics matching topic_pattern (an id, or a prefix such as "sessions"), side by
+    side, grouped by therapy and condition (never mixed); therapy and condition (ids) narrow it like for like."""
+    return read_topic_query(db_path, f"""
+        select c.therapy, c.condition, c.topic, s.id as source, c.answer, c.statement_kind as kind,
+               c.certainty, c.quote, c.id as claim
         from claims c join sources s on s.id = c.source_id
-        where c.topic = :pattern or c.topic like :prefix
-        order by c.topic, s.id, c.position
-    """, topic_pattern)
+        where (c.topic = :pattern or c.topic like :prefix) and {LIKE_FOR_LIKE}
+        order by c.therapy, c.condition, c.topic, s.id, c.position
+    """, topic_pattern, therapy=therapy, condition=condition)
 
 
-def silent_sources(db_path, topic_pattern: str) -> list:
-    """The sources that say nothing on any topic matching topic_pattern: silence is information too."""
-    return list(read_topic_query(db_path, """
-        select id from sources where id not in (
-            select source_id from claims where topic = :pattern or topic like :prefix)
-        order by id
-    """, topic_pattern)["id"])
+def silent_sources(db_path, topic_pattern: str, therapy=None, condition=None) -> list:
+    """The sources on a comparable therapy and condition that say nothing on any topic matching
+    topic_pattern: silence is information too."""
+    source_filter = LIKE_FOR_LIKE.replace("c.therapy", "s.therapy").replace("c.condition", "s.condition")
+    return list(read_topic_query(db_path, f"""
+        select s.id from sources s where {source_filter} and s.id not in (
+            select c.source_id from claims c where (c.topic = :pattern or c.topic like :prefix) and {LIKE_FOR_LIKE})
+        order by s.id
+    """, topic_pattern, therapy=therapy, condition=condition)["id"])

@@ -117,12 +117,17 @@ class ConflictRow(SQLModel, table=True):
 class TopicSummaryRow(SQLModel, table=True):
     __tablename__ = "topic_summary"
     topic: str = Field(foreign_key="topics.id", primary_key=True)
+    therapy: str = Field(foreign_key="interventions.id", primary_key=True, index=True,
+                         description="The therapy: the row holds claims about it or a broader one.")
+    condition: str = Field(foreign_key="conditions.id", primary_key=True, index=True,
+                           description="The condition: the row holds claims about it or a broader one.")
     label: str
     kind: str
     unit: Optional[str]
     source_count: int = Field(description="How many of the articles address the topic.")
     sources: str = Field(description="The sources that address the topic")
-    silent_sources: str = Field(description="The sources that do not")
+    silent_sources: str = Field(description=(
+        "The sources on a comparable therapy and condition that say nothing on the topic: silence is information."))
     claim_count: int
     supports: int
     opposes: int
@@ -140,6 +145,10 @@ class TopicSummaryRow(SQLModel, table=True):
 class ComparisonCellRow(SQLModel, table=True):
     __tablename__ = "comparison_cells"
     topic: str = Field(foreign_key="topics.id", primary_key=True)
+    therapy: str = Field(foreign_key="interventions.id", primary_key=True, index=True,
+                         description="The comparison row's therapy (claims about it or a broader one).")
+    condition: str = Field(foreign_key="conditions.id", primary_key=True, index=True,
+                           description="The comparison row's condition (claims about it or a broader one).")
     source_id: str = Field(foreign_key="sources.id", primary_key=True)
     answer: str
     claim_ids: str = Field(description="JSON list of the claims behind the answer")

@@ -59,21 +59,24 @@ def test_matrix_has_a_column_per_source_and_null_where_silent(built_project):
         db.row_factory = sqlite3.Row
         columns = [row["name"] for row in db.execute("pragma table_info(comparison_matrix)")]
         sources = [row[0] for row in db.execute("select id from sources order by id")]
-        assert columns == ["topic", "label", "kind", *sources]
-        row = db.execute("select * from comparison_matrix where topic = 'sessions.count'").fetchone()
+        assert columns == ["topic", "therapy", "condition", "label", "kind", *sources]
+        row = db.execute("select * from comparison_matrix where topic = 'sessions.count' "
+                         "and therapy = 'acupuncture' and condition = 'low-back-pain'").fetchone()
         assert row["can-acupuncture-help-back-pain"] is None
         assert "8–12 sessions" in row["complete-guide-natural-relief"]
-        topics = db.execute("select count(*) from topics").fetchone()[0]
-        assert db.execute("select count(*) from comparison_matrix").fetchone()[0] == topics
+        groups = db.execute("select count(*) from topic_summary").fetchone()[0]
+        assert db.execute("select count(*) from comparison_matrix").fetchone()[0] == groups
 
 
 def test_topic_summary_counts_sources_and_stances(built_project):
     with sqlite3.connect(built_project.db_path) as db:
         db.row_factory = sqlite3.Row
-        summary = db.execute("select * from topic_summary where topic = 'role.replaces_conventional'").fetchone()
+        low_back = "therapy = 'acupuncture' and condition = 'low-back-pain'"
+        summary = db.execute(f"select * from topic_summary where topic = 'role.replaces_conventional' "
+                             f"and {low_back}").fetchone()
         assert summary["source_count"] == 5
         assert "goldenway-lower-back-pain" in summary["opposing_sources"]
         assert "complete-guide-natural-relief" in summary["supporting_sources"]
         assert summary["consensus"] == "conflict"
-        sessions = db.execute("select * from topic_summary where topic = 'sessions.count'").fetchone()
+        sessions = db.execute(f"select * from topic_summary where topic = 'sessions.count' and {low_back}").fetchone()
         assert (sessions["lowest"], sessions["highest"]) == (1, 12)
