@@ -12,7 +12,7 @@ import datetime
 from typing import Annotated, Literal, Optional
 
 import sqlalchemy as sa
-from pydantic import ConfigDict, StringConstraints
+from pydantic import ConfigDict, StringConstraints, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from . import vocabulary as v
@@ -73,6 +73,7 @@ class StudyFields(SQLModel):
     organization: Optional[str]
     design: Optional[str]
     participants: Optional[str] = Field(description="Participants as the article states them.")
+    participant_count: Optional[int] = Field(default=None, ge=0, description="The number of participants, when given as a count.")
     finding: Optional[str] = Field(description="The finding as the article states it.")
     identified: Optional[str] = Field(
         description="A verified reference, or null when the citation is too vague to identify.")
@@ -132,6 +133,17 @@ class SourceMeta(SourceFields):
     text: str
     artefacts: list[Artefact] = []
 
+    @field_validator("published", mode="before")
+    @classmethod
+    def quoted_iso_date(cls, value):
+        """"2013-04-13" in quotes is the date many YAML writers emit: read it as the date it is."""
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                return value  # reported as not a date, with what was given
+        return value
+
 
 class Topic(TopicFields):
     model_config = STRICT
@@ -139,6 +151,14 @@ class Topic(TopicFields):
 
 class Study(StudyFields):
     model_config = STRICT
+
+    @model_validator(mode="before")
+    @classmethod
+    def participants_as_a_count(cls, data):
+        """participants: 4963 is a count: kept as participant_count, the words field left for the article's."""
+        if isinstance(data, dict) and type(data.get("participants")) is int and "participant_count" not in data:
+            return {**data, "participant_count": data["participants"], "participants": None}
+        return data
 
 
 class Term(TermFields):

@@ -11,6 +11,7 @@ from . import vocabulary as v
 from .anchor import FoldedText, anchor
 from .project import Project
 from .schema import Claim, ClaimsFile, QualifierTerm, SourceMeta, Study, Term, Topic
+from .messages import closest, explain_pydantic
 from .yamlfile import YamlSyntaxError, line_of, load
 
 # Every problem code with the hint shown beside it. Tests and docs read this table.
@@ -44,6 +45,17 @@ PROBLEM_CODES = {
     "quote-ambiguous": "The quote occurs more than once: lengthen it, or add occurrence: N.",
     "quote-in-artefact": "This passage is page furniture noted in the source metadata: quote the article itself.",
     "artefact-not-found": "Copy the artefact's text verbatim from the source.",
+    "not-a-file": "A directory stands where a YAML file is expected: rename or remove it.",
+    "unreadable-file": "Make the file readable by the build (check its permissions).",
+    "file-too-large": "A claims or sources file this large is not a real article's: split it or remove it.",
+    "control-character": "Delete the control character (it is invisible in most editors).",
+    "empty-file": "Write the file's content, or delete the file.",
+    "yaml-too-deep": "Flatten the nesting: claims files need only a few levels.",
+    "yaml-too-many-aliases": "Write the values out instead of using so many YAML aliases (*name).",
+    "yaml-alias-bomb": "Remove the nested aliases: they expand to far more than the file holds.",
+    "yaml-recursive-alias": "An alias cannot refer to the node that contains it: write the value out.",
+    "path-outside-sources": "text: must be the bare name of a file in sources/ (no folders, no '..', no absolute path).",
+    "path-outside-project": "Files must lie inside the project: replace the link with the file itself.",
     "unknown-therapy": "Use a therapy id from claims/interventions.yaml, or add the therapy there.",
     "unknown-condition": "Use a condition id from claims/conditions.yaml, or add the condition there.",
     "unknown-parent": "A term's parent must be an id declared in the same vocabulary.",
@@ -133,19 +145,34 @@ class _Checker:
         self.report = Report()
         self.corpus = self.report.corpus
         self.study_origin = {}
+        self.root = project.root.resolve()
 
     # -- helpers ---------------------------------------------------------
 
     def problem(self, code, path, lines, loc, message):
-        name = str(Path(path).relative_to(self.project.root))
+        name = str(Path(path).absolute().relative_to(self.project.root.absolute()))
         self.report.problems.append(Problem(code, name, line_of(lines, loc), field_path(loc), message))
 
     def read(self, path):
-        try:
-            return load(path)
-        except YamlSyntaxError as error:
-            self.problem("yaml-syntax", path, {(): error.line}, (), error.message)
+        """(data, lines) of a YAML file, or (None, None) with the problem reported; never raises."""
+        if not self.inside_project(path):
             return None, None
+        try:
+            data, lines = load(path)
+        except YamlSyntaxError as error:
+            self.problem(error.code, path, {(): error.line}, (), error.message)
+            return None, None
+        if data is None:
+            self.problem("empty-file", path, {}, (), "the file holds no YAML document")
+            return None, None
+        return data, lines
+
+    def inside_project(self, path):
+        """False, with a problem, for a file (or a link) whose real place is outside the project."""
+        if not Path(path).resolve().is_relative_to(self.root):
+            self.problem("path-outside-project", path, {}, (), f"{Path(path).name} leads outside the project")
+            return False
+        return True
 
     def model(self, cls, data, path, lines, loc=()):
         """Validate data with cls; report every error; return the model or None."""
@@ -169,11 +196,7 @@ class _Checker:
 
     @staticmethod
     def pydantic_message(item):
-        if item["type"] == "extra_forbidden":
-            return f"unknown field {item['loc'][-1]!r}"
-        if item["type"] == "missing":
-            return f"required field {item['loc'][-1]!r} is missing"
-        return f"{item['msg']} (got {item.get('input')!r})"
+        return explain_pydantic(item)
 
     def list_of(self, cls, path):
         data, lines = self.read(path)
@@ -226,7 +249,7 @@ class _Checker:
     def check_term(self, kind, term_id, path, lines, loc):
         vocabulary = self.corpus.interventions if kind == "therapy" else self.corpus.conditions
         if term_id is not None and vocabulary and term_id not in vocabulary:
-            self.problem(f"unknown-{kind}", path, lines, loc, f"no {kind} {term_id!r}")
+            self.problem(f"unknown-{kind}", path, lines, loc, f"no {kind} {term_id!r}{closest(term_id, vocabulary)}")
 
     def add_study(self, study, path, lines, loc):
         known = self.corpus.studies.get(study.id)
@@ -256,16 +279,33 @@ class _Checker:
             if not text_path.with_suffix(".yaml").exists():
                 self.problem("missing-metadata", text_path, {}, (), f"no metadata for {text_path.name}")
 
+    def source_text(self, meta, path, lines):
+        """The bytes of the source's text: a plain file of sources/ that really lies in the project."""
+        name = meta.text
+        if not name or "/" in name or "\\" in name or name in (".", "..") or Path(name).is_absolute():
+            self.problem("path-outside-sources", path, lines, ("text",), f"{name!r} is not a file name in sources/")
+            return None
+        text_path = self.project.sources_dir / name
+        if not text_path.is_file():
+            self.problem("missing-file", path, lines, ("text",), f"{name} does not exist (or is not a file)")
+            return None
+        if not text_path.resolve().is_relative_to(self.root):
+            self.problem("path-outside-project", path, lines, ("text",), f"{name} is a link leading outside the project")
+            return None
+        try:
+            return text_path.read_bytes()
+        except OSError as error:
+            self.problem("unreadable-file", path, lines, ("text",), f"{name} cannot be read: {error.strerror}")
+            return None
+
     def source(self, meta, path, lines):
         if meta.id != path.stem:
             self.problem("id-mismatch", path, lines, ("id",), f"id {meta.id!r} but file is {path.name}")
         self.check_term("therapy", meta.therapy, path, lines, ("therapy",))
         self.check_term("condition", meta.condition, path, lines, ("condition",))
-        text_path = path.parent / meta.text
-        if not text_path.is_file():
-            self.problem("missing-file", path, lines, ("text",), f"{meta.text} does not exist")
+        raw = self.source_text(meta, path, lines)
+        if raw is None:
             return
-        raw = text_path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
         if digest != meta.sha256:
             self.problem("sha256-mismatch", path, lines, ("sha256",), f"{meta.text} has sha256 {digest}")
@@ -293,14 +333,15 @@ class _Checker:
                 self.problem("wrong-type", path, lines, (), "expected a mapping with source: and claims:")
                 continue
             self.model(ClaimsFile, {**data, "claims": [], "studies": []}, path, lines)
-            for index, raw in enumerate(data.get("studies") or []):
+            studies = data.get("studies")
+            for index, raw in enumerate(studies if isinstance(studies, list) else []):
                 study = self.model(Study, raw, path, lines, ("studies", index))
                 if study:
                     self.add_study(study, path, lines, ("studies", index))
             yield path, lines, data
 
     def check_claims(self, path, lines, data):
-        source_id = data.get("source")
+        source_id = data.get("source") if isinstance(data.get("source"), str) else None
         source = self.corpus.sources.get(source_id)
         if source_id != path.stem:
             self.problem("id-mismatch", path, lines, ("source",), f"source {source_id!r} but file is {path.name}")
@@ -330,10 +371,12 @@ class _Checker:
 
     def check_references(self, topic_id, cites, path, lines, loc):
         if isinstance(topic_id, str) and topic_id not in self.corpus.topics:
-            self.problem("unknown-topic", path, lines, loc + ("topic",), f"no topic {topic_id!r}")
+            self.problem("unknown-topic", path, lines, loc + ("topic",),
+                         f"no topic {topic_id!r}{closest(topic_id, self.corpus.topics)}")
         for position, study_id in enumerate(cites if isinstance(cites, list) else []):
             if isinstance(study_id, str) and study_id not in self.corpus.studies:
-                self.problem("unknown-study", path, lines, loc + ("cites", position), f"no study {study_id!r}")
+                self.problem("unknown-study", path, lines, loc + ("cites", position),
+                             f"no study {study_id!r}{closest(study_id, self.corpus.studies)}")
 
     def check_claim(self, claim, path, lines, loc):
         topic = self.corpus.topics.get(claim.topic)

@@ -1,4 +1,10 @@
-"""Read YAML with PyYAML's C safe loader while keeping the line of every value for error reports."""
+"""Read YAML with PyYAML's C safe loader while keeping the line of every value for error reports.
+
+Claims and sources arrive by pull request, so a file is untrusted until read: its size is
+checked before it is parsed, and its node graph (where aliases are shared nodes) is measured
+before anything walks it — depth, aliases and the size it would expand to — so that a few
+hundred bytes of nested aliases cannot make validation run for minutes.
+"""
 
 from pathlib import Path
 
@@ -9,38 +15,125 @@ try:
 except ImportError:  # pragma: no cover - libyaml missing: same results, slower
     from yaml import SafeLoader
 
+# Limits, each far above what a real claims or sources file needs (the largest curated claims
+# file is under 40 KB with ~100 claims).
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_ALIASES = 200
+MAX_EXPANDED_NODES = 200_000
+
 
 class YamlSyntaxError(Exception):
-    """A YAML file that does not parse."""
+    """A YAML file that does not parse, or that breaks a resource limit."""
 
-    def __init__(self, path, line, message):
+    def __init__(self, path, line, message, code="yaml-syntax"):
         super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
+        self.path, self.line, self.message, self.code = path, line, message, code
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing what is not a regular file or is too large to be a claims file."""
+    path = Path(path)
+    if not path.is_file():  # a directory, a pipe or a device: never opened, so never waited on
+        raise YamlSyntaxError(path, 1, "is not a regular file (a directory, pipe or device)", "not-a-file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise YamlSyntaxError(path, 1, f"{size:,} bytes: larger than the {MAX_BYTES:,}-byte limit",
+                                  "file-too-large")
+        return path.read_bytes()
+    except OSError as error:
+        raise YamlSyntaxError(path, 1, f"cannot be read: {error.strerror or error}", "unreadable-file") from None
+
+
+def decode(path, raw: bytes) -> str:
+    """UTF-8 text (a leading byte-order mark is allowed); any other encoding is a problem with its line."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise YamlSyntaxError(path, line, f"byte 0x{raw[error.start]:02x} at offset {error.start} is not UTF-8: "
+                                          "save the file as UTF-8", "not-utf8") from None
 
 
 def load(path: Path):
     """Return (data, lines): the document and {field path tuple: 1-based line}."""
-    with open(path, "rb") as stream:
-        loader = SafeLoader(stream)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            raise YamlSyntaxError(path, mark.line + 1 if mark else 1, str(error.problem)) from None
-        finally:
-            loader.dispose()
+    text = decode(path, read_bytes(path))
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            measure(path, node)
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise YamlSyntaxError(path, mark.line + 1 if mark else 1, str(error.problem)) from None
+    except yaml.reader.ReaderError as error:  # characters YAML does not allow: control characters
+        line = text[:error.position].count("\n") + 1
+        code_point = error.character if isinstance(error.character, int) else ord(error.character)
+        raise YamlSyntaxError(path, line, f"character U+{code_point:04X} is not allowed in YAML "
+                                          "(a control character): delete it", "control-character") from None
+    except RecursionError:
+        raise YamlSyntaxError(path, 1, "nested too deeply to read", "yaml-too-deep") from None
+    finally:
+        loader.dispose()
     lines = {}
     if node is not None:
         _record_lines(node, (), lines)
     return data, lines
 
 
+def measure(path, root):
+    """Refuse a node graph that is too deep, aliases too much, refers to itself or expands too far.
+
+    Shared nodes are aliases; their expanded sizes are counted once each (memoised), so this
+    walk is linear in the distinct nodes, not in what the aliases would expand to.
+    """
+    expanded, visits, on_path = {}, {}, set()
+
+    def walk(node, depth):
+        if depth > MAX_DEPTH:
+            raise YamlSyntaxError(path, node.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels",
+                                  "yaml-too-deep")
+        key = id(node)
+        visits[key] = visits.get(key, 0) + 1
+        if key in on_path:
+            raise YamlSyntaxError(path, node.start_mark.line + 1, "an alias refers to the node that contains it",
+                                  "yaml-recursive-alias")
+        if key in expanded:
+            return expanded[key]
+        on_path.add(key)
+        children = _children(node)
+        size = 1 + sum(walk(child, depth + 1) for child in children)
+        on_path.discard(key)
+        expanded[key] = size
+        return size
+
+    total = walk(root, 0)
+    # Without aliases the expanded size is the file's own size; with them it must stay near it.
+    if total > MAX_EXPANDED_NODES and total > 2 * len(expanded):
+        raise YamlSyntaxError(path, root.start_mark.line + 1,
+                              f"aliases expand {len(expanded):,} values to {total:,}", "yaml-alias-bomb")
+    aliases = sum(count - 1 for count in visits.values() if count > 1)
+    if aliases > MAX_ALIASES:
+        raise YamlSyntaxError(path, root.start_mark.line + 1, f"{aliases} alias uses: more than {MAX_ALIASES}",
+                              "yaml-too-many-aliases")
+
+
+def _children(node):
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def _record_lines(node, path, lines):
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            _record_lines(value_node, path + (key_node.value,), lines)
+            if isinstance(key_node, yaml.ScalarNode):
+                _record_lines(value_node, path + (key_node.value,), lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _record_lines(item, path + (index,), lines)

@@ -65,9 +65,14 @@ def test_golden_bad_input(tmp_path, case):
     assert found(validate(project)) == expected(case)
 
 
+# Codes that need a state of the file system a golden file cannot hold (a directory, a link out of
+# the project, a huge or unreadable file): tests/test_hostile_input.py makes each of them.
+FILE_SYSTEM_CODES = {"not-a-file", "unreadable-file", "path-outside-project", "file-too-large"}
+
+
 def test_every_problem_code_has_a_golden_file():
     covered = {line.split(" ", 1)[0] for path in GOLDEN.glob("*.expected") for line in path.read_text().splitlines()}
-    assert set(PROBLEM_CODES) <= covered, sorted(set(PROBLEM_CODES) - covered)
+    assert set(PROBLEM_CODES) - FILE_SYSTEM_CODES <= covered, sorted(set(PROBLEM_CODES) - FILE_SYSTEM_CODES - covered)
 
 
 def test_the_base_project_is_valid(tmp_path):
