@@ -1,7 +1,9 @@
 """Serve the knowledge base with Datasette: kb.db immutable, the editorial database writable.
 
 One configuration serves both faces: `kb serve` runs the real `datasette` server with it, and
-tests build an in-process Datasette from the same function.
+tests build an in-process Datasette from the same function. The pages' plugins are not named here:
+Datasette loads them itself from this package's `datasette` entry points (loaders/web); this module
+gives it the databases, the metadata, the templates and the stylesheet.
 """
 
 import json
@@ -13,13 +15,7 @@ from pathlib import Path
 import yaml
 
 from .project import Project
-
-PACKAGE_DATASETTE = Path(__file__).parent / "datasette"
-TEMPLATES = PACKAGE_DATASETTE / "templates"
-PLUGINS = PACKAGE_DATASETTE / "plugins"
-STATIC = PACKAGE_DATASETTE / "static"
-# Metadata fragments, merged in this order: the knowledge base, then the editorial pages.
-METADATA_FRAGMENTS = ("metadata.yaml", "editorial.yaml")
+from .web import METADATA_FRAGMENTS, PACKAGE, STATIC, STATIC_MOUNT, TEMPLATES, missing_plugins
 
 # Datasette settings, declared once for the server and the tests.
 SETTINGS = {
@@ -42,11 +38,11 @@ def deep_merge(base, extra):
     return merged
 
 
-def metadata(project: Project) -> dict:
-    """The merged Datasette metadata of the package's fragments."""
+def metadata() -> dict:
+    """The merged Datasette metadata of the web package's fragments."""
     merged = {}
     for name in METADATA_FRAGMENTS:
-        path = PACKAGE_DATASETTE / name
+        path = PACKAGE / name
         if path.exists():
             merged = deep_merge(merged, yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {})
     return merged
@@ -66,19 +62,27 @@ def environment(project: Project) -> dict:
     return editorial.server_environment(project)
 
 
-def make_datasette(project: Project, **overrides):
-    """An in-process Datasette configured exactly as `kb serve` runs it (for tests)."""
+def require_plugins():
+    """The web package's plugins are loaded by Datasette from the installed entry points, once."""
+    missing = missing_plugins()
+    if missing:
+        raise RuntimeError(f"Datasette has not loaded {', '.join(missing)}: the package's entry points are "
+                           "not installed; run `pip install --no-deps -e .` again.")
+
+
+def make_datasette(project: Project, settings: dict | None = None, **overrides):
+    """An in-process Datasette configured exactly as `kb serve` runs it (for tests); settings add to SETTINGS."""
     from datasette.app import Datasette
 
+    require_plugins()
     os.environ.update(environment(project))
     return Datasette(
         files=[str(ensure_editorial_db(project))],
         immutables=[str(project.db_path)],
-        metadata=metadata(project),
+        metadata=metadata(),
         template_dir=str(TEMPLATES),
-        plugins_dir=str(PLUGINS),
-        static_mounts=[("kb-static", str(STATIC))],
-        settings=SETTINGS,
+        static_mounts=[(STATIC_MOUNT, str(STATIC))],
+        settings={**SETTINGS, **(settings or {})},
         crossdb=True,
         **overrides,
     )
@@ -89,7 +93,7 @@ def command(project: Project, metadata_file: Path, port: int) -> list:
     args = [str(Path(sys.executable).parent / "datasette"), "serve",
             "-i", str(project.db_path), str(ensure_editorial_db(project)),
             "--metadata", str(metadata_file), "--template-dir", str(TEMPLATES),
-            "--plugins-dir", str(PLUGINS), "--static", f"kb-static:{STATIC}",
+            "--static", f"{STATIC_MOUNT}:{STATIC}",
             "--crossdb", "--host", "127.0.0.1", "--port", str(port)]
     for name, value in SETTINGS.items():
         args += ["--setting", name, json.dumps(value) if isinstance(value, bool) else str(value)]
@@ -98,8 +102,10 @@ def command(project: Project, metadata_file: Path, port: int) -> list:
 
 def serve(project: Project, port: int = DEFAULT_PORT):
     """Run Datasette on 127.0.0.1:port until interrupted."""
+    require_plugins()
     handle, metadata_file = tempfile.mkstemp(prefix="kb-metadata-", suffix=".json")
     with os.fdopen(handle, "w") as stream:
-        json.dump(metadata(project), stream)
+        json.dump(metadata(), stream)
     env = {**os.environ, **environment(project)}
-    os.execve(command(project, Path(metadata_file), port)[0], command(project, Path(metadata_file), port), env)
+    args = command(project, Path(metadata_file), port)
+    os.execve(args[0], args, env)

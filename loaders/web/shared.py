@@ -1,12 +1,38 @@
-"""Passages and flags shared by the claim and conflict pages (plugins load by path, so they share this)."""
+"""What the knowledge base's pages share: row URLs, row keys, queries, passages in their paragraph,
+editors' flags, and the SQL fragments drawn from the vocabulary. An ordinary module: the page
+modules import it."""
 
 import urllib.parse
 
+from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup
 
+KB_DB = "kb"
+EDITORIAL_DB = "editorial"
 # A paragraph longer than this is cut to about this many characters either side of the quote.
 CONTEXT_REACH = 320
 FLAGS = "select * from flags where target = :id order by created desc"
+
+
+def row_url(datasette, table, key):
+    """The row page of a kb.db record; keys with "/" or "." are tilde-encoded as Datasette expects."""
+    return datasette.urls.row(KB_DB, table, tilde_encode(str(key)))
+
+
+def row_key(request):
+    """The single primary key of the row page being served, or None."""
+    keys = urlsafe_components(request.url_vars["pks"])
+    return keys[0] if len(keys) == 1 else None
+
+
+def is_row_page(view_name, database, table, request, wanted):
+    """True on the kb.db row page of the table wanted."""
+    return view_name == "row" and database == KB_DB and table == wanted and request is not None
+
+
+async def rows(database, sql, params=None):
+    return [dict(row) for row in (await database.execute(sql, params or {})).rows]
+
 
 
 def paragraph_bounds(text, start, end):
@@ -37,15 +63,11 @@ def context_markup(text, start, end):
         text[end:after].rstrip(), " …" if after < paragraph_end else "")
 
 
-async def rows(database, sql, params=None):
-    return [dict(row) for row in (await database.execute(sql, params or {})).rows]
-
-
 async def flags(datasette, target):
     """Editors' flags on a claim or conflict, or None when the editorial database or its flags table is absent."""
-    if "editorial" not in datasette.databases:
+    if EDITORIAL_DB not in datasette.databases:
         return None
-    editorial = datasette.get_database("editorial")
+    editorial = datasette.get_database(EDITORIAL_DB)
     if not await editorial.table_exists("flags"):
         return None
     return await rows(editorial, FLAGS, {"id": target})
@@ -53,8 +75,8 @@ async def flags(datasette, target):
 
 async def flag_url(datasette, request, query_name, target):
     """The editors' flag form (canned query flag_claim or flag_conflict) for target, when configured."""
-    if "editorial" not in datasette.databases:
+    if EDITORIAL_DB not in datasette.databases:
         return None
-    if not await datasette.get_canned_query("editorial", query_name, request.actor):
+    if not await datasette.get_canned_query(EDITORIAL_DB, query_name, request.actor):
         return None
-    return datasette.urls.query("editorial", query_name) + "?" + urllib.parse.urlencode({"target": target})
+    return datasette.urls.query(EDITORIAL_DB, query_name) + "?" + urllib.parse.urlencode({"target": target})

@@ -4,14 +4,13 @@ forms, and the vocabulary and context the editorial templates show."""
 from pathlib import Path
 
 from datasette import hookimpl
-from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from loaders import editorial
 
-EDITORIAL_DB = "editorial"
-KB_DB = "kb"
+from .shared import EDITORIAL_DB, KB_DB, row_url
+
 # The write forms; an anonymous visitor opening one is asked to log in.
 FORM_QUERIES = ("flag_claim", "flag_conflict", "set_flag_status")
 _editors_cache = {}
@@ -70,7 +69,7 @@ def prepare_connection(conn, database, datasette):
 def target_url(datasette, target_type, target):
     """The kb row page of a claim or conflict."""
     table = editorial.TARGET_TABLES.get(target_type)
-    return datasette.urls.row(KB_DB, table, tilde_encode(target)) if table and target else None
+    return row_url(datasette, table, target) if table and target else None
 
 
 async def target_context(datasette, target_type, target):

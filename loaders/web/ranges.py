@@ -9,6 +9,8 @@ import math
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from .shared import KB_DB
+
 # Time spans from minutes to months share one axis only on a logarithmic scale.
 LOG_SCALE_UNITS = {"minutes", "days", "weeks"}
 
@@ -52,7 +54,7 @@ def bars(rows):
 
 
 async def ranges_page(datasette, request):
-    database = datasette.get_database("kb")
+    database = datasette.get_database(KB_DB)
     rows = (await database.execute(RANGE_CLAIMS)).rows
     html = await datasette.render_template("ranges.html", {"topics": bars(rows)}, request=request)
     return Response.html(html)
