@@ -133,7 +133,7 @@ def render_cell(row, value, column, table, database, datasette):
 def forbidden(datasette, request, message):
     if request.actor or request.method != "GET":
         return None
-    if request.path.rstrip("/") not in {f"/{EDITORIAL_DB}/{name}" for name in FORM_QUERIES}:
+    if request.path.rstrip("/") not in {datasette.urls.query(EDITORIAL_DB, name) for name in FORM_QUERIES}:
         return None
 
     async def login_page():
