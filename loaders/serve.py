@@ -8,6 +8,7 @@ gives it the databases, the metadata, the templates and the stylesheet.
 
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -15,7 +16,9 @@ from pathlib import Path
 import yaml
 
 from .project import Project
+from . import vocabulary
 from .web import METADATA_FRAGMENTS, PACKAGE, STATIC, STATIC_MOUNT, TEMPLATES, missing_plugins
+from .web.shared import severity_rank, sql_list
 
 # Datasette settings, declared once for the server and the tests.
 SETTINGS = {
@@ -38,13 +41,36 @@ def deep_merge(base, extra):
     return merged
 
 
-def metadata() -> dict:
-    """The merged Datasette metadata of the web package's fragments."""
+# Vocabulary fragments of the canned SQL ("{numeric_types}", "{severity_rank(cf.severity)}"),
+# filled from loaders/vocabulary.py so the queries never spell the vocabulary out themselves.
+SQL_FRAGMENTS = {
+    "numeric_types": lambda: sql_list(kind for kind in vocabulary.CLAIM_TYPES if kind in vocabulary.NUMERIC_TYPES),
+    "severity_rank": severity_rank,
+}
+SQL_FRAGMENT = re.compile(r"\{(\w+)(?:\(([\w.]+)\))?\}")
+
+
+def fill_sql(sql: str) -> str:
+    """The canned SQL with its vocabulary fragments filled in; an unknown fragment is a KeyError."""
+    return SQL_FRAGMENT.sub(lambda match: SQL_FRAGMENTS[match[1]](*filter(None, [match[2]])), sql)
+
+
+def fragments() -> dict:
+    """The merged Datasette metadata of the web package's YAML fragments, as written."""
     merged = {}
     for name in METADATA_FRAGMENTS:
         path = PACKAGE / name
         if path.exists():
             merged = deep_merge(merged, yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {})
+    return merged
+
+
+def metadata() -> dict:
+    """The served Datasette metadata: the fragments, with the canned SQL's vocabulary filled in."""
+    merged = fragments()
+    for database in merged.get("databases", {}).values():
+        for query in database.get("queries", {}).values():
+            query["sql"] = fill_sql(query["sql"])
     return merged
 
 

@@ -5,7 +5,7 @@ Datasette renders the page from templates/row-kb-claims.html; this module adds t
 
 from datasette import hookimpl
 
-from .shared import KB_DB, context_markup, flag_url, flags, is_row_page, row_key, rows
+from .shared import KB_DB, context_markup, flag_url, flags, is_row_page, row_key, rows, severity_rank
 
 CLAIM = """
     select c.*, t.label as topic_label, t.kind as topic_kind, t.unit as topic_unit,
@@ -25,7 +25,7 @@ CITED_STUDIES = """
     select s.* from claim_studies cs join studies s on s.id = cs.study_id
     where cs.claim_id = :id order by s.year, s.label
 """
-CONFLICTS = """
+CONFLICTS = f"""
     select k.id, k.rule, k.severity, k.rank, k.within_source, k.explanation,
            o.id as other_id, o.statement as other_statement, o.quote as other_quote,
            o.answer as other_answer, o.stance as other_stance, so.id as other_source_id,
@@ -34,7 +34,7 @@ CONFLICTS = """
     join claims o on o.id = case when k.claim_a = :id then k.claim_b else k.claim_a end
     join sources so on so.id = o.source_id
     where :id in (k.claim_a, k.claim_b)
-    order by case k.severity when 'high' then 0 when 'medium' then 1 else 2 end, k.rank, k.id
+    order by {severity_rank('k.severity')}, k.rank, k.id
 """
 
 

@@ -2,16 +2,23 @@
 editors' flags, and the SQL fragments drawn from the vocabulary. An ordinary module: the page
 modules import it."""
 
+import re
 import urllib.parse
 
 from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup
+
+from loaders.vocabulary import SEVERITIES
+
+from . import STATIC
 
 KB_DB = "kb"
 EDITORIAL_DB = "editorial"
 # A paragraph longer than this is cut to about this many characters either side of the quote.
 CONTEXT_REACH = 320
 FLAGS = "select * from flags where target = :id order by created desc"
+# A claim type's colours in static/kb.css: ".type-<claim type> { --hl: ...; --hl-strong: ...; }".
+TYPE_COLOURS = re.compile(r"^\.type-(\w+)\s*\{[^}]*--hl:[^}]*--hl-strong:", re.M)
 
 
 def row_url(datasette, table, key):
@@ -32,6 +39,17 @@ def is_row_page(view_name, database, table, request, wanted):
 
 async def rows(database, sql, params=None):
     return [dict(row) for row in (await database.execute(sql, params or {})).rows]
+
+
+def sql_list(values):
+    """Values as an SQL list of string literals: ('a', 'b')."""
+    return "(" + ", ".join("'" + str(value).replace("'", "''") + "'" for value in values) + ")"
+
+
+def severity_rank(column):
+    """An SQL expression ranking column by vocabulary.SEVERITIES: 0 for the most severe."""
+    cases = " ".join(f"when '{severity}' then {rank}" for rank, severity in enumerate(SEVERITIES))
+    return f"case {column} {cases} else {len(SEVERITIES)} end"
 
 
 
@@ -80,3 +98,15 @@ async def flag_url(datasette, request, query_name, target):
     if not await datasette.get_canned_query(EDITORIAL_DB, query_name, request.actor):
         return None
     return datasette.urls.query(EDITORIAL_DB, query_name) + "?" + urllib.parse.urlencode({"target": target})
+
+
+def coloured_types(css=None) -> list:
+    """The claim types static/kb.css gives colours, in its order."""
+    css = (STATIC / "kb.css").read_text(encoding="utf-8") if css is None else css
+    return TYPE_COLOURS.findall(css)
+
+
+def types_without_colour(claim_types, css=None) -> list:
+    """The claim types (vocabulary.CLAIM_TYPES) the highlights and badges have no colour for."""
+    coloured = set(coloured_types(css))
+    return [kind for kind in claim_types if kind not in coloured]
