@@ -17,8 +17,9 @@ import yaml
 
 from .project import Project
 from . import vocabulary
+from .models import column_descriptions
 from .web import METADATA_FRAGMENTS, PACKAGE, STATIC, STATIC_MOUNT, TEMPLATES, missing_plugins
-from .web.shared import severity_rank, sql_list
+from .web.shared import KB_DB, severity_rank, sql_list
 
 # Datasette settings, declared once for the server and the tests.
 SETTINGS = {
@@ -66,11 +67,16 @@ def fragments() -> dict:
 
 
 def metadata() -> dict:
-    """The served Datasette metadata: the fragments, with the canned SQL's vocabulary filled in."""
+    """The served Datasette metadata: the fragments, with the canned SQL's vocabulary filled in and
+    the kb.db column descriptions taken from the SQLModel fields (loaders/models.py)."""
     merged = fragments()
     for database in merged.get("databases", {}).values():
         for query in database.get("queries", {}).values():
             query["sql"] = fill_sql(query["sql"])
+    tables = merged.setdefault("databases", {}).setdefault(KB_DB, {}).setdefault("tables", {})
+    for table, columns in column_descriptions().items():
+        if columns:
+            tables.setdefault(table, {})["columns"] = dict(columns)
     return merged
 
 
