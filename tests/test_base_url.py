@@ -42,6 +42,8 @@ def prefixed(built_project):
     (f"/kb/sources/{tilde_encode(SOURCE)}", [f"{PREFIX}kb/claims/{tilde_encode(CLAIM)}"]),
     ("/ranges", [f"{PREFIX}kb/claims/{tilde_encode(CLAIM)}", f"{PREFIX}kb/session_figures"]),
     ("/kb/topic_comparison?topic=sessions.count", [f"{PREFIX}kb/claims/{tilde_encode(CLAIM)}"]),
+    ("/editorial", [f"{PREFIX}_memory/open_flags", f"{PREFIX}_memory/orphaned_flags", f"{PREFIX}-/login"]),
+    ("/_memory/open_flags", [f"{PREFIX}_memory/orphaned_flags", f"{PREFIX}editorial/flags"]),
 ])
 async def test_links_carry_the_base_url(prefixed, path, expected):
     response = await prefixed.client.get(path)
@@ -55,3 +57,9 @@ async def test_links_carry_the_base_url(prefixed, path, expected):
 async def test_stylesheet_is_served_under_the_base_url(prefixed):
     response = await prefixed.client.get("/kb-static/kb.css")
     assert response.status_code == 200 and ".type-session_count" in response.text
+
+
+async def test_flag_forms_lead_back_under_the_base_url(prefixed):
+    for name in ("flag_claim", "flag_conflict", "set_flag_status"):
+        query = await prefixed.get_canned_query("editorial", name, {"id": "alice"})
+        assert query["on_success_redirect"] == f"{PREFIX}_memory/open_flags", name
