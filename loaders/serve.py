@@ -1,11 +1,14 @@
 """Serve the knowledge base with Datasette: kb.db immutable, the editorial database writable.
 
 One configuration serves both faces: `kb serve` runs the real `datasette` server with it, and
-tests build an in-process Datasette from the same function.
+tests build an in-process Datasette from the same function. The pages' plugins are not named here:
+Datasette loads them itself from this package's `datasette` entry points (loaders/web); this module
+gives it the databases, the metadata, the templates and the stylesheet.
 """
 
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -13,13 +16,10 @@ from pathlib import Path
 import yaml
 
 from .project import Project
-
-PACKAGE_DATASETTE = Path(__file__).parent / "datasette"
-TEMPLATES = PACKAGE_DATASETTE / "templates"
-PLUGINS = PACKAGE_DATASETTE / "plugins"
-STATIC = PACKAGE_DATASETTE / "static"
-# Metadata fragments, merged in this order: the knowledge base, then the editorial pages.
-METADATA_FRAGMENTS = ("metadata.yaml", "editorial.yaml")
+from . import vocabulary
+from .models import column_descriptions
+from .web import METADATA_FRAGMENTS, PACKAGE, STATIC, STATIC_MOUNT, TEMPLATES, missing_plugins
+from .web.shared import KB_DB, severity_rank, sql_list
 
 # Datasette settings, declared once for the server and the tests.
 SETTINGS = {
@@ -42,13 +42,41 @@ def deep_merge(base, extra):
     return merged
 
 
-def metadata(project: Project) -> dict:
-    """The merged Datasette metadata of the package's fragments."""
+# Vocabulary fragments of the canned SQL ("{numeric_types}", "{severity_rank(cf.severity)}"),
+# filled from loaders/vocabulary.py so the queries never spell the vocabulary out themselves.
+SQL_FRAGMENTS = {
+    "numeric_types": lambda: sql_list(kind for kind in vocabulary.CLAIM_TYPES if kind in vocabulary.NUMERIC_TYPES),
+    "severity_rank": severity_rank,
+}
+SQL_FRAGMENT = re.compile(r"\{(\w+)(?:\(([\w.]+)\))?\}")
+
+
+def fill_sql(sql: str) -> str:
+    """The canned SQL with its vocabulary fragments filled in; an unknown fragment is a KeyError."""
+    return SQL_FRAGMENT.sub(lambda match: SQL_FRAGMENTS[match[1]](*filter(None, [match[2]])), sql)
+
+
+def fragments() -> dict:
+    """The merged Datasette metadata of the web package's YAML fragments, as written."""
     merged = {}
     for name in METADATA_FRAGMENTS:
-        path = PACKAGE_DATASETTE / name
+        path = PACKAGE / name
         if path.exists():
             merged = deep_merge(merged, yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {})
+    return merged
+
+
+def metadata() -> dict:
+    """The served Datasette metadata: the fragments, with the canned SQL's vocabulary filled in and
+    the kb.db column descriptions taken from the SQLModel fields (loaders/models.py)."""
+    merged = fragments()
+    for database in merged.get("databases", {}).values():
+        for query in database.get("queries", {}).values():
+            query["sql"] = fill_sql(query["sql"])
+    tables = merged.setdefault("databases", {}).setdefault(KB_DB, {}).setdefault("tables", {})
+    for table, columns in column_descriptions().items():
+        if columns:
+            tables.setdefault(table, {})["columns"] = dict(columns)
     return merged
 
 
@@ -66,19 +94,27 @@ def environment(project: Project) -> dict:
     return editorial.server_environment(project)
 
 
-def make_datasette(project: Project, **overrides):
-    """An in-process Datasette configured exactly as `kb serve` runs it (for tests)."""
+def require_plugins():
+    """The web package's plugins are loaded by Datasette from the installed entry points, once."""
+    missing = missing_plugins()
+    if missing:
+        raise RuntimeError(f"Datasette has not loaded {', '.join(missing)}: the package's entry points are "
+                           "not installed; run `pip install --no-deps -e .` again.")
+
+
+def make_datasette(project: Project, settings: dict | None = None, **overrides):
+    """An in-process Datasette configured exactly as `kb serve` runs it (for tests); settings add to SETTINGS."""
     from datasette.app import Datasette
 
+    require_plugins()
     os.environ.update(environment(project))
     return Datasette(
         files=[str(ensure_editorial_db(project))],
         immutables=[str(project.db_path)],
-        metadata=metadata(project),
+        metadata=metadata(),
         template_dir=str(TEMPLATES),
-        plugins_dir=str(PLUGINS),
-        static_mounts=[("kb-static", str(STATIC))],
-        settings=SETTINGS,
+        static_mounts=[(STATIC_MOUNT, str(STATIC))],
+        settings={**SETTINGS, **(settings or {})},
         crossdb=True,
         **overrides,
     )
@@ -89,7 +125,7 @@ def command(project: Project, metadata_file: Path, port: int) -> list:
     args = [str(Path(sys.executable).parent / "datasette"), "serve",
             "-i", str(project.db_path), str(ensure_editorial_db(project)),
             "--metadata", str(metadata_file), "--template-dir", str(TEMPLATES),
-            "--plugins-dir", str(PLUGINS), "--static", f"kb-static:{STATIC}",
+            "--static", f"{STATIC_MOUNT}:{STATIC}",
             "--crossdb", "--host", "127.0.0.1", "--port", str(port)]
     for name, value in SETTINGS.items():
         args += ["--setting", name, json.dumps(value) if isinstance(value, bool) else str(value)]
@@ -98,8 +134,10 @@ def command(project: Project, metadata_file: Path, port: int) -> list:
 
 def serve(project: Project, port: int = DEFAULT_PORT):
     """Run Datasette on 127.0.0.1:port until interrupted."""
+    require_plugins()
     handle, metadata_file = tempfile.mkstemp(prefix="kb-metadata-", suffix=".json")
     with os.fdopen(handle, "w") as stream:
-        json.dump(metadata(project), stream)
+        json.dump(metadata(), stream)
     env = {**os.environ, **environment(project)}
-    os.execve(command(project, Path(metadata_file), port)[0], command(project, Path(metadata_file), port), env)
+    args = command(project, Path(metadata_file), port)
+    os.execve(args[0], args, env)

@@ -61,6 +61,12 @@ STATEMENT_KINDS = {
     "finding": "What a cited study or organisation found or concluded.",
 }
 ARTEFACT_KINDS = ("navigation", "debug", "teaser", "advert", "caption", "byline", "other")
+# How severe a detected conflict is, most severe first: pages and queries list conflicts in this order.
+SEVERITIES = {
+    "high": "Firm claims that cannot both be true: far-apart numbers, or supports against opposes.",
+    "medium": "A narrow gap between numbers, or one side hedged or only reported.",
+    "low": "A hedged narrow gap, or a mixed stance against a firm one (a tension).",
+}
 
 
 # Editors' flags: what a flag can say is wrong, and where a flag stands in review.

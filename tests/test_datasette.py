@@ -26,7 +26,7 @@ async def get_json(datasette, path):
 
 
 def test_every_canned_query_is_tested():
-    assert set(metadata(None)["databases"]["kb"]["queries"]) == set(CANNED)
+    assert set(metadata()["databases"]["kb"]["queries"]) == set(CANNED)
 
 
 @pytest.mark.parametrize("name", sorted(CANNED))

@@ -5,7 +5,6 @@ page guides, and no HTML from a source is ever rendered as HTML."""
 import asyncio
 import concurrent.futures
 import html.parser
-import importlib.util
 import sqlite3
 import urllib.parse
 from pathlib import Path
@@ -15,10 +14,11 @@ import pytest
 import yaml
 from datasette.utils import tilde_encode
 
-from loaders import passages
 from loaders.anchor import FoldedText
 from loaders.build import build
-from loaders.serve import PLUGINS, make_datasette
+from loaders.serve import make_datasette
+from loaders.web import article as article_page
+from loaders.web import shared
 
 from .factory import claim, make_project
 
@@ -49,18 +49,6 @@ HOSTILE_ARTEFACTS = [
     {"kind": "navigation", "quote": "Menu <nav>Home</nav> | Shop"},
     {"kind": "teaser", "quote": "Related: <a href=\"https://example.org\">more posts</a>"},
 ]
-
-
-def load_plugin(name):
-    """A plugin module from the plugins directory (Datasette loads them by path, not as a package)."""
-    spec = importlib.util.spec_from_file_location(f"kb_test_{name}", PLUGINS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-article_page = load_plugin("article_page")
-claim_page = load_plugin("claim_page")
 
 
 class ArticleText(html.parser.HTMLParser):
@@ -219,17 +207,17 @@ def test_artefacts_are_set_apart_and_text_is_escaped():
 def test_context_paragraph_is_cut_at_spaces_around_a_long_paragraph():
     text = "First line.\n" + "word " * 200 + "THE QUOTE " + "word " * 200 + "\nLast line."
     start = text.index("THE QUOTE")
-    markup = str(passages.context_markup(text, start, start + len("THE QUOTE")))
+    markup = str(shared.context_markup(text, start, start + len("THE QUOTE")))
     assert '<mark class="claim-quote">THE QUOTE</mark>' in markup
     assert markup.startswith("… word") and markup.endswith("word …")
     assert "First line" not in markup and "Last line" not in markup
-    assert len(markup) < 2 * passages.CONTEXT_REACH + 100
+    assert len(markup) < 2 * shared.CONTEXT_REACH + 100
 
 
 def test_context_paragraph_is_the_whole_line_when_short():
     text = "Title\nShort <i>paragraph</i> with the quote here.\nNext"
     start = text.index("the quote")
-    markup = str(passages.context_markup(text, start, start + 9))
+    markup = str(shared.context_markup(text, start, start + 9))
     assert markup == 'Short &lt;i&gt;paragraph&lt;/i&gt; with <mark class="claim-quote">the quote</mark> here.'
 
 

@@ -9,6 +9,8 @@ import math
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from .shared import KB_DB, row_url
+
 # Time spans from minutes to months share one axis only on a logarithmic scale.
 LOG_SCALE_UNITS = {"minutes", "days", "weeks"}
 
@@ -29,8 +31,8 @@ def scale(unit, values):
     return (lambda value: 100 * value / (top * 1.1)), top
 
 
-def bars(rows):
-    """Group claim rows by topic and place each claim's interval on its topic's axis."""
+def bars(rows, claim_url):
+    """Group claim rows by topic and place each claim's interval on its topic's axis; claim_url(id) links each bar."""
     topics = {}
     for row in rows:
         topics.setdefault(row["topic"], {"topic": row["topic"], "label": row["label"], "unit": row["unit"],
@@ -47,14 +49,15 @@ def bars(rows):
             # A single value still gets a visible mark.
             claim["width"] = max(round(position(high) - position(low), 2), 1.0)
             claim["open_end"] = claim["norm_max"] is None
-            claim["href"] = "/kb/claims/" + claim["id"].replace(".", "~2E").replace("/", "~2F")
+            claim["href"] = claim_url(claim["id"])
     return list(topics.values())
 
 
 async def ranges_page(datasette, request):
-    database = datasette.get_database("kb")
+    database = datasette.get_database(KB_DB)
     rows = (await database.execute(RANGE_CLAIMS)).rows
-    html = await datasette.render_template("ranges.html", {"topics": bars(rows)}, request=request)
+    topics = bars(rows, lambda claim_id: row_url(datasette, "claims", claim_id))
+    html = await datasette.render_template("ranges.html", {"topics": topics}, request=request)
     return Response.html(html)
 
 

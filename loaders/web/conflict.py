@@ -4,9 +4,8 @@ Datasette renders the page from templates/row-kb-conflicts.html; this module add
 """
 
 from datasette import hookimpl
-from datasette.utils import urlsafe_components
 
-from loaders.passages import context_markup, flag_url, flags, rows
+from .shared import KB_DB, context_markup, flag_url, flags, is_row_page, row_key, rows
 
 CONFLICT = """
     select k.*, t.label as topic_label, t.description as topic_description
@@ -28,7 +27,7 @@ async def side(database, claim_id):
 
 async def conflict_context(datasette, request, conflict_id):
     """Everything the conflict template shows, or None when the conflict does not exist."""
-    database = datasette.get_database("kb")
+    database = datasette.get_database(KB_DB)
     found = await rows(database, CONFLICT, {"id": conflict_id})
     if not found:
         return None
@@ -43,11 +42,11 @@ async def conflict_context(datasette, request, conflict_id):
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if view_name != "row" or database != "kb" or table != "conflicts" or request is None:
+    if not is_row_page(view_name, database, table, request, "conflicts"):
         return {}
 
     async def variables():
-        keys = urlsafe_components(request.url_vars["pks"])
-        return {"kb_conflict": await conflict_context(datasette, request, keys[0]) if len(keys) == 1 else None}
+        key = row_key(request)
+        return {"kb_conflict": await conflict_context(datasette, request, key) if key is not None else None}
 
     return variables

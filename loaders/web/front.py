@@ -4,6 +4,8 @@ Datasette renders it from templates/index.html; this module adds the figures and
 
 from datasette import hookimpl
 
+from .shared import KB_DB, rows
+
 COUNTS = """
     select (select count(*) from sources) as sources,
            (select count(*) from claims) as claims,
@@ -20,12 +22,11 @@ ARTICLES = """
 
 async def front_page(datasette):
     """The figures and articles the front page shows, or None when kb.db is not being served."""
-    if "kb" not in datasette.databases:
+    if KB_DB not in datasette.databases:
         return None
-    database = datasette.get_database("kb")
-    counts = (await database.execute(COUNTS)).first()
-    articles = [dict(row) for row in (await database.execute(ARTICLES)).rows]
-    return {"counts": dict(counts), "articles": articles}
+    database = datasette.get_database(KB_DB)
+    counts = (await rows(database, COUNTS))[0]
+    return {"counts": counts, "articles": await rows(database, ARTICLES)}
 
 
 @hookimpl

@@ -4,14 +4,13 @@ forms, and the vocabulary and context the editorial templates show."""
 from pathlib import Path
 
 from datasette import hookimpl
-from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from loaders import editorial
 
-EDITORIAL_DB = "editorial"
-KB_DB = "kb"
+from .shared import EDITORIAL_DB, KB_DB, row_url
+
 # The write forms; an anonymous visitor opening one is asked to log in.
 FORM_QUERIES = ("flag_claim", "flag_conflict", "set_flag_status")
 _editors_cache = {}
@@ -39,18 +38,42 @@ def editors(datasette) -> dict:
     return cached[1]
 
 
-@hookimpl
-def get_metadata(datasette, key, database, table):
-    # Read on each login, so `kb editor add` needs no server restart. Only plugin_config() asks for
-    # the "plugins" key; /-/metadata asks for everything (key None) and so never shows the hashes.
-    if key != "plugins":
-        return None
+# The editorial database's description: its links are built by Datasette (they follow base_url),
+# so it is given here rather than in editorial.yaml.
+DESCRIPTION_HTML = Markup(
+    "Editors' flags on claims and conflicts, and the history of every status change. Kept apart\n"
+    "from kb.db, which is rebuilt: a flag outlives any rebuild, and one whose claim or conflict\n"
+    'has gone is shown as orphaned. See the <a href="{open_flags}">open flags</a>,\n'
+    'the <a href="{orphaned_flags}">orphaned flags</a>, or\n'
+    '<a href="{login}">log in</a> to flag.')
+
+
+def editorial_links(datasette):
+    """The metadata that links: the database description, and where each flag form leads once saved."""
+    open_flags = datasette.urls.path("/_memory/open_flags")
+    description = DESCRIPTION_HTML.format(open_flags=open_flags, login=datasette.urls.path("/-/login"),
+                                          orphaned_flags=datasette.urls.path("/_memory/orphaned_flags"))
+    queries = {name: {"on_success_redirect": str(open_flags)} for name in FORM_QUERIES}
+    return {"databases": {EDITORIAL_DB: {"description_html": str(description), "queries": queries}}}
+
+
+def password_hashes(datasette):
+    """datasette-auth-passwords' configuration: every editor's password hash, or None."""
     accounts = editors(datasette)
     if not accounts:
         return None
-    # A fresh dict each time: Datasette merges the local metadata into what hooks return.
     return {"plugins": {"datasette-auth-passwords": {f"{name}_password_hash": password_hash
                                                      for name, password_hash in accounts.items()}}}
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    # Hashes are read on each login, so `kb editor add` needs no server restart. Only plugin_config()
+    # asks for the "plugins" key; /-/metadata asks for everything (key None) and so never shows them.
+    # A fresh dict each time: Datasette merges the local metadata into what hooks return.
+    if key == "plugins":
+        return password_hashes(datasette)
+    return editorial_links(datasette)
 
 
 @hookimpl
@@ -70,7 +93,7 @@ def prepare_connection(conn, database, datasette):
 def target_url(datasette, target_type, target):
     """The kb row page of a claim or conflict."""
     table = editorial.TARGET_TABLES.get(target_type)
-    return datasette.urls.row(KB_DB, table, tilde_encode(target)) if table and target else None
+    return row_url(datasette, table, target) if table and target else None
 
 
 async def target_context(datasette, target_type, target):
@@ -134,7 +157,7 @@ def render_cell(row, value, column, table, database, datasette):
 def forbidden(datasette, request, message):
     if request.actor or request.method != "GET":
         return None
-    if request.path.rstrip("/") not in {f"/{EDITORIAL_DB}/{name}" for name in FORM_QUERIES}:
+    if request.path.rstrip("/") not in {datasette.urls.query(EDITORIAL_DB, name) for name in FORM_QUERIES}:
         return None
 
     async def login_page():

@@ -14,7 +14,9 @@ import threading
 from datasette import hookimpl
 from datasette.database import Database
 
-FOLLOWED = ("kb", "_memory")
+from .shared import KB_DB
+
+FOLLOWED = (KB_DB, "_memory")
 
 
 def file_stamp(path):
@@ -61,9 +63,9 @@ def replacement(datasette, name, database, watched_path):
 
 @hookimpl
 def startup(datasette):
-    if "kb" not in datasette.databases:
+    if KB_DB not in datasette.databases:
         return
-    watched_path = datasette.databases["kb"].path
+    watched_path = datasette.databases[KB_DB].path
     databases = {}
     for name, database in datasette.databases.items():
         if name in FOLLOWED and not isinstance(database, FreshDatabase):

@@ -27,10 +27,11 @@ Every piece of text is escaped with markupsafe; no HTML from a source is ever re
 from dataclasses import dataclass
 
 from datasette import hookimpl
-from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
 from loaders.vocabulary import range_text
+
+from .shared import KB_DB, is_row_page, row_key, row_url, rows
 
 SOURCE = "select * from sources where id = :id"
 SOURCE_CLAIMS = """
@@ -183,23 +184,20 @@ def artefact_summary(artefacts):
     return [{**artefact, "length": artefact["end"] - artefact["start"]} for artefact in artefacts]
 
 
-def row_url(datasette, table, key):
-    return datasette.urls.row("kb", table, tilde_encode(key))
-
-
 async def article(datasette, source_id):
     """Everything the article template shows, or None when the source does not exist."""
-    database = datasette.get_database("kb")
-    source = (await database.execute(SOURCE, {"id": source_id})).first()
-    if source is None:
+    database = datasette.get_database(KB_DB)
+    found = await rows(database, SOURCE, {"id": source_id})
+    if not found:
         return None
-    claims = [dict(row) for row in (await database.execute(SOURCE_CLAIMS, {"id": source_id})).rows]
-    artefacts = [dict(row) for row in (await database.execute(SOURCE_ARTEFACTS, {"id": source_id})).rows]
+    source = found[0]
+    claims = await rows(database, SOURCE_CLAIMS, {"id": source_id})
+    artefacts = await rows(database, SOURCE_ARTEFACTS, {"id": source_id})
     for claim in claims:
         claim["url"] = row_url(datasette, "claims", claim["id"])
         claim["value"] = value_text(claim)
     return {
-        "source": dict(source),
+        "source": source,
         "claims": claims,
         "artefacts": artefact_summary(artefacts),
         "types": types_in_order(claims),
@@ -210,11 +208,11 @@ async def article(datasette, source_id):
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if view_name != "row" or database != "kb" or table != "sources" or request is None:
+    if not is_row_page(view_name, database, table, request, "sources"):
         return {}
 
     async def variables():
-        keys = urlsafe_components(request.url_vars["pks"])
-        return {"kb_article": await article(datasette, keys[0]) if len(keys) == 1 else None}
+        key = row_key(request)
+        return {"kb_article": await article(datasette, key) if key is not None else None}
 
     return variables

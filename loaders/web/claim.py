@@ -4,9 +4,8 @@ Datasette renders the page from templates/row-kb-claims.html; this module adds t
 """
 
 from datasette import hookimpl
-from datasette.utils import urlsafe_components
 
-from loaders.passages import context_markup, flag_url, flags, rows
+from .shared import KB_DB, context_markup, flag_url, flags, is_row_page, row_key, rows, severity_rank
 
 CLAIM = """
     select c.*, t.label as topic_label, t.kind as topic_kind, t.unit as topic_unit,
@@ -26,7 +25,7 @@ CITED_STUDIES = """
     select s.* from claim_studies cs join studies s on s.id = cs.study_id
     where cs.claim_id = :id order by s.year, s.label
 """
-CONFLICTS = """
+CONFLICTS = f"""
     select k.id, k.rule, k.severity, k.rank, k.within_source, k.explanation,
            o.id as other_id, o.statement as other_statement, o.quote as other_quote,
            o.answer as other_answer, o.stance as other_stance, so.id as other_source_id,
@@ -35,7 +34,7 @@ CONFLICTS = """
     join claims o on o.id = case when k.claim_a = :id then k.claim_b else k.claim_a end
     join sources so on so.id = o.source_id
     where :id in (k.claim_a, k.claim_b)
-    order by case k.severity when 'high' then 0 when 'medium' then 1 else 2 end, k.rank, k.id
+    order by {severity_rank('k.severity')}, k.rank, k.id
 """
 
 
@@ -51,7 +50,7 @@ def answers_by_source(sources, topic_claims, claim_id):
 
 async def claim_context(datasette, request, claim_id):
     """Everything the claim template shows, or None when the claim does not exist."""
-    database = datasette.get_database("kb")
+    database = datasette.get_database(KB_DB)
     found = await rows(database, CLAIM, {"id": claim_id})
     if not found:
         return None
@@ -75,11 +74,11 @@ async def claim_context(datasette, request, claim_id):
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if view_name != "row" or database != "kb" or table != "claims" or request is None:
+    if not is_row_page(view_name, database, table, request, "claims"):
         return {}
 
     async def variables():
-        keys = urlsafe_components(request.url_vars["pks"])
-        return {"kb_claim": await claim_context(datasette, request, keys[0]) if len(keys) == 1 else None}
+        key = row_key(request)
+        return {"kb_claim": await claim_context(datasette, request, key) if key is not None else None}
 
     return variables
