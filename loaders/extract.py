@@ -215,6 +215,8 @@ def matchers() -> Matchers:
     classes = _resolve(quantities["classes"], lexicon)
     for label, items in quantities["patterns"].items():
         found.groups.append(_group(nlp.vocab, label, [_pattern(p, classes) for p in items], quantity=True))
+    for label, items in quantities["sized_counts"].items():
+        found.groups.append(_group(nlp.vocab, label, [_pattern(p, classes) for p in items]))
 
     def phrases(label, words):
         found.phrases.add(label, [nlp.make_doc(str(word)) for word in words])
@@ -242,6 +244,9 @@ def matchers() -> Matchers:
             if rule.get("near") or rule.get("near_before"):
                 phrases(f"near:{family}:{index}", rule.get("near") or rule["near_before"])
     patterns("illness_duration", numbers["illness_duration"])
+    for index, rule in enumerate(numbers["not_claims"]):
+        found.groups.append(_group(nlp.vocab, f"not_claim:{index}",
+                                   [_pattern(_resolve(p, lexicon), classes) for p in rule["patterns"]]))
     for key, values in numbers["qualifiers"].items():
         for value, words in values.items():
             phrases(f"qualifier:{key}:{value}", words)
@@ -877,7 +882,18 @@ def _numbers(label, tokens, lexicon):
             if value is not None:
                 numbers.append(value)
         return numbers or [1]
-    return [n for n in (number_value(t, lexicon, allow_articles=(label == "count")) for t in tokens) if n is not None]
+    numbers = [number_value(t, lexicon, allow_articles=(label == "count")) for t in tokens]
+    # "ten 30-minute sessions": a number before a time unit is the sessions' length, not their count.
+    return [n for i, n in enumerate(numbers) if n is not None and not (label == "count" and _sizes(tokens, i, lexicon))]
+
+
+def _sizes(tokens, i, lexicon):
+    """True when the number at i is followed (past a hyphen) by a unit of time: "30-minute"."""
+    following = tokens[i + 1:i + 3]
+    if following[:1] in (["-"], ["‐"]):
+        following = following[1:]
+    return bool(following) and any(following[0] in lexicon["units"][unit] for unit in v.UNITS if unit != "sessions"
+                                   and unit in lexicon["units"])
 
 
 def _rate_factor(tokens, lexicon):
@@ -979,8 +995,10 @@ def numeric_claims(article, topics, drafter):
                 continue
             if family == "time" and _after_illness(article, sentence, start):
                 continue
+            if refused(article, sentence, family, start, end):
+                continue
             value = read_value(article, family, start, end)
-            if value is None:
+            if value is None or (family == "count" and (value.min or 0) > numbers["max_sessions"]):
                 continue
             rule = choose_topic(article, sentence, family, value.unit, start, end, topics)
             if rule is None or rule["topic"] not in topics:
@@ -996,6 +1014,24 @@ def numeric_claims(article, topics, drafter):
 
 def words_in(article, sentence, words):
     return bool(set(article.lower[sentence.start:sentence.end]) & set(words))
+
+
+def refused(article, sentence, family, start, end):
+    """The name of the not-claim rule (numbers.yaml not_claims) that refuses a quantity, or None."""
+    rules = load_rules()["numbers"]["not_claims"]
+    for label, s, e in sentence.find("not_claim:"):
+        rule = rules[int(label.split(":", 1)[1])]
+        if family not in rule["families"]:
+            continue
+        reach = rule["reach"]
+        if reach == "span":
+            near = s < end and e >= start - rule.get("before", 0)
+        else:
+            units = article.clause if reach == "clause" else article.segment
+            near = units[s] == units[start]
+        if near:
+            return rule["name"]
+    return None
 
 
 def _after_illness(article, sentence, start):

@@ -479,3 +479,40 @@ def test_a_comment_widget_with_a_count_is_furniture(topics, studies):
 def test_side_effects_someone_might_notice(topics, studies):
     text = "Side effects are uncommon. You might notice mild bruising or a little soreness where the needles went in."
     assert {"side_effect.bruising", "side_effect.soreness", "side_effect.minimal"} <= claim_topics(text, topics)
+
+
+# -- numbers that are not claims about a course (numbers.yaml not_claims) ---------------------
+# Each sentence was written for these tests; each is drafted as a claim without its rule.
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("A total of 96 sessions were recorded during the pilot.", "aggregate sessions"),
+    ("In total, 60 treatments were given to 12 patients.", "aggregate sessions"),
+    ("60 treatments were given to 12 patients.", "aggregate sessions"),
+    ("The clinic logged 14,200 sessions last year.", "max_sessions"),
+    ("Those who relapsed could book the additional three sessions at no cost.", "add-on sessions"),
+    ("Some patients then have two more treatments in the autumn.", "add-on sessions"),
+    ("During sessions 4 to 6 treatments were given by a second practitioner.", "session numbers"),
+    ("Practitioners insert 5 to 12 treatment needles.", "needles"),
+    ("Patients felt less pain at 4 and 8 weeks.", "assessment points"),
+    ("Relief was noticed at 6 weeks.", "assessment points"),
+    ("Acupuncture relief was measured over 3 months.", "assessment clauses"),
+    ("Everyone was followed up for 9 months.", "assessment clauses"),
+    ("The trial ran for 18 months, including follow-up.", "study duration"),
+    ("Everyone had had back pain for at least three months.", "illness_duration"),
+    ("Adults with back pain for over 3 months took part.", "illness_duration"),
+])
+def test_numbers_that_are_not_about_a_course_are_refused(text, rule, topics):
+    assert values(text, topics) == set(), rule
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Participants received a total of 10 sessions.", ("sessions.count", 10, 10, "sessions")),
+    ("Chronic cases may require 10 or more treatments.", ("sessions.count", 10, None, "sessions")),
+    ("Sessions 30 to 45 minutes long are usual.", ("sessions.duration", 30, 45, "minutes")),
+    ("Most people feel better within 6 weeks.", ("onset.time", None, 6, "weeks")),
+    ("Participants received ten 30-minute sessions over five weeks.", ("sessions.count", 10, 10, "sessions")),
+    ("Participants received ten 30-minute sessions over five weeks.", ("sessions.duration", 30, 30, "minutes")),
+])
+def test_the_rules_leave_courses_alone(text, expected, topics):
+    assert expected in values(text, topics)
