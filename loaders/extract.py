@@ -276,6 +276,12 @@ def matchers() -> Matchers:
         if rule.get("also"):
             phrases(f"finding_also:{index}", rule["also"])
     phrases("finding_opposing", citations["opposing"])
+    patterns("arm_size", citations["arm_sizes"])
+
+    statements = rules["statements"]
+    patterns("protocol", statements["protocol"]["cues"])
+    patterns("study_reference", statements["references"])
+    patterns("arm", statements["arms"]["patterns"])
     phrases("finding_mixed", citations["mixed"])
 
     safety = rules["safety"]
@@ -986,7 +992,8 @@ def numeric_claims(article, topics, drafter):
     negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
     numbers = load_rules()["numbers"]
     for sentence in article.sentences:
-        if sentence.skip or sentence.about_comparator:
+        # "The massage group had six sessions": an arm of a trial, not a comparator's own advice.
+        if sentence.skip or (sentence.about_comparator and not (sentence.has("arm") and sentence.has("protocol"))):
             continue
         for family, start, end in sentence.matches:
             if family not in _QUANTITY_PRIORITY:
@@ -1301,8 +1308,11 @@ class _CitationReader:
 
     def participants(self):
         nouns = set(self.rules["participant_nouns"])
+        arm_sizes = {i for _, s, e in self.sentence.find("arm_size") for i in range(s, e)}
         found = []
         for i in range(self.sentence.start, self.sentence.end):
+            if i in arm_sizes:
+                continue
             if self.lower[i] in nouns and i > self.sentence.start and number_value(self.lower[i - 1], load_rules()["lexicon"]):
                 start = i - 1
                 while start - 1 > self.sentence.start and self.lower[start - 1] in self.rules["participant_qualifiers"]:
@@ -1397,7 +1407,8 @@ class _CitationReader:
             citation.participants = next((self.text(s, e) for s, e in participants if s >= work.end), None)
             identified = citation.year or citation.venue or citation.organization or citation.participants
             # "Studies show" cites no work; "a recent review found" cites one, unnamed.
-            if not (identified or (self.specific(work.start) and self.has_finding_verb(work.end))):
+            if not (identified or (self.specific(work.start) and (self.has_finding_verb(work.end)
+                                                                   or self.sentence.has("protocol")))):
                 continue
             citation.finding, citation.finding_span = self.finding(work.end)
             determiner = self.determiner(work.start)
@@ -1449,7 +1460,7 @@ class _CitationReader:
 
 def citation_claims(article, topics, studies, drafter):
     rules = load_rules()["citations"]
-    attributions = {}  # line index -> study ids its lead-in or sentences attribute
+    attributions = drafter.line_cites = {}  # line index -> study ids its lead-in or sentences attribute
     telling = set(rules["organisation_words"]) | set(rules["attribution_verbs"])
     for sentence in article.sentences:
         if sentence.skip:
@@ -1461,6 +1472,7 @@ def citation_claims(article, topics, studies, drafter):
         citations = reader.read()
         outlets = reader.outlets(citations)
         if not citations and not outlets:
+            _referenced_finding(article, sentence, reader, topics, drafter)
             continue
         quote = article.quote(sentence)
         cited = [drafter.study_for(citation, quote, studies) for citation in citations]
@@ -1468,9 +1480,25 @@ def citation_claims(article, topics, studies, drafter):
         drafter.sentence_cites[sentence.index] = cited + relayed
         attributions.setdefault(sentence.line.index, []).extend(cited + relayed)
         for citation, study_id in zip(citations, cited):
+            if citation.finding is None and sentence.has("protocol"):
+                continue  # what the study did, not what it found: its protocol claims cite it
             for topic, stance in _finding_topics(article, sentence, citation, rules, topics):
                 drafter.citation(sentence, topic, stance, study_id, citation.finding_span[0])
-    drafter.line_cites = attributions
+
+
+def _referenced_finding(article, sentence, reader, topics, drafter):
+    """ "The trial found that ...": a finding of the work cited last above it (paragraph, list or section)."""
+    if not sentence.has("study_reference"):
+        return
+    relaying = set(load_rules()["statements"]["relaying_designs"])
+    works = [work for work in drafter.cites_for(sentence) if drafter.design(work) not in relaying]
+    finding, span = reader.finding(sentence.start)
+    if not works or finding is None:
+        return
+    drafter.sentence_cites[sentence.index] = works[-1:]
+    citation = Citation(drafter.design(works[-1]), finding=finding, finding_span=span)
+    for topic, stance in _finding_topics(article, sentence, citation, load_rules()["citations"], topics):
+        drafter.citation(sentence, topic, stance, works[-1], span[0])
 
 
 def _finding_topics(article, sentence, citation, rules, topics):
@@ -1499,6 +1527,34 @@ def _finding_topics(article, sentence, citation, rules, topics):
             stance = {"supports": "opposes", "opposes": "supports"}.get(stance, stance)
         result.append((topic, stance))
     return result
+
+
+# -- trial arms ---------------------------------------------------------------------------
+
+
+def arms(article, sentence):
+    """[(start, end, name)]: the trial arms a sentence names ("the sham acupuncture group" is
+    "sham acupuncture", "group B" is "group B"), the longest reading of each."""
+    nouns = set(load_rules()["statements"]["arms"]["nouns"])
+    longest = {}
+    for _, start, end in sentence.find("arm"):
+        if end not in longest or start < longest[end]:
+            longest[end] = start
+    found = []
+    for end, start in sorted(longest.items(), key=lambda item: item[1]):
+        if article.lower[end - 1] in nouns:
+            name = article.doc[start + 1:end - 1].text
+        else:
+            name = article.doc[start:end].text
+        found.append((start, end, name))
+    return found
+
+
+def _arm_at(article, sentence, position):
+    """The arm named nearest to the token at position in its segment, or None."""
+    near = [(abs(start - position), name) for start, end, name in arms(article, sentence)
+            if article.segment[start] == article.segment[position]]
+    return min(near)[1] if near else None
 
 
 # -- assembling the draft -----------------------------------------------------------------
@@ -1588,9 +1644,39 @@ class _Drafter:
                    for study in self.sentence_cites.get(other.index, [])]
         if earlier:
             return list(dict.fromkeys(earlier))
-        if line.kind == "item" and line.lead_in is not None:
-            return list(dict.fromkeys(self.line_cites.get(line.lead_in, [])))
+        if line.kind == "item" and line.lead_in is not None and self.line_cites.get(line.lead_in):
+            return list(dict.fromkeys(self.line_cites[line.lead_in]))
+        if sentence.has("study_reference") or sentence.has("protocol"):
+            return self.section_work(sentence)
         return []
+
+    def section_work(self, sentence):
+        """[the last work cited above the sentence under its heading], for "the trial found", or []."""
+        line = sentence.line
+        for index in range(line.index - 1, -1, -1):
+            above = self.article.lines[index]
+            if index == line.heading or above.heading != line.heading:
+                break
+            if self.line_cites.get(index):
+                return [self.line_cites[index][-1]]
+        return []
+
+    def statement_kind(self, sentence, type_, cites, position):
+        """(statement_kind, arm): protocol or finding when the claim cites a work, not just an outlet."""
+        rules = load_rules()["statements"]
+        relaying = set(rules["relaying_designs"])
+        works = [c for c in cites if self.design(c) not in relaying]
+        if not works:
+            return rules["default"], None
+        arm = _arm_at(self.article, sentence, position) if position is not None else None
+        protocol = rules["protocol"]
+        if type_ in protocol["types"] and sentence.has("protocol"):
+            return protocol["kind"], arm
+        return rules["cited"], arm
+
+    def design(self, study_id):
+        study = self.local_studies.get(study_id) or self.known_studies.get(study_id) or {}
+        return study.get("design")
 
     # Claims -------------------------------------------------------------------------
 
@@ -1608,7 +1694,7 @@ class _Drafter:
         self.seen.add(key)
         self.pending.append(((sentence.quote_start, order, position), claim, sentence))
 
-    def _claim(self, sentence, type_, topic, statement, extra, cites=None, stance=None):
+    def _claim(self, sentence, type_, topic, statement, extra, cites=None, stance=None, position=None):
         cites = self.cites_for(sentence) if cites is None else cites
         claim = {"id": None, "type": type_, "topic": topic, "statement": statement,
                  "quote": self.article.quote(sentence)}
@@ -1616,6 +1702,10 @@ class _Drafter:
         if stance:
             claim["stance"] = stance
         claim["certainty"] = self.certainty(sentence, cites)
+        kind, arm = self.statement_kind(sentence, type_, cites, position)
+        claim["statement_kind"] = kind
+        if arm:
+            claim["arm"] = arm
         if cites:
             claim["cites"] = cites
         claim["status"] = "draft"
@@ -1629,8 +1719,10 @@ class _Drafter:
         extra = {"value": value.as_yaml()}
         if qualifiers:
             extra["qualifiers"] = qualifiers
-        claim = self._claim(sentence, type_, topic, statement, extra)
-        key = (sentence.index, topic, value.min, value.max, value.unit)
+        claim = self._claim(sentence, type_, topic, statement, extra, position=position)
+        if claim["statement_kind"] == load_rules()["statements"]["protocol"]["kind"] and not claim.get("cites"):
+            return
+        key = (sentence.index, topic, value.min, value.max, value.unit, claim.get("arm"))
         name = f"{topic}-{_slug(_plain(value.min) if value.min is not None else 'open')}-" \
                f"{_slug(_plain(value.max) if value.max is not None else 'open')}"
         self.add(sentence, FAMILY_ORDER.index("numeric"), (name, claim), position, key)

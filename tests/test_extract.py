@@ -516,3 +516,79 @@ def test_numbers_that_are_not_about_a_course_are_refused(text, rule, topics):
 ])
 def test_the_rules_leave_courses_alone(text, expected, topics):
     assert expected in values(text, topics)
+
+
+# -- statement kinds: advice, finding, protocol (statements.yaml) ---------------------------
+
+
+def kinds(text, topics, studies=()):
+    """[(type, topic, value min, statement_kind, arm, cites)] drafted from text."""
+    draft = extract(text, topics, studies, source_id="probe")
+    return [(c["type"], c["topic"], (c.get("value") or {}).get("min"), c["statement_kind"], c.get("arm"),
+             tuple(c.get("cites", ()))) for c in draft.claims]
+
+
+def test_the_articles_own_advice_is_advice(topics):
+    assert {kind for _, _, _, kind, _, _ in kinds("Most people need 6 to 8 sessions, once a week.", topics)} == {"advice"}
+
+
+def test_a_number_an_outlet_relays_stays_advice(topics, studies):
+    found = kinds("You will need between one to three treatments, as Best Health reports.", topics, studies)
+    assert [(kind, cites) for _, _, _, kind, _, cites in found] == [("advice", ("best-health",))]
+
+
+def test_a_cited_studys_result_is_a_finding(topics, studies):
+    text = "A 2016 study of 90 adults found that the benefits were sustained 12 months after treatment."
+    found = kinds(text, topics, studies)
+    assert {kind for *_, kind, _, _ in found} == {"finding"}
+    assert ("effect_duration", "effect.duration", 12, "finding", None, found[0][5]) in found
+
+
+def test_a_cited_studys_protocol_is_a_protocol_citing_the_study(topics, studies):
+    text = "In a 2021 trial, participants received ten 30-minute sessions over five weeks."
+    found = kinds(text, topics, studies)
+    assert {(type_, low, kind) for type_, _, low, kind, _, _ in found} == {
+        ("session_count", 10, "protocol"), ("session_duration", 30, "protocol"), ("course_length", 5, "protocol")}
+    assert len({cites for *_, cites in found}) == 1 and found[0][5]  # all cite the one trial
+
+
+def test_the_trial_found_refers_to_the_work_cited_above_under_the_same_heading(topics, studies):
+    text = ("What the research says\n\nA 2018 trial compared acupuncture with usual care in 200 adults.\n\n"
+            "The trial found that acupuncture reduced pain more than usual care. Participants received twelve "
+            "sessions over six weeks.\n\nOur advice\n\nMost people need 6 to 8 sessions.\n")
+    draft = extract(text, topics, studies, source_id="probe")
+    (work,) = draft.studies
+    by_quote = {(c["quote"][:12], c["type"], c["statement_kind"], tuple(c.get("cites", ()))) for c in draft.claims}
+    assert ("The trial fo", "study_citation", "finding", (work["id"],)) in by_quote
+    assert ("Participants", "session_count", "protocol", (work["id"],)) in by_quote
+    assert ("Most people ", "session_count", "advice", ()) in by_quote  # another heading: the clinic's advice
+
+
+def test_a_protocol_sentence_without_a_study_is_the_clinics_own_practice(topics, studies):
+    found = kinds("Our patients received six sessions on average.", topics, studies)
+    assert [(low, kind) for _, _, low, kind, _, _ in found] == [(6, "advice")]
+
+
+def test_arms_of_one_trial_are_separate_protocol_claims(topics, studies):
+    text = ("A 2018 trial found that acupuncture reduced pain. The acupuncture group had 12 sessions over six weeks, "
+            "while the sham acupuncture group had six sessions.")
+    found = kinds(text, topics, studies)
+    protocol = {(type_, low, arm) for type_, _, low, kind, arm, _ in found if kind == "protocol"}
+    assert protocol == {("session_count", 12, "acupuncture"), ("course_length", 6, "acupuncture"),
+                        ("session_count", 6, "sham acupuncture")}
+
+
+def test_an_arm_with_a_comparator_is_still_drafted(topics, studies):
+    text = "A 2020 trial found both treatments helped. The massage group received eight sessions."
+    found = kinds(text, topics, studies)
+    assert [(low, kind, arm) for type_, _, low, kind, arm, _ in found if type_ == "session_count"] == [
+        (8, "protocol", "massage")]
+
+
+@pytest.mark.parametrize("text", [
+    "A 2019 trial with 120 patients per arm found that acupuncture helped.",
+    "The 2019 trial put 60 volunteers in each group and found that acupuncture helped.",
+])
+def test_arm_sizes_are_not_a_works_participants(text, topics, studies):
+    draft = extract(text, topics, studies, source_id="probe")
+    assert [(study["year"], study["participants"]) for study in draft.studies] == [(2019, None)]
