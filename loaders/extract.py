@@ -28,11 +28,22 @@ from spacy.util import compile_infix_regex, filter_spans
 from . import vocabulary as v
 from .anchor import FOLD, FoldedText, anchor
 from .project import Project
+from .terms import main_term, mentions, project_vocabularies
 
 VERSION = "0.1"
 EXTRACTOR = f"kb-extract {VERSION}"
 RULES_DIR = Path(__file__).parent / "extract_rules"
-FAMILY_ORDER = ("study_citation", "numeric", "mechanism", "contraindication", "side_effect")
+# The claim families the extractor drafts, in the order of one sentence's claims: each holds claim
+# types of loaders/vocabulary.py ("numeric" every numeric type). vocabulary_problems() checks the
+# rule files against the vocabulary, and load_rules() refuses rules that have drifted from it.
+FAMILY_TYPES = {
+    "study_citation": ("study_citation",),
+    "numeric": tuple(type_ for type_ in v.CLAIM_TYPES if type_ in v.NUMERIC_TYPES),
+    "mechanism": ("mechanism",),
+    "contraindication": ("contraindication",),
+    "side_effect": ("side_effect",),
+}
+FAMILY_ORDER = tuple(FAMILY_TYPES)
 
 
 class UnreadableText(Exception):
@@ -73,8 +84,36 @@ def read_article(path: Path) -> tuple[bytes, str]:
 
 @lru_cache(maxsize=1)
 def load_rules() -> dict:
-    """Every rule file of extract_rules/, by file stem."""
-    return {path.stem: yaml.safe_load(path.read_text("utf-8")) for path in sorted(RULES_DIR.glob("*.yaml"))}
+    """Every rule file of extract_rules/, by file stem; ExtractionError when they name a claim type,
+    statement kind or family loaders/vocabulary.py does not declare."""
+    rules = {path.stem: yaml.safe_load(path.read_text("utf-8")) for path in sorted(RULES_DIR.glob("*.yaml"))}
+    problems = vocabulary_problems(rules)
+    if problems:
+        raise ExtractionError("extract_rules disagree with loaders/vocabulary.py: " + "; ".join(problems))
+    return rules
+
+
+def _family(type_):
+    return next((family for family, types in FAMILY_TYPES.items() if type_ in types), None)
+
+
+def vocabulary_problems(rules) -> list:
+    """Where the families and the rule files name what loaders/vocabulary.py does not declare."""
+    problems = [f"FAMILY_TYPES names {t!r}, not a claim type" for types in FAMILY_TYPES.values()
+                for t in types if t not in v.CLAIM_TYPES]
+    numbers, statements = rules["numbers"], rules["statements"]
+    problems += [f"numbers.yaml claim_types: {topic} is {t!r}, not a numeric claim type"
+                 for topic, t in numbers["claim_types"].items() if t not in v.NUMERIC_TYPES]
+    problems += [f"numbers.yaml statements: no statement for {topic}" for topic in numbers["claim_types"]
+                 if topic not in numbers["statements"]]
+    kinds = {"default": statements["default"], "cited": statements["cited"], "protocol": statements["protocol"]["kind"]}
+    problems += [f"statements.yaml {key}: {kind!r} is not a statement kind" for key, kind in kinds.items()
+                 if kind not in v.STATEMENT_KINDS]
+    problems += [f"statements.yaml protocol types: {t!r} is not a numeric claim type"
+                 for t in statements["protocol"]["types"] if t not in v.NUMERIC_TYPES]
+    problems += [f"terms.yaml condition_families: {f!r} is not in FAMILY_ORDER"
+                 for f in rules["terms"]["condition_families"] if f not in FAMILY_TYPES]
+    return problems
 
 
 def _lookup(reference, lexicon):
@@ -1557,6 +1596,73 @@ def _arm_at(article, sentence, position):
     return min(near)[1] if near else None
 
 
+# -- therapies and conditions -------------------------------------------------------------
+
+
+def other_term(text, terms, main, subject_words=None):
+    """The term text is about when it is not main, or None: a term it names that is neither main nor
+    more general than main; when text names main too, only a more specific kind of main counts.
+    With subject_words, only the terms named first, within that many words, count."""
+    counts = mentions(text, terms)
+    if subject_words:
+        words = text.split()
+        counts = next((found for k in range(1, subject_words + 1) if (found := mentions(" ".join(words[:k]), terms))),
+                      {})
+    candidates = [term for term in counts if not v.subsumes(term, main, terms)]
+    if main in counts:
+        candidates = [term for term in candidates if v.subsumes(main, term, terms)]
+    if not candidates:
+        return None
+    order = {term: index for index, term in enumerate(terms)}
+    return max(candidates, key=lambda term: (counts[term], len(v.ancestors(term, terms)), -order[term]))
+
+
+def detect_term(text, terms):
+    """The article's main term: its title's (first line's), unless the body names a more specific kind
+    of it most; without one in the title, the one the body names most (loaders.terms.main_term)."""
+    title = next((line for line in text.splitlines() if line.strip()), "")
+    whole, heading = main_term(text, terms), main_term(title, terms)
+    if heading is None or (whole is not None and v.subsumes(heading, whole, terms)):
+        return whole
+    return heading
+
+
+@dataclass
+class MainTerms:
+    """The article's main therapy and condition, and the vocabularies claims are read against."""
+
+    interventions: dict
+    conditions: dict
+    therapy: str
+    condition: str
+    detected: tuple = ()
+
+    @classmethod
+    def of(cls, text, interventions, conditions, therapy=None, condition=None):
+        """Given terms are kept; missing ones are detected in text, else terms.yaml's defaults."""
+        defaults, detected = load_rules()["terms"]["defaults"], []
+        if therapy is None:
+            therapy = detect_term(text, interventions) or defaults["therapy"]
+            detected.append("therapy")
+        if condition is None:
+            condition = detect_term(text, conditions) or defaults["condition"]
+            detected.append("condition")
+        return cls(interventions, conditions, therapy, condition, tuple(detected))
+
+    def overrides(self, quote, type_, arm=None):
+        """{therapy, condition} a claim of type_ on quote names because they are not the article's main ones."""
+        rules, found = load_rules()["terms"], {}
+        therapy = (other_term(arm, self.interventions, self.therapy) if arm else None) or other_term(
+            quote, self.interventions, self.therapy, rules["subject_words"])
+        if therapy:
+            found["therapy"] = therapy
+        if _family(type_) in rules["condition_families"]:
+            condition = other_term(quote, self.conditions, self.condition)
+            if condition:
+                found["condition"] = condition
+        return found
+
+
 # -- assembling the draft -----------------------------------------------------------------
 
 
@@ -1590,6 +1696,23 @@ class Draft:
     source: str
     claims: list = field(default_factory=list)
     studies: list = field(default_factory=list)
+    therapy: Optional[str] = None  # the article's main therapy and condition, for its source metadata
+    condition: Optional[str] = None
+    detected: tuple = ()  # which of the two were detected from the text
+
+    def source_fields(self):
+        """{therapy, condition}: what kb add writes into the source metadata."""
+        return {"therapy": self.therapy, "condition": self.condition}
+
+    def header(self):
+        """YAML comment lines naming the main therapy and condition (a claims file has no field for them)."""
+        if self.therapy is None and self.condition is None:
+            return ""
+        lines = ["# Source metadata (kb add writes these; give them in sources/<id>.yaml):"]
+        for key, value in self.source_fields().items():
+            how = "detected from the text" if key in self.detected else "from the source metadata or options"
+            lines.append(f"# {key}: {value}  ({how})")
+        return "\n".join(lines) + "\n"
 
     def document(self):
         """The claims file as a mapping, in the order of the curated files."""
@@ -1603,8 +1726,9 @@ class Draft:
 class _Drafter:
     """Collects claims as the families find them, then orders, names and anchors them."""
 
-    def __init__(self, article, topics, source_id, known_studies):
+    def __init__(self, article, topics, source_id, known_studies, main=None):
         self.article, self.topics, self.source_id = article, topics, source_id
+        self.main = main  # MainTerms, or None: claims name no therapy or condition of their own
         self.known_studies = {study["id"]: study for study in known_studies}
         self.known_ids = set(self.known_studies)
         self.pending = []  # ((quote start, family order, token), (id stem, claim), sentence)
@@ -1703,6 +1827,8 @@ class _Drafter:
             claim["stance"] = stance
         claim["certainty"] = self.certainty(sentence, cites)
         kind, arm = self.statement_kind(sentence, type_, cites, position)
+        if self.main is not None:
+            claim.update(self.main.overrides(claim["quote"], type_, arm))
         claim["statement_kind"] = kind
         if arm:
             claim["arm"] = arm
@@ -1782,24 +1908,47 @@ def _with_occurrence(claim, occurrence):
 # -- the entry point ----------------------------------------------------------------------
 
 
-def extract(text: str, topics: dict, studies=(), artefacts=(), source_id: str = "draft") -> Draft:
+def extract(text: str, topics: dict, studies=(), artefacts=(), source_id: str = "draft", *,
+            vocabularies=None, therapy: Optional[str] = None, condition: Optional[str] = None) -> Draft:
     """Draft the claims of an article.
 
     topics: {topic id: {"kind", "unit", "label"}} (only these topics are used); studies: the
     known works (claims/studies.yaml entries) citations are linked to; artefacts: page furniture
     already known (source metadata), to which the furniture detected in the text is added.
+    vocabularies: (interventions, conditions), {id: Term}: with them, the article's main therapy
+    and condition (given, else detected outside the furniture) are the draft's, and a claim names
+    its own only when its sentence is about another one.
     """
     anchors = Anchors(text)
     spans = [stretch.span(text) for stretch in find_furniture(text)] + (anchors.spans(artefacts) if artefacts else [])
     article = Article(text, spans)
     article.anchors = anchors
-    drafter = _Drafter(article, topics, source_id, studies)
+    main = None
+    if vocabularies is not None:
+        main = MainTerms.of(_outside(text, spans), *vocabularies, therapy=therapy, condition=condition)
+    drafter = _Drafter(article, topics, source_id, studies, main)
     citation_claims(article, topics, list(studies), drafter)
     numeric_claims(article, topics, drafter)
     mechanism_claims(article, topics, drafter)
     understanding_claims(article, topics, drafter)
     safety_claims(article, topics, drafter)
-    return drafter.finish()
+    draft = drafter.finish()
+    if main is not None:
+        draft.therapy, draft.condition, draft.detected = main.therapy, main.condition, main.detected
+    else:
+        draft.therapy, draft.condition = therapy, condition
+    return draft
+
+
+def _outside(text, spans):
+    """text with the spans (page furniture) blanked out."""
+    kept, position = [], 0
+    for start, end in sorted(spans):
+        if start > position:
+            kept.append(text[position:start])
+        position = max(position, end)
+    kept.append(text[position:])
+    return " ".join(kept)
 
 
 # -- projects and files -------------------------------------------------------------------
@@ -1827,35 +1976,46 @@ def _read_list(path):
     return data
 
 
-def known_artefacts(project: Project, path: Path) -> list:
-    """The artefacts recorded in the metadata of a registered source text, if path is one."""
+def known_metadata(project: Project, path: Path) -> dict:
+    """The metadata of a registered source text, if path is one, else {}."""
     path = Path(path).resolve()
     metadata = path.with_suffix(".yaml")
     if path.parent != project.sources_dir.resolve() or not metadata.is_file():
-        return []
+        return {}
     try:
         data = yaml.safe_load(metadata.read_text("utf-8")) or {}
     except yaml.YAMLError:
-        return []
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def known_artefacts(project: Project, path: Path) -> list:
+    """The artefacts recorded in the metadata of a registered source text, if path is one."""
+    data = known_metadata(project, path)
     return [a for a in data.get("artefacts") or [] if isinstance(a, dict) and a.get("quote")]
 
 
-def draft_file(project: Project, path: Path, source_id: Optional[str] = None) -> Draft:
-    """Draft the claims of an article file against a project's topics and studies."""
+def draft_file(project: Project, path: Path, source_id: Optional[str] = None, therapy: Optional[str] = None,
+               condition: Optional[str] = None) -> Draft:
+    """Draft the claims of an article file against a project's topics, studies and vocabularies; the
+    main therapy and condition are the ones given, else the source metadata's, else detected."""
     _, text = read_article(path)
     source_id = source_id or _slug(Path(path).stem)
-    return extract(text, project_topics(project), project_studies(project), known_artefacts(project, path), source_id)
+    metadata = known_metadata(project, path)
+    return extract(text, project_topics(project), project_studies(project), known_artefacts(project, path), source_id,
+                   vocabularies=project_vocabularies(project), therapy=therapy or metadata.get("therapy"),
+                   condition=condition or metadata.get("condition"))
 
 
 def extract_to(project: Project, path: Path, output: Optional[Path] = None, source_id: Optional[str] = None,
-               force: bool = False) -> tuple[str, Draft]:
+               force: bool = False, therapy: Optional[str] = None, condition: Optional[str] = None) -> tuple[str, Draft]:
     """Draft an article's claims as a claims file: written to output when given, returned as YAML."""
     if output is not None and Path(output).exists() and not force:
         raise ExtractionError(f"{output} exists: expected a new file (use --force to overwrite it)")
     if output is not None and not Path(output).parent.is_dir():
         raise ExtractionError(f"{Path(output).parent} is not a folder: expected -o in an existing folder")
-    draft = draft_file(project, path, source_id)
-    text = dump_yaml(draft.document())
+    draft = draft_file(project, path, source_id, therapy, condition)
+    text = draft.header() + dump_yaml(draft.document())
     if output is not None:
         Path(output).write_text(text, encoding="utf-8")
     return text, draft

@@ -12,6 +12,7 @@ from loaders.cli import app
 from loaders.extract import (EXTRACTOR, UnreadableText, detect_furniture, dump_yaml, extract, extract_to,
                              project_studies, project_topics, read_article)
 from loaders.project import Project
+from loaders.terms import project_vocabularies
 from loaders.validate import validate
 
 from .conftest import REPO
@@ -27,6 +28,11 @@ def topics():
 @pytest.fixture(scope="module")
 def studies():
     return project_studies(Project(REPO))
+
+
+@pytest.fixture(scope="module")
+def vocabularies():
+    return project_vocabularies(Project(REPO))
 
 
 def values(text, topics, studies=()):
@@ -592,3 +598,61 @@ def test_an_arm_with_a_comparator_is_still_drafted(topics, studies):
 def test_arm_sizes_are_not_a_works_participants(text, topics, studies):
     draft = extract(text, topics, studies, source_id="probe")
     assert [(study["year"], study["participants"]) for study in draft.studies] == [(2019, None)]
+
+
+# -- therapy and condition: the article's main ones, and a claim's own -----------------------
+
+
+def terms_of(text, topics, vocabularies, studies=(), **main):
+    """[(type, therapy, condition)] drafted from text in an article on acupuncture for back pain."""
+    main = {"therapy": "acupuncture", "condition": "back-pain", **main}
+    draft = extract(text, topics, studies, vocabularies=vocabularies, **main)
+    return [(c["type"], c.get("therapy"), c.get("condition")) for c in draft.claims]
+
+
+def test_the_main_therapy_and_condition_are_detected_from_title_and_text(topics, vocabularies):
+    text = ("Acupuncture for Sciatica\n\nSciatica is pain along the sciatic nerve. Most people with sciatica need "
+            "six sessions of acupuncture, and pain relief often follows.\n")
+    draft = extract(text, topics, vocabularies=vocabularies)
+    assert (draft.therapy, draft.condition, draft.detected) == ("acupuncture", "sciatica", ("therapy", "condition"))
+    given = extract(text, topics, vocabularies=vocabularies, condition="low-back-pain")
+    assert (given.condition, given.detected) == ("low-back-pain", ("therapy",))
+    assert "# condition: low-back-pain" in given.header() and "# therapy: acupuncture" in given.header()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Most people with back pain need 6 to 8 sessions.", (None, None)),
+    ("Acupuncture gives pain relief within 6 sessions.", (None, None)),  # pain: more general than back pain
+    ("For neck pain, most people need 4 to 6 sessions.", (None, "neck-pain")),
+    ("Acupuncture for chronic low back pain takes 8 to 10 sessions.", (None, "chronic-low-back-pain")),
+    ("Acupuncture helps back pain and neck pain within 5 sessions.", (None, None)),  # the main one named too
+    ("Electroacupuncture sessions usually last 20 minutes.", ("electroacupuncture", None)),
+    ("Auricular acupuncture is given once a week.", ("auricular-acupuncture", None)),
+])
+def test_a_claim_names_its_own_therapy_or_condition_only_when_not_the_articles(text, expected, topics, vocabularies):
+    assert {(therapy, condition) for _, therapy, condition in terms_of(text, topics, vocabularies)} == {expected}
+
+
+@pytest.mark.parametrize("text", [
+    "The insertion of fine needles releases endorphins, the body's natural painkillers.",  # in passing
+    "Acupuncture lowers stress and relaxes tight muscles.",  # stress: a mechanism, not anxiety
+])
+def test_a_therapy_named_in_passing_or_a_mechanism_word_is_no_override(text, topics, vocabularies):
+    found = terms_of(text, topics, vocabularies)
+    assert found and all(therapy is None and condition is None for _, therapy, condition in found)
+
+
+def test_a_trial_arm_gives_its_therapy(topics, vocabularies, studies):
+    text = "A 2020 trial found both treatments helped. The massage group received eight sessions."
+    found = terms_of(text, topics, vocabularies, studies)
+    assert ("session_count", "massage", None) in found
+
+
+def test_kb_extract_of_a_registered_source_takes_its_metadata(project_copy, monkeypatch):
+    text_path = project_copy.sources_dir / "neck-or-back-pain.txt"
+    printed = invoke(project_copy, monkeypatch, "extract", str(text_path))
+    assert printed.exit_code == 0, printed.output
+    assert "# therapy: acupuncture  (from the source metadata" in printed.output
+    assert "# condition: spinal-pain  (from the source metadata" in printed.output
+    document = yaml.safe_load(printed.output)
+    assert all(c.get("condition") != "spinal-pain" for c in document["claims"])
