@@ -464,6 +464,14 @@ def test_precision_and_recall_on_the_curated_articles():
     assert all(s.curated for s in scores.values()), "a family has no curated claims to score"
 
 
+def test_statement_kinds_agree_with_the_curated_articles():
+    benchmark = load_benchmark()
+    result = benchmark.agreement(Project(REPO))
+    assert result.kinds, "no drafted claim matches a curated one"
+    disagreeing = [kind for kind in result.kinds if kind[2] != kind[3]]
+    assert result.kind_share >= benchmark.KIND_TARGET, disagreeing
+
+
 # -- found on an article written after the rules (not one of the five) ----------------------
 
 
@@ -656,3 +664,35 @@ def test_kb_extract_of_a_registered_source_takes_its_metadata(project_copy, monk
     assert "# condition: spinal-pain  (from the source metadata" in printed.output
     document = yaml.safe_load(printed.output)
     assert all(c.get("condition") != "spinal-pain" for c in document["claims"])
+
+
+# -- one vocabulary: the extractor's families and rules, the benchmark's families ------------
+
+
+def test_families_and_rules_agree_with_the_vocabulary():
+    from loaders import extract as extractor
+    from loaders import vocabulary as v
+
+    assert extractor.vocabulary_problems(extractor.load_rules()) == []
+    assert load_benchmark().family_problems() == []
+    assert set(extractor.FAMILY_TYPES["numeric"]) == set(v.NUMERIC_TYPES)
+
+
+def test_a_drifting_rule_file_or_family_is_reported(monkeypatch):
+    import copy
+
+    from loaders import extract as extractor
+    from loaders import vocabulary as v
+
+    rules = copy.deepcopy(extractor.load_rules())
+    rules["numbers"]["claim_types"]["sessions.count"] = "session_total"
+    rules["statements"]["protocol"]["kind"] = "method"
+    rules["terms"]["condition_families"].append("numbers")
+    problems = " ".join(extractor.vocabulary_problems(rules))
+    assert "'session_total'" in problems and "'method'" in problems and "'numbers'" in problems
+    benchmark = load_benchmark()
+    assert any("'mechanisms'" in p for p in benchmark.family_problems({**benchmark.FAMILIES, "m": ("mechanisms",)}))
+    monkeypatch.setattr(v, "STATEMENT_KINDS", {"advice": ""})
+    assert any("'finding'" in p for p in extractor.vocabulary_problems(extractor.load_rules()))
+    families = {name: types for name, types in benchmark.FAMILIES.items() if name != "mechanisms"}
+    assert any("'mechanism'" in p for p in benchmark.family_problems({**families, **benchmark.EXTRA_FAMILIES}))
