@@ -1041,7 +1041,7 @@ def numeric_claims(article, topics, drafter):
                 continue
             if family == "time" and _after_illness(article, sentence, start):
                 continue
-            if refused(article, sentence, family, start, end):
+            if refused(article, sentence, family, start, end) or _comparator_session(article, sentence, start):
                 continue
             value = read_value(article, family, start, end)
             if value is None or (family == "count" and (value.min or 0) > numbers["max_sessions"]):
@@ -1060,6 +1060,13 @@ def numeric_claims(article, topics, drafter):
 
 def words_in(article, sentence, words):
     return bool(set(article.lower[sentence.start:sentence.end]) & set(words))
+
+
+def _comparator_session(article, sentence, start):
+    """ "..., and a massage session usually takes an hour": the number's clause is about a comparator's sessions."""
+    sessions = set(load_rules()["lexicon"]["units"]["sessions"])
+    return any(label == "comparator" and article.clause[s] == article.clause[start] and e < sentence.end
+               and article.lower[e] in sessions for label, s, e in sentence.matches)
 
 
 def refused(article, sentence, family, start, end):

@@ -122,6 +122,7 @@ def test_vague_values_are_approximate(topics):
     "People with chronic pain that has lasted for longer than six months took part.",
     "Morphine has a peak effect of 20 minutes. It usually lasts for up to seven hours.",
     "Eat something about two hours before an acupuncture session.",
+    "Many people also see a physiotherapist, and a physiotherapy appointment often runs 40 minutes.",
     "How many sessions will I need?",
 ])
 def test_negated_hypothetical_and_unrelated_numbers_are_ignored(text, topics):
@@ -696,3 +697,69 @@ def test_a_drifting_rule_file_or_family_is_reported(monkeypatch):
     assert any("'finding'" in p for p in extractor.vocabulary_problems(extractor.load_rules()))
     families = {name: types for name, types in benchmark.FAMILIES.items() if name != "mechanisms"}
     assert any("'mechanism'" in p for p in benchmark.family_problems({**families, **benchmark.EXTRA_FAMILIES}))
+
+
+# -- kb add on a clinic article with a two-arm trial, a massage aside, a total and a follow-up --
+
+CLINIC = """Acupuncture for Lower Back Pain | Riverside Acupuncture Clinic
+
+Home
+About us
+Book now
+
+How many sessions will I need?
+
+Most of our patients with lower back pain need six to eight sessions, usually once a week. Each appointment lasts about 45 minutes, and the needles stay in for 20 to 30 minutes.
+
+Acupuncture may also ease stress and improve blood circulation. Some patients combine it with massage, and a massage session usually takes an hour.
+
+What the research says
+
+A 2019 randomised controlled trial published in the Journal of Back Care compared real acupuncture with sham acupuncture in 160 adults with back pain lasting more than three months. The acupuncture group received ten 30-minute sessions over five weeks, while the sham group received ten sessions of shallow needling. Pain was assessed at 12 and 26 weeks. The trial found that acupuncture reduced pain more than sham acupuncture.
+
+A total of 4,820 treatment sessions were delivered at the clinic last year.
+
+Is it safe?
+
+Side effects are usually mild, such as slight bruising or soreness. You should avoid acupuncture if you have a bleeding disorder.
+
+Recent Posts
+
+Acupuncture for headaches: 5 sessions
+"""
+
+
+def test_kb_add_drafts_kinds_and_arms_without_trap_claims_and_validates(project_copy, monkeypatch, tmp_path):
+    article = tmp_path / "riverside.txt"
+    article.write_text(CLINIC, encoding="utf-8")
+    result = invoke(project_copy, monkeypatch, "add", str(article), "--title", "Acupuncture for Lower Back Pain",
+                    "--publisher", "Riverside Acupuncture Clinic", "--kind", "clinic blog")
+    assert result.exit_code == 0, result.output
+    metadata = yaml.safe_load((project_copy.sources_dir / "acupuncture-for-lower-back-pain.yaml").read_text())
+    assert (metadata["therapy"], metadata["condition"]) == ("acupuncture", "low-back-pain")  # detected
+    document = yaml.safe_load((project_copy.claims_dir / "acupuncture-for-lower-back-pain.yaml").read_text())
+    claims = document["claims"]
+    (trial,) = document["studies"]
+    assert trial["year"] == 2019 and trial["participants"] == "160 adults"
+
+    def value(claim):
+        return (claim["type"], claim["value"]["min"], claim["value"]["max"], claim["value"]["unit"])
+
+    protocol = {(*value(c), c.get("arm")) for c in claims if c["statement_kind"] == "protocol"}
+    assert protocol == {("session_count", 10, 10, "sessions", "acupuncture"), ("session_duration", 30, 30, "minutes",
+                        "acupuncture"), ("course_length", 5, 5, "weeks", "acupuncture"),
+                        ("session_count", 10, 10, "sessions", "sham")}
+    assert all(c["cites"] == [trial["id"]] for c in claims if c["statement_kind"] in ("protocol", "finding"))
+    findings = {c["quote"][:20] for c in claims if c["statement_kind"] == "finding"}
+    assert findings == {"A 2019 randomised co", "The trial found that"}
+    advice = {value(c) for c in claims if c["statement_kind"] == "advice" and "value" in c}
+    assert advice == {("session_count", 6, 8, "sessions"), ("session_frequency", 1, 1, "sessions/week"),
+                      ("session_duration", 45, 45, "minutes"), ("session_duration", 20, 30, "minutes")}
+    assert {c["type"] for c in claims} >= {"mechanism", "side_effect", "contraindication"}
+    quoted = " ".join(c["quote"] for c in claims)
+    for trap in ("massage session", "4,820", "assessed at", "Recent Posts", "headaches"):
+        assert trap not in quoted, trap
+    assert all("therapy" not in c and "condition" not in c for c in claims)  # all about acupuncture for LBP
+
+    validated = invoke(project_copy, monkeypatch, "validate")
+    assert validated.exit_code == 0 and "ok" in validated.output.lower(), validated.output
