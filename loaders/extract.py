@@ -243,97 +243,117 @@ def _group(vocab, label, patterns, quantity=False):
     return TokenGroup(label, matcher, triggers, quantity)
 
 
+class _Builder:
+    """Adds the rules' phrase lists and token patterns to the matchers, under their labels."""
+
+    def __init__(self, nlp, rules, found):
+        self.nlp, self.rules, self.found = nlp, rules, found
+        self.lexicon = rules["lexicon"]
+        self.classes = _resolve(rules["quantities"]["classes"], self.lexicon)
+
+    def phrases(self, label, words):
+        self.found.phrases.add(label, [self.nlp.make_doc(str(word)) for word in words])
+
+    def patterns(self, label, items, classes=False, quantity=False):
+        """Token patterns; with classes, their CLASS names (quantities.yaml) expand too."""
+        items = [_resolve(p, self.lexicon) for p in items]
+        if classes:
+            items = [_pattern(p, self.classes) for p in items]
+        self.found.groups.append(_group(self.nlp.vocab, label, items, quantity=quantity))
+
+
 @lru_cache(maxsize=1)
 def matchers() -> Matchers:
     """All matchers, built once from the rules."""
     nlp = pipeline()
-    rules = load_rules()
-    lexicon, quantities = rules["lexicon"], rules["quantities"]
     found = Matchers(PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseMatcher(nlp.vocab, attr="ORTH"))
+    build = _Builder(nlp, load_rules(), found)
+    for adds in (_lexicon_matchers, _number_matchers, _mechanism_matchers, _citation_matchers, _safety_matchers):
+        adds(build)
+    return found
 
-    classes = _resolve(quantities["classes"], lexicon)
+
+def _lexicon_matchers(build):
+    lexicon, quantities = build.lexicon, build.rules["quantities"]
     for label, items in quantities["patterns"].items():
-        found.groups.append(_group(nlp.vocab, label, [_pattern(p, classes) for p in items], quantity=True))
+        build.patterns(label, items, classes=True, quantity=True)
     for label, items in quantities["sized_counts"].items():
-        found.groups.append(_group(nlp.vocab, label, [_pattern(p, classes) for p in items]))
-
-    def phrases(label, words):
-        found.phrases.add(label, [nlp.make_doc(str(word)) for word in words])
-
-    def patterns(label, items):
-        found.groups.append(_group(nlp.vocab, label, [_resolve(p, lexicon) for p in items]))
-
-    phrases("approx", lexicon["approximators"])
-    phrases("open_above", lexicon["open_above"])
+        build.patterns(label, items, classes=True)
+    build.phrases("approx", lexicon["approximators"])
+    build.phrases("open_above", lexicon["open_above"])
     for kind, words in lexicon["bounds"].items():
-        phrases(f"bound:{kind}", words)
+        build.phrases(f"bound:{kind}", words)
     for key in lexicon["vague"]:
-        phrases(f"vague:{key}", [key])
+        build.phrases(f"vague:{key}", [key])
     for key in lexicon["fixed_times"]:
-        phrases(f"fixed:{key}", [key])
-    phrases("comparator", lexicon["comparators"])
+        build.phrases(f"fixed:{key}", [key])
+    build.phrases("comparator", lexicon["comparators"])
     for level, words in lexicon["certainty"].items():
-        phrases(f"certainty:{level}", words)
+        build.phrases(f"certainty:{level}", words)
     for word in lexicon["hypothetical_phrases"]:
-        phrases("hypothetical", [word])
+        build.phrases("hypothetical", [word])
 
-    numbers = rules["numbers"]
+
+def _number_matchers(build):
+    numbers = build.rules["numbers"]
     for family in _QUANTITY_PRIORITY:
         for index, rule in enumerate(numbers[family]):
             if rule.get("near") or rule.get("near_before"):
-                phrases(f"near:{family}:{index}", rule.get("near") or rule["near_before"])
-    patterns("illness_duration", numbers["illness_duration"])
+                build.phrases(f"near:{family}:{index}", rule.get("near") or rule["near_before"])
+    build.patterns("illness_duration", numbers["illness_duration"])
     for index, rule in enumerate(numbers["not_claims"]):
-        found.groups.append(_group(nlp.vocab, f"not_claim:{index}",
-                                   [_pattern(_resolve(p, lexicon), classes) for p in rule["patterns"]]))
+        build.patterns(f"not_claim:{index}", rule["patterns"], classes=True)
     for key, values in numbers["qualifiers"].items():
         for value, words in values.items():
-            phrases(f"qualifier:{key}:{value}", words)
+            build.phrases(f"qualifier:{key}:{value}", words)
 
-    mechanisms = rules["mechanisms"]
+
+def _mechanism_matchers(build):
+    mechanisms = build.rules["mechanisms"]
     for topic, spec in mechanisms["topics"].items():
         if spec.get("phrases"):
-            phrases(f"mechanism:{topic}", spec["phrases"])
+            build.phrases(f"mechanism:{topic}", spec["phrases"])
         if spec.get("patterns"):
-            patterns(f"mechanism:{topic}", spec["patterns"])
-    phrases("not_mechanism_list", mechanisms["not_in_lists"])
-    phrases("explicit_mechanism", mechanisms["explicit"])
-    patterns("explicit_mechanism", mechanisms["explicit_patterns"])
-    patterns("understanding", mechanisms["understanding"]["patterns"])
-    phrases("not_mechanism_sentence", mechanisms["not_in_sentences"])
+            build.patterns(f"mechanism:{topic}", spec["patterns"])
+    build.phrases("not_mechanism_list", mechanisms["not_in_lists"])
+    build.phrases("explicit_mechanism", mechanisms["explicit"])
+    build.patterns("explicit_mechanism", mechanisms["explicit_patterns"])
+    build.patterns("understanding", mechanisms["understanding"]["patterns"])
+    build.phrases("not_mechanism_sentence", mechanisms["not_in_sentences"])
 
-    citations = rules["citations"]
+
+def _citation_matchers(build):
+    citations, statements = build.rules["citations"], build.rules["statements"]
     for phrase, design in citations["works"].items():
-        phrases(f"work:{design}", [phrase])
+        build.phrases(f"work:{design}", [phrase])
     for name, aliases in citations["organisations"].items():
-        found.names.add(f"organisation:{name}", [nlp.make_doc(alias) for alias in aliases])
-    phrases("not_organisation", citations["not_organisations"])
-    patterns("venue_intro", citations["venue_intro"])
-    patterns("attribution", citations["attribution"])
+        build.found.names.add(f"organisation:{name}", [build.nlp.make_doc(alias) for alias in aliases])
+    build.phrases("not_organisation", citations["not_organisations"])
+    build.patterns("venue_intro", citations["venue_intro"])
+    build.patterns("attribution", citations["attribution"])
     for index, rule in enumerate(citations["finding_topics"]):
-        phrases(f"finding:{index}", rule["any"])
+        build.phrases(f"finding:{index}", rule["any"])
         if rule.get("also"):
-            phrases(f"finding_also:{index}", rule["also"])
-    phrases("finding_opposing", citations["opposing"])
-    patterns("arm_size", citations["arm_sizes"])
+            build.phrases(f"finding_also:{index}", rule["also"])
+    build.phrases("finding_opposing", citations["opposing"])
+    build.phrases("finding_mixed", citations["mixed"])
+    build.patterns("arm_size", citations["arm_sizes"])
+    build.patterns("protocol", statements["protocol"]["cues"])
+    build.patterns("study_reference", statements["references"])
+    build.patterns("arm", statements["arms"]["patterns"])
 
-    statements = rules["statements"]
-    patterns("protocol", statements["protocol"]["cues"])
-    patterns("study_reference", statements["references"])
-    patterns("arm", statements["arms"]["patterns"])
-    phrases("finding_mixed", citations["mixed"])
 
-    safety = rules["safety"]
+def _safety_matchers(build):
+    safety = build.rules["safety"]
     for family in ("contraindications", "side_effects"):
         spec = safety[family]
-        phrases(f"{family}_cue", spec["cues"])
+        build.phrases(f"{family}_cue", spec["cues"])
         for topic, words in spec["topics"].items():
-            phrases(f"{family}:{topic}", words)
+            build.phrases(f"{family}:{topic}", words)
     for severity, words in safety["contraindications"]["severity"].items():
-        phrases(f"severity:{severity}", words)
-    patterns("minimal_side_effects", safety["side_effects"]["minimal"])
-    phrases("ignore", safety["ignore"])
-    return found
+        build.phrases(f"severity:{severity}", words)
+    build.patterns("minimal_side_effects", safety["side_effects"]["minimal"])
+    build.phrases("ignore", safety["ignore"])
 
 
 # -- where quotes sit ---------------------------------------------------------------------
