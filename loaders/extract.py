@@ -1817,7 +1817,7 @@ class _Drafter:
         rules = load_rules()["statements"]
         relaying = set(rules["relaying_designs"])
         works = [c for c in cites if self.design(c) not in relaying]
-        if not works:
+        if not works and type_ != "study_citation":  # a study citation reports its work, whatever its design
             return rules["default"], None
         arm = _arm_at(self.article, sentence, position) if position is not None else None
         protocol = rules["protocol"]
