@@ -12,7 +12,7 @@ from typing import Optional
 
 from .extract import EXTRACTOR, detect_furniture, dump_yaml, extract, project_studies, project_topics, read_article
 from .project import Project
-from .terms import main_term, project_vocabularies
+from .terms import project_vocabularies
 
 DEFAULT_KIND = "web article"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -87,15 +87,13 @@ def add_source(project: Project, path: Path, *, title: str, publisher=None, auth
     targets = _free_targets(project, source_id)
     date, date_text = published_fields(published)
     artefacts = detect_furniture(text)
-    interventions, conditions = project_vocabularies(project)
-    therapy = therapy or main_term(text, interventions) or "acupuncture"
-    condition = condition or main_term(text, conditions) or "pain"
-    draft = extract(text, project_topics(project), project_studies(project), artefacts, source_id)
+    draft = extract(text, project_topics(project), project_studies(project), artefacts, source_id,
+                    vocabularies=project_vocabularies(project), therapy=therapy, condition=condition)
     metadata = {
         "id": source_id, "title": title.strip(), "publisher": publisher, "author": author,
         "published": date, "published_text": date_text, "url": url, "text": targets[0].name,
         "sha256": hashlib.sha256(raw).hexdigest(), "kind": kind or DEFAULT_KIND,
-        "commercial_interest": commercial_interest, "therapy": therapy, "condition": condition,
+        "commercial_interest": commercial_interest, **draft.source_fields(),
         "notes": (f"Registered by kb add. Page furniture was detected automatically (artefacts) and the "
                   f"claims drafted by {EXTRACTOR} (status: draft): both await review."),
         "artefacts": artefacts,

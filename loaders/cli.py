@@ -278,12 +278,16 @@ def extract_claims(file: Path = typer.Argument(..., help="The article: a UTF-8 t
                    output: Optional[Path] = typer.Option(None, "--output", "-o",
                                                          help="Write the claims file here instead of printing it."),
                    source_id: Optional[str] = typer.Option(None, "--id", help="Source id (default: the file name)."),
-                   force: bool = typer.Option(False, "--force", help="Overwrite OUTPUT if it exists.")):
+                   force: bool = typer.Option(False, "--force", help="Overwrite OUTPUT if it exists."),
+                   therapy: Optional[str] = typer.Option(
+                       None, "--therapy", help="Main therapy (default: the source metadata's, else detected)."),
+                   condition: Optional[str] = typer.Option(
+                       None, "--condition", help="Main condition (default: the source metadata's, else detected).")):
     """Draft quoted claims for an article, in the claims-file format (status: draft)."""
     from .extract import ExtractionError, UnreadableText, extract_to
 
     try:
-        text, draft = extract_to(project_here(), file, output, source_id, force)
+        text, draft = extract_to(project_here(), file, output, source_id, force, therapy, condition)
     except (UnreadableText, ExtractionError) as error:
         fail(str(error))
     if output is None:

@@ -28,11 +28,22 @@ from spacy.util import compile_infix_regex, filter_spans
 from . import vocabulary as v
 from .anchor import FOLD, FoldedText, anchor
 from .project import Project
+from .terms import main_term, mentions, project_vocabularies
 
 VERSION = "0.1"
 EXTRACTOR = f"kb-extract {VERSION}"
 RULES_DIR = Path(__file__).parent / "extract_rules"
-FAMILY_ORDER = ("study_citation", "numeric", "mechanism", "contraindication", "side_effect")
+# The claim families the extractor drafts, in the order of one sentence's claims: each holds claim
+# types of loaders/vocabulary.py ("numeric" every numeric type). vocabulary_problems() checks the
+# rule files against the vocabulary, and load_rules() refuses rules that have drifted from it.
+FAMILY_TYPES = {
+    "study_citation": ("study_citation",),
+    "numeric": tuple(type_ for type_ in v.CLAIM_TYPES if type_ in v.NUMERIC_TYPES),
+    "mechanism": ("mechanism",),
+    "contraindication": ("contraindication",),
+    "side_effect": ("side_effect",),
+}
+FAMILY_ORDER = tuple(FAMILY_TYPES)
 
 
 class UnreadableText(Exception):
@@ -73,8 +84,36 @@ def read_article(path: Path) -> tuple[bytes, str]:
 
 @lru_cache(maxsize=1)
 def load_rules() -> dict:
-    """Every rule file of extract_rules/, by file stem."""
-    return {path.stem: yaml.safe_load(path.read_text("utf-8")) for path in sorted(RULES_DIR.glob("*.yaml"))}
+    """Every rule file of extract_rules/, by file stem; ExtractionError when they name a claim type,
+    statement kind or family loaders/vocabulary.py does not declare."""
+    rules = {path.stem: yaml.safe_load(path.read_text("utf-8")) for path in sorted(RULES_DIR.glob("*.yaml"))}
+    problems = vocabulary_problems(rules)
+    if problems:
+        raise ExtractionError("extract_rules disagree with loaders/vocabulary.py: " + "; ".join(problems))
+    return rules
+
+
+def _family(type_):
+    return next((family for family, types in FAMILY_TYPES.items() if type_ in types), None)
+
+
+def vocabulary_problems(rules) -> list:
+    """Where the families and the rule files name what loaders/vocabulary.py does not declare."""
+    problems = [f"FAMILY_TYPES names {t!r}, not a claim type" for types in FAMILY_TYPES.values()
+                for t in types if t not in v.CLAIM_TYPES]
+    numbers, statements = rules["numbers"], rules["statements"]
+    problems += [f"numbers.yaml claim_types: {topic} is {t!r}, not a numeric claim type"
+                 for topic, t in numbers["claim_types"].items() if t not in v.NUMERIC_TYPES]
+    problems += [f"numbers.yaml statements: no statement for {topic}" for topic in numbers["claim_types"]
+                 if topic not in numbers["statements"]]
+    kinds = {"default": statements["default"], "cited": statements["cited"], "protocol": statements["protocol"]["kind"]}
+    problems += [f"statements.yaml {key}: {kind!r} is not a statement kind" for key, kind in kinds.items()
+                 if kind not in v.STATEMENT_KINDS]
+    problems += [f"statements.yaml protocol types: {t!r} is not a numeric claim type"
+                 for t in statements["protocol"]["types"] if t not in v.NUMERIC_TYPES]
+    problems += [f"terms.yaml condition_families: {f!r} is not in FAMILY_ORDER"
+                 for f in rules["terms"]["condition_families"] if f not in FAMILY_TYPES]
+    return problems
 
 
 def _lookup(reference, lexicon):
@@ -204,86 +243,117 @@ def _group(vocab, label, patterns, quantity=False):
     return TokenGroup(label, matcher, triggers, quantity)
 
 
+class _Builder:
+    """Adds the rules' phrase lists and token patterns to the matchers, under their labels."""
+
+    def __init__(self, nlp, rules, found):
+        self.nlp, self.rules, self.found = nlp, rules, found
+        self.lexicon = rules["lexicon"]
+        self.classes = _resolve(rules["quantities"]["classes"], self.lexicon)
+
+    def phrases(self, label, words):
+        self.found.phrases.add(label, [self.nlp.make_doc(str(word)) for word in words])
+
+    def patterns(self, label, items, classes=False, quantity=False):
+        """Token patterns; with classes, their CLASS names (quantities.yaml) expand too."""
+        items = [_resolve(p, self.lexicon) for p in items]
+        if classes:
+            items = [_pattern(p, self.classes) for p in items]
+        self.found.groups.append(_group(self.nlp.vocab, label, items, quantity=quantity))
+
+
 @lru_cache(maxsize=1)
 def matchers() -> Matchers:
     """All matchers, built once from the rules."""
     nlp = pipeline()
-    rules = load_rules()
-    lexicon, quantities = rules["lexicon"], rules["quantities"]
     found = Matchers(PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseMatcher(nlp.vocab, attr="ORTH"))
+    build = _Builder(nlp, load_rules(), found)
+    for adds in (_lexicon_matchers, _number_matchers, _mechanism_matchers, _citation_matchers, _safety_matchers):
+        adds(build)
+    return found
 
-    classes = _resolve(quantities["classes"], lexicon)
+
+def _lexicon_matchers(build):
+    lexicon, quantities = build.lexicon, build.rules["quantities"]
     for label, items in quantities["patterns"].items():
-        found.groups.append(_group(nlp.vocab, label, [_pattern(p, classes) for p in items], quantity=True))
-
-    def phrases(label, words):
-        found.phrases.add(label, [nlp.make_doc(str(word)) for word in words])
-
-    def patterns(label, items):
-        found.groups.append(_group(nlp.vocab, label, [_resolve(p, lexicon) for p in items]))
-
-    phrases("approx", lexicon["approximators"])
-    phrases("open_above", lexicon["open_above"])
+        build.patterns(label, items, classes=True, quantity=True)
+    for label, items in quantities["sized_counts"].items():
+        build.patterns(label, items, classes=True)
+    build.phrases("approx", lexicon["approximators"])
+    build.phrases("open_above", lexicon["open_above"])
     for kind, words in lexicon["bounds"].items():
-        phrases(f"bound:{kind}", words)
+        build.phrases(f"bound:{kind}", words)
     for key in lexicon["vague"]:
-        phrases(f"vague:{key}", [key])
+        build.phrases(f"vague:{key}", [key])
     for key in lexicon["fixed_times"]:
-        phrases(f"fixed:{key}", [key])
-    phrases("comparator", lexicon["comparators"])
+        build.phrases(f"fixed:{key}", [key])
+    build.phrases("comparator", lexicon["comparators"])
     for level, words in lexicon["certainty"].items():
-        phrases(f"certainty:{level}", words)
+        build.phrases(f"certainty:{level}", words)
     for word in lexicon["hypothetical_phrases"]:
-        phrases("hypothetical", [word])
+        build.phrases("hypothetical", [word])
 
-    numbers = rules["numbers"]
+
+def _number_matchers(build):
+    numbers = build.rules["numbers"]
     for family in _QUANTITY_PRIORITY:
         for index, rule in enumerate(numbers[family]):
             if rule.get("near") or rule.get("near_before"):
-                phrases(f"near:{family}:{index}", rule.get("near") or rule["near_before"])
-    patterns("illness_duration", numbers["illness_duration"])
+                build.phrases(f"near:{family}:{index}", rule.get("near") or rule["near_before"])
+    build.patterns("illness_duration", numbers["illness_duration"])
+    for index, rule in enumerate(numbers["not_claims"]):
+        build.patterns(f"not_claim:{index}", rule["patterns"], classes=True)
     for key, values in numbers["qualifiers"].items():
         for value, words in values.items():
-            phrases(f"qualifier:{key}:{value}", words)
+            build.phrases(f"qualifier:{key}:{value}", words)
 
-    mechanisms = rules["mechanisms"]
+
+def _mechanism_matchers(build):
+    mechanisms = build.rules["mechanisms"]
     for topic, spec in mechanisms["topics"].items():
         if spec.get("phrases"):
-            phrases(f"mechanism:{topic}", spec["phrases"])
+            build.phrases(f"mechanism:{topic}", spec["phrases"])
         if spec.get("patterns"):
-            patterns(f"mechanism:{topic}", spec["patterns"])
-    phrases("not_mechanism_list", mechanisms["not_in_lists"])
-    phrases("explicit_mechanism", mechanisms["explicit"])
-    patterns("explicit_mechanism", mechanisms["explicit_patterns"])
-    patterns("understanding", mechanisms["understanding"]["patterns"])
-    phrases("not_mechanism_sentence", mechanisms["not_in_sentences"])
+            build.patterns(f"mechanism:{topic}", spec["patterns"])
+    build.phrases("not_mechanism_list", mechanisms["not_in_lists"])
+    build.phrases("explicit_mechanism", mechanisms["explicit"])
+    build.patterns("explicit_mechanism", mechanisms["explicit_patterns"])
+    build.patterns("understanding", mechanisms["understanding"]["patterns"])
+    build.phrases("not_mechanism_sentence", mechanisms["not_in_sentences"])
 
-    citations = rules["citations"]
+
+def _citation_matchers(build):
+    citations, statements = build.rules["citations"], build.rules["statements"]
     for phrase, design in citations["works"].items():
-        phrases(f"work:{design}", [phrase])
+        build.phrases(f"work:{design}", [phrase])
     for name, aliases in citations["organisations"].items():
-        found.names.add(f"organisation:{name}", [nlp.make_doc(alias) for alias in aliases])
-    phrases("not_organisation", citations["not_organisations"])
-    patterns("venue_intro", citations["venue_intro"])
-    patterns("attribution", citations["attribution"])
+        build.found.names.add(f"organisation:{name}", [build.nlp.make_doc(alias) for alias in aliases])
+    build.phrases("not_organisation", citations["not_organisations"])
+    build.patterns("venue_intro", citations["venue_intro"])
+    build.patterns("attribution", citations["attribution"])
     for index, rule in enumerate(citations["finding_topics"]):
-        phrases(f"finding:{index}", rule["any"])
+        build.phrases(f"finding:{index}", rule["any"])
         if rule.get("also"):
-            phrases(f"finding_also:{index}", rule["also"])
-    phrases("finding_opposing", citations["opposing"])
-    phrases("finding_mixed", citations["mixed"])
+            build.phrases(f"finding_also:{index}", rule["also"])
+    build.phrases("finding_opposing", citations["opposing"])
+    build.phrases("finding_mixed", citations["mixed"])
+    build.patterns("arm_size", citations["arm_sizes"])
+    build.patterns("protocol", statements["protocol"]["cues"])
+    build.patterns("study_reference", statements["references"])
+    build.patterns("arm", statements["arms"]["patterns"])
 
-    safety = rules["safety"]
+
+def _safety_matchers(build):
+    safety = build.rules["safety"]
     for family in ("contraindications", "side_effects"):
         spec = safety[family]
-        phrases(f"{family}_cue", spec["cues"])
+        build.phrases(f"{family}_cue", spec["cues"])
         for topic, words in spec["topics"].items():
-            phrases(f"{family}:{topic}", words)
+            build.phrases(f"{family}:{topic}", words)
     for severity, words in safety["contraindications"]["severity"].items():
-        phrases(f"severity:{severity}", words)
-    patterns("minimal_side_effects", safety["side_effects"]["minimal"])
-    phrases("ignore", safety["ignore"])
-    return found
+        build.phrases(f"severity:{severity}", words)
+    build.patterns("minimal_side_effects", safety["side_effects"]["minimal"])
+    build.phrases("ignore", safety["ignore"])
 
 
 # -- where quotes sit ---------------------------------------------------------------------
@@ -877,7 +947,18 @@ def _numbers(label, tokens, lexicon):
             if value is not None:
                 numbers.append(value)
         return numbers or [1]
-    return [n for n in (number_value(t, lexicon, allow_articles=(label == "count")) for t in tokens) if n is not None]
+    numbers = [number_value(t, lexicon, allow_articles=(label == "count")) for t in tokens]
+    # "ten 30-minute sessions": a number before a time unit is the sessions' length, not their count.
+    return [n for i, n in enumerate(numbers) if n is not None and not (label == "count" and _sizes(tokens, i, lexicon))]
+
+
+def _sizes(tokens, i, lexicon):
+    """True when the number at i is followed (past a hyphen) by a unit of time: "30-minute"."""
+    following = tokens[i + 1:i + 3]
+    if following[:1] in (["-"], ["‐"]):
+        following = following[1:]
+    return bool(following) and any(following[0] in lexicon["units"][unit] for unit in v.UNITS if unit != "sessions"
+                                   and unit in lexicon["units"])
 
 
 def _rate_factor(tokens, lexicon):
@@ -970,7 +1051,8 @@ def numeric_claims(article, topics, drafter):
     negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
     numbers = load_rules()["numbers"]
     for sentence in article.sentences:
-        if sentence.skip or sentence.about_comparator:
+        # "The massage group had six sessions": an arm of a trial, not a comparator's own advice.
+        if sentence.skip or (sentence.about_comparator and not (sentence.has("arm") and sentence.has("protocol"))):
             continue
         for family, start, end in sentence.matches:
             if family not in _QUANTITY_PRIORITY:
@@ -979,8 +1061,10 @@ def numeric_claims(article, topics, drafter):
                 continue
             if family == "time" and _after_illness(article, sentence, start):
                 continue
+            if refused(article, sentence, family, start, end) or _comparator_session(article, sentence, start):
+                continue
             value = read_value(article, family, start, end)
-            if value is None:
+            if value is None or (family == "count" and (value.min or 0) > numbers["max_sessions"]):
                 continue
             rule = choose_topic(article, sentence, family, value.unit, start, end, topics)
             if rule is None or rule["topic"] not in topics:
@@ -996,6 +1080,31 @@ def numeric_claims(article, topics, drafter):
 
 def words_in(article, sentence, words):
     return bool(set(article.lower[sentence.start:sentence.end]) & set(words))
+
+
+def _comparator_session(article, sentence, start):
+    """ "..., and a massage session usually takes an hour": the number's clause is about a comparator's sessions."""
+    sessions = set(load_rules()["lexicon"]["units"]["sessions"])
+    return any(label == "comparator" and article.clause[s] == article.clause[start] and e < sentence.end
+               and article.lower[e] in sessions for label, s, e in sentence.matches)
+
+
+def refused(article, sentence, family, start, end):
+    """The name of the not-claim rule (numbers.yaml not_claims) that refuses a quantity, or None."""
+    rules = load_rules()["numbers"]["not_claims"]
+    for label, s, e in sentence.find("not_claim:"):
+        rule = rules[int(label.split(":", 1)[1])]
+        if family not in rule["families"]:
+            continue
+        reach = rule["reach"]
+        if reach == "span":
+            near = s < end and e >= start - rule.get("before", 0)
+        else:
+            units = article.clause if reach == "clause" else article.segment
+            near = units[s] == units[start]
+        if near:
+            return rule["name"]
+    return None
 
 
 def _after_illness(article, sentence, start):
@@ -1265,8 +1374,11 @@ class _CitationReader:
 
     def participants(self):
         nouns = set(self.rules["participant_nouns"])
+        arm_sizes = {i for _, s, e in self.sentence.find("arm_size") for i in range(s, e)}
         found = []
         for i in range(self.sentence.start, self.sentence.end):
+            if i in arm_sizes:
+                continue
             if self.lower[i] in nouns and i > self.sentence.start and number_value(self.lower[i - 1], load_rules()["lexicon"]):
                 start = i - 1
                 while start - 1 > self.sentence.start and self.lower[start - 1] in self.rules["participant_qualifiers"]:
@@ -1361,7 +1473,8 @@ class _CitationReader:
             citation.participants = next((self.text(s, e) for s, e in participants if s >= work.end), None)
             identified = citation.year or citation.venue or citation.organization or citation.participants
             # "Studies show" cites no work; "a recent review found" cites one, unnamed.
-            if not (identified or (self.specific(work.start) and self.has_finding_verb(work.end))):
+            if not (identified or (self.specific(work.start) and (self.has_finding_verb(work.end)
+                                                                   or self.sentence.has("protocol")))):
                 continue
             citation.finding, citation.finding_span = self.finding(work.end)
             determiner = self.determiner(work.start)
@@ -1413,7 +1526,7 @@ class _CitationReader:
 
 def citation_claims(article, topics, studies, drafter):
     rules = load_rules()["citations"]
-    attributions = {}  # line index -> study ids its lead-in or sentences attribute
+    attributions = drafter.line_cites = {}  # line index -> study ids its lead-in or sentences attribute
     telling = set(rules["organisation_words"]) | set(rules["attribution_verbs"])
     for sentence in article.sentences:
         if sentence.skip:
@@ -1425,6 +1538,7 @@ def citation_claims(article, topics, studies, drafter):
         citations = reader.read()
         outlets = reader.outlets(citations)
         if not citations and not outlets:
+            _referenced_finding(article, sentence, reader, topics, drafter)
             continue
         quote = article.quote(sentence)
         cited = [drafter.study_for(citation, quote, studies) for citation in citations]
@@ -1432,9 +1546,25 @@ def citation_claims(article, topics, studies, drafter):
         drafter.sentence_cites[sentence.index] = cited + relayed
         attributions.setdefault(sentence.line.index, []).extend(cited + relayed)
         for citation, study_id in zip(citations, cited):
+            if citation.finding is None and sentence.has("protocol"):
+                continue  # what the study did, not what it found: its protocol claims cite it
             for topic, stance in _finding_topics(article, sentence, citation, rules, topics):
                 drafter.citation(sentence, topic, stance, study_id, citation.finding_span[0])
-    drafter.line_cites = attributions
+
+
+def _referenced_finding(article, sentence, reader, topics, drafter):
+    """ "The trial found that ...": a finding of the work cited last above it (paragraph, list or section)."""
+    if not sentence.has("study_reference"):
+        return
+    relaying = set(load_rules()["statements"]["relaying_designs"])
+    works = [work for work in drafter.cites_for(sentence) if drafter.design(work) not in relaying]
+    finding, span = reader.finding(sentence.start)
+    if not works or finding is None:
+        return
+    drafter.sentence_cites[sentence.index] = works[-1:]
+    citation = Citation(drafter.design(works[-1]), finding=finding, finding_span=span)
+    for topic, stance in _finding_topics(article, sentence, citation, load_rules()["citations"], topics):
+        drafter.citation(sentence, topic, stance, works[-1], span[0])
 
 
 def _finding_topics(article, sentence, citation, rules, topics):
@@ -1463,6 +1593,101 @@ def _finding_topics(article, sentence, citation, rules, topics):
             stance = {"supports": "opposes", "opposes": "supports"}.get(stance, stance)
         result.append((topic, stance))
     return result
+
+
+# -- trial arms ---------------------------------------------------------------------------
+
+
+def arms(article, sentence):
+    """[(start, end, name)]: the trial arms a sentence names ("the sham acupuncture group" is
+    "sham acupuncture", "group B" is "group B"), the longest reading of each."""
+    nouns = set(load_rules()["statements"]["arms"]["nouns"])
+    longest = {}
+    for _, start, end in sentence.find("arm"):
+        if end not in longest or start < longest[end]:
+            longest[end] = start
+    found = []
+    for end, start in sorted(longest.items(), key=lambda item: item[1]):
+        if article.lower[end - 1] in nouns:
+            name = article.doc[start + 1:end - 1].text
+        else:
+            name = article.doc[start:end].text
+        found.append((start, end, name))
+    return found
+
+
+def _arm_at(article, sentence, position):
+    """The arm named nearest to the token at position in its segment, or None."""
+    near = [(abs(start - position), name) for start, end, name in arms(article, sentence)
+            if article.segment[start] == article.segment[position]]
+    return min(near)[1] if near else None
+
+
+# -- therapies and conditions -------------------------------------------------------------
+
+
+def other_term(text, terms, main, subject_words=None):
+    """The term text is about when it is not main, or None: a term it names that is neither main nor
+    more general than main; when text names main too, only a more specific kind of main counts.
+    With subject_words, only the terms named first, within that many words, count."""
+    counts = mentions(text, terms)
+    if subject_words:
+        words = text.split()
+        counts = next((found for k in range(1, subject_words + 1) if (found := mentions(" ".join(words[:k]), terms))),
+                      {})
+    candidates = [term for term in counts if not v.subsumes(term, main, terms)]
+    if main in counts:
+        candidates = [term for term in candidates if v.subsumes(main, term, terms)]
+    if not candidates:
+        return None
+    order = {term: index for index, term in enumerate(terms)}
+    return max(candidates, key=lambda term: (counts[term], len(v.ancestors(term, terms)), -order[term]))
+
+
+def detect_term(text, terms):
+    """The article's main term: its title's (first line's), unless the body names a more specific kind
+    of it most; without one in the title, the one the body names most (loaders.terms.main_term)."""
+    title = next((line for line in text.splitlines() if line.strip()), "")
+    whole, heading = main_term(text, terms), main_term(title, terms)
+    if heading is None or (whole is not None and v.subsumes(heading, whole, terms)):
+        return whole
+    return heading
+
+
+@dataclass
+class MainTerms:
+    """The article's main therapy and condition, and the vocabularies claims are read against."""
+
+    interventions: dict
+    conditions: dict
+    therapy: str
+    condition: str
+    detected: tuple = ()
+
+    @classmethod
+    def of(cls, text, interventions, conditions, therapy=None, condition=None):
+        """Given terms are kept; missing ones are detected in text, else terms.yaml's defaults."""
+        defaults, detected = load_rules()["terms"]["defaults"], []
+        if therapy is None:
+            therapy = detect_term(text, interventions) or defaults["therapy"]
+            detected.append("therapy")
+        if condition is None:
+            condition = detect_term(text, conditions) or defaults["condition"]
+            detected.append("condition")
+        return cls(interventions, conditions, therapy, condition, tuple(detected))
+
+    def overrides(self, quote, type_, arm=None):
+        """{therapy, condition} a claim of type_ on quote names because they are not the article's main ones."""
+        rules, found = load_rules()["terms"], {}
+        therapy = (other_term(arm, self.interventions, self.therapy) if arm else None) or other_term(
+            quote, self.interventions, self.therapy, rules["subject_words"])
+        if therapy:
+            found["therapy"] = therapy
+        if _family(type_) in rules["condition_families"]:
+            condition = other_term(quote, self.conditions, self.condition)
+            if condition:
+                found["condition"] = condition
+        return found
 
 
 # -- assembling the draft -----------------------------------------------------------------
@@ -1498,6 +1723,23 @@ class Draft:
     source: str
     claims: list = field(default_factory=list)
     studies: list = field(default_factory=list)
+    therapy: Optional[str] = None  # the article's main therapy and condition, for its source metadata
+    condition: Optional[str] = None
+    detected: tuple = ()  # which of the two were detected from the text
+
+    def source_fields(self):
+        """{therapy, condition}: what kb add writes into the source metadata."""
+        return {"therapy": self.therapy, "condition": self.condition}
+
+    def header(self):
+        """YAML comment lines naming the main therapy and condition (a claims file has no field for them)."""
+        if self.therapy is None and self.condition is None:
+            return ""
+        lines = ["# Source metadata (kb add writes these; give them in sources/<id>.yaml):"]
+        for key, value in self.source_fields().items():
+            how = "detected from the text" if key in self.detected else "from the source metadata or options"
+            lines.append(f"# {key}: {value}  ({how})")
+        return "\n".join(lines) + "\n"
 
     def document(self):
         """The claims file as a mapping, in the order of the curated files."""
@@ -1511,8 +1753,9 @@ class Draft:
 class _Drafter:
     """Collects claims as the families find them, then orders, names and anchors them."""
 
-    def __init__(self, article, topics, source_id, known_studies):
+    def __init__(self, article, topics, source_id, known_studies, main=None):
         self.article, self.topics, self.source_id = article, topics, source_id
+        self.main = main  # MainTerms, or None: claims name no therapy or condition of their own
         self.known_studies = {study["id"]: study for study in known_studies}
         self.known_ids = set(self.known_studies)
         self.pending = []  # ((quote start, family order, token), (id stem, claim), sentence)
@@ -1552,9 +1795,39 @@ class _Drafter:
                    for study in self.sentence_cites.get(other.index, [])]
         if earlier:
             return list(dict.fromkeys(earlier))
-        if line.kind == "item" and line.lead_in is not None:
-            return list(dict.fromkeys(self.line_cites.get(line.lead_in, [])))
+        if line.kind == "item" and line.lead_in is not None and self.line_cites.get(line.lead_in):
+            return list(dict.fromkeys(self.line_cites[line.lead_in]))
+        if sentence.has("study_reference") or sentence.has("protocol"):
+            return self.section_work(sentence)
         return []
+
+    def section_work(self, sentence):
+        """[the last work cited above the sentence under its heading], for "the trial found", or []."""
+        line = sentence.line
+        for index in range(line.index - 1, -1, -1):
+            above = self.article.lines[index]
+            if index == line.heading or above.heading != line.heading:
+                break
+            if self.line_cites.get(index):
+                return [self.line_cites[index][-1]]
+        return []
+
+    def statement_kind(self, sentence, type_, cites, position):
+        """(statement_kind, arm): protocol or finding when the claim cites a work, not just an outlet."""
+        rules = load_rules()["statements"]
+        relaying = set(rules["relaying_designs"])
+        works = [c for c in cites if self.design(c) not in relaying]
+        if not works and type_ != "study_citation":  # a study citation reports its work, whatever its design
+            return rules["default"], None
+        arm = _arm_at(self.article, sentence, position) if position is not None else None
+        protocol = rules["protocol"]
+        if type_ in protocol["types"] and sentence.has("protocol"):
+            return protocol["kind"], arm
+        return rules["cited"], arm
+
+    def design(self, study_id):
+        study = self.local_studies.get(study_id) or self.known_studies.get(study_id) or {}
+        return study.get("design")
 
     # Claims -------------------------------------------------------------------------
 
@@ -1572,7 +1845,7 @@ class _Drafter:
         self.seen.add(key)
         self.pending.append(((sentence.quote_start, order, position), claim, sentence))
 
-    def _claim(self, sentence, type_, topic, statement, extra, cites=None, stance=None):
+    def _claim(self, sentence, type_, topic, statement, extra, cites=None, stance=None, position=None):
         cites = self.cites_for(sentence) if cites is None else cites
         claim = {"id": None, "type": type_, "topic": topic, "statement": statement,
                  "quote": self.article.quote(sentence)}
@@ -1580,6 +1853,12 @@ class _Drafter:
         if stance:
             claim["stance"] = stance
         claim["certainty"] = self.certainty(sentence, cites)
+        kind, arm = self.statement_kind(sentence, type_, cites, position)
+        if self.main is not None:
+            claim.update(self.main.overrides(claim["quote"], type_, arm))
+        claim["statement_kind"] = kind
+        if arm:
+            claim["arm"] = arm
         if cites:
             claim["cites"] = cites
         claim["status"] = "draft"
@@ -1593,8 +1872,10 @@ class _Drafter:
         extra = {"value": value.as_yaml()}
         if qualifiers:
             extra["qualifiers"] = qualifiers
-        claim = self._claim(sentence, type_, topic, statement, extra)
-        key = (sentence.index, topic, value.min, value.max, value.unit)
+        claim = self._claim(sentence, type_, topic, statement, extra, position=position)
+        if claim["statement_kind"] == load_rules()["statements"]["protocol"]["kind"] and not claim.get("cites"):
+            return
+        key = (sentence.index, topic, value.min, value.max, value.unit, claim.get("arm"))
         name = f"{topic}-{_slug(_plain(value.min) if value.min is not None else 'open')}-" \
                f"{_slug(_plain(value.max) if value.max is not None else 'open')}"
         self.add(sentence, FAMILY_ORDER.index("numeric"), (name, claim), position, key)
@@ -1654,24 +1935,47 @@ def _with_occurrence(claim, occurrence):
 # -- the entry point ----------------------------------------------------------------------
 
 
-def extract(text: str, topics: dict, studies=(), artefacts=(), source_id: str = "draft") -> Draft:
+def extract(text: str, topics: dict, studies=(), artefacts=(), source_id: str = "draft", *,
+            vocabularies=None, therapy: Optional[str] = None, condition: Optional[str] = None) -> Draft:
     """Draft the claims of an article.
 
     topics: {topic id: {"kind", "unit", "label"}} (only these topics are used); studies: the
     known works (claims/studies.yaml entries) citations are linked to; artefacts: page furniture
     already known (source metadata), to which the furniture detected in the text is added.
+    vocabularies: (interventions, conditions), {id: Term}: with them, the article's main therapy
+    and condition (given, else detected outside the furniture) are the draft's, and a claim names
+    its own only when its sentence is about another one.
     """
     anchors = Anchors(text)
     spans = [stretch.span(text) for stretch in find_furniture(text)] + (anchors.spans(artefacts) if artefacts else [])
     article = Article(text, spans)
     article.anchors = anchors
-    drafter = _Drafter(article, topics, source_id, studies)
+    main = None
+    if vocabularies is not None:
+        main = MainTerms.of(_outside(text, spans), *vocabularies, therapy=therapy, condition=condition)
+    drafter = _Drafter(article, topics, source_id, studies, main)
     citation_claims(article, topics, list(studies), drafter)
     numeric_claims(article, topics, drafter)
     mechanism_claims(article, topics, drafter)
     understanding_claims(article, topics, drafter)
     safety_claims(article, topics, drafter)
-    return drafter.finish()
+    draft = drafter.finish()
+    if main is not None:
+        draft.therapy, draft.condition, draft.detected = main.therapy, main.condition, main.detected
+    else:
+        draft.therapy, draft.condition = therapy, condition
+    return draft
+
+
+def _outside(text, spans):
+    """text with the spans (page furniture) blanked out."""
+    kept, position = [], 0
+    for start, end in sorted(spans):
+        if start > position:
+            kept.append(text[position:start])
+        position = max(position, end)
+    kept.append(text[position:])
+    return " ".join(kept)
 
 
 # -- projects and files -------------------------------------------------------------------
@@ -1699,35 +2003,46 @@ def _read_list(path):
     return data
 
 
-def known_artefacts(project: Project, path: Path) -> list:
-    """The artefacts recorded in the metadata of a registered source text, if path is one."""
+def known_metadata(project: Project, path: Path) -> dict:
+    """The metadata of a registered source text, if path is one, else {}."""
     path = Path(path).resolve()
     metadata = path.with_suffix(".yaml")
     if path.parent != project.sources_dir.resolve() or not metadata.is_file():
-        return []
+        return {}
     try:
         data = yaml.safe_load(metadata.read_text("utf-8")) or {}
     except yaml.YAMLError:
-        return []
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def known_artefacts(project: Project, path: Path) -> list:
+    """The artefacts recorded in the metadata of a registered source text, if path is one."""
+    data = known_metadata(project, path)
     return [a for a in data.get("artefacts") or [] if isinstance(a, dict) and a.get("quote")]
 
 
-def draft_file(project: Project, path: Path, source_id: Optional[str] = None) -> Draft:
-    """Draft the claims of an article file against a project's topics and studies."""
+def draft_file(project: Project, path: Path, source_id: Optional[str] = None, therapy: Optional[str] = None,
+               condition: Optional[str] = None) -> Draft:
+    """Draft the claims of an article file against a project's topics, studies and vocabularies; the
+    main therapy and condition are the ones given, else the source metadata's, else detected."""
     _, text = read_article(path)
     source_id = source_id or _slug(Path(path).stem)
-    return extract(text, project_topics(project), project_studies(project), known_artefacts(project, path), source_id)
+    metadata = known_metadata(project, path)
+    return extract(text, project_topics(project), project_studies(project), known_artefacts(project, path), source_id,
+                   vocabularies=project_vocabularies(project), therapy=therapy or metadata.get("therapy"),
+                   condition=condition or metadata.get("condition"))
 
 
 def extract_to(project: Project, path: Path, output: Optional[Path] = None, source_id: Optional[str] = None,
-               force: bool = False) -> tuple[str, Draft]:
+               force: bool = False, therapy: Optional[str] = None, condition: Optional[str] = None) -> tuple[str, Draft]:
     """Draft an article's claims as a claims file: written to output when given, returned as YAML."""
     if output is not None and Path(output).exists() and not force:
         raise ExtractionError(f"{output} exists: expected a new file (use --force to overwrite it)")
     if output is not None and not Path(output).parent.is_dir():
         raise ExtractionError(f"{Path(output).parent} is not a folder: expected -o in an existing folder")
-    draft = draft_file(project, path, source_id)
-    text = dump_yaml(draft.document())
+    draft = draft_file(project, path, source_id, therapy, condition)
+    text = draft.header() + dump_yaml(draft.document())
     if output is not None:
         Path(output).write_text(text, encoding="utf-8")
     return text, draft

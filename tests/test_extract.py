@@ -12,6 +12,7 @@ from loaders.cli import app
 from loaders.extract import (EXTRACTOR, UnreadableText, detect_furniture, dump_yaml, extract, extract_to,
                              project_studies, project_topics, read_article)
 from loaders.project import Project
+from loaders.terms import project_vocabularies
 from loaders.validate import validate
 
 from .conftest import REPO
@@ -27,6 +28,11 @@ def topics():
 @pytest.fixture(scope="module")
 def studies():
     return project_studies(Project(REPO))
+
+
+@pytest.fixture(scope="module")
+def vocabularies():
+    return project_vocabularies(Project(REPO))
 
 
 def values(text, topics, studies=()):
@@ -116,6 +122,7 @@ def test_vague_values_are_approximate(topics):
     "People with chronic pain that has lasted for longer than six months took part.",
     "Morphine has a peak effect of 20 minutes. It usually lasts for up to seven hours.",
     "Eat something about two hours before an acupuncture session.",
+    "Many people also see a physiotherapist, and a physiotherapy appointment often runs 40 minutes.",
     "How many sessions will I need?",
 ])
 def test_negated_hypothetical_and_unrelated_numbers_are_ignored(text, topics):
@@ -458,6 +465,14 @@ def test_precision_and_recall_on_the_curated_articles():
     assert all(s.curated for s in scores.values()), "a family has no curated claims to score"
 
 
+def test_statement_kinds_agree_with_the_curated_articles():
+    benchmark = load_benchmark()
+    result = benchmark.agreement(Project(REPO))
+    assert result.kinds, "no drafted claim matches a curated one"
+    disagreeing = [kind for kind in result.kinds if kind[2] != kind[3]]
+    assert result.kind_share >= benchmark.KIND_TARGET, disagreeing
+
+
 # -- found on an article written after the rules (not one of the five) ----------------------
 
 
@@ -479,3 +494,272 @@ def test_a_comment_widget_with_a_count_is_furniture(topics, studies):
 def test_side_effects_someone_might_notice(topics, studies):
     text = "Side effects are uncommon. You might notice mild bruising or a little soreness where the needles went in."
     assert {"side_effect.bruising", "side_effect.soreness", "side_effect.minimal"} <= claim_topics(text, topics)
+
+
+# -- numbers that are not claims about a course (numbers.yaml not_claims) ---------------------
+# Each sentence was written for these tests; each is drafted as a claim without its rule.
+
+
+@pytest.mark.parametrize("text, rule", [
+    ("A total of 96 sessions were recorded during the pilot.", "aggregate sessions"),
+    ("In total, 60 treatments were given to 12 patients.", "aggregate sessions"),
+    ("60 treatments were given to 12 patients.", "aggregate sessions"),
+    ("The clinic logged 14,200 sessions last year.", "max_sessions"),
+    ("Those who relapsed could book the additional three sessions at no cost.", "add-on sessions"),
+    ("Some patients then have two more treatments in the autumn.", "add-on sessions"),
+    ("During sessions 4 to 6 treatments were given by a second practitioner.", "session numbers"),
+    ("Practitioners insert 5 to 12 treatment needles.", "needles"),
+    ("Patients felt less pain at 4 and 8 weeks.", "assessment points"),
+    ("Relief was noticed at 6 weeks.", "assessment points"),
+    ("Acupuncture relief was measured over 3 months.", "assessment clauses"),
+    ("Everyone was followed up for 9 months.", "assessment clauses"),
+    ("The trial ran for 18 months, including follow-up.", "study duration"),
+    ("Everyone had had back pain for at least three months.", "illness_duration"),
+    ("Adults with back pain for over 3 months took part.", "illness_duration"),
+])
+def test_numbers_that_are_not_about_a_course_are_refused(text, rule, topics):
+    assert values(text, topics) == set(), rule
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Participants received a total of 10 sessions.", ("sessions.count", 10, 10, "sessions")),
+    ("Chronic cases may require 10 or more treatments.", ("sessions.count", 10, None, "sessions")),
+    ("Sessions 30 to 45 minutes long are usual.", ("sessions.duration", 30, 45, "minutes")),
+    ("Most people feel better within 6 weeks.", ("onset.time", None, 6, "weeks")),
+    ("Participants received ten 30-minute sessions over five weeks.", ("sessions.count", 10, 10, "sessions")),
+    ("Participants received ten 30-minute sessions over five weeks.", ("sessions.duration", 30, 30, "minutes")),
+])
+def test_the_rules_leave_courses_alone(text, expected, topics):
+    assert expected in values(text, topics)
+
+
+# -- statement kinds: advice, finding, protocol (statements.yaml) ---------------------------
+
+
+def kinds(text, topics, studies=()):
+    """[(type, topic, value min, statement_kind, arm, cites)] drafted from text."""
+    draft = extract(text, topics, studies, source_id="probe")
+    return [(c["type"], c["topic"], (c.get("value") or {}).get("min"), c["statement_kind"], c.get("arm"),
+             tuple(c.get("cites", ()))) for c in draft.claims]
+
+
+def test_the_articles_own_advice_is_advice(topics):
+    assert {kind for _, _, _, kind, _, _ in kinds("Most people need 6 to 8 sessions, once a week.", topics)} == {"advice"}
+
+
+def test_a_number_an_outlet_relays_stays_advice(topics, studies):
+    found = kinds("You will need between one to three treatments, as Best Health reports.", topics, studies)
+    assert [(kind, cites) for _, _, _, kind, _, cites in found] == [("advice", ("best-health",))]
+
+
+def test_a_cited_studys_result_is_a_finding(topics, studies):
+    text = "A 2016 study of 90 adults found that the benefits were sustained 12 months after treatment."
+    found = kinds(text, topics, studies)
+    assert {kind for *_, kind, _, _ in found} == {"finding"}
+    assert ("effect_duration", "effect.duration", 12, "finding", None, found[0][5]) in found
+
+
+def test_a_cited_studys_protocol_is_a_protocol_citing_the_study(topics, studies):
+    text = "In a 2021 trial, participants received ten 30-minute sessions over five weeks."
+    found = kinds(text, topics, studies)
+    assert {(type_, low, kind) for type_, _, low, kind, _, _ in found} == {
+        ("session_count", 10, "protocol"), ("session_duration", 30, "protocol"), ("course_length", 5, "protocol")}
+    assert len({cites for *_, cites in found}) == 1 and found[0][5]  # all cite the one trial
+
+
+def test_the_trial_found_refers_to_the_work_cited_above_under_the_same_heading(topics, studies):
+    text = ("What the research says\n\nA 2018 trial compared acupuncture with usual care in 200 adults.\n\n"
+            "The trial found that acupuncture reduced pain more than usual care. Participants received twelve "
+            "sessions over six weeks.\n\nOur advice\n\nMost people need 6 to 8 sessions.\n")
+    draft = extract(text, topics, studies, source_id="probe")
+    (work,) = draft.studies
+    by_quote = {(c["quote"][:12], c["type"], c["statement_kind"], tuple(c.get("cites", ()))) for c in draft.claims}
+    assert ("The trial fo", "study_citation", "finding", (work["id"],)) in by_quote
+    assert ("Participants", "session_count", "protocol", (work["id"],)) in by_quote
+    assert ("Most people ", "session_count", "advice", ()) in by_quote  # another heading: the clinic's advice
+
+
+def test_a_protocol_sentence_without_a_study_is_the_clinics_own_practice(topics, studies):
+    found = kinds("Our patients received six sessions on average.", topics, studies)
+    assert [(low, kind) for _, _, low, kind, _, _ in found] == [(6, "advice")]
+
+
+def test_arms_of_one_trial_are_separate_protocol_claims(topics, studies):
+    text = ("A 2018 trial found that acupuncture reduced pain. The acupuncture group had 12 sessions over six weeks, "
+            "while the sham acupuncture group had six sessions.")
+    found = kinds(text, topics, studies)
+    protocol = {(type_, low, arm) for type_, _, low, kind, arm, _ in found if kind == "protocol"}
+    assert protocol == {("session_count", 12, "acupuncture"), ("course_length", 6, "acupuncture"),
+                        ("session_count", 6, "sham acupuncture")}
+
+
+def test_an_arm_with_a_comparator_is_still_drafted(topics, studies):
+    text = "A 2020 trial found both treatments helped. The massage group received eight sessions."
+    found = kinds(text, topics, studies)
+    assert [(low, kind, arm) for type_, _, low, kind, arm, _ in found if type_ == "session_count"] == [
+        (8, "protocol", "massage")]
+
+
+@pytest.mark.parametrize("text", [
+    "A 2019 trial with 120 patients per arm found that acupuncture helped.",
+    "The 2019 trial put 60 volunteers in each group and found that acupuncture helped.",
+])
+def test_arm_sizes_are_not_a_works_participants(text, topics, studies):
+    draft = extract(text, topics, studies, source_id="probe")
+    assert [(study["year"], study["participants"]) for study in draft.studies] == [(2019, None)]
+
+
+# -- therapy and condition: the article's main ones, and a claim's own -----------------------
+
+
+def terms_of(text, topics, vocabularies, studies=(), **main):
+    """[(type, therapy, condition)] drafted from text in an article on acupuncture for back pain."""
+    main = {"therapy": "acupuncture", "condition": "back-pain", **main}
+    draft = extract(text, topics, studies, vocabularies=vocabularies, **main)
+    return [(c["type"], c.get("therapy"), c.get("condition")) for c in draft.claims]
+
+
+def test_the_main_therapy_and_condition_are_detected_from_title_and_text(topics, vocabularies):
+    text = ("Acupuncture for Sciatica\n\nSciatica is pain along the sciatic nerve. Most people with sciatica need "
+            "six sessions of acupuncture, and pain relief often follows.\n")
+    draft = extract(text, topics, vocabularies=vocabularies)
+    assert (draft.therapy, draft.condition, draft.detected) == ("acupuncture", "sciatica", ("therapy", "condition"))
+    given = extract(text, topics, vocabularies=vocabularies, condition="low-back-pain")
+    assert (given.condition, given.detected) == ("low-back-pain", ("therapy",))
+    assert "# condition: low-back-pain" in given.header() and "# therapy: acupuncture" in given.header()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Most people with back pain need 6 to 8 sessions.", (None, None)),
+    ("Acupuncture gives pain relief within 6 sessions.", (None, None)),  # pain: more general than back pain
+    ("For neck pain, most people need 4 to 6 sessions.", (None, "neck-pain")),
+    ("Acupuncture for chronic low back pain takes 8 to 10 sessions.", (None, "chronic-low-back-pain")),
+    ("Acupuncture helps back pain and neck pain within 5 sessions.", (None, None)),  # the main one named too
+    ("Electroacupuncture sessions usually last 20 minutes.", ("electroacupuncture", None)),
+    ("Auricular acupuncture is given once a week.", ("auricular-acupuncture", None)),
+])
+def test_a_claim_names_its_own_therapy_or_condition_only_when_not_the_articles(text, expected, topics, vocabularies):
+    assert {(therapy, condition) for _, therapy, condition in terms_of(text, topics, vocabularies)} == {expected}
+
+
+@pytest.mark.parametrize("text", [
+    "The insertion of fine needles releases endorphins, the body's natural painkillers.",  # in passing
+    "Acupuncture lowers stress and relaxes tight muscles.",  # stress: a mechanism, not anxiety
+])
+def test_a_therapy_named_in_passing_or_a_mechanism_word_is_no_override(text, topics, vocabularies):
+    found = terms_of(text, topics, vocabularies)
+    assert found and all(therapy is None and condition is None for _, therapy, condition in found)
+
+
+def test_a_trial_arm_gives_its_therapy(topics, vocabularies, studies):
+    text = "A 2020 trial found both treatments helped. The massage group received eight sessions."
+    found = terms_of(text, topics, vocabularies, studies)
+    assert ("session_count", "massage", None) in found
+
+
+def test_kb_extract_of_a_registered_source_takes_its_metadata(project_copy, monkeypatch):
+    text_path = project_copy.sources_dir / "neck-or-back-pain.txt"
+    printed = invoke(project_copy, monkeypatch, "extract", str(text_path))
+    assert printed.exit_code == 0, printed.output
+    assert "# therapy: acupuncture  (from the source metadata" in printed.output
+    assert "# condition: spinal-pain  (from the source metadata" in printed.output
+    document = yaml.safe_load(printed.output)
+    assert all(c.get("condition") != "spinal-pain" for c in document["claims"])
+
+
+# -- one vocabulary: the extractor's families and rules, the benchmark's families ------------
+
+
+def test_families_and_rules_agree_with_the_vocabulary():
+    from loaders import extract as extractor
+    from loaders import vocabulary as v
+
+    assert extractor.vocabulary_problems(extractor.load_rules()) == []
+    assert load_benchmark().family_problems() == []
+    assert set(extractor.FAMILY_TYPES["numeric"]) == set(v.NUMERIC_TYPES)
+
+
+def test_a_drifting_rule_file_or_family_is_reported(monkeypatch):
+    import copy
+
+    from loaders import extract as extractor
+    from loaders import vocabulary as v
+
+    rules = copy.deepcopy(extractor.load_rules())
+    rules["numbers"]["claim_types"]["sessions.count"] = "session_total"
+    rules["statements"]["protocol"]["kind"] = "method"
+    rules["terms"]["condition_families"].append("numbers")
+    problems = " ".join(extractor.vocabulary_problems(rules))
+    assert "'session_total'" in problems and "'method'" in problems and "'numbers'" in problems
+    benchmark = load_benchmark()
+    assert any("'mechanisms'" in p for p in benchmark.family_problems({**benchmark.FAMILIES, "m": ("mechanisms",)}))
+    monkeypatch.setattr(v, "STATEMENT_KINDS", {"advice": ""})
+    assert any("'finding'" in p for p in extractor.vocabulary_problems(extractor.load_rules()))
+    families = {name: types for name, types in benchmark.FAMILIES.items() if name != "mechanisms"}
+    assert any("'mechanism'" in p for p in benchmark.family_problems({**families, **benchmark.EXTRA_FAMILIES}))
+
+
+# -- kb add on a clinic article with a two-arm trial, a massage aside, a total and a follow-up --
+
+CLINIC = """Acupuncture for Lower Back Pain | Riverside Acupuncture Clinic
+
+Home
+About us
+Book now
+
+How many sessions will I need?
+
+Most of our patients with lower back pain need six to eight sessions, usually once a week. Each appointment lasts about 45 minutes, and the needles stay in for 20 to 30 minutes.
+
+Acupuncture may also ease stress and improve blood circulation. Some patients combine it with massage, and a massage session usually takes an hour.
+
+What the research says
+
+A 2019 randomised controlled trial published in the Journal of Back Care compared real acupuncture with sham acupuncture in 160 adults with back pain lasting more than three months. The acupuncture group received ten 30-minute sessions over five weeks, while the sham group received ten sessions of shallow needling. Pain was assessed at 12 and 26 weeks. The trial found that acupuncture reduced pain more than sham acupuncture.
+
+A total of 4,820 treatment sessions were delivered at the clinic last year.
+
+Is it safe?
+
+Side effects are usually mild, such as slight bruising or soreness. You should avoid acupuncture if you have a bleeding disorder.
+
+Recent Posts
+
+Acupuncture for headaches: 5 sessions
+"""
+
+
+def test_kb_add_drafts_kinds_and_arms_without_trap_claims_and_validates(project_copy, monkeypatch, tmp_path):
+    article = tmp_path / "riverside.txt"
+    article.write_text(CLINIC, encoding="utf-8")
+    result = invoke(project_copy, monkeypatch, "add", str(article), "--title", "Acupuncture for Lower Back Pain",
+                    "--publisher", "Riverside Acupuncture Clinic", "--kind", "clinic blog")
+    assert result.exit_code == 0, result.output
+    metadata = yaml.safe_load((project_copy.sources_dir / "acupuncture-for-lower-back-pain.yaml").read_text())
+    assert (metadata["therapy"], metadata["condition"]) == ("acupuncture", "low-back-pain")  # detected
+    document = yaml.safe_load((project_copy.claims_dir / "acupuncture-for-lower-back-pain.yaml").read_text())
+    claims = document["claims"]
+    (trial,) = document["studies"]
+    assert trial["year"] == 2019 and trial["participants"] == "160 adults"
+
+    def value(claim):
+        return (claim["type"], claim["value"]["min"], claim["value"]["max"], claim["value"]["unit"])
+
+    protocol = {(*value(c), c.get("arm")) for c in claims if c["statement_kind"] == "protocol"}
+    assert protocol == {("session_count", 10, 10, "sessions", "acupuncture"), ("session_duration", 30, 30, "minutes",
+                        "acupuncture"), ("course_length", 5, 5, "weeks", "acupuncture"),
+                        ("session_count", 10, 10, "sessions", "sham")}
+    assert all(c["cites"] == [trial["id"]] for c in claims if c["statement_kind"] in ("protocol", "finding"))
+    findings = {c["quote"][:20] for c in claims if c["statement_kind"] == "finding"}
+    assert findings == {"A 2019 randomised co", "The trial found that"}
+    advice = {value(c) for c in claims if c["statement_kind"] == "advice" and "value" in c}
+    assert advice == {("session_count", 6, 8, "sessions"), ("session_frequency", 1, 1, "sessions/week"),
+                      ("session_duration", 45, 45, "minutes"), ("session_duration", 20, 30, "minutes")}
+    assert {c["type"] for c in claims} >= {"mechanism", "side_effect", "contraindication"}
+    quoted = " ".join(c["quote"] for c in claims)
+    for trap in ("massage session", "4,820", "assessed at", "Recent Posts", "headaches"):
+        assert trap not in quoted, trap
+    assert all("therapy" not in c and "condition" not in c for c in claims)  # all about acupuncture for LBP
+
+    validated = invoke(project_copy, monkeypatch, "validate")
+    assert validated.exit_code == 0 and "ok" in validated.output.lower(), validated.output
