@@ -105,8 +105,12 @@ def test_the_real_contradictions_are_detected(db):
     assert ("efficacy.single_session", NECK, NECK) in pairs
 
 
+ORIGINAL_FIVE = {GUIDE, DOUBT, BREEZE, NECK, GOLDEN}
+
+
 def test_statements_that_do_not_disagree_are_not_conflicts(db):
-    pairs = conflict_pairs(db)
+    # Read off the five original articles; the grown corpus has its own disagreements.
+    pairs = {p for p in conflict_pairs(db) if {p[1], p[2]} <= ORIGINAL_FIVE}
     # Mild 3–5 against chronic 8–12 in one article: different populations.
     assert not [p for p in pairs if p[0] == "sessions.count" and p[1] == p[2] == GUIDE]
     # Needle retention 20–30 minutes against a 40-minute session: different things.

@@ -5,11 +5,11 @@ import pytest
 from loaders.serve import make_datasette, metadata
 
 CANNED = {
-    "topic_comparison": {"topic": "sessions.count"},
+    "topic_comparison": {"topic": "sessions.count", "therapy": "", "condition": ""},
     "session_figures": {},
     "claims_citing_study": {"study": "nih"},
     "source_claims": {"source": "breeze-academy-back-pain"},
-    "open_conflicts": {"topic": ""},
+    "open_conflicts": {"topic": "", "curated_only": ""},
     "consensus": {},
 }
 
@@ -38,16 +38,19 @@ async def test_canned_query_returns_rows(datasette, name):
     assert html.status_code == 200
 
 
-async def test_claims_json_lists_claims_from_all_five_sources(datasette):
-    data = await get_json(datasette, "/kb/claims.json?_size=max&_facet=source_id")
+async def test_claims_json_lists_claims_from_every_source(datasette, built_project):
+    data = await get_json(datasette, "/kb/claims.json?_size=max&_facet=source_id&_facet_size=max")
     sources = {row["value"] for row in data["facet_results"]["source_id"]["results"]}
-    assert len(sources) == 5
+    assert sources == {path.stem for path in built_project.sources_dir.glob("*.txt")}
 
 
 async def test_topic_comparison_shows_silent_sources_and_quotes(datasette):
-    rows = await get_json(datasette, "/kb/topic_comparison.json?_shape=array&topic=sessions.count")
+    rows = await get_json(datasette, "/kb/topic_comparison.json?_shape=array&topic=sessions.count"
+                                     "&therapy=acupuncture&condition=low-back-pain")
     by_source = {row["source"]: row for row in rows}
-    assert len(by_source) == 5
+    assert {row["therapy"] for row in rows} == {"acupuncture"}
+    assert {row["condition"] for row in rows} == {"low-back-pain"}
+    assert {"complete-guide-natural-relief", "can-acupuncture-help-back-pain", "goldenway-lower-back-pain"} <= set(by_source)
     assert by_source["can-acupuncture-help-back-pain"]["answer"] == "silent"
     assert "8–12 sessions" in by_source["complete-guide-natural-relief"]["quotes"]
     assert "/kb/claims/" in by_source["neck-or-back-pain"]["links"]
