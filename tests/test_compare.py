@@ -31,7 +31,7 @@ def test_compare_sessions_count_side_by_side_with_quotes(in_project):
 
 @pytest.mark.parametrize("output_format", ["csv", "markdown", "table"])
 def test_compare_formats(in_project, output_format):
-    result = runner.invoke(app, ["compare", "sessions", "--format", output_format])
+    result = runner.invoke(app, ["compare", "sessions", "--format", output_format], env={"COLUMNS": "240"})
     assert result.exit_code == 0, result.output
     if output_format == "csv":
         rows = list(csv.DictReader(io.StringIO(result.output)))
