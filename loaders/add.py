@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .errors import UsageError
 from .extract import EXTRACTOR, detect_furniture, dump_yaml, extract, project_studies, project_topics, read_article
 from .project import Project
 from .terms import main_term, project_vocabularies
@@ -18,11 +19,11 @@ DEFAULT_KIND = "web article"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
-class SourceExists(Exception):
+class SourceExists(UsageError):
     """A source id that is already taken by a file in sources/ or claims/."""
 
 
-class InvalidSource(Exception):
+class InvalidSource(UsageError):
     """Registration details kb add cannot use: an empty title or an id that is not a slug."""
 
 

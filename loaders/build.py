@@ -13,20 +13,22 @@ from sqlalchemy.schema import CreateTable
 
 from . import compare, conflicts
 from . import vocabulary as v
+from .errors import KbError
 from .models import TABLES
 from .project import Project
 from .validate import Report, validate
 
 
-class InvalidProject(Exception):
+class InvalidProject(KbError):
     """The project's YAML has problems; kb.db was not touched."""
 
     def __init__(self, report: Report):
         super().__init__(f"{len(report.problems)} problem(s); kb.db left unchanged")
         self.report = report
+        self.problems = report.problems
 
 
-class StaleDatabase(Exception):
+class StaleDatabase(KbError):
     """The committed kb.db differs from a fresh build of the YAML."""
 
 

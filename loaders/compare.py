@@ -9,6 +9,8 @@ import sqlite3
 
 import pandas as pd
 
+from .errors import KbError
+
 SILENT = None  # a source that says nothing on a topic: an empty cell, which is information too
 
 
@@ -141,6 +143,18 @@ def compare_topic(db_path, topic_pattern: str) -> pd.DataFrame:
         where c.topic = :pattern or c.topic like :prefix
         order by c.topic, s.id, c.position
     """, topic_pattern)
+
+
+class UnknownTopic(KbError):
+    """No claim in kb.db is on the topic, nor on a topic under it."""
+
+
+def topic_answers(db_path, topic_pattern: str):
+    """(compare_topic's frame, silent_sources); UnknownTopic when no claim is on the topic."""
+    frame = compare_topic(db_path, topic_pattern)
+    if frame.empty:
+        raise UnknownTopic(f"no claims on topic {topic_pattern!r} (see the topics table, or claims/topics.yaml)")
+    return frame, silent_sources(db_path, topic_pattern)
 
 
 def silent_sources(db_path, topic_pattern: str) -> list:

@@ -21,6 +21,8 @@ from pathlib import Path
 import yaml
 
 # The flag vocabulary is declared once, in vocabulary.py: the CLI, the triggers and the forms read it.
+from .errors import KbError
+from .project import MissingKnowledgeBase
 from .vocabulary import FLAG_KINDS, FLAG_STATUSES, TARGET_TABLES, TARGET_TYPES
 
 EDITORS_FILE = ".kb-editors.json"
@@ -33,39 +35,35 @@ FLAG_FIELDS = ("uid", "target", "target_type", "kind", "status", "note", "editor
 HISTORY_FIELDS = ("from_status", "to_status", "editor", "changed", "note")
 
 
-class EditorialError(Exception):
-    """A problem with editorial data or input that the user can fix."""
+# Kept for callers that catch it: every editorial error is a KbError.
+EditorialError = KbError
 
 
-class UnknownKind(EditorialError):
+class UnknownKind(KbError):
     """A flag kind outside FLAG_KINDS."""
 
 
-class UnknownStatus(EditorialError):
+class UnknownStatus(KbError):
     """A flag status outside FLAG_STATUSES."""
 
 
-class UnknownTarget(EditorialError):
+class UnknownTarget(KbError):
     """No claim or conflict in kb.db has the given id."""
 
 
-class UnknownFlag(EditorialError):
+class UnknownFlag(KbError):
     """No flag has the given id."""
 
 
-class SameStatus(EditorialError):
+class SameStatus(KbError):
     """A status change to the status the flag already has."""
 
 
-class MissingKnowledgeBase(EditorialError):
-    """kb.db has not been built, so targets cannot be checked."""
-
-
-class InvalidEditor(EditorialError):
+class InvalidEditor(KbError):
     """An editor name or password that cannot be used."""
 
 
-class InvalidExport(EditorialError):
+class InvalidExport(KbError):
     """A flags file that is not a flags export."""
 
 
