@@ -1,7 +1,6 @@
 """Build kb.db from a validated project: written to a temporary file, swapped in only when complete."""
 
 import json
-import os
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from sqlalchemy import create_engine, event, insert
 from sqlalchemy.schema import CreateTable
 
 from . import compare, conflicts
+from .atomic import atomic_path
 from . import vocabulary as v
 from .errors import KbError
 from .models import TABLES
@@ -44,19 +44,16 @@ def build(project: Project, check: bool = False, output: Path = None) -> BuildRe
     if not report.ok:
         raise InvalidProject(report)
     target = Path(output or project.db_path)
-    handle, temporary = tempfile.mkstemp(prefix=".kb-build-", suffix=".db", dir=target.parent)
-    os.close(handle)
-    temporary = Path(temporary)
-    try:
-        counts = write_database(temporary, table_rows(report.corpus, project))
-        if check:
-            if not target.exists() or dump(target) != dump(temporary):
+    rows = table_rows(report.corpus, project)
+    if check:
+        with tempfile.TemporaryDirectory(prefix="kb-check-") as folder:
+            fresh = Path(folder) / target.name
+            counts = write_database(fresh, rows)
+            if not target.exists() or dump(target) != dump(fresh):
                 raise StaleDatabase(f"{target.name} differs from a fresh build: run `kb build` and commit it")
-        else:
-            temporary.chmod(0o644)
-            os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    else:
+        with atomic_path(target) as scratch:
+            counts = write_database(scratch, rows)
     return BuildResult(target, counts)
 
 

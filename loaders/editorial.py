@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import sqlite3
-import tempfile
 import uuid
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 import yaml
 
 # The flag vocabulary is declared once, in vocabulary.py: the CLI, the triggers and the forms read it.
+from .atomic import atomic_write, atomic_write_private
 from .errors import KbError
 from .project import MissingKnowledgeBase
 from .vocabulary import FLAG_KINDS, FLAG_STATUSES, TARGET_TABLES, TARGET_TYPES
@@ -311,12 +311,9 @@ def export_document(connection) -> dict:
     return {"version": EXPORT_VERSION, "flags": flags}
 
 
-def write_atomically(path: Path, text: str):
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
+# The names this module had for its writers, kept for callers.
+write_atomically = atomic_write
+write_private = atomic_write_private
 
 
 def export_flags(project, path: Path) -> int:
@@ -409,15 +406,6 @@ def read_editors(path: Path) -> dict:
     except FileNotFoundError:
         return {}
     return {name: entry["password_hash"] for name, entry in data.items()}
-
-
-def write_private(path: Path, text: str):
-    """Replace path with text, readable by its owner only (mode 0600) from the first byte."""
-    # mkstemp creates the file 0600; its name starts with path's, which .gitignore covers.
-    handle, temporary = tempfile.mkstemp(prefix=f"{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temporary, path)
 
 
 def check_editor(name: str, password: str):

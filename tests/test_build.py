@@ -89,7 +89,7 @@ def test_a_broken_yaml_leaves_kb_db_byte_identical(project_copy):
         build(project_copy)
     assert error.value.report.problems[0].code == "unknown-type"
     assert digest(project_copy.db_path) == before
-    assert not list(project_copy.root.glob(".kb-build-*"))
+    assert not list(project_copy.root.glob(".*.tmp"))
 
 
 def test_cli_validate_and_build_exit_non_zero_and_name_file_and_line(project_copy, monkeypatch):
