@@ -64,6 +64,7 @@ def test_all_five_seed_sources_with_their_sha256(built_project):
         assert hashlib.sha256(row["text"].encode("utf-8")).hexdigest() == row["sha256"]
 
 
+@pytest.mark.slow
 def test_build_is_deterministic_and_check_passes(project_copy):
     build(project_copy)
     first = digest(project_copy.db_path)
@@ -72,6 +73,7 @@ def test_build_is_deterministic_and_check_passes(project_copy):
     build(project_copy, check=True)
 
 
+@pytest.mark.slow
 def test_check_fails_when_kb_db_is_stale(project_copy):
     build(project_copy)
     claims_file = project_copy.claims_files()[0]
