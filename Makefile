@@ -34,8 +34,9 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 # The browser tests save their screenshots in a temporary folder; this run saves them over the README's.
+# (tests is named so that pytest loads tests/conftest.py, which declares --screenshots, before parsing it.)
 screenshots: $(STAMP) browser
-	$(BIN)/python -m pytest -q -m browser --screenshots docs/screenshots
+	$(BIN)/python -m pytest -q -m browser --screenshots docs/screenshots tests
 
 clean:
 	rm -rf $(VENV)
