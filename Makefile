@@ -1,4 +1,4 @@
-# Two entry points: `make serve` and `make test`. Both set up .venv/ from the pinned lock file first.
+# Two entry points: `make serve` and `make test` (`make screenshots` refreshes the README's images). Both set up .venv/ from the pinned lock file first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8001
 INPUTS := $(wildcard sources/* claims/*)
 
-.PHONY: install build serve test browser clean
+.PHONY: install build serve test screenshots browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# The browser tests save their screenshots in a temporary folder; this run saves them over the README's.
+# (tests is named so that pytest loads tests/conftest.py, which declares --screenshots, before parsing it.)
+screenshots: $(STAMP) browser
+	$(BIN)/python -m pytest -q -m browser --screenshots docs/screenshots tests
 
 clean:
 	rm -rf $(VENV)

@@ -4,12 +4,13 @@ extractor into claims/<id>.yaml (status: draft). All three files are written, or
 
 import datetime
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .atomic import atomic_write_all
+from .errors import UsageError
 from .extract import EXTRACTOR, detect_furniture, dump_yaml, extract, project_studies, project_topics, read_article
 from .project import Project
 from .terms import project_vocabularies
@@ -18,11 +19,11 @@ DEFAULT_KIND = "web article"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
-class SourceExists(Exception):
+class SourceExists(UsageError):
     """A source id that is already taken by a file in sources/ or claims/."""
 
 
-class InvalidSource(Exception):
+class InvalidSource(UsageError):
     """Registration details kb add cannot use: an empty title or an id that is not a slug."""
 
 
@@ -113,23 +114,5 @@ def _free_targets(project: Project, source_id: str):
 
 
 def _write_all(project: Project, source_id: str, files: dict):
-    """Write every file or none: each goes to a temporary file first, then all are renamed into place."""
-    temporary = {}
-    try:
-        for target, content in files.items():
-            scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            scratch.write_bytes(content)
-            temporary[target] = scratch
-        _free_targets(project, source_id)  # someone may have taken the id meanwhile
-        placed = []
-        try:
-            for target, scratch in temporary.items():
-                os.replace(scratch, target)
-                placed.append(target)
-        except OSError:
-            for target in placed:
-                target.unlink(missing_ok=True)
-            raise
-    finally:
-        for scratch in temporary.values():
-            scratch.unlink(missing_ok=True)
+    """Write every file or none; the id is checked once more just before they are renamed into place."""
+    atomic_write_all(files, ready=lambda: _free_targets(project, source_id))  # someone may have taken the id meanwhile

@@ -2,7 +2,6 @@
 
 import json
 from collections import defaultdict
-import os
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -13,7 +12,9 @@ from sqlalchemy import create_engine, event, insert
 from sqlalchemy.schema import CreateTable
 
 from . import compare, conflicts
+from .atomic import atomic_path
 from . import vocabulary as v
+from .errors import KbError
 from .models import TABLES
 from .project import Project
 from .terms import Likeness
@@ -21,15 +22,16 @@ from .schema import ClaimFields, SourceFields, StudyFields, TopicFields, shared_
 from .validate import Report, validate
 
 
-class InvalidProject(Exception):
+class InvalidProject(KbError):
     """The project's YAML has problems; kb.db was not touched."""
 
     def __init__(self, report: Report):
         super().__init__(f"{len(report.problems)} problem(s); kb.db left unchanged")
         self.report = report
+        self.problems = report.problems
 
 
-class StaleDatabase(Exception):
+class StaleDatabase(KbError):
     """The committed kb.db differs from a fresh build of the YAML."""
 
 
@@ -45,19 +47,16 @@ def build(project: Project, check: bool = False, output: Path = None) -> BuildRe
     if not report.ok:
         raise InvalidProject(report)
     target = Path(output or project.db_path)
-    handle, temporary = tempfile.mkstemp(prefix=".kb-build-", suffix=".db", dir=target.parent)
-    os.close(handle)
-    temporary = Path(temporary)
-    try:
-        counts = write_database(temporary, table_rows(report.corpus, project))
-        if check:
-            if not target.exists() or dump(target) != dump(temporary):
+    rows = table_rows(report.corpus, project)
+    if check:
+        with tempfile.TemporaryDirectory(prefix="kb-check-") as folder:
+            fresh = Path(folder) / target.name
+            counts = write_database(fresh, rows)
+            if not target.exists() or dump(target) != dump(fresh):
                 raise StaleDatabase(f"{target.name} differs from a fresh build: run `kb build` and commit it")
-        else:
-            temporary.chmod(0o644)
-            os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    else:
+        with atomic_path(target) as scratch:
+            counts = write_database(scratch, rows)
     return BuildResult(target, counts)
 
 

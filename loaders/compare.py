@@ -12,6 +12,7 @@ import sqlite3
 
 import pandas as pd
 
+from .errors import KbError
 from .terms import Likeness
 
 SILENT = None  # a source that says nothing on a topic: an empty cell, which is information too
@@ -169,7 +170,7 @@ def read_topic_query(db_path, sql: str, topic_pattern, **params) -> pd.DataFrame
         return pd.read_sql_query(sql, connection, params=params)
 
 
-class UnknownTerm(ValueError):
+class UnknownTerm(KbError):
     """A therapy or condition that no vocabulary entry names."""
 
 
@@ -209,6 +210,18 @@ def compare_topic(db_path, topic_pattern: str, therapy=None, condition=None) -> 
         where (c.topic = :pattern or c.topic like :prefix) and {LIKE_FOR_LIKE}
         order by c.therapy, c.condition, c.topic, s.id, c.position
     """, topic_pattern, therapy=therapy, condition=condition)
+
+
+class UnknownTopic(KbError):
+    """No claim in kb.db is on the topic, nor on a topic under it."""
+
+
+def topic_answers(db_path, topic_pattern: str, therapy=None, condition=None):
+    """(compare_topic's frame, silent_sources); UnknownTopic when no claim is on the topic."""
+    frame = compare_topic(db_path, topic_pattern, therapy, condition)
+    if frame.empty:
+        raise UnknownTopic(f"no claims on topic {topic_pattern!r} (see the topics table, or claims/topics.yaml)")
+    return frame, silent_sources(db_path, topic_pattern, therapy, condition)
 
 
 def silent_sources(db_path, topic_pattern: str, therapy=None, condition=None) -> list:

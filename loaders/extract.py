@@ -27,6 +27,7 @@ from spacy.util import compile_infix_regex, filter_spans
 
 from . import vocabulary as v
 from .anchor import FOLD, FoldedText, anchor
+from .errors import KbError
 from .project import Project
 from .terms import main_term, mentions, project_vocabularies
 
@@ -46,11 +47,11 @@ FAMILY_TYPES = {
 FAMILY_ORDER = tuple(FAMILY_TYPES)
 
 
-class UnreadableText(Exception):
+class UnreadableText(KbError):
     """A file that is not an article: empty, binary, or not UTF-8."""
 
 
-class ExtractionError(Exception):
+class ExtractionError(KbError):
     """A project whose topics or studies cannot be read, or a draft that cannot be written."""
 
 

@@ -3,9 +3,15 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import KbError, UsageError
 
-class ProjectNotFound(Exception):
+
+class ProjectNotFound(UsageError):
     """No folder with sources/ and claims/ at or above the given directory."""
+
+
+class MissingKnowledgeBase(KbError):
+    """kb.db has not been built yet."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,12 @@ class Project:
     @property
     def db_path(self):
         return self.root / "kb.db"
+
+    def built_db(self) -> Path:
+        """kb.db's path; MissingKnowledgeBase when it has not been built."""
+        if not self.db_path.exists():
+            raise MissingKnowledgeBase(f"{self.db_path.name} does not exist: run `kb build` first")
+        return self.db_path
 
     @property
     def editorial_db_path(self):

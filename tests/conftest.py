@@ -20,13 +20,19 @@ def copy_project(target: Path) -> Project:
     return Project(target)
 
 
-def pytest_collection_modifyitems(items):
-    """Run the tests that drive the browser last.
+def pytest_addoption(parser):
+    parser.addoption("--screenshots", metavar="DIR", default=None,
+                     help="Write the browser tests' screenshots here (make screenshots: docs/screenshots).")
 
-    Playwright's sync API keeps an event loop running in the main thread for the rest of the
-    session, which breaks every pytest-asyncio test collected after it.
+
+def pytest_collection_modifyitems(items):
+    """Run the tests marked `browser` last: the one way this suite lives with Playwright.
+
+    They share one session-scoped Chromium driven by Playwright's sync API, which keeps an event loop
+    running in the main thread until the session ends; no pytest-asyncio test can run after it
+    starts, so none is left to run by then.
     """
-    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @pytest.fixture
@@ -40,6 +46,24 @@ def built_project(tmp_path_factory) -> Project:
     project = copy_project(tmp_path_factory.mktemp("kb"))
     build(project)
     return project
+
+
+@pytest.fixture(scope="session")
+def built_datasette(built_project):
+    """One in-process Datasette over the shared built project, for the tests that only read it."""
+    from loaders.serve import make_datasette
+
+    return make_datasette(built_project)
+
+
+@pytest.fixture(scope="session")
+def screenshots(request, tmp_path_factory) -> Path:
+    """Where browser tests save screenshots: a temporary folder, or --screenshots DIR."""
+    folder = request.config.getoption("--screenshots")
+    if folder is None:
+        return tmp_path_factory.mktemp("screenshots")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return Path(folder)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 import sqlite3
 
+import yaml
+
 from loaders.anchor import FoldedText, anchor
 
 
@@ -24,11 +26,24 @@ def test_absent_and_ambiguous_quotes_are_reported():
     assert anchor(folded, "Twice.", occurrence=2)[:2] == (7, 13)
 
 
+def yaml_quotes(project):
+    """{global claim id: (quote, occurrence)} as the curators wrote them in claims/*.yaml."""
+    quotes = {}
+    for path in project.claims_files():
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for item in document.get("claims") or []:
+            quotes[f"{document['source']}/{item['id']}"] = (item["quote"], item.get("occurrence"))
+    return quotes
+
+
 def test_every_claim_quote_anchors_in_the_built_kb(built_project):
+    """The YAML's quote, not the stored copy of the span, is matched against the span kb.db stores."""
     with sqlite3.connect(built_project.db_path) as db:
-        rows = db.execute("select c.id, c.quote, c.quote_start, c.quote_end, s.text from claims c "
+        rows = db.execute("select c.id, c.quote_start, c.quote_end, s.text from claims c "
                           "join sources s on s.id = c.source_id").fetchall()
-    assert len(rows) > 200
-    for claim_id, quote, start, end, text in rows:
-        assert text[start:end] == quote, claim_id
-        assert FoldedText(quote).text == FoldedText(text[start:end]).text
+    written = yaml_quotes(built_project)
+    assert len(rows) > 200 and {row[0] for row in rows} == set(written)
+    for claim_id, start, end, text in rows:
+        quote, occurrence = written[claim_id]
+        assert anchor(FoldedText(text), quote, occurrence)[:2] == (start, end), claim_id
+        assert FoldedText(text[start:end]).text == FoldedText(quote).text.strip(), claim_id

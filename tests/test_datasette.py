@@ -2,7 +2,7 @@
 
 import pytest
 
-from loaders.serve import make_datasette, metadata
+from loaders.serve import metadata
 
 CANNED = {
     "topic_comparison": {"topic": "sessions.count", "therapy": "", "condition": ""},
@@ -15,8 +15,9 @@ CANNED = {
 
 
 @pytest.fixture
-def datasette(built_project):
-    return make_datasette(built_project)
+def datasette(built_datasette):
+    """The session's Datasette: these tests only read kb.db."""
+    return built_datasette
 
 
 async def get_json(datasette, path):

@@ -458,7 +458,9 @@ def test_precision_and_recall_on_the_curated_articles():
     missing = [source for source, curated in benchmark.curated_sources(project).items() if not curated]
     if missing:
         pytest.skip(f"curated claims missing for {', '.join(missing)}: nothing to score against")
-    scores = benchmark.score(project, benchmark.FAMILIES)
+    # Guarded on the five articles the rules were written against; the grown corpus is reported
+    # by the benchmark per split (development, frozen test), never tuned to here.
+    scores = benchmark.score(project, benchmark.FAMILIES, sources=benchmark.splits(project)["original"])
     failing = {family: (round(s.precision, 2), round(s.recall, 2)) for family, s in scores.items()
                if s.precision < benchmark.PRECISION_TARGET or s.recall < benchmark.RECALL_TARGET}
     assert not failing, f"below P≥{benchmark.PRECISION_TARGET} R≥{benchmark.RECALL_TARGET}: {failing}"
@@ -467,7 +469,7 @@ def test_precision_and_recall_on_the_curated_articles():
 
 def test_statement_kinds_agree_with_the_curated_articles():
     benchmark = load_benchmark()
-    result = benchmark.agreement(Project(REPO))
+    result = benchmark.agreement(Project(REPO), benchmark.splits(Project(REPO))["original"])
     assert result.kinds, "no drafted claim matches a curated one"
     disagreeing = [kind for kind in result.kinds if kind[2] != kind[3]]
     assert result.kind_share >= benchmark.KIND_TARGET, disagreeing

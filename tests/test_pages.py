@@ -2,8 +2,6 @@
 claim once at its offsets, the claim page puts the claim in context beside the other sources, the front
 page guides, and no HTML from a source is ever rendered as HTML."""
 
-import asyncio
-import concurrent.futures
 import html.parser
 import sqlite3
 import urllib.parse
@@ -223,37 +221,23 @@ def test_context_paragraph_is_the_whole_line_when_short():
 
 # The pages of the real project.
 
-def run(coroutine):
-    """Run a coroutine to completion on its own event loop, in a worker thread.
-
-    Why a thread: once a browser test has run, the session's Playwright (sync API) keeps an event
-    loop running in the main thread, where neither pytest-asyncio nor asyncio.run can start another.
-    """
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 async def fetch_html(datasette, path):
     response = await datasette.client.get(path)
     assert response.status_code == 200, (path, response.text[:300])
     return response.text
 
 
-def get_pages(project, *paths):
+async def get_pages(datasette, *paths):
     """The HTML of each path, from an in-process Datasette configured as `kb serve` runs it."""
-    async def fetch_all():
-        datasette = make_datasette(project)
-        return [await fetch_html(datasette, path) for path in paths]
-
-    return run(fetch_all())
+    return [await fetch_html(datasette, path) for path in paths]
 
 
-def get_page(project, path):
-    return get_pages(project, path)[0]
+async def get_page(datasette, path):
+    return (await get_pages(datasette, path))[0]
 
 
-def test_front_page_guides_a_first_time_researcher(built_project):
-    page = get_page(built_project, "/")
+async def test_front_page_guides_a_first_time_researcher(built_project, built_datasette):
+    page = await get_page(built_datasette, "/")
     counts = query(built_project, "select (select count(*) from sources) s, (select count(*) from claims) c, "
                                   "(select count(*) from topics) t, (select count(*) from conflicts) k")[0]
     for figure, label in ((counts["s"], "articles"), (counts["c"], "claims"), (counts["t"], "topics"),
@@ -268,25 +252,25 @@ def test_front_page_guides_a_first_time_researcher(built_project):
     assert 'href="/kb"' in page and 'href="/editorial"' in page
 
 
-def test_front_page_links_lead_somewhere(built_project):
-    get_pages(built_project, "/kb/sources", "/kb/topic_summary", "/kb/claims?_search=sessions",
+async def test_front_page_links_lead_somewhere(built_project, built_datasette):
+    await get_pages(built_datasette, "/kb/sources", "/kb/topic_summary", "/kb/claims?_search=sessions",
               "/kb/comparison_matrix", "/kb/open_conflicts")
 
 
-def test_every_article_highlights_each_of_its_claims_once(built_project):
+async def test_every_article_highlights_each_of_its_claims_once(built_project, built_datasette):
     sources = query(built_project, "select id, text from sources")
-    pages = get_pages(built_project, *(f"/kb/sources/{tilde_encode(source['id'])}" for source in sources))
+    pages = await get_pages(built_datasette, *(f"/kb/sources/{tilde_encode(source['id'])}" for source in sources))
     for source, page in zip(sources, pages):
         claims = query(built_project, "select * from claims where source_id = ?", (source["id"],))
         assert_every_claim_highlighted_once(page, source["text"], claims)
         assert f"{len(claims)} claim" in page
 
 
-def test_article_page_shows_metadata_artefacts_and_datasette_links(built_project):
+async def test_article_page_shows_metadata_artefacts_and_datasette_links(built_project, built_datasette):
     source = query(built_project, "select s.* from sources s where commercial_interest is not null "
                                   "and exists (select 1 from source_artefacts a where a.source_id = s.id) "
                                   "order by id limit 1")[0]
-    page = get_page(built_project, f"/kb/sources/{tilde_encode(source['id'])}")
+    page = await get_page(built_datasette, f"/kb/sources/{tilde_encode(source['id'])}")
     assert "Commercial interest" in page and escape_html(source["commercial_interest"]) in page
     assert source["kind"] in page
     artefacts = query(built_project, "select * from source_artefacts where source_id = ?", (source["id"],))
@@ -295,30 +279,28 @@ def test_article_page_shows_metadata_artefacts_and_datasette_links(built_project
     assert f'href="/kb/sources/{tilde_encode(source["id"])}.json"' in page
 
 
-def test_claim_page_shows_context_topic_answers_and_conflicts(built_project):
-    conflict = query(built_project, "select * from conflicts order by id limit 1")
-    if conflict:
-        claim_id = conflict[0]["claim_a"]
-    else:
-        claim_id = query(built_project, "select id from claims order by id limit 1")[0]["id"]
+async def test_claim_page_shows_context_topic_answers_and_conflicts(built_project, built_datasette):
+    # The five articles hold conflicts: the first one's claim must link to it.
+    [conflict] = query(built_project, "select * from conflicts order by id limit 1")
+    claim_id = conflict["claim_a"]
     item = query(built_project, "select * from claims where id = ?", (claim_id,))[0]
-    page = get_page(built_project, claim_path(claim_id))
+    page = await get_page(built_datasette, claim_path(claim_id))
     assert f'<mark class="claim-quote">{escape_html(item["quote"])}</mark>' in page
     same_topic = query(built_project, "select * from claims where topic = ?", (item["topic"],))
     for other in same_topic:
         assert f'href="{claim_path(other["id"])}"' in page
-    for conflicting in query(built_project, "select * from conflicts where ? in (claim_a, claim_b)", (claim_id,)):
+    conflicts = query(built_project, "select * from conflicts where ? in (claim_a, claim_b)", (claim_id,))
+    assert conflict in conflicts
+    for conflicting in conflicts:
         assert f'href="/kb/conflicts/{tilde_encode(conflicting["id"])}"' in page
     assert f'href="{claim_path(claim_id)}.json"' in page
     assert "All fields of this record" in page
 
 
-def test_claim_page_lists_cited_works(built_project):
-    cited = query(built_project, "select claim_id, study_id from claim_studies order by claim_id limit 1")
-    if not cited:
-        pytest.skip("no claim cites a study in this build")
-    page = get_page(built_project, claim_path(cited[0]["claim_id"]))
-    assert f'href="/kb/studies/{tilde_encode(cited[0]["study_id"])}"' in page
+async def test_claim_page_lists_cited_works(built_project, built_datasette):
+    [cited] = query(built_project, "select claim_id, study_id from claim_studies order by claim_id limit 1")
+    page = await get_page(built_datasette, claim_path(cited["claim_id"]))
+    assert f'href="/kb/studies/{tilde_encode(cited["study_id"])}"' in page
 
 
 # A synthetic project whose article is full of HTML.
@@ -339,8 +321,13 @@ def hostile(tmp_path_factory):
     return hostile_project(tmp_path_factory.mktemp("hostile"))
 
 
-def test_article_html_is_shown_as_text(hostile):
-    page = get_page(hostile, "/kb/sources/hostile")
+@pytest.fixture(scope="module")
+def hostile_datasette(hostile):
+    return make_datasette(hostile)
+
+
+async def test_article_html_is_shown_as_text(hostile, hostile_datasette):
+    page = await get_page(hostile_datasette, "/kb/sources/hostile")
     claims = query(hostile, "select * from claims")
     assert len(claims) == len(HOSTILE_CLAIMS)
     article = assert_every_claim_highlighted_once(page, HOSTILE_TEXT, claims)
@@ -352,37 +339,26 @@ def test_article_html_is_shown_as_text(hostile):
     assert page.count('<span class="artefact"') == len(HOSTILE_ARTEFACTS)
 
 
-def test_claim_and_front_pages_show_html_as_text(hostile):
-    page, front = get_pages(hostile, claim_path("hostile/endorphins"), "/")
+async def test_claim_and_front_pages_show_html_as_text(hostile_datasette):
+    page, front = await get_pages(hostile_datasette, claim_path("hostile/endorphins"), "/")
     assert "<img src=x" not in page and "<i>Hostile" not in page
     assert '<mark class="claim-quote">releasing endorphins &lt;img src=x onerror=alert(1)&gt;</mark>' in page
     assert "<i>Hostile" not in front and "&lt;i&gt;Hostile&lt;/i&gt; &amp; co" in front
 
 
-def test_claim_page_shows_flags_and_the_flag_button(hostile):
+async def test_claim_page_shows_flags_and_the_flag_button(hostile):
+    """The page offers the flag form, says nobody has flagged the claim, then shows a flag once made."""
     claim_id = "hostile/needs-six"
-
-    async def flag_then_fetch():
-        datasette = make_datasette(hostile)
-        before = await fetch_html(datasette, claim_path(claim_id))
-        has_form = bool(await datasette.get_canned_query("editorial", "flag_claim", None))
-        editorial = datasette.get_database("editorial")
-        if not await editorial.table_exists("flags"):
-            return before, has_form, None
-        await editorial.execute_write(
-            "insert into flags (uid, target, target_type, kind, status, note, editor, created, updated) "
-            "values ('test-uid', ?, 'claim', 'misquote', 'open', 'Quote <b>cut</b> short', 'alice', "
-            "'2025-01-02T03:04:05Z', '2025-01-02T03:04:05Z')", [claim_id])
-        return before, has_form, await fetch_html(datasette, claim_path(claim_id))
-
-    before, has_form, after = run(flag_then_fetch())
-    if has_form:
-        target = urllib.parse.urlencode({"target": claim_id})
-        assert f'href="/editorial/flag_claim?{target}"' in before
-    if after is None:
-        assert "Editorial flags are not available" in before
-        return
+    datasette = make_datasette(hostile)  # its own: this test writes to editorial.db
+    before = await fetch_html(datasette, claim_path(claim_id))
+    assert await datasette.get_canned_query("editorial", "flag_claim", None)
+    assert f'href="/editorial/flag_claim?{urllib.parse.urlencode({"target": claim_id})}"' in before
     assert "No editor has flagged this claim" in before
+    await datasette.get_database("editorial").execute_write(
+        "insert into flags (uid, target, target_type, kind, status, note, editor, created, updated) "
+        "values ('test-uid', ?, 'claim', 'misquote', 'open', 'Quote <b>cut</b> short', 'alice', "
+        "'2025-01-02T03:04:05Z', '2025-01-02T03:04:05Z')", [claim_id])
+    after = await fetch_html(datasette, claim_path(claim_id))
     assert "misquote" in after and "Quote &lt;b&gt;cut&lt;/b&gt; short" in after and "alice" in after
 
 

@@ -1,10 +1,10 @@
 """A reader in a real browser: from the front page to an article, every claim highlighted in place,
 and from a highlight to the claim's page; without JavaScript too; and an article full of HTML shown as
-text. Chromium (Debian's) drives `kb serve` on 127.0.0.1. The screenshots are the README's."""
+text. Chromium (Debian's) drives `kb serve` on 127.0.0.1. The screenshots are the README's
+(`make screenshots` writes them to docs/screenshots/; otherwise they go to a temporary folder)."""
 
 import json
 import urllib.request
-from pathlib import Path
 
 import pytest
 from datasette.utils import tilde_encode
@@ -14,7 +14,7 @@ from loaders.anchor import FoldedText
 from .live import running_server
 from .test_pages import HOSTILE_CLAIMS, HOSTILE_TEXT, hostile_project
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+pytestmark = pytest.mark.browser
 
 # Per claim id: its highlight pieces' text joined, the text from its first piece to its last, the
 # offset (in UTF-16 units, as the DOM counts) where it starts, and how many pieces are marked first.
@@ -109,11 +109,10 @@ def page(browser):
     context.close()
 
 
-def test_reader_follows_front_page_to_article_to_claim(page, live_server, corpus):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_reader_follows_front_page_to_article_to_claim(page, live_server, corpus, screenshots):
     page.goto(live_server + "/")
     assert page.locator("h1").inner_text() == "Evidence claims knowledge base"
-    page.screenshot(path=SCREENSHOTS / "front-page.png", full_page=False)
+    page.screenshot(path=screenshots / "front-page.png", full_page=False)
 
     source = showcase_source(corpus)
     page.get_by_role("link", name=source["title"], exact=True).first.click()
@@ -122,7 +121,7 @@ def test_reader_follows_front_page_to_article_to_claim(page, live_server, corpus
     assert claims, f"{source['id']} has no claims"
     assert_highlights_match(page, source["text"], claims)
     page.set_viewport_size({"width": 1280, "height": 1300})
-    page.screenshot(path=SCREENSHOTS / "article-page.png", full_page=False)
+    page.screenshot(path=screenshots / "article-page.png", full_page=False)
 
     target = clickable_claim(page, claims, corpus["in_conflict"])
     page.locator(f'mark[data-claim="{target["id"]}"] > a.claim-link[href="{claim_path(target["id"])}"]').first.click()
@@ -134,7 +133,7 @@ def test_reader_follows_front_page_to_article_to_claim(page, live_server, corpus
     for other in same_topic:
         assert page.locator(f'.kb-answers a[href="{claim_path(other["id"])}"]').count() == 1, other["id"]
     page.set_viewport_size({"width": 1280, "height": 1500})
-    page.screenshot(path=SCREENSHOTS / "claim-page.png", full_page=False)
+    page.screenshot(path=screenshots / "claim-page.png", full_page=False)
 
 
 def test_every_article_from_the_front_page_highlights_all_its_claims(page, live_server, corpus):

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
 from loaders.build import build
 
@@ -24,6 +25,7 @@ def test_readme_has_examples():
     assert len(examples()) >= 8
 
 
+@pytest.mark.slow
 def test_every_readme_example_runs(project_copy):
     build(project_copy)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",

@@ -1,0 +1,97 @@
+"""Writes that land whole or not at all: each file is written to a temporary file in its own folder,
+synced to disk, then renamed over its target (os.replace), so a reader sees the old file or the new
+one, never half of one. Temporary names end in .tmp (ignored by git); a failed write removes them."""
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+PUBLIC = 0o644
+PRIVATE = 0o600  # owner only, from the first byte: mkstemp creates files 0600
+
+
+def _sync_folder(folder: Path):
+    """Make a rename in folder durable; a no-op where folders cannot be opened (Windows)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def _scratch(target: Path) -> Path:
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    return Path(name)
+
+
+def _sync(path: Path, mode: int):
+    os.chmod(path, mode)
+    with open(path, "rb+") as stream:
+        os.fsync(stream.fileno())
+
+
+@contextmanager
+def atomic_path(target, mode: int = PUBLIC):
+    """Yield a temporary path beside target for the caller to fill (a SQLite database, say); when the
+    block ends without error it replaces target, with the given mode; otherwise it is removed."""
+    target = Path(target)
+    scratch = _scratch(target)
+    try:
+        yield scratch
+        _sync(scratch, mode)
+        os.replace(scratch, target)
+        _sync_folder(target.parent)
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
+def atomic_write(target, content, mode: int = PUBLIC):
+    """Replace target with content (text is written as UTF-8), atomically."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with atomic_path(target, mode) as scratch:
+        scratch.write_bytes(data)
+
+
+def atomic_write_private(target, content):
+    """Replace target with content, readable by its owner only (mode 0600) from the first byte."""
+    atomic_write(target, content, PRIVATE)
+
+
+def atomic_write_all(files: dict, ready=None, mode: int = PUBLIC):
+    """Write several new files, all or none: each to a temporary file first; then ready() (a last
+    check, which may raise) runs; then all are renamed into place. If a rename fails, the files
+    already placed are removed again, so the targets must be new files."""
+    scratches = {}
+    try:
+        for target, content in files.items():
+            target = Path(target)
+            scratches[target] = _scratch(target)
+            scratches[target].write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            _sync(scratches[target], mode)
+        if ready is not None:
+            ready()
+        _place_all(scratches)
+    finally:
+        for scratch in scratches.values():
+            scratch.unlink(missing_ok=True)
+
+
+def _place_all(scratches: dict):
+    placed = []
+    try:
+        for target, scratch in scratches.items():
+            os.replace(scratch, target)
+            placed.append(target)
+    except OSError:
+        for target in placed:
+            target.unlink(missing_ok=True)
+        raise
+    for folder in {target.parent for target in placed}:
+        _sync_folder(folder)

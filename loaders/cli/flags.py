@@ -1,0 +1,74 @@
+"""`kb flag` and `kb flags …`: editors' flags on claims and conflicts (editorial.db, beside kb.db)."""
+
+import getpass
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from .. import editorial
+from ..project import Project
+from .output import console
+
+flags_app = typer.Typer(help="List flags; change their status; export and import them as YAML.")
+
+
+def editor_or_user(editor):
+    """--editor, else the login name ($USER, or the account's name where $USER is unset)."""
+    try:
+        return editor or getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def flag(target: str = typer.Argument(..., help="A claim id (source/claim) or a conflict id (cf-...)."),
+         kind: str = typer.Option(..., "--kind", "-k", help=f"One of: {', '.join(editorial.FLAG_KINDS)}."),
+         note: str = typer.Option(..., "--note", "-n", help="What is wrong, and where you checked."),
+         editor: Optional[str] = typer.Option(None, "--editor", "-e", help="Who flags (default: $USER).")):
+    """Flag a claim or a conflict of kb.db for review."""
+    created = editorial.add_flag(Project.find(), target, kind, note, editor_or_user(editor))
+    console.print(f"flag {created['id']}: {kind} on {created['target_type']} {target}", highlight=False)
+
+
+@flags_app.callback(invoke_without_command=True)
+def flags(context: typer.Context,
+          status: Optional[str] = typer.Option(None, "--status", "-s", help=f"One of: {', '.join(editorial.FLAG_STATUSES)}."),
+          orphaned: bool = typer.Option(False, "--orphaned", help="Only flags whose claim or conflict is gone from kb.db.")):
+    """List flags, oldest first (all, or by --status, or --orphaned)."""
+    if context.invoked_subcommand:
+        return
+    found = editorial.list_flags(Project.find(), status=status, orphaned=orphaned)
+    table = Table(show_lines=False)
+    for column in ("id", "status", "kind", "target", "editor", "created", "note"):
+        table.add_column(column, overflow="fold", ratio=3 if column == "note" else 1)
+    for item in found:
+        target = f"{item['target']} (orphaned)" if item["orphaned"] else item["target"]
+        table.add_row(str(item["id"]), item["status"], item["kind"], target, item["editor"], item["created"], item["note"])
+    console.print(table)
+    console.print(f"{len(found)} flag(s)", highlight=False)
+
+
+@flags_app.command("set-status")
+def flags_set_status(flag_id: int = typer.Argument(..., metavar="ID", help="The flag's number (see `kb flags`)."),
+                     status: str = typer.Argument(..., help=f"One of: {', '.join(editorial.FLAG_STATUSES)}."),
+                     note: str = typer.Option("", "--note", "-n", help="Why."),
+                     editor: Optional[str] = typer.Option(None, "--editor", "-e", help="Who (default: $USER).")):
+    """Change a flag's status; the change is kept in its history."""
+    change = editorial.set_status(Project.find(), flag_id, status, editor_or_user(editor), note)
+    console.print(f"flag {flag_id}: {change['from_status']} → {status}", highlight=False)
+
+
+@flags_app.command("export")
+def flags_export(file: Path = typer.Argument(..., help="The YAML file to write.")):
+    """Write every flag and its history to a YAML file, in a stable order, for review and git."""
+    count = editorial.export_flags(Project.find(), file)
+    console.print(f"exported {count} flag(s) to {file}", highlight=False)
+
+
+@flags_app.command("import")
+def flags_import(file: Path = typer.Argument(..., help="A YAML file written by `kb flags export`.")):
+    """Add the flags and status changes of an export that are missing here (importing twice adds nothing)."""
+    result = editorial.import_flags(Project.find(), file)
+    console.print(f"imported {result.flags_added} flag(s) and {result.changes_added} status change(s) from {file}",
+                  highlight=False)

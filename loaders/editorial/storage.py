@@ -1,0 +1,198 @@
+"""editorial.db: its schema and triggers, connections and transactions, and the targets in kb.db.
+
+kb.db is rebuilt from YAML and served immutable, so editorial work lives in its own database that
+no build touches. Every status change is a row of flag_history; a trigger applies it to the flag,
+so the browser (Datasette's writable canned queries) and the CLI record history alike.
+"""
+
+import hashlib
+import sqlite3
+import uuid
+from contextlib import closing, contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import KbError
+from ..project import MissingKnowledgeBase
+# The flag vocabulary is declared once, in vocabulary.py: the CLI, the triggers and the forms read it.
+from ..vocabulary import FLAG_KINDS, FLAG_STATUSES, TARGET_TABLES, TARGET_TYPES
+
+# Writers wait this long for one another instead of failing with "database is locked".
+BUSY_TIMEOUT_SECONDS = 30
+FLAG_FIELDS = ("uid", "target", "target_type", "kind", "status", "note", "editor", "created", "updated")
+HISTORY_FIELDS = ("from_status", "to_status", "editor", "changed", "note")
+
+
+class UnknownTarget(KbError):
+    """No claim or conflict in kb.db has the given id."""
+
+
+def word_list(words):
+    return ", ".join(words)
+
+
+def sql_words(words):
+    return ", ".join(f"'{word}'" for word in words)
+
+
+# The triggers carry the vocabulary, so a write from any client (Datasette, CLI, sqlite3 shell) is checked.
+
+
+# The triggers carry the vocabulary, so a write from any client (Datasette, CLI, sqlite3 shell) is checked.
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS flags (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    target TEXT NOT NULL,
+    target_type TEXT,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',
+    note TEXT NOT NULL DEFAULT '',
+    editor TEXT NOT NULL,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS flags_target ON flags (target);
+CREATE INDEX IF NOT EXISTS flags_status ON flags (status);
+CREATE TABLE IF NOT EXISTS flag_history (
+    id INTEGER PRIMARY KEY,
+    flag_id INTEGER NOT NULL REFERENCES flags (id),
+    uid TEXT NOT NULL,
+    from_status TEXT NOT NULL,
+    to_status TEXT NOT NULL,
+    editor TEXT NOT NULL,
+    changed TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX IF NOT EXISTS flag_history_change
+    ON flag_history (uid, changed, from_status, to_status, editor, note);
+CREATE INDEX IF NOT EXISTS flag_history_flag ON flag_history (flag_id);
+
+DROP TRIGGER IF EXISTS flags_check;
+CREATE TRIGGER flags_check BEFORE INSERT ON flags BEGIN
+    SELECT RAISE(ABORT, 'unknown target: no claim or conflict with this id in kb.db')
+        WHERE NEW.target_type IS NULL;
+    SELECT RAISE(ABORT, 'target_type must be one of: {word_list(TARGET_TYPES)}')
+        WHERE NEW.target_type NOT IN ({sql_words(TARGET_TYPES)});
+    SELECT RAISE(ABORT, 'kind must be one of: {word_list(FLAG_KINDS)}')
+        WHERE NEW.kind IS NULL OR NEW.kind NOT IN ({sql_words(FLAG_KINDS)});
+    SELECT RAISE(ABORT, 'status must be one of: {word_list(FLAG_STATUSES)}')
+        WHERE NEW.status NOT IN ({sql_words(FLAG_STATUSES)});
+    SELECT RAISE(ABORT, 'editor is required') WHERE coalesce(NEW.editor, '') = '';
+END;
+DROP TRIGGER IF EXISTS flags_fixed;
+CREATE TRIGGER flags_fixed BEFORE UPDATE OF uid, target, target_type, kind, editor, created ON flags BEGIN
+    SELECT RAISE(ABORT, 'a flag''s target, kind, editor and creation never change: flag again instead');
+END;
+DROP TRIGGER IF EXISTS flags_kept;
+CREATE TRIGGER flags_kept BEFORE DELETE ON flags BEGIN
+    SELECT RAISE(ABORT, 'flags are never deleted: set their status to dismissed or resolved');
+END;
+DROP TRIGGER IF EXISTS flag_history_check;
+CREATE TRIGGER flag_history_check BEFORE INSERT ON flag_history BEGIN
+    SELECT RAISE(ABORT, 'unknown flag: no flag with this id')
+        WHERE NOT EXISTS (SELECT 1 FROM flags WHERE id = NEW.flag_id);
+    SELECT RAISE(ABORT, 'status must be one of: {word_list(FLAG_STATUSES)}')
+        WHERE NEW.to_status IS NULL OR NEW.to_status NOT IN ({sql_words(FLAG_STATUSES)});
+    SELECT RAISE(ABORT, 'the flag already has this status') WHERE NEW.from_status = NEW.to_status;
+    SELECT RAISE(ABORT, 'editor is required') WHERE coalesce(NEW.editor, '') = '';
+END;
+DROP TRIGGER IF EXISTS flag_history_apply;
+-- Only a change at least as new as the flag's last one moves its status, so importing older
+-- history never rolls a flag back.
+CREATE TRIGGER flag_history_apply AFTER INSERT ON flag_history BEGIN
+    UPDATE flags SET status = NEW.to_status, updated = NEW.changed
+        WHERE id = NEW.flag_id AND NEW.changed >= updated;
+END;
+DROP TRIGGER IF EXISTS flag_history_kept;
+CREATE TRIGGER flag_history_kept BEFORE UPDATE ON flag_history BEGIN
+    SELECT RAISE(ABORT, 'flag history never changes');
+END;
+DROP TRIGGER IF EXISTS flag_history_kept_delete;
+CREATE TRIGGER flag_history_kept_delete BEFORE DELETE ON flag_history BEGIN
+    SELECT RAISE(ABORT, 'flag history is never deleted');
+END;
+"""
+# PRAGMA user_version holds the schema's fingerprint: a changed schema or vocabulary is applied once.
+SCHEMA_VERSION = int(hashlib.sha256(SCHEMA.encode()).hexdigest()[:7], 16)
+
+
+def now() -> str:
+    """UTC time in the format SQLite's strftime('%Y-%m-%dT%H:%M:%fZ', 'now') writes, so both sort together."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_uid() -> str:
+    """32 hex digits, the shape SQLite's lower(hex(randomblob(16))) gives in the canned queries."""
+    return uuid.uuid4().hex
+
+
+def open_connection(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: transactions are explicit, and BEGIN IMMEDIATE takes the write lock up
+    # front, so concurrent writers queue on the busy timeout instead of failing on a lock upgrade.
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+def ensure_database(path: Path) -> Path:
+    """Create or update the editorial database's schema (WAL mode, so readers never block writers)."""
+    with closing(open_connection(path)) as connection:
+        if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            connection.execute("PRAGMA journal_mode=WAL")
+            # Every statement is idempotent, so two processes applying it at once is harmless.
+            connection.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\nPRAGMA user_version={SCHEMA_VERSION};\nCOMMIT;")
+    return path
+
+
+@contextmanager
+def editorial_db(project):
+    """A connection to the project's editorial database, created on first use."""
+    connection = open_connection(ensure_database(project.editorial_db_path))
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+@contextmanager
+def transaction(connection):
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def kb_uri(kb_path: Path) -> str:
+    return Path(kb_path).resolve().as_uri() + "?mode=ro"
+
+
+def known_targets(kb_path: Path) -> set:
+    """Every (target_type, id) in kb.db: its claims and its conflicts."""
+    if not Path(kb_path).exists():
+        raise MissingKnowledgeBase(f"{Path(kb_path).name} does not exist: run `kb build` first")
+    with closing(sqlite3.connect(kb_uri(kb_path), uri=True)) as kb:
+        return {(kind, row[0]) for kind, table in TARGET_TABLES.items()
+                for row in kb.execute(f"SELECT id FROM {table}")}
+
+
+def has_target(kb_path: Path, target_type: str, target: str) -> bool:
+    """Whether kb.db holds a claim or conflict (per target_type) with this id; False when kb.db is missing."""
+    if target_type not in TARGET_TABLES or not Path(kb_path).exists():
+        return False
+    with closing(sqlite3.connect(kb_uri(kb_path), uri=True)) as kb:
+        sql = f"SELECT 1 FROM {TARGET_TABLES[target_type]} WHERE id = ?"
+        return kb.execute(sql, (target,)).fetchone() is not None
+
+
+def target_type_of(kb_path: Path, target: str) -> str:
+    """'claim' or 'conflict': which kind of row in kb.db has the id target."""
+    if not Path(kb_path).exists():
+        raise MissingKnowledgeBase(f"{Path(kb_path).name} does not exist: run `kb build` first")
+    found = [kind for kind in TARGET_TYPES if has_target(kb_path, kind, target)]
+    if not found:
+        raise UnknownTarget(f"no claim or conflict with id {target!r} in {Path(kb_path).name}")
+    return found[0]
