@@ -22,6 +22,7 @@ import itertools
 import json
 from collections import defaultdict
 
+from . import vocabulary as v
 from .compare import read_topic_query
 from .terms import Likeness
 
@@ -31,7 +32,7 @@ MAX_PER_TOPIC = 20
 CANDIDATES = 5 * MAX_PER_TOPIC
 # Approximate bounds ("about 20–30 minutes") are widened by this fraction before testing overlap.
 APPROXIMATE_TOLERANCE = 0.10
-SEVERITIES = ("high", "medium", "low")
+SEVERITIES = tuple(v.SEVERITIES)  # most severe first, declared once in the vocabulary
 # How firmly a claim is made: a hedged "may" weighs less than a flat assertion.
 CERTAINTY_WEIGHT = {"asserted": 3, "recommended": 3, "reported": 2, "hedged": 1}
 
@@ -226,12 +227,16 @@ def conflict(a, b, rule, severity, score):
 
 
 def ranked(found, topic):
-    """Order by severity then strength; one conflict per pair of sources and rule; keep MAX_PER_TOPIC.
+    """Order curated before drafted, then by severity and strength; one conflict per pair of sources and
+    rule; keep MAX_PER_TOPIC.
 
     Two articles that disagree on a topic often do so in several sentences: the editor sees the
     strongest pair once, with a count of the similar pairs behind it, instead of a near-n² list.
     """
-    ordered = sorted(found, key=lambda i: (SEVERITIES.index(i["severity"]), -i["score"], i["a"]["id"], i["b"]["id"]))
+    # Reviewed claims first: a flood of unreviewed drafts must not push curated conflicts past the cap.
+    drafted = lambda i: "draft" in (i["a"]["status"], i["b"]["status"])
+    ordered = sorted(found, key=lambda i: (drafted(i), SEVERITIES.index(i["severity"]), -i["score"],
+                                           i["a"]["id"], i["b"]["id"]))
     representatives, similar, seen_pairs = {}, defaultdict(int), set()
     for item in ordered:
         claim_pair = tuple(sorted((item["a"]["id"], item["b"]["id"])))
@@ -286,10 +291,14 @@ def explain(a, b, rule, topic):
     return f"On “{question}”, {a['source_id']} says {side(a)}, while {b['source_id']} says {side(b)}."
 
 
-def stored(db_path, topic_pattern=None, per_topic=5):
-    """Conflicts from a built kb.db, grouped by topic in rank order, at most per_topic each."""
+def stored(db_path, topic_pattern=None, per_topic=5, curated_only=False):
+    """Conflicts from a built kb.db, grouped by topic in rank order, at most per_topic each; curated_only
+    leaves out the conflicts that involve an unreviewed draft."""
     return read_topic_query(db_path, """
-        select topic, rank, severity, rule, within_source, claim_a, claim_b, explanation, id
-        from conflicts where (:pattern is null or topic = :pattern or topic like :prefix) and rank <= :limit
-        order by topic, rank
-    """, topic_pattern, limit=per_topic)
+        select cf.topic, cf.rank, cf.severity, cf.rule, ca.therapy, ca.condition, cf.within_source,
+               cf.involves_draft, cf.claim_a, cf.claim_b, cf.explanation, cf.id
+        from conflicts cf join claims ca on ca.id = cf.claim_a
+        where (:pattern is null or cf.topic = :pattern or cf.topic like :prefix) and cf.rank <= :limit
+          and (not :curated_only or not cf.involves_draft)
+        order by cf.topic, cf.rank
+    """, topic_pattern, limit=per_topic, curated_only=curated_only)

@@ -1,6 +1,8 @@
 """Editorial workflow: editors log in and flag claims and conflicts in Datasette and from the CLI,
 and no flag is ever lost (concurrent writers, rebuilds of kb.db, targets that disappear)."""
 
+import json
+from contextlib import closing
 import asyncio
 import fnmatch
 import sqlite3
@@ -52,6 +54,25 @@ def conflict_id(project):
 @pytest.fixture
 def ds(project):
     return make_datasette(project)
+
+
+# Stress tests write many flags at once; one open flag per kind and target is the rule, so each
+# writer flags a claim of its own (the small project plus sixty presence claims, which conflict with nothing).
+CROWD = 60
+
+
+@pytest.fixture
+def crowded(tmp_path):
+    text = TEXTS["alpha"] + " " + " ".join(f"Sentence number {n} is a claim." for n in range(CROWD))
+    extra = [claim(f"c{n}", f"Sentence number {n} is a claim.", topic="mechanism.endorphins", type="mechanism")
+             for n in range(CROWD)]
+    project = make_project(tmp_path, {**TEXTS, "alpha": text}, {"alpha": ALPHA_CLAIMS + extra, "beta": BETA_CLAIMS})
+    build(project)
+    return project
+
+
+def crowd_target(number):
+    return f"alpha/c{number}"
 
 
 def flag_rows(project):
@@ -233,7 +254,10 @@ async def test_post_without_csrf_token_is_refused(project, ds):
 
 @pytest.fixture
 def kb(project, monkeypatch):
-    """Run `kb ...` in the project; returns (exit code, output)."""
+    """Run `kb ...` in the project, where the editors the tests name are registered; returns (exit code, output)."""
+    registered = {name: {"password_hash": "not used here", "added": "2026-12-01"}
+                  for name in ("alice", "bob", "dana", "erin", "x")}
+    (project.root / editorial.EDITORS_FILE).write_text(json.dumps(registered))
     monkeypatch.chdir(project.root)
     monkeypatch.setenv("COLUMNS", "200")
     runner = CliRunner()
@@ -313,6 +337,7 @@ def test_import_refuses_a_malformed_file(project, tmp_path):
 
 
 def test_editor_add_stores_only_a_hash(kb, project):
+    (project.root / editorial.EDITORS_FILE).unlink()  # the kb fixture registered the tests' names
     code, output = kb("editor", "add", "alice", "--password-stdin", input=PASSWORD + "\n")
     assert code == 0, output
     stored = editorial.read_editors(editorial.editors_path(project.root))["alice"]
@@ -325,14 +350,15 @@ def test_editor_add_stores_only_a_hash(kb, project):
 
 # --- never lost -------------------------------------------------------------------------------------
 
-def test_fifty_concurrent_writers_all_land(project):
+def test_fifty_concurrent_writers_all_land(crowded):
     """Fifty connections write at once, the first of them creating editorial.db."""
+    project = crowded
     assert not project.editorial_db_path.exists()
     start = threading.Barrier(50)
 
     def write(number):
         start.wait()
-        return editorial.add_flag(project, CLAIM, "other", f"writer {number}", f"editor-{number}")
+        return editorial.add_flag(project, crowd_target(number), "other", f"writer {number}", f"editor-{number}")
 
     with ThreadPoolExecutor(50) as pool:
         flags = list(pool.map(write, range(50)))
@@ -341,17 +367,18 @@ def test_fifty_concurrent_writers_all_land(project):
     assert sorted(row["note"] for row in rows) == sorted(flag["note"] for flag in flags)
 
 
-async def test_browser_and_cli_writers_at_once_all_land(project, ds):
+async def test_browser_and_cli_writers_at_once_all_land(crowded):
     """Datasette's write connection and CLI connections contend for editorial.db at the same time."""
+    project, ds = crowded, make_datasette(crowded)
     token = await csrf_token(ds)
     cookies = {**editor_cookies(ds), "ds_csrftoken": token}
 
     async def browser_flag(number):
         return await ds.client.post("/editorial/flag_claim", cookies=cookies, data={
-            "target": CLAIM, "kind": "other", "note": f"browser {number}", "csrftoken": token})
+            "target": crowd_target(number), "kind": "other", "note": f"browser {number}", "csrftoken": token})
 
     def cli_flag(number):
-        return editorial.add_flag(project, CLAIM, "other", f"cli {number}", "cli")
+        return editorial.add_flag(project, crowd_target(25 + number), "other", f"cli {number}", "cli")
 
     with ThreadPoolExecutor(25) as pool:
         cli = [asyncio.get_running_loop().run_in_executor(pool, cli_flag, n) for n in range(25)]
@@ -360,13 +387,14 @@ async def test_browser_and_cli_writers_at_once_all_land(project, ds):
     assert len(flag_rows(project)) == 50
 
 
-async def test_rebuild_while_editors_write_loses_no_flag(project, ds):
+async def test_rebuild_while_editors_write_loses_no_flag(crowded):
+    project, ds = crowded, make_datasette(crowded)
     token = await csrf_token(ds)
     cookies = {**editor_cookies(ds), "ds_csrftoken": token}
 
     async def browser_flag(number):
         return await ds.client.post("/editorial/flag_claim", cookies=cookies, data={
-            "target": CLAIM, "kind": "other", "note": f"browser {number}", "csrftoken": token})
+            "target": crowd_target(number), "kind": "other", "note": f"browser {number}", "csrftoken": token})
 
     def rebuild_twice():
         build(project)
@@ -376,7 +404,7 @@ async def test_rebuild_while_editors_write_loses_no_flag(project, ds):
     results = await asyncio.gather(
         loop.run_in_executor(None, rebuild_twice),
         *(browser_flag(n) for n in range(20)),
-        *(loop.run_in_executor(None, editorial.add_flag, project, CLAIM, "other", f"cli {n}", "cli")
+        *(loop.run_in_executor(None, editorial.add_flag, project, crowd_target(20 + n), "other", f"cli {n}", "cli")
           for n in range(20)))
     assert all(response.status_code == 302 for response in results[1:21])
     flags = editorial.list_flags(project)
@@ -435,3 +463,32 @@ def test_schema_is_applied_once_and_survives_reopening(project):
         assert connection.execute("pragma journal_mode").fetchone()[0] == "wal"
         assert connection.execute("pragma user_version").fetchone()[0] == editorial.SCHEMA_VERSION
     assert len(flag_rows(project)) == 1
+
+
+def test_cli_flag_names_a_registered_editor(kb):
+    code, output = kb("flag", CLAIM, "--kind", "misquote", "--note", "x", "--editor", "mallory")
+    text = " ".join(output.split())
+    assert code == 1 and "'mallory' is not a registered editor" in text and "kb editor add mallory" in text
+    code, output = kb("flag", CLAIM, "--kind", "misquote", "--note", "x", "--editor", "alic")
+    assert code == 1 and "did you mean 'alice'" in " ".join(output.split())
+
+
+def test_a_duplicate_open_flag_is_refused_with_a_pointer_to_the_first(kb, project):
+    assert kb("flag", CLAIM, "--kind", "misquote", "--note", "Says 3 to 6.", "--editor", "alice")[0] == 0
+    code, output = kb("flag", CLAIM, "--kind", "misquote", "--note", "Says 3 to 6.", "--editor", "bob")
+    assert code == 1 and "flag 1 (by alice) already flags" in " ".join(output.split())
+    assert kb("flag", CLAIM, "--kind", "other", "--note", "Another problem.", "--editor", "bob")[0] == 0
+    assert kb("flags", "set-status", "1", "resolved", "--editor", "alice")[0] == 0
+    assert kb("flag", CLAIM, "--kind", "misquote", "--note", "Wrong again.", "--editor", "bob")[0] == 0
+
+
+def test_the_database_itself_refuses_a_duplicate_open_flag(project):
+    """The browser's writable canned query inserts directly: the trigger guards that path too."""
+    import sqlite3
+
+    editorial.add_flag(project, CLAIM, "misquote", "check", "alice")
+    with closing(sqlite3.connect(project.editorial_db_path)) as connection:
+        with pytest.raises(sqlite3.IntegrityError, match="open flag of this kind"):
+            connection.execute("INSERT INTO flags (uid, target, target_type, kind, status, note, editor, created, "
+                               "updated) VALUES ('u2', ?, 'claim', 'misquote', 'open', 'again', 'bob', 'now', 'now')",
+                               (CLAIM,))

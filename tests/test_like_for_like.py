@@ -124,3 +124,16 @@ def test_a_conflict_with_a_draft_is_marked(tmp_path):
     found = conflicts_of(tmp_path, {"a": [MANY], "b": [draft]})
     assert [c["involves_draft"] for c in found] == [1]
     assert [c["involves_draft"] for c in conflicts_of(tmp_path / "curated", {"a": [MANY], "b": [FEW]})] == [0]
+
+
+def test_curated_conflicts_rank_before_drafted_ones_and_can_be_listed_alone(tmp_path):
+    from loaders.conflicts import stored
+
+    draft = {**sessions("draft", "The trial gave 10 sessions.", 10, 10), "status": "draft", "extracted_by": "kb-extract"}
+    project = make_project(tmp_path, {s: TEXT for s in "abc"}, {"a": [MANY], "b": [FEW], "c": [draft]},
+                           topics=COMPARISON_TOPIC, studies=STUDIES)
+    build(project)
+    every = stored(project.db_path, "sessions.count", per_topic=10)
+    assert list(every["involves_draft"]) == [0, 1]  # the curated pair ranks first
+    curated = stored(project.db_path, "sessions.count", per_topic=10, curated_only=True)
+    assert list(curated["claim_a"]) == ["a/many"] and list(curated["involves_draft"]) == [0]

@@ -27,7 +27,7 @@ def flag(target: str = typer.Argument(..., help="A claim id (source/claim) or a 
          note: str = typer.Option(..., "--note", "-n", help="What is wrong, and where you checked."),
          editor: Optional[str] = typer.Option(None, "--editor", "-e", help="Who flags (default: $USER).")):
     """Flag a claim or a conflict of kb.db for review."""
-    created = editorial.add_flag(Project.find(), target, kind, note, editor_or_user(editor))
+    created = editorial.add_flag(Project.find(), target, kind, note, editor_or_user(editor), registered_only=True)
     console.print(f"flag {created['id']}: {kind} on {created['target_type']} {target}", highlight=False)
 
 
@@ -55,7 +55,7 @@ def flags_set_status(flag_id: int = typer.Argument(..., metavar="ID", help="The 
                      note: str = typer.Option("", "--note", "-n", help="Why."),
                      editor: Optional[str] = typer.Option(None, "--editor", "-e", help="Who (default: $USER).")):
     """Change a flag's status; the change is kept in its history."""
-    change = editorial.set_status(Project.find(), flag_id, status, editor_or_user(editor), note)
+    change = editorial.set_status(Project.find(), flag_id, status, editor_or_user(editor), note, registered_only=True)
     console.print(f"flag {flag_id}: {change['from_status']} → {status}", highlight=False)
 
 

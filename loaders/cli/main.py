@@ -107,12 +107,16 @@ def compare(topic: str = typer.Argument(..., help="A topic id (sessions.count) o
 @app.command(name="conflicts")
 def conflicts_command(topic: Optional[str] = typer.Option(None, "--topic", "-t", help="A topic id or prefix."),
                       per_topic: int = typer.Option(5, "--per-topic", "-n", min=1, help="At most N per topic."),
+                      curated_only: bool = typer.Option(
+                          False, "--curated-only", help="Leave out conflicts that involve an unreviewed draft."),
                       output_format: Format = typer.Option(Format.table, "--format", "-f", help="Output format.")):
-    """List detected conflicts, grouped by topic, most severe first."""
-    frame = stored_conflicts(Project.find().built_db(), topic, per_topic)
+    """List detected conflicts, grouped by topic, most severe first (involves_draft marks unreviewed drafts)."""
+    frame = stored_conflicts(Project.find().built_db(), topic, per_topic, curated_only)
     print_frame(frame, output_format, "Conflicts")
     if output_format is Format.table:
-        console.print(f"{len(frame)} conflict(s) shown, at most {per_topic} per topic")
+        drafts = int(frame["involves_draft"].sum()) if len(frame) else 0
+        console.print(f"{len(frame)} conflict(s) shown, at most {per_topic} per topic; "
+                      f"{drafts} involve an unreviewed draft", highlight=False)
 
 
 app.command()(flag)

@@ -14,11 +14,11 @@ from ..atomic import atomic_write as write_atomically, atomic_write_private as w
 from ..errors import KbError
 from ..project import MissingKnowledgeBase
 from ..vocabulary import FLAG_KINDS, FLAG_STATUSES, TARGET_TABLES, TARGET_TYPES
-from .accounts import (EDITORS_FILE, MIN_PASSWORD_LENGTH, SECRET_FILE, InvalidEditor, add_editor, check_editor,
-                       editor_names, editors_path, read_editors, server_environment, signing_secret)
+from .accounts import (EDITORS_FILE, MIN_PASSWORD_LENGTH, SECRET_FILE, InvalidEditor, UnknownEditor, add_editor,
+                       check_editor, editor_names, editors_path, registered_editor, read_editors, server_environment, signing_secret)
 from .exchange import (EXPORT_VERSION, ImportResult, InvalidExport, check_exported_flag, export_document,
                        export_flags, import_flags, insert_missing_change, insert_missing_flag, read_export)
-from .flags import (SameStatus, UnknownFlag, UnknownKind, UnknownStatus, add_flag, check_kind, check_status,
+from .flags import (DuplicateFlag, SameStatus, UnknownFlag, UnknownKind, UnknownStatus, add_flag, check_kind, check_status,
                     list_flags, set_status)
 from .storage import (BUSY_TIMEOUT_SECONDS, FLAG_FIELDS, HISTORY_FIELDS, SCHEMA, SCHEMA_VERSION, UnknownTarget,
                       editorial_db, ensure_database, has_target, kb_uri, known_targets, new_uid, now,
@@ -28,6 +28,7 @@ from .storage import (BUSY_TIMEOUT_SECONDS, FLAG_FIELDS, HISTORY_FIELDS, SCHEMA,
 EditorialError = KbError
 
 __all__ = [
+    "DuplicateFlag", "UnknownEditor", "registered_editor",
     "BUSY_TIMEOUT_SECONDS", "EDITORS_FILE", "EXPORT_VERSION", "FLAG_FIELDS", "FLAG_KINDS", "FLAG_STATUSES",
     "HISTORY_FIELDS", "MIN_PASSWORD_LENGTH", "SCHEMA", "SCHEMA_VERSION", "SECRET_FILE", "TARGET_TABLES",
     "TARGET_TYPES", "EditorialError", "ImportResult", "InvalidEditor", "InvalidExport", "MissingKnowledgeBase",

@@ -61,6 +61,22 @@ def editor_names(project) -> list:
     return sorted(read_editors(editors_path(project.root)))
 
 
+class UnknownEditor(KbError):
+    """An editor name that `kb editor add` never registered."""
+
+
+def registered_editor(project, name: str) -> str:
+    """name, when it is a registered editor; otherwise UnknownEditor saying who is, and how to add one."""
+    names = editor_names(project)
+    if name in names:
+        return name
+    from ..messages import closest
+
+    known = f"registered: {', '.join(names)}" if names else "no editor is registered yet"
+    raise UnknownEditor(f"{name!r} is not a registered editor{closest(name, names)} ({known}); "
+                        f"add one with `kb editor add {name}`")
+
+
 def signing_secret(root: Path) -> str:
     """The persistent DATASETTE_SECRET, created on first use, so logins survive a server restart."""
     path = Path(root) / SECRET_FILE

@@ -6,7 +6,7 @@ Flags are never deleted: a flag whose target disappears in a rebuild is kept and
 from ..errors import KbError
 from ..project import MissingKnowledgeBase
 from ..vocabulary import FLAG_KINDS, FLAG_STATUSES
-from .accounts import InvalidEditor
+from .accounts import InvalidEditor, registered_editor
 from .storage import FLAG_FIELDS, editorial_db, known_targets, new_uid, now, target_type_of, transaction, word_list
 
 
@@ -26,6 +26,10 @@ class SameStatus(KbError):
     """A status change to the status the flag already has."""
 
 
+class DuplicateFlag(KbError):
+    """An open flag of the same kind on the same target exists already."""
+
+
 def check_kind(kind: str):
     if kind not in FLAG_KINDS:
         raise UnknownKind(f"unknown flag kind {kind!r}: use one of {word_list(FLAG_KINDS)}")
@@ -36,21 +40,30 @@ def check_status(status: str):
         raise UnknownStatus(f"unknown flag status {status!r}: use one of {word_list(FLAG_STATUSES)}")
 
 
-def add_flag(project, target: str, kind: str, note: str, editor: str) -> dict:
-    """Flag a claim or conflict of kb.db; returns the new flag."""
+def add_flag(project, target: str, kind: str, note: str, editor: str, registered_only: bool = False) -> dict:
+    """Flag a claim or conflict of kb.db; returns the new flag. registered_only: the editor must be one
+    `kb editor add` registered (the CLI's rule; the browser's editors are logged in already)."""
     check_kind(kind)
     if not editor:
         raise InvalidEditor("an editor name is required (--editor, or $USER)")
     flag = {"uid": new_uid(), "target": target, "target_type": target_type_of(project.db_path, target),
             "kind": kind, "status": "open", "note": note or "", "editor": editor}
     flag["created"] = flag["updated"] = now()
+    if registered_only:
+        registered_editor(project, editor)
     with editorial_db(project) as connection, transaction(connection):
+        existing = connection.execute("SELECT id, editor FROM flags WHERE target = ? AND kind = ? AND status = 'open'",
+                                      (target, kind)).fetchone()
+        if existing is not None:
+            raise DuplicateFlag(f"flag {existing['id']} (by {existing['editor']}) already flags {target} as {kind} and "
+                                f"is open: see `kb flags --status open`, or set its status first")
         cursor = connection.execute(f"INSERT INTO flags ({', '.join(FLAG_FIELDS)}) "
                                     f"VALUES ({', '.join(':' + f for f in FLAG_FIELDS)})", flag)
     return {"id": cursor.lastrowid, **flag}
 
 
-def set_status(project, flag_id: int, status: str, editor: str, note: str = "") -> dict:
+def set_status(project, flag_id: int, status: str, editor: str, note: str = "",
+               registered_only: bool = False) -> dict:
     """Move a flag to status, recording who did it, when and why in its history; returns the change."""
     check_status(status)
     if not editor:
@@ -59,6 +72,8 @@ def set_status(project, flag_id: int, status: str, editor: str, note: str = "") 
         flag = connection.execute("SELECT id, uid, status FROM flags WHERE id = ?", (flag_id,)).fetchone()
         if flag is None:
             raise UnknownFlag(f"no flag with id {flag_id}")
+        if registered_only:
+            registered_editor(project, editor)
         if flag["status"] == status:
             raise SameStatus(f"flag {flag_id} is already {status}")
         change = {"flag_id": flag["id"], "uid": flag["uid"], "from_status": flag["status"],

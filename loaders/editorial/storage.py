@@ -79,6 +79,9 @@ CREATE TRIGGER flags_check BEFORE INSERT ON flags BEGIN
     SELECT RAISE(ABORT, 'status must be one of: {word_list(FLAG_STATUSES)}')
         WHERE NEW.status NOT IN ({sql_words(FLAG_STATUSES)});
     SELECT RAISE(ABORT, 'editor is required') WHERE coalesce(NEW.editor, '') = '';
+    SELECT RAISE(ABORT, 'an open flag of this kind on this target exists already: add to it instead')
+        WHERE NEW.status = 'open' AND EXISTS (SELECT 1 FROM flags WHERE target = NEW.target AND kind = NEW.kind
+                                               AND status = 'open' AND uid != NEW.uid);
 END;
 DROP TRIGGER IF EXISTS flags_fixed;
 CREATE TRIGGER flags_fixed BEFORE UPDATE OF uid, target, target_type, kind, editor, created ON flags BEGIN
