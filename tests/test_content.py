@@ -119,3 +119,24 @@ def test_statements_that_do_not_disagree_are_not_conflicts(db):
     assert not [p for p in pairs if p[0] == "sessions.frequency"]
     # An effect lasting up to three days after one session against benefits 12 months after a course.
     assert not [p for p in pairs if p[0] == "effect.duration"]
+
+
+def test_every_conflict_of_the_grown_corpus_compares_like_with_like(db):
+    """No conflict sets another therapy, a sibling condition or two arms of one study against each other."""
+    lineage = {f"{table}:{row['id']}": row["lineage"] for table in ("interventions", "conditions")
+               for row in db.execute(f"select id, lineage from {table}")}
+
+    def comparable(table, a, b):
+        return f"/{a}/" in lineage[f"{table}:{b}"] or f"/{b}/" in lineage[f"{table}:{a}"]
+
+    rows = db.execute("""select cf.id, a.therapy ta, b.therapy tb, a.condition ca, b.condition cb,
+                                a.statement_kind ka, b.statement_kind kb, a.arm arm_a, b.arm arm_b, cf.rule
+                         from conflicts cf join claims a on a.id = cf.claim_a join claims b on b.id = cf.claim_b""")
+    rows = list(rows)
+    assert len(rows) > 40
+    for row in rows:
+        assert comparable("interventions", row["ta"], row["tb"]), dict(row)
+        assert comparable("conditions", row["ca"], row["cb"]), dict(row)
+        assert not (row["ka"] == row["kb"] == "protocol"), dict(row)
+        if "protocol" in (row["ka"], row["kb"]):
+            assert row["rule"] == "protocol-context", dict(row)
