@@ -122,6 +122,7 @@ def spread_text(lowest, highest, unit):
 
 
 def consensus(source_count, conflict_count, firm_conflict_count):
+    """One of vocabulary.CONSENSUS."""
     if source_count == 0:
         return "silent"
     if firm_conflict_count:

@@ -53,6 +53,14 @@ CERTAINTIES = {
     "recommended": "Given as advice to the reader.",
 }
 STATUSES = ("curated", "draft")
+# What the sources of one comparison row say together, from the most to the least pressing.
+CONSENSUS = {
+    "conflict": "At least one conflict above low severity.",
+    "tension": "Only low-severity conflicts (mixed against firm, a protocol beside advice).",
+    "agree": "Several sources, no conflict.",
+    "single source": "One source only.",
+    "silent": "No source.",
+}
 # What kind of statement a claim is. A protocol is never set against advice as a contradiction,
 # and two arms of one study are never set against each other.
 STATEMENT_KINDS = {

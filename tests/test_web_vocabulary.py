@@ -75,3 +75,15 @@ async def test_session_figures_are_the_numeric_claims(datasette, built_project):
             "?" * len(vocabulary.NUMERIC_TYPES)), sorted(vocabulary.NUMERIC_TYPES)).fetchone()[0]
     rows = (await datasette.client.get("/kb/session_figures.json?_shape=array&_size=max")).json()
     assert len(rows) == expected > 20
+
+
+def test_consensus_words_come_from_the_vocabulary(built_project):
+    import sqlite3
+
+    from loaders.serve import metadata
+
+    sql = metadata()["databases"]["kb"]["queries"]["consensus"]["sql"]
+    assert all(f"'{word}'" in sql for word in vocabulary.CONSENSUS)
+    with sqlite3.connect(built_project.db_path) as db:
+        used = {row[0] for row in db.execute("select distinct consensus from topic_summary")}
+    assert used and used <= set(vocabulary.CONSENSUS)
