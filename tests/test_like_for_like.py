@@ -3,6 +3,8 @@ conditions and qualifier values, and by what kind of statement they are (advice,
 
 import sqlite3
 
+import pytest
+
 from loaders.build import build
 
 from .factory import claim, make_project
@@ -71,19 +73,12 @@ def test_conditions_meet_only_along_their_hierarchy(tmp_path):
     assert len(found) == 1
 
 
-def test_arms_of_one_trial_never_contradict_each_other(tmp_path):
+@pytest.mark.parametrize("kind", ["protocol", "finding"])
+def test_arms_of_one_trial_never_contradict_each_other(tmp_path, kind):
     arms = [frequency("arm-1", "Patients in the first arm received two treatments per week for five weeks.", 2, 2,
-                      statement_kind="protocol", arm="twice weekly", cites=["pilot"], certainty="reported"),
+                      statement_kind=kind, arm="twice weekly", cites=["pilot"], certainty="reported"),
             frequency("arm-2", "Patients in the second arm received five treatments per week for two weeks.", 5, 5,
-                      statement_kind="protocol", arm="five times weekly", cites=["pilot"], certainty="reported")]
-    assert conflicts_of(tmp_path, {"a": arms}) == []
-
-
-def test_two_findings_of_one_trials_arms_do_not_contradict(tmp_path):
-    arms = [frequency("arm-1", "Patients in the first arm received two treatments per week for five weeks.", 2, 2,
-                      statement_kind="finding", arm="twice weekly", cites=["pilot"], certainty="reported"),
-            frequency("arm-2", "Patients in the second arm received five treatments per week for two weeks.", 5, 5,
-                      statement_kind="finding", arm="five times weekly", cites=["pilot"], certainty="reported")]
+                      statement_kind=kind, arm="five times weekly", cites=["pilot"], certainty="reported")]
     assert conflicts_of(tmp_path, {"a": arms}) == []
 
 
