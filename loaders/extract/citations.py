@@ -327,7 +327,6 @@ class _CitationReader:
 
 def citation_claims(article, topics, studies, drafter):
     rules = load_rules()["citations"]
-    attributions = drafter.line_cites = {}  # line index -> study ids its lead-in or sentences attribute
     telling = set(rules["organisation_words"]) | set(rules["attribution_verbs"])
     for sentence in article.sentences:
         if sentence.skip:
@@ -344,8 +343,7 @@ def citation_claims(article, topics, studies, drafter):
         quote = article.quote(sentence)
         cited = [drafter.study_for(citation, quote, studies) for citation in citations]
         relayed = [drafter.study_for(outlet, quote, studies) for outlet in outlets]
-        drafter.sentence_cites[sentence.index] = cited + relayed
-        attributions.setdefault(sentence.line.index, []).extend(cited + relayed)
+        drafter.record_cites(sentence, cited + relayed)
         for citation, study_id in zip(citations, cited):
             if citation.finding is None and sentence.has("protocol"):
                 continue  # what the study did, not what it found: its protocol claims cite it
@@ -362,7 +360,7 @@ def _referenced_finding(article, sentence, reader, topics, drafter):
     finding, span = reader.finding(sentence.start)
     if not works or finding is None:
         return
-    drafter.sentence_cites[sentence.index] = works[-1:]
+    drafter.record_cites(sentence, works[-1:], in_line=False)
     citation = Citation(drafter.design(works[-1]), finding=finding, finding_span=span)
     for topic, stance in _finding_topics(article, sentence, citation, load_rules()["citations"], topics):
         drafter.citation(sentence, topic, stance, works[-1], span[0])

@@ -79,6 +79,8 @@ class _Drafter:
         self.known_ids = set(self.known_studies)
         self.pending = []  # ((quote start, family order, token), (id stem, claim), sentence)
         self.local_studies = {}
+        # What citation_claims() found, for the claims of later families: sentence index -> study ids
+        # it cites; line index -> study ids its sentences cite (a list's lead-in, a section's works).
         self.sentence_cites, self.line_cites = {}, {}
         self.seen = set()
         self.statements = load_rules()["numbers"]["statements"]
@@ -103,6 +105,12 @@ class _Drafter:
             "notes": f"Drafted by {EXTRACTOR} from the article's wording; not verified.",
         }
         return study_id
+
+    def record_cites(self, sentence, study_ids, in_line=True):
+        """The works a sentence cites; in_line: its line (paragraph or list item) cites them too."""
+        self.sentence_cites[sentence.index] = study_ids
+        if in_line:
+            self.line_cites.setdefault(sentence.line.index, []).extend(study_ids)
 
     def cites_for(self, sentence):
         """Works cited in the sentence; else earlier in its paragraph or list item; else by its list's lead-in."""
