@@ -32,6 +32,8 @@ class KbGroup(TyperGroup):
             raise typer.Exit(error.exit_code) from None
 
 
+ARTICLE_HELP = "The article: a plain UTF-8 text file of its words (not an HTML page or a PDF)."
+
 app = typer.Typer(cls=KbGroup, no_args_is_help=True, add_completion=False,
                   help="Evidence claims knowledge base: validate, build, serve, compare and curate claims.")
 app.add_typer(editor_app, name="editor")
@@ -123,7 +125,7 @@ app.command()(flag)
 
 
 @app.command("extract")
-def extract_claims(file: Path = typer.Argument(..., help="The article: a UTF-8 text file."),
+def extract_claims(file: Path = typer.Argument(..., help=ARTICLE_HELP),
                    output: Optional[Path] = typer.Option(None, "--output", "-o",
                                                          help="Write the claims file here instead of printing it."),
                    source_id: Optional[str] = typer.Option(None, "--id", help="Source id (default: the file name)."),
@@ -143,7 +145,7 @@ def extract_claims(file: Path = typer.Argument(..., help="The article: a UTF-8 t
 
 
 @app.command("add")
-def add_article(file: Path = typer.Argument(..., help="The article: a UTF-8 text file."),
+def add_article(file: Path = typer.Argument(..., help=ARTICLE_HELP),
                 title: Optional[str] = typer.Option(None, "--title",
                                                     help="The article's title (default: its first line)."),
                 publisher: Optional[str] = typer.Option(None, "--publisher"),

@@ -28,7 +28,8 @@ def print_error(error):
     """A KbError as the user sees it: its problems, if any, then `error: <message>`."""
     if error.problems:
         print_problems(error.problems)
-    errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+    # One line, however long: not wrapped at the terminal's width.
+    errors.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
 
 
 def print_frame(frame, output_format: Format, title: str, wide_columns=("quote", "explanation")):

@@ -1,0 +1,272 @@
+"""The article read for extraction: its lines, sentences, tokens and every match, by sentence."""
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.util import filter_spans
+
+from .furniture import _BULLET, _heading_like, _raw_lines, _RawLine
+from .matching import matchers, pipeline
+from .rules import _QUANTITY_PRIORITY, load_rules
+
+@dataclass
+class Line:
+    index: int
+    start: int
+    end: int
+    kind: str  # blank, heading, item or prose
+    heading: Optional[int] = None  # the heading above
+    lead_in: Optional[int] = None  # for list items: the line that introduces the list
+    labels: set = field(default_factory=set)  # every match label within the line
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int  # tokens
+    end: int
+    quote_start: int  # characters: the quote, without bullet and surrounding space
+    quote_end: int
+    line: Line
+    skip: bool = False
+    about_comparator: bool = False
+    matches: list = field(default_factory=list)  # (label, start token, end token)
+    labels: set = field(default_factory=set)  # every label, and every "family:" prefix of one
+
+    def has(self, label):
+        """True when a match has this label, or this "family:" prefix."""
+        return label in self.labels
+
+    def find(self, prefix):
+        return [(label, start, end) for label, start, end in self.matches if label.startswith(prefix)]
+
+
+def _continues(previous, line):
+    """A hard-wrapped line: it goes on with the sentence of the line before, in lower case."""
+    return (previous is not None and not previous.blank and not line.blank and not _BULLET.match(line.text)
+            and not previous.text.endswith((".", "!", "?", ":")) and (line.text[0].islower() or line.text[0].isdigit()))
+
+
+def _classify_lines(text, furniture):
+    lines, heading, lead_in, previous = [], None, None, None
+    for raw in _raw_lines(text):
+        index = len(lines)
+        continues, previous = _continues(previous, raw), raw
+        if raw.blank or _in_spans(raw.start, raw.end, furniture):
+            kind = "blank"
+        elif continues:
+            kind = "item" if lines[-1].kind == "item" else "prose"
+            if lines[-1].kind == "heading":  # the "heading" was the first line of a wrapped paragraph
+                lines[-1].kind, heading, lead_in = "prose", lines[-1].heading, index - 1
+        elif _BULLET.match(raw.text) and not (re.match(r"^\d", raw.text) and _heading_like(
+                _RawLine(0, 0, _BULLET.sub("", raw.text)), 8)):
+            kind = "item"
+        elif _heading_like(raw, 14):
+            kind = "heading"
+        else:
+            kind = "prose"
+        line = Line(index, raw.start, raw.end, kind, heading, lead_in if kind == "item" else None)
+        if kind == "heading":
+            heading, lead_in = index, None
+        elif kind == "prose":
+            lead_in = index
+        lines.append(line)
+    return lines
+
+
+def _in_spans(start, end, spans):
+    return any(start < span_end and end > span_start for span_start, span_end in spans)
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+class Article:
+    """An article read for extraction: its doc, lines, sentences and every match, by sentence."""
+
+    def __init__(self, text: str, furniture_spans):
+        rules = load_rules()["lexicon"]
+        self.text = text
+        self.doc = pipeline()(text)
+        self.lines = _classify_lines(text, furniture_spans)
+        self.line_starts = [line.start for line in self.lines]
+        # Token attributes as plain lists, read in one go: the rest of the extractor uses these,
+        # not Token objects (creating those is a large share of the cost).
+        strings = self.doc.vocab.strings
+        orth, lower, idx, sent_start, punct, space = self.doc.to_array(
+            ["ORTH", "LOWER", "IDX", "SENT_START", "IS_PUNCT", "IS_SPACE"]).T.tolist()
+        self.texts = [strings[h] for h in orth]
+        self.lower = [strings[h] for h in lower]
+        self.idx = idx
+        self.starts = [value == 1 for value in sent_start]
+        self.punct = [bool(p or s) for p, s in zip(punct, space)]
+        self.positions = {}
+        for i, lower in enumerate(self.lower):
+            self.positions.setdefault(lower, []).append(i)
+        self._segments(rules)
+        self._sentences(furniture_spans)
+        self.line_sentences = {}
+        for sentence in self.sentences:
+            self.line_sentences.setdefault(sentence.line.index, []).append(sentence)
+        self._matches()
+        self._comparators(rules)
+
+    def line_at(self, char):
+        return self.lines[max(bisect_right(self.line_starts, char) - 1, 0)]
+
+    def _segments(self, rules):
+        """Clause and segment numbers of every token: negation and cues do not cross them."""
+        clause_breaks, segment_breaks = set(rules["clause_breaks"]), set(rules["segment_breaks"])
+        dashes = set(rules["dashes"])
+        self.clause, self.segment = [], []
+        clause = segment = 0
+        for i, (lower, starts) in enumerate(zip(self.lower, self.starts)):
+            joining = lower in dashes and i > 0 and self.idx[i] == self.idx[i - 1] + len(self.texts[i - 1])
+            if starts or (lower in clause_breaks and not joining):
+                clause += 1
+            if starts or lower in segment_breaks:
+                segment += 1
+            self.clause.append(clause)
+            self.segment.append(segment)
+
+    def _sentences(self, furniture):
+        """Sentences from the sentence starts, with the quote each gives (no bullet, no spaces)."""
+        self.sentences, self.sentence_of = [], [0] * len(self.lower)
+        bounds = [i for i, starts in enumerate(self.starts) if starts or i == 0] + [len(self.lower)]
+        for start, end in zip(bounds, bounds[1:]):
+            start_char, end_char = self.idx[start], self.idx[end - 1] + len(self.texts[end - 1])
+            raw = self.text[start_char:end_char]
+            stripped = raw.lstrip()
+            bullet = _BULLET.match(stripped)
+            quote_start = start_char + len(raw) - len(stripped) + (bullet.end() if bullet else 0)
+            quote_end = start_char + len(raw.rstrip())
+            line = self.line_at(quote_start)
+            sentence = Sentence(len(self.sentences), start, end, quote_start, quote_end, line)
+            quote = self.text[quote_start:quote_end]
+            sentence.skip = (quote_end <= quote_start or line.kind in ("blank", "heading") or quote.endswith("?")
+                             or not _LETTER.search(quote)
+                             or _in_spans(quote_start, quote_end, furniture))
+            self.sentence_of[start:end] = [sentence.index] * (end - start)
+            self.sentences.append(sentence)
+
+    def _token_matches(self, matcher, triggers, before=8, after=6):
+        """Run a token Matcher only around its trigger words (a few tokens either side, within the
+        sentence): the Matcher is the costly part of extraction, and most text cannot match."""
+        strings, found = self.doc.vocab.strings, []
+        if triggers is None:
+            windows = [(s.start, s.end) for s in self.sentences if not s.skip]
+        else:
+            positions = sorted(i for word in triggers for i in self.positions.get(word, ()))
+            windows = []
+            for i in positions:
+                sentence = self.sentences[self.sentence_of[i]]
+                if sentence.skip:
+                    continue
+                start, end = max(sentence.start, i - before), min(sentence.end, i + after + 1)
+                if windows and start <= windows[-1][1] and windows[-1][0] >= sentence.start:
+                    windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+                else:
+                    windows.append((start, end))
+        for start, end in windows:
+            found += [(strings[m], start + s, start + e) for m, s, e in matcher(self.doc[start:end])]
+        return found
+
+    def _matches(self):
+        found = matchers()
+        strings = self.doc.vocab.strings
+        raw, everything = [], []
+        for group in found.groups:
+            matches = self._token_matches(group.matcher, group.triggers)
+            (raw if group.quantity else everything).extend(matches)
+        # Overlapping quantities: the longest wins; of equal spans, the more specific reading.
+        labels = {}
+        for label, start, end in sorted(raw, key=lambda m: _QUANTITY_PRIORITY.index(m[0]), reverse=True):
+            labels[(start, end)] = label
+        longest = filter_spans([self.doc[start:end] for _, start, end in raw])
+        self.quantities = [(labels[(span.start, span.end)], span.start, span.end) for span in longest]
+        everything += [(strings[m], s, e) for m, s, e in found.phrases(self.doc)]
+        everything += [(strings[m], s, e) for m, s, e in found.names(self.doc)]
+        everything += self.quantities
+        self.phrase_ends = {}
+        for label, start, end in everything:
+            sentence = self.sentences[self.sentence_of[start]]
+            sentence.matches.append((label, start, end))
+            line_labels = self.line_at(self.idx[start]).labels
+            line_labels.add(label)
+            line_labels.add(label.split(":")[0])
+            self.phrase_ends.setdefault(end, []).append((label, start))
+        for sentence in self.sentences:
+            sentence.matches.sort(key=lambda match: (match[1], -match[2]))
+            for label, _, _ in sentence.matches:
+                sentence.labels.add(label)
+                if ":" in label:
+                    sentence.labels.add(label[:label.index(":") + 1])
+
+    def _comparators(self, rules):
+        """Mark sentences whose subject is a comparator (morphine, massage...), not acupuncture."""
+        skip_words = {"the", "a", "an"} | set(rules["bullets"])
+        anaphora = set(rules["anaphora"])
+        previous = None
+        for sentence in self.sentences:
+            first = sentence.start
+            while first < sentence.end and (self.punct[first] or self.lower[first] in skip_words):
+                first += 1
+            if self.lower[first:first + 2] == ["as", "for"]:
+                first += 2
+            if first >= sentence.end:
+                continue
+            starts = {start for label, start, _ in sentence.matches if label == "comparator"}
+            if first in starts:
+                sentence.about_comparator = True
+            elif self.lower[first] in anaphora and previous is not None and previous.line is sentence.line:
+                sentence.about_comparator = previous.about_comparator
+            previous = sentence
+
+    # -- questions about a span --------------------------------------------------------
+
+    def negated(self, start, end, negations):
+        """A negation word earlier in the same clause (outside the span) negates it."""
+        clause = self.clause[start]
+        i = start - 1
+        while i >= 0 and self.clause[i] == clause:
+            if self.lower[i] in negations:
+                return True
+            i -= 1
+        return False
+
+    def hypothetical(self, start, hypotheticals, sentence):
+        """Inside an if-clause ("if you were to need ten sessions, ..."), or a clause with "were to"."""
+        i = start - 1
+        while i >= sentence.start and self.clause[i] == self.clause[start]:
+            if self.lower[i] in hypotheticals:
+                return True
+            i -= 1
+        return any(label == "hypothetical" and self.clause[s] == self.clause[start] for label, s, _ in sentence.matches)
+
+    def prefix(self, start, labels=("approx", "bound:")):
+        """The bound and approximator phrases ending just before a quantity: [(label, start)], and where they begin."""
+        found, position = [], start
+        for _ in range(3):
+            before = [(label, s) for label, s in self.phrase_ends.get(position, ()) if label.startswith(labels)]
+            if not before:
+                break
+            label, position = max(before, key=lambda item: position - item[1])
+            found.append(label)
+        return found, position
+
+    def context_labels(self, sentence):
+        """Labels of the heading and lead-in above a list item; of the heading above prose."""
+        labels = set()
+        for index in (sentence.line.heading, sentence.line.lead_in):
+            if index is not None:
+                labels |= self.lines[index].labels
+        return labels
+
+    def quote(self, sentence):
+        return self.text[sentence.quote_start:sentence.quote_end]
+
+
+def words_in(article, sentence, words):
+    return bool(set(article.lower[sentence.start:sentence.end]) & set(words))

@@ -1,0 +1,394 @@
+"""Citations: the works and organisations a sentence cites, linked to known studies, and the
+study_citation claims of their findings."""
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Optional
+
+from spacy.util import filter_spans
+
+from .numbers import number_value
+from .rules import load_rules
+
+@dataclass
+class Citation:
+    """A work or organisation cited in a sentence, with what the sentence says of it."""
+
+    design: Optional[str]
+    year: Optional[int] = None
+    venue: Optional[str] = None
+    organization: Optional[str] = None
+    participants: Optional[str] = None
+    finding: Optional[str] = None
+    finding_span: tuple = (0, 0)
+    outlet: bool = False  # an attribution ("as X reports"), not a study citation
+    phrase: Optional[str] = None  # the article's words for the work: "large German trial"
+
+    @property
+    def label(self):
+        if self.outlet:
+            return self.venue
+        if self.design == "organisation statement":
+            return self.organization
+        words = [self.phrase] if self.phrase else ([str(self.year)] if self.year else []) + [self.design or "study"]
+        if self.participants:
+            words.append(f"of {self.participants}")
+        if self.venue:
+            words.append(f"published in {self.venue}")
+        if self.organization and self.organization.lower() not in " ".join(words).lower():
+            words.append(f"by {self.organization}")
+        text = " ".join(words)
+        return text[0].upper() + text[1:]
+
+
+def _normal_name(name):
+    name = re.sub(r"[^\w\s]", " ", (name or "").lower())
+    words = [word for word in name.split() if word not in ("the", "journal")]
+    return " ".join(words)
+
+
+@lru_cache(maxsize=4096)
+def same_name(a, b):
+    """Two names of one venue or organisation, allowing a letter of spelling (John/Johns Hopkins)."""
+    a, b = _normal_name(a), _normal_name(b)
+    if not a or not b:
+        return False
+    return a == b or SequenceMatcher(None, a, b).ratio() >= 0.9
+
+
+@lru_cache(maxsize=1024)
+def _organisation_name(name):
+    """The canonical name of an organisation known by alias (NIH → National Institutes of Health)."""
+    for canonical, aliases in load_rules()["citations"]["organisations"].items():
+        if any(same_name(name, alias) for alias in aliases):
+            return canonical
+    return name
+
+
+_STOP = frozenset("a an the of and or to in for on with that this is are was were be been it its as by from at than "
+                  "may can could more most".split())
+
+
+@lru_cache(maxsize=4096)
+def _content_words(text):
+    return frozenset(word for word in re.findall(r"[a-z][a-z-]+", text.lower()) if word not in _STOP)
+
+
+def finding_overlap(study, text):
+    """Share of the content words of a study's finding (and label) that a sentence repeats."""
+    words = _content_words(study.get("finding") or "") | _content_words(study.get("label") or "")
+    return len(words & _content_words(text)) / len(words) if words else 0.0
+
+
+def link_study(citation: Citation, studies, sentence_text) -> Optional[str]:
+    """The id of the known study that is the same work as citation, or None. Identifiers are never invented."""
+    best = None
+    for study in studies:
+        # A dated citation is another work than an undated or differently dated one.
+        if citation.year and study.get("year") != citation.year:
+            continue
+        overlap = finding_overlap(study, sentence_text)
+        if citation.organization and study.get("organization") and same_name(
+                _organisation_name(citation.organization), _organisation_name(study["organization"])):
+            score = 3
+        elif citation.venue and (same_name(citation.venue, study.get("venue"))
+                                 or (citation.outlet and same_name(citation.venue, study.get("label")))):
+            score = 2
+        elif (not citation.venue and not citation.organization and not citation.outlet
+              and not study.get("venue") and not study.get("organization")
+              and (citation.year == study.get("year"))
+              and ((citation.participants and same_name(citation.participants, study.get("participants")))
+                   or overlap >= 0.5)):
+            score = 1
+        else:
+            continue
+        if best is None or (score, overlap) > best[0]:
+            best = ((score, overlap), study["id"])
+    return best[1] if best else None
+
+
+class _CitationReader:
+    """Finds the citations and attributions of one sentence."""
+
+    def __init__(self, article, sentence):
+        self.article, self.sentence = article, sentence
+        self.rules = load_rules()["citations"]
+        self.lower = article.lower
+        self.connectors = set(self.rules["proper_noun_connectors"])
+
+    def text(self, start, end):
+        return self.article.doc[start:end].text
+
+    def capitalised(self, position):
+        return position < self.sentence.end and self.article.texts[position][:1].isupper()
+
+    def proper_noun_at(self, position):
+        """The proper-noun phrase starting at position (after "the"), without a leading determiner."""
+        while position < self.sentence.end and self.lower[position] in ("the", "a", "an", "another"):
+            position += 1
+        if not self.capitalised(position):
+            return None
+        end = position + 1
+        while end < self.sentence.end:
+            if self.capitalised(end):
+                end += 1
+                continue
+            # Connectors join capitalised words only: "Journal of Pain", not "Pain of".
+            joined = end
+            while joined < self.sentence.end and self.lower[joined] in self.connectors:
+                joined += 1
+            if joined > end and self.capitalised(joined):
+                end = joined + 1
+                continue
+            break
+        return position, end
+
+    def proper_noun_around(self, position):
+        """The proper-noun phrase holding the capitalised token at position."""
+        start = position
+        while start > self.sentence.start:
+            before = start - 1
+            while before > self.sentence.start and self.lower[before] in self.connectors:
+                before -= 1
+            if not self.capitalised(before):
+                break
+            start = before
+        return self.proper_noun_at(start)
+
+    def venues(self):
+        """Venues after "published in": "the Journal of Pain", "the ECAM journal" (without "journal")."""
+        found = []
+        for _, start, end in self.sentence.find("venue_intro"):
+            noun = self.proper_noun_at(end)
+            if noun and noun[1] - noun[0] > 1 and self.lower[noun[1] - 1] in self.rules["venue_suffixes"]:
+                noun = (noun[0], noun[1] - 1)
+            if noun:
+                found.append(noun)
+        return found
+
+    def years(self):
+        limits = self.rules["years"]
+        return [(i, int(self.lower[i])) for i in range(self.sentence.start, self.sentence.end)
+                if re.fullmatch(r"\d{4}", self.lower[i]) and limits["min"] <= int(self.lower[i]) <= limits["max"]]
+
+    def participants(self):
+        nouns = set(self.rules["participant_nouns"])
+        arm_sizes = {i for _, s, e in self.sentence.find("arm_size") for i in range(s, e)}
+        found = []
+        for i in range(self.sentence.start, self.sentence.end):
+            if i in arm_sizes:
+                continue
+            if self.lower[i] in nouns and i > self.sentence.start and number_value(self.lower[i - 1], load_rules()["lexicon"]):
+                start = i - 1
+                while start - 1 > self.sentence.start and self.lower[start - 1] in self.rules["participant_qualifiers"]:
+                    start -= 1
+                found.append((start, i + 1))
+        return found
+
+    def organisations(self, venues):
+        """Organisation mentions: known names, and proper nouns holding an organisation word."""
+        taken = {i for s, e in venues for i in range(s, e)}
+        found = {}
+        for label, start, end in self.sentence.find("organisation:"):
+            if start not in taken:
+                found[start] = (end, label.split(":", 1)[1])
+        words = set(self.rules["organisation_words"])
+        not_organisations = {(s, e) for label, s, e in self.sentence.matches if label == "not_organisation"}
+        for position in range(self.sentence.start, self.sentence.end):
+            if self.lower[position] not in words or not self.capitalised(position):
+                continue
+            noun = self.proper_noun_around(position)
+            if not noun or noun[0] in taken or any(s <= noun[0] and noun[1] <= e for s, e in not_organisations):
+                continue
+            if any(s <= noun[0] < found[s][0] for s in found):
+                continue
+            found[noun[0]] = (noun[1], self.text(*noun))
+        return found
+
+    def cited(self, start, end):
+        """An organisation is cited when "by", "via", "according to" stands before it or a finding verb follows."""
+        before = [self.lower[i] for i in range(max(self.sentence.start, start - 3), start) if self.lower[i] != "the"]
+        if before and (before[-1] in self.rules["citing_before"] or " ".join(before[-2:]) in self.rules["citing_before"]):
+            return True
+        after = end
+        if after < self.sentence.end and self.lower[after] == "(":
+            while after < self.sentence.end and self.lower[after] != ")":
+                after += 1
+            after += 1
+        verbs = set(self.rules["finding_verbs"]) | set(self.rules["citing_after"])
+        return after < self.sentence.end and self.lower[after] in verbs
+
+    def finding(self, after):
+        """The finding: what follows the first finding verb after a position (and "that"), else the sentence."""
+        verbs = set(self.rules["finding_verbs"])
+        for i in range(after, self.sentence.end):
+            if self.lower[i] in verbs:
+                start = i + 1
+                if start < self.sentence.end and self.lower[start] == "that":
+                    start += 1
+                end = self.sentence.end
+                while end > start and self.article.punct[end - 1]:
+                    end -= 1
+                if end > start:
+                    return self.text(start, end), (start, end)
+        return None, (self.sentence.start, self.sentence.end)
+
+    def determiner(self, start):
+        """Where "a", "an", "another" or "one" stands shortly before a work noun, or None."""
+        reach = self.rules["determiner_reach"]
+        i = start - 1
+        while i >= self.sentence.start and start - i <= reach:
+            if self.article.punct[i]:
+                return None
+            if self.lower[i] in self.rules["specific_determiners"]:
+                return i
+            i -= 1
+        return None
+
+    def specific(self, start):
+        return self.determiner(start) is not None
+
+    def read(self):
+        venues = self.venues()
+        organisations = self.organisations(venues)
+        years = self.years()
+        participants = self.participants()
+        works = filter_spans([self.article.doc[s:e] for label, s, e in self.sentence.find("work:")])
+        designs = {(s, e): label.split(":", 1)[1] for label, s, e in self.sentence.find("work:")}
+        citations, absorbed = [], set()
+        for index, work in enumerate(works):
+            if index and self.pooled(works[index - 1], work):
+                continue
+            citation = Citation(designs[(work.start, work.end)])
+            window = range(work.start - self.rules["determiner_reach"], work.end + 3)
+            citation.year = next((year for i, year in years if i in window), None)
+            citation.venue = next((self.text(s, e) for s, e in venues if s >= work.end), None)
+            for start, (end, name) in organisations.items():
+                # "A Cochrane Review", "a study by the NIH": the organisation is the work's.
+                ours = work.start - 3 <= start <= work.end or (start > work.end and self.cited(start, end))
+                if ours and citation.organization is None:
+                    citation.organization = name
+                    absorbed.add(start)
+            citation.participants = next((self.text(s, e) for s, e in participants if s >= work.end), None)
+            identified = citation.year or citation.venue or citation.organization or citation.participants
+            # "Studies show" cites no work; "a recent review found" cites one, unnamed.
+            if not (identified or (self.specific(work.start) and (self.has_finding_verb(work.end)
+                                                                   or self.sentence.has("protocol")))):
+                continue
+            citation.finding, citation.finding_span = self.finding(work.end)
+            determiner = self.determiner(work.start)
+            if determiner is not None:
+                citation.phrase = self.text(determiner + 1, work.end)
+            citations.append(citation)
+        for start, (end, name) in organisations.items():
+            if start in absorbed or not self.cited(start, end):
+                continue
+            citation = Citation("organisation statement", organization=name)
+            citation.finding, citation.finding_span = self.finding(end)
+            citations.append(citation)
+        return citations
+
+    def pooled(self, earlier, work):
+        """True for the studies a review pools: "a meta-analysis of 12 trials" cites one work, not two."""
+        between = [self.lower[i] for i in range(earlier.end, work.start)]
+        return len(between) <= self.rules["pooled_reach"] and any(w in self.rules["pooled_by"] for w in between)
+
+    def has_finding_verb(self, after):
+        verbs = set(self.rules["finding_verbs"])
+        return any(self.lower[i] in verbs for i in range(after, self.sentence.end))
+
+    def outlets(self, citations):
+        """Attributions to outlets: "as X reports", "as reported by X", "according to X"."""
+        named = {c.organization for c in citations} | {c.venue for c in citations}
+        verbs = set(self.rules["attribution_verbs"])
+        found = []
+        for _, start, end in self.sentence.find("attribution"):
+            noun = self.proper_noun_at(end)
+            if noun:
+                found.append(noun)
+        for i in range(self.sentence.start, self.sentence.end - 2):
+            if self.lower[i] == "as":
+                noun = self.proper_noun_at(i + 1)
+                if noun and noun[1] < self.sentence.end and self.lower[noun[1]] in verbs:
+                    found.append(noun)
+        outlets = []
+        for start, end in found:
+            name = self.text(start, end)
+            covered = any(label == "not_organisation" and s <= start and end <= e for label, s, e in self.sentence.matches)
+            if covered or name in named or any(same_name(name, other) for other in named if other):
+                continue
+            if set(self.lower[start:end]) & set(self.rules["organisation_words"]):
+                continue
+            outlets.append(Citation("press report", venue=name, outlet=True))
+        return outlets
+
+
+def citation_claims(article, topics, studies, drafter):
+    rules = load_rules()["citations"]
+    telling = set(rules["organisation_words"]) | set(rules["attribution_verbs"])
+    for sentence in article.sentences:
+        if sentence.skip:
+            continue
+        if not (sentence.has("work:") or sentence.has("organisation:") or sentence.has("attribution")
+                or not telling.isdisjoint(article.lower[sentence.start:sentence.end])):
+            continue
+        reader = _CitationReader(article, sentence)
+        citations = reader.read()
+        outlets = reader.outlets(citations)
+        if not citations and not outlets:
+            _referenced_finding(article, sentence, reader, topics, drafter)
+            continue
+        quote = article.quote(sentence)
+        cited = [drafter.study_for(citation, quote, studies) for citation in citations]
+        relayed = [drafter.study_for(outlet, quote, studies) for outlet in outlets]
+        drafter.record_cites(sentence, cited + relayed)
+        for citation, study_id in zip(citations, cited):
+            if citation.finding is None and sentence.has("protocol"):
+                continue  # what the study did, not what it found: its protocol claims cite it
+            for topic, stance in _finding_topics(article, sentence, citation, rules, topics):
+                drafter.citation(sentence, topic, stance, study_id, citation.finding_span[0])
+
+
+def _referenced_finding(article, sentence, reader, topics, drafter):
+    """ "The trial found that ...": a finding of the work cited last above it (paragraph, list or section)."""
+    if not sentence.has("study_reference"):
+        return
+    relaying = set(load_rules()["statements"]["relaying_designs"])
+    works = [work for work in drafter.cites_for(sentence) if drafter.design(work) not in relaying]
+    finding, span = reader.finding(sentence.start)
+    if not works or finding is None:
+        return
+    drafter.record_cites(sentence, works[-1:], in_line=False)
+    citation = Citation(drafter.design(works[-1]), finding=finding, finding_span=span)
+    for topic, stance in _finding_topics(article, sentence, citation, load_rules()["citations"], topics):
+        drafter.citation(sentence, topic, stance, works[-1], span[0])
+
+
+def _finding_topics(article, sentence, citation, rules, topics):
+    start, end = citation.finding_span
+    labels = {label for label, s, e in sentence.matches if start <= s and e <= end}
+    opposing = "finding_opposing" in labels
+    chosen = []
+    for index, rule in enumerate(rules["finding_topics"]):
+        if f"finding:{index}" not in labels:
+            continue
+        if rule.get("also") and f"finding_also:{index}" not in labels:
+            continue
+        chosen.append((rule["topic"], rule.get("stance")))
+    if not chosen:
+        default = rules["default_finding_topic"]
+        chosen.append((default["topic"], default.get("stance")))
+    result = []
+    for topic, stance in chosen:
+        if topic not in topics:
+            continue
+        if topics[topic]["kind"] != "stance":
+            stance = None
+        elif "finding_mixed" in labels:
+            stance = "mixed"
+        elif opposing and stance:
+            stance = {"supports": "opposes", "opposes": "supports"}.get(stance, stance)
+        result.append((topic, stance))
+    return result

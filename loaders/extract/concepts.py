@@ -1,0 +1,97 @@
+"""Presence claims: mechanisms (and whether they are understood), contraindications, side effects."""
+
+from spacy.util import filter_spans
+
+from .article import words_in
+from .rules import load_rules
+
+def mechanism_claims(article, topics, drafter):
+    lexicon = load_rules()["lexicon"]
+    negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
+    agents = set(lexicon["agents"])
+    for sentence in article.sentences:
+        if sentence.skip or sentence.about_comparator or sentence.has("not_mechanism_sentence"):
+            continue
+        mentions = sentence.find("mechanism:")
+        if not mentions:
+            continue
+        context = article.context_labels(sentence) if sentence.line.kind == "item" else set()
+        if "not_mechanism_list" in context and not sentence.has("explicit_mechanism"):
+            continue
+        agent_here = bool(agents & set(article.lower[sentence.start:sentence.end])) or sentence.has("explicit_mechanism")
+        # A list item ("Reduce inflammation") may leave acupuncture to its lead-in ("acupuncture may:").
+        agent_above = sentence.line.kind == "item" and any(
+            agents & set(article.lower[s.start:s.end]) for s in article.line_sentences.get(sentence.line.lead_in, ()))
+        if not (agent_here or agent_above):
+            continue
+        for label, start, end in mentions:
+            topic = label.split(":", 1)[1]
+            if topic not in topics or article.negated(start, end, negations):
+                continue
+            if article.hypothetical(start, hypotheticals, sentence):
+                continue
+            drafter.presence(sentence, "mechanism", topic, start)
+
+
+def understanding_claims(article, topics, drafter):
+    """ "It is not yet clear how acupuncture works": a stance on whether the mechanism is understood."""
+    spec = load_rules()["mechanisms"]["understanding"]
+    if spec["topic"] not in topics:
+        return
+    for sentence in article.sentences:
+        if sentence.skip or not sentence.has("understanding"):
+            continue
+        if words_in(article, sentence, spec["requires"]) and words_in(article, sentence, spec["requires_also"]):
+            drafter.presence(sentence, "mechanism", spec["topic"], sentence.find("understanding")[0][1],
+                             stance=spec["stance"], statement=spec["statement"])
+
+
+# -- contraindications and side effects ---------------------------------------------------
+
+
+def safety_claims(article, topics, drafter):
+    lexicon = load_rules()["lexicon"]
+    safety = load_rules()["safety"]
+    negations = set(lexicon["negations"])
+    for sentence in article.sentences:
+        if sentence.skip:
+            continue
+        spans = filter_spans([article.doc[s:e] for label, s, e in sentence.matches
+                              if label.startswith(("contraindications:", "side_effects:", "ignore"))])
+        kept = {(span.start, span.end) for span in spans}
+        mentions = [(label, s, e) for label, s, e in sentence.matches if (s, e) in kept
+                    and label.startswith(("contraindications:", "side_effects:"))]
+        # A list item takes its cues from its heading and lead-in; prose from its heading too
+        # ("Who should not have acupuncture?" over "People with haemophilia ...").
+        context = article.context_labels(sentence) if sentence.line.kind == "item" else (
+            article.lines[sentence.line.heading].labels if sentence.line.heading is not None else set())
+        own = {label.split(":")[0] for label, _, _ in sentence.matches}
+        cues = context | own
+        for label, start, end in mentions:
+            family, topic = label.split(":", 1)
+            if topic not in topics or f"{family}_cue" not in cues:
+                continue
+            if family == "contraindications":
+                severity = _severity(article, sentence)
+                stance = safety["contraindications"]["stances"].get(topic)
+                drafter.presence(sentence, "contraindication", topic, start,
+                                 {"severity": severity} if severity else {}, stance)
+            elif not sentence.about_comparator and not article.negated(start, end, negations):
+                drafter.presence(sentence, "side_effect", topic, start)
+        minimal = safety["side_effects"]["minimal_topic"]
+        if sentence.has("minimal_side_effects") and minimal in topics and not sentence.about_comparator:
+            start = sentence.find("minimal_side_effects")[0][1]
+            drafter.presence(sentence, "side_effect", minimal, start)
+
+
+def _severity(article, sentence):
+    """absolute or relative: from the heading above, else from the lead-in, else the sentence."""
+    places = [sentence.line.heading, sentence.line.lead_in] if sentence.line.kind == "item" else []
+    for index in places:
+        if index is None:
+            continue
+        found = {label.split(":")[1] for label in article.lines[index].labels if label.startswith("severity:")}
+        if len(found) == 1:
+            return found.pop()
+    found = {label.split(":")[1] for label, _, _ in sentence.find("severity:")}
+    return found.pop() if len(found) == 1 else None

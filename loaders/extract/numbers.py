@@ -1,0 +1,285 @@
+"""Numeric claims: session counts, frequencies, lengths, course and time, their values, and the
+refusal of quantities that are not claims (numbers.yaml not_claims)."""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from number_parser import parse_number
+
+from .. import vocabulary as v
+from .article import words_in
+from .rules import _QUANTITY_PRIORITY, load_rules
+
+@lru_cache(maxsize=512)
+def _number_word(word):
+    value = parse_number(word)
+    return value if isinstance(value, (int, float)) else None
+
+
+def number_value(token_text, lexicon, allow_articles=False):
+    """The number a token stands for ("3", "18,000", "three", "twice"), or None."""
+    lower = token_text.lower()
+    if lower in lexicon["ordinals"]:
+        return None
+    if lower in ("a", "an") and not allow_articles:
+        return None
+    if lower in lexicon["number_words"]:
+        return lexicon["number_words"][lower]
+    digits = lower.replace(",", "")
+    if re.fullmatch(r"\d+(\.\d+)?", digits):
+        number = float(digits)
+        return int(number) if number.is_integer() else number
+    if lower.isalpha():
+        return _number_word(lower)
+    return None
+
+
+@dataclass
+class Value:
+    min: Optional[float]
+    max: Optional[float]
+    unit: str
+    approximate: bool = False
+
+    def as_yaml(self):
+        value = {"min": _plain(self.min), "max": _plain(self.max), "unit": self.unit}
+        if self.approximate:
+            value["approximate"] = True
+        return value
+
+
+def _plain(number):
+    if number is None:
+        return None
+    number = round(float(number), 4)
+    return int(number) if number.is_integer() else number
+
+
+def read_value(article, label, start, end) -> Optional[Value]:
+    """The value of a quantity match, with its bounds and approximators."""
+    lexicon = load_rules()["lexicon"]
+    tokens = article.lower[start:end]
+    inside = [item for item in article.sentences[article.sentence_of[start]].matches if start <= item[1] and item[2] <= end]
+    if label == "immediate":
+        return Value(0, 0, "minutes")
+    unit = _unit_of(label, tokens, lexicon)
+    if unit is None:
+        return None
+    # Vague words count sessions or time; fixed phrases ("half an hour") are times. In a rate,
+    # "a week" is the period, not a quantity.
+    vague = next((lexicon["vague"][l.split(":", 1)[1]] for l, _, _ in inside
+                  if l.startswith("vague:") and label in ("count", "time")), None)
+    fixed = next((lexicon["fixed_times"][l.split(":", 1)[1]] for l, _, _ in inside
+                  if l.startswith("fixed:") and label == "time"), None)
+    approximate = False
+    if vague:
+        low, high, approximate = vague["min"], vague["max"], bool(vague.get("approximate"))
+    elif fixed:
+        low = high = fixed["value"]
+        unit = fixed["unit"]
+    else:
+        numbers = _numbers(label, tokens, lexicon)
+        if not numbers:
+            return None
+        low, high = (numbers[0], numbers[1]) if len(numbers) > 1 else (numbers[0], numbers[0])
+        if low > high:
+            low, high = high, low
+    if label in ("rate", "period"):
+        factor = _rate_factor(tokens, lexicon)
+        low, high = (None if low is None else low * factor), (None if high is None else high * factor)
+    prefix, _ = article.prefix(start)
+    if any(label.startswith("bound:at_most") for label in prefix) and low == high and not vague:
+        low = None
+    if any(label.startswith("bound:at_least") for label in prefix) or _open_above(article, inside, end):
+        high = None
+    approximate = approximate or "approx" in prefix
+    return Value(low, high, unit, approximate)
+
+
+def _unit_of(label, tokens, lexicon):
+    if label in ("count", "ordinal"):
+        return "sessions"
+    if label in ("rate", "period"):
+        return "sessions/week"
+    if "half" in tokens:  # "half an hour"
+        return "minutes"
+    words = {word: unit for unit, items in lexicon["units"].items() for word in items}
+    units = [words[token] for token in tokens if token in words]
+    return units[-1] if units and units[-1] != "sessions" else None
+
+
+def _numbers(label, tokens, lexicon):
+    if label == "ordinal":
+        return [lexicon["ordinals"][token] for token in tokens if token in lexicon["ordinals"]][:1]
+    if label in ("rate", "period"):
+        # Only the count of times: the period's article ("a week") is not a number.
+        numbers = []
+        for token in tokens:
+            if token in lexicon["periods"] or token in ("per", "every", "each", "times"):
+                break
+            value = number_value(token, lexicon)
+            if value is not None:
+                numbers.append(value)
+        return numbers or [1]
+    numbers = [number_value(t, lexicon, allow_articles=(label == "count")) for t in tokens]
+    # "ten 30-minute sessions": a number before a time unit is the sessions' length, not their count.
+    return [n for i, n in enumerate(numbers) if n is not None and not (label == "count" and _sizes(tokens, i, lexicon))]
+
+
+def _sizes(tokens, i, lexicon):
+    """True when the number at i is followed (past a hyphen) by a unit of time: "30-minute"."""
+    following = tokens[i + 1:i + 3]
+    if following[:1] in (["-"], ["‐"]):
+        following = following[1:]
+    return bool(following) and any(following[0] in lexicon["units"][unit] for unit in v.UNITS if unit != "sessions"
+                                   and unit in lexicon["units"])
+
+
+def _rate_factor(tokens, lexicon):
+    """Sessions per week for one "time": "a week" 1, "a month" 12/52, "every other week" 1/2,
+    "every two weeks" 1/2."""
+    periods = [lexicon["periods"][token] for token in tokens if token in lexicon["periods"]]
+    factor = periods[-1] if periods else 1
+    if "every" in tokens:
+        after = [number_value(token, lexicon) for token in tokens[tokens.index("every") + 1:]]
+        every = next((n for n in after if n), None)
+        if every:
+            factor /= every
+    return factor / 2 if "other" in tokens else factor
+
+
+def _open_above(article, inside, end):
+    """ "10 or more treatments", "10 treatments or more": the range is open upwards."""
+    following = article.sentences[article.sentence_of[end - 1]].matches
+    return any(label == "open_above" for label, _, _ in inside) or any(
+        label == "open_above" and start == end for label, start, _ in following)
+
+
+# -- numeric claims -----------------------------------------------------------------------
+
+
+def _nearest(article, sentence, label, start, end, before_only=False, scope="segment"):
+    """Token distance from a quantity to the nearest cue of label in its segment (or clause), or None."""
+    units = article.clause if scope == "clause" else article.segment
+    distances = []
+    for cue, cue_start, cue_end in sentence.matches:
+        if cue != label or units[cue_start] != units[start]:
+            continue
+        if cue_end <= start:
+            distances.append(start - cue_end)
+        elif not before_only:
+            distances.append(max(cue_start - end, 0))
+    return min(distances) if distances else None
+
+
+def _word_before(article, position, sentence):
+    skip = {"the", "your", "their", "his", "her", "my", "our", "its", "this", "that"}
+    i = position - 1
+    while i >= sentence.start and article.lower[i] in skip:
+        i -= 1
+    return article.lower[i] if i >= sentence.start else None
+
+
+def choose_topic(article, sentence, family, unit, start, end, topics):
+    """The topic a quantity answers: the rule with the nearest cue, else the fallback rule."""
+    words = set(article.lower[sentence.start:sentence.end])
+    _, prefix_start = article.prefix(start)
+    best, fallback = None, None
+    for index, rule in enumerate(load_rules()["numbers"][family]):
+        if rule["topic"] not in topics:
+            continue
+        if rule.get("units") and unit not in rule["units"]:
+            continue
+        if rule.get("sentence") and not words & set(rule["sentence"]):
+            continue
+        if rule.get("before") and _word_before(article, prefix_start, sentence) not in rule["before"]:
+            continue
+        if rule.get("fallback"):
+            fallback = fallback or rule
+            continue
+        cued = rule.get("near") or rule.get("near_before")
+        distance = _nearest(article, sentence, f"near:{family}:{index}", start, end,
+                            before_only=bool(rule.get("near_before")), scope=rule.get("scope", "segment")) if cued else 0
+        if rule.get("followed_by") and end < sentence.end and article.lower[end] in rule["followed_by"]:
+            distance = 0
+        if distance is not None and (best is None or distance < best[0]):
+            best = (distance, rule)
+    return best[1] if best else fallback
+
+
+def _qualifiers(article, sentence, topic, start):
+    keys = load_rules()["numbers"]["qualifier_keys"].get(topic, [])
+    found = {}
+    for key in keys:
+        candidates = sentence.find(f"qualifier:{key}:")
+        if not candidates:
+            continue
+        same_segment = [c for c in candidates if article.segment[c[1]] == article.segment[start]]
+        label, _, _ = min(same_segment or candidates, key=lambda c: abs(c[1] - start))
+        found[key] = label.split(":", 2)[2]
+    return found
+
+
+def numeric_claims(article, topics, drafter):
+    lexicon = load_rules()["lexicon"]
+    negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
+    numbers = load_rules()["numbers"]
+    for sentence in article.sentences:
+        # "The massage group had six sessions": an arm of a trial, not a comparator's own advice.
+        if sentence.skip or (sentence.about_comparator and not (sentence.has("arm") and sentence.has("protocol"))):
+            continue
+        for family, start, end in sentence.matches:
+            if family not in _QUANTITY_PRIORITY:
+                continue
+            if article.negated(start, end, negations) or article.hypothetical(start, hypotheticals, sentence):
+                continue
+            if family == "time" and _after_illness(article, sentence, start):
+                continue
+            if refused(article, sentence, family, start, end) or _comparator_session(article, sentence, start):
+                continue
+            value = read_value(article, family, start, end)
+            if value is None or (family == "count" and (value.min or 0) > numbers["max_sessions"]):
+                continue
+            rule = choose_topic(article, sentence, family, value.unit, start, end, topics)
+            if rule is None or rule["topic"] not in topics:
+                continue
+            topic = rule["topic"]
+            if not v.convertible(value.unit, topics[topic]["unit"]):
+                continue
+            if rule.get("at_least") and value.min == value.max and words_in(article, sentence, rule["at_least"]):
+                value.max = None
+            drafter.numeric(sentence, numbers["claim_types"][topic], topic, value,
+                            _qualifiers(article, sentence, topic, start), start)
+
+
+def _comparator_session(article, sentence, start):
+    """ "..., and a massage session usually takes an hour": the number's clause is about a comparator's sessions."""
+    sessions = set(load_rules()["lexicon"]["units"]["sessions"])
+    return any(label == "comparator" and article.clause[s] == article.clause[start] and e < sentence.end
+               and article.lower[e] in sessions for label, s, e in sentence.matches)
+
+
+def refused(article, sentence, family, start, end):
+    """The name of the not-claim rule (numbers.yaml not_claims) that refuses a quantity, or None."""
+    rules = load_rules()["numbers"]["not_claims"]
+    for label, s, e in sentence.find("not_claim:"):
+        rule = rules[int(label.split(":", 1)[1])]
+        if family not in rule["families"]:
+            continue
+        reach = rule["reach"]
+        if reach == "span":
+            near = s < end and e >= start - rule.get("before", 0)
+        else:
+            units = article.clause if reach == "clause" else article.segment
+            near = units[s] == units[start]
+        if near:
+            return rule["name"]
+    return None
+
+
+def _after_illness(article, sentence, start):
+    """A length of time right after "pain that has lasted" describes the illness."""
+    return any(label == "illness_duration" and end <= start and article.segment[s] == article.segment[start]
+               for label, s, end in sentence.matches)
