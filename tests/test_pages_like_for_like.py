@@ -177,11 +177,14 @@ async def test_ranges_have_one_axis_per_topic_therapy_and_condition(datasette):
 async def test_front_page_counts_sources_per_therapy_and_condition(datasette):
     page = await get(datasette, "/")
     coverage = section(page, "kb-coverage-heading")
-    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td>\s*<td><a href=\"([^\"]+)\">(\d+) sources?</a>", coverage)
-    assert {(therapy, condition, int(count)) for therapy, condition, _, count in rows} == {
+    rows = [(therapy, condition, html.unescape(href), int(count))
+            for therapy, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', coverage, re.S)
+            for href, condition, count in re.findall(r'<a href="([^"]+)" class="kb-coverage-cell">(.*?): (\d+) sources?</a>',
+                                                     cells)]
+    assert {(therapy, condition, count) for therapy, condition, _, count in rows} == {
         ("Acupuncture", "Back pain", 1), ("Acupuncture", "Low back pain", 2), ("Needling", "Back pain", 1),
         ("Dry needling", "Back pain", 1), ("Massage", "Back pain", 1), ("Acupuncture", "Neck pain", 1)}
-    [link] = [html.unescape(href) for therapy, condition, href, _ in rows if condition == "Low back pain"]
+    [link] = [href for _, condition, href, _ in rows if condition == "Low back pain"]
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(link).query) == {"therapy": ["acupuncture"],
                                                                          "condition": ["low-back-pain"]}
     listed = (await datasette.client.get(link.replace("?", ".json?_shape=array&", 1))).json()

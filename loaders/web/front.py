@@ -29,11 +29,18 @@ COVERAGE = """
 """
 
 
-def coverage_links(datasette, coverage):
-    """Each therapy × condition row with the link to the sources table filtered by both."""
+def coverage_by_therapy(datasette, coverage):
+    """One row per therapy (most sources first), its conditions each with its count and the link to the
+    sources table filtered by that therapy and condition."""
     table = datasette.urls.table(KB_DB, "sources")
-    return [{**row, "href": table + "?" + urllib.parse.urlencode({"therapy": row["therapy"], "condition": row["condition"]})}
-            for row in coverage]
+    therapies = {}
+    for row in coverage:
+        link = table + "?" + urllib.parse.urlencode({"therapy": row["therapy"], "condition": row["condition"]})
+        therapy = therapies.setdefault(row["therapy"], {"therapy": row["therapy"], "label": row["therapy_label"],
+                                                        "sources": 0, "conditions": []})
+        therapy["sources"] += row["sources"]
+        therapy["conditions"].append({**row, "href": link})
+    return sorted(therapies.values(), key=lambda therapy: (-therapy["sources"], therapy["label"] or therapy["therapy"]))
 
 
 async def front_page(datasette):
@@ -43,7 +50,7 @@ async def front_page(datasette):
     database = datasette.get_database(KB_DB)
     counts = (await rows(database, COUNTS))[0]
     return {"counts": counts, "articles": await rows(database, ARTICLES),
-            "coverage": coverage_links(datasette, await rows(database, COVERAGE))}
+            "coverage": coverage_by_therapy(datasette, await rows(database, COVERAGE))}
 
 
 @hookimpl
