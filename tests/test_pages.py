@@ -146,6 +146,20 @@ def claim_path(claim_id):
     return f"/kb/claims/{tilde_encode(claim_id)}"
 
 
+def comparable_claims(project, item):
+    """The claims on item's topic whose therapy and condition are item's, an ancestor or a descendant
+    (by the terms' lineages): the claims a claim page compares with item, like for like."""
+    lineage = {table: {row["id"]: row["lineage"] for row in query(project, f"select id, lineage from {table}")}
+               for table in ("interventions", "conditions")}
+
+    def meets(table, a, b):
+        return f"/{a}/" in lineage[table][b] or f"/{b}/" in lineage[table][a]
+
+    return [other for other in query(project, "select * from claims where topic = ?", (item["topic"],))
+            if meets("interventions", item["therapy"], other["therapy"])
+            and meets("conditions", item["condition"], other["condition"])]
+
+
 # The highlighting, without a server.
 
 def render(text, claims, artefacts=()):
@@ -286,8 +300,7 @@ async def test_claim_page_shows_context_topic_answers_and_conflicts(built_projec
     item = query(built_project, "select * from claims where id = ?", (claim_id,))[0]
     page = await get_page(built_datasette, claim_path(claim_id))
     assert f'<mark class="claim-quote">{escape_html(item["quote"])}</mark>' in page
-    same_topic = query(built_project, "select * from claims where topic = ?", (item["topic"],))
-    for other in same_topic:
+    for other in comparable_claims(built_project, item):
         assert f'href="{claim_path(other["id"])}"' in page
     conflicts = query(built_project, "select * from conflicts where ? in (claim_a, claim_b)", (claim_id,))
     assert conflict in conflicts

@@ -7,7 +7,7 @@ import json
 import urllib.request
 
 import pytest
-from datasette.utils import tilde_encode
+from datasette.utils import tilde_decode, tilde_encode
 
 from loaders.anchor import FoldedText
 
@@ -84,8 +84,20 @@ def corpus(live_server):
     for claim in claims:
         by_source[claim["source_id"]].append(claim)
     conflicts = fetch_json(f"{live_server}/kb/conflicts.json?_shape=array&_size=max")
+    lineage = {table: {term["id"]: term["lineage"]
+                       for term in fetch_json(f"{live_server}/kb/{table}.json?_shape=array&_size=max")}
+               for table in ("interventions", "conditions")}
     return {"sources": {source["id"]: source for source in sources}, "claims": by_source,
-            "in_conflict": {c[side] for c in conflicts for side in ("claim_a", "claim_b")}}
+            "in_conflict": {c[side] for c in conflicts for side in ("claim_a", "claim_b")}, "lineage": lineage}
+
+
+def like_for_like(corpus, a, b):
+    """True when claims a and b are on one topic, with comparable therapies and conditions (by lineage)."""
+    def meets(table, x, y):
+        return f"/{x}/" in corpus["lineage"][table][y] or f"/{y}/" in corpus["lineage"][table][x]
+
+    return (a["topic"] == b["topic"] and meets("interventions", a["therapy"], b["therapy"])
+            and meets("conditions", a["condition"], b["condition"]))
 
 
 def showcase_source(corpus):
@@ -128,10 +140,11 @@ def test_reader_follows_front_page_to_article_to_claim(page, live_server, corpus
     page.wait_for_url(live_server + claim_path(target["id"]))
     assert page.locator("h1").inner_text() == target["statement"]
     assert page.locator("mark.claim-quote").inner_text() == target["quote"]
-    # How every other source answers the same topic: each of their claims on it is linked.
-    same_topic = [c for claims_of in corpus["claims"].values() for c in claims_of if c["topic"] == target["topic"]]
-    for other in same_topic:
-        assert page.locator(f'.kb-answers a[href="{claim_path(other["id"])}"]').count() == 1, other["id"]
+    # How every other source answers the same topic, like for like: each comparable claim on it is
+    # linked, and no claim about another therapy or an unrelated condition.
+    for other in (c for claims_of in corpus["claims"].values() for c in claims_of if c["topic"] == target["topic"]):
+        expected = 1 if like_for_like(corpus, target, other) else 0
+        assert page.locator(f'.kb-answers a[href="{claim_path(other["id"])}"]').count() == expected, other["id"]
     page.set_viewport_size({"width": 1280, "height": 1500})
     page.screenshot(path=screenshots / "claim-page.png", full_page=False)
 
@@ -150,6 +163,43 @@ def test_every_article_from_the_front_page_highlights_all_its_claims(page, live_
         # Each claim's footnote marker links to it: coinciding quotes are each reachable.
         for claim in corpus["claims"][source["id"]]:
             assert page.locator(f'a.claim-ref[href="{claim_path(claim["id"])}"]').count() == 1
+
+
+def test_front_page_coverage_leads_to_the_sources_of_a_therapy_and_condition(page, live_server, corpus):
+    page.goto(live_server + "/")
+    cells = page.locator(".kb-coverage-table a.kb-coverage-cell")
+    pairs = {(s["therapy"], s["condition"]) for s in corpus["sources"].values()}
+    assert cells.count() == len(pairs)
+    first = cells.first
+    therapy = first.locator("xpath=ancestor::tr/th").inner_text()
+    condition, count = first.inner_text().rsplit(": ", 1)
+    count = int(count.split()[0])
+    with page.expect_navigation():
+        first.click()
+    shown = fetch_json(page.url.replace("/kb/sources?", "/kb/sources.json?_shape=array&_size=max&", 1))
+    assert len(shown) == count and page.locator("h3").first.inner_text().startswith(f"{count} row")
+    labels = {(term["id"], term["label"]) for table in ("interventions", "conditions")
+              for term in fetch_json(f"{live_server}/kb/{table}.json?_shape=array&_size=max")}
+    assert {(s["therapy"], therapy) for s in shown} <= labels and {(s["condition"], condition) for s in shown} <= labels
+
+
+def test_ranges_put_one_therapy_and_condition_on_each_axis(page, live_server, corpus):
+    claims = {c["id"]: c for claims_of in corpus["claims"].values() for c in claims_of}
+    page.goto(live_server + "/ranges")
+    axes = page.locator("section.range-topic")
+    assert axes.count() > 10
+    protocols = 0
+    for index in range(axes.count()):
+        axis = axes.nth(index)
+        hrefs = axis.locator(".range-bar a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        shown = [claims[tilde_decode(href.rsplit("/", 1)[1])] for href in hrefs]
+        # Never a massage bar on the acupuncture axis: one topic, therapy and condition per axis.
+        assert len({(c["topic"], c["therapy"], c["condition"]) for c in shown}) == 1, axis.locator("h2").inner_text()
+        protocols += sum(c["statement_kind"] == "protocol" for c in shown)
+    labels = page.locator(".range-protocol", has_text="study protocol")
+    assert labels.count() == protocols > 0
+    labels.first.scroll_into_view_if_needed()
+    assert labels.first.is_visible()
 
 
 def test_reading_works_without_javascript(browser, live_server, corpus):

@@ -3,7 +3,10 @@ source answers the same topic, the works it cites, its conflicts, and editors' f
 Datasette renders the page from templates/row-kb-claims.html; this module adds the variables.
 """
 
+import urllib.parse
+
 from datasette import hookimpl
+from datasette.utils import tilde_encode
 
 from .shared import KB_DB, context_markup, flag_url, flags, is_row_page, row_key, rows, severity_rank
 
@@ -11,41 +14,80 @@ CLAIM = """
     select c.*, t.label as topic_label, t.kind as topic_kind, t.unit as topic_unit,
            t.description as topic_description,
            s.title as source_title, s.publisher, s.kind as source_kind, s.published, s.published_text,
-           s.commercial_interest, s.text as source_text
+           s.commercial_interest, s.text as source_text,
+           ci.label as therapy_label, ci.lineage as therapy_lineage,
+           cc.label as condition_label, cc.lineage as condition_lineage
     from claims c join sources s on s.id = c.source_id left join topics t on t.id = c.topic
+    left join interventions ci on ci.id = c.therapy left join conditions cc on cc.id = c.condition
     where c.id = :id
 """
-SOURCES = "select id, title, publisher, kind from sources order by title, id"
-TOPIC_CLAIMS = """
-    select id, source_id, position, type, statement, quote, answer, stance, certainty
-    from claims where topic = :topic order by source_id, position
+
+
+def comparable(alias, column):
+    """SQL: alias.column's term (joined as <alias>i / <alias>c) is :column itself, an ancestor or a
+    descendant of it. A term's lineage "/root/.../id/" names its ancestors and itself."""
+    table = "i" if column == "therapy" else "c"
+    return (f"(instr(:{column}_lineage, '/' || {alias}.{column} || '/') > 0"
+            f" or instr({alias}{table}.lineage, '/' || :{column} || '/') > 0)")
+
+
+# Every source, and whether its main therapy and condition compare with the claim's.
+SOURCES = f"""
+    select s.id, s.title, s.publisher, s.kind,
+           {comparable('s', 'therapy')} and {comparable('s', 'condition')} as comparable
+    from sources s join interventions si on si.id = s.therapy join conditions sc on sc.id = s.condition
+    order by s.title, s.id
 """
-TOPIC_SUMMARY = "select * from topic_summary where topic = :topic"
+# Like for like: the claims on the topic whose therapy and condition compare with the claim's.
+TOPIC_CLAIMS = f"""
+    select o.id, o.source_id, o.position, o.type, o.statement, o.quote, o.answer, o.stance, o.certainty,
+           o.status, o.statement_kind, o.therapy, o.condition,
+           oi.label as therapy_label, oc.label as condition_label
+    from claims o join interventions oi on oi.id = o.therapy join conditions oc on oc.id = o.condition
+    where o.topic = :topic and ({comparable('o', 'therapy')} and {comparable('o', 'condition')} or o.id = :id)
+    order by o.source_id, o.position
+"""
+TOPIC_SUMMARY = "select * from topic_summary where topic = :topic and therapy = :therapy and condition = :condition"
 CITED_STUDIES = """
     select s.* from claim_studies cs join studies s on s.id = cs.study_id
     where cs.claim_id = :id order by s.year, s.label
 """
 CONFLICTS = f"""
-    select k.id, k.rule, k.severity, k.rank, k.within_source, k.explanation,
+    select k.id, k.rule, k.severity, k.rank, k.within_source, k.involves_draft, k.explanation,
            o.id as other_id, o.statement as other_statement, o.quote as other_quote,
-           o.answer as other_answer, o.stance as other_stance, so.id as other_source_id,
-           so.title as other_source_title
+           o.answer as other_answer, o.stance as other_stance, o.status as other_status,
+           oi.label as other_therapy_label, oc.label as other_condition_label,
+           so.id as other_source_id, so.title as other_source_title
     from conflicts k
     join claims o on o.id = case when k.claim_a = :id then k.claim_b else k.claim_a end
     join sources so on so.id = o.source_id
+    left join interventions oi on oi.id = o.therapy left join conditions oc on oc.id = o.condition
     where :id in (k.claim_a, k.claim_b)
     order by {severity_rank('k.severity')}, k.rank, k.id
 """
 
 
 def answers_by_source(sources, topic_claims, claim_id):
-    """Every source with its claims on the topic (the current claim marked), and the silent sources."""
+    """Every source with its comparable claims on the topic (the current claim marked), and the silent
+    sources: those whose main therapy and condition compare with the claim's and who say nothing."""
     by_source = {}
     for other in topic_claims:
         by_source.setdefault(other["source_id"], []).append({**other, "is_this": other["id"] == claim_id})
     answering = [{**source, "claims": by_source[source["id"]]} for source in sources if source["id"] in by_source]
-    silent = [source for source in sources if source["id"] not in by_source]
+    silent = [source for source in sources if source["id"] not in by_source and source.get("comparable", True)]
     return answering, silent
+
+
+def summary_links(datasette, claim):
+    """The topic summary row of the claim's topic, therapy and condition, and the like-for-like comparison."""
+    key = (claim["topic"], claim["therapy"], claim["condition"])
+    return {
+        "summary_url": datasette.urls.row(KB_DB, "topic_summary", ",".join(tilde_encode(part) for part in key)),
+        "comparison_url": datasette.urls.query(KB_DB, "topic_comparison") + "?" + urllib.parse.urlencode(
+            {"topic": claim["topic"], "therapy": claim["therapy"], "condition": claim["condition"]}),
+        "curated_conflicts_url": datasette.urls.query(KB_DB, "open_conflicts") + "?" + urllib.parse.urlencode(
+            {"topic": claim["topic"], "curated_only": "1"}),
+    }
 
 
 async def claim_context(datasette, request, claim_id):
@@ -56,10 +98,12 @@ async def claim_context(datasette, request, claim_id):
         return None
     claim = found[0]
     text = claim.pop("source_text")
-    answering, silent = answers_by_source(await rows(database, SOURCES),
-                                          await rows(database, TOPIC_CLAIMS, {"topic": claim["topic"]}), claim_id)
-    summary = await rows(database, TOPIC_SUMMARY, {"topic": claim["topic"]})
+    terms = {key: claim[key] for key in ("id", "topic", "therapy", "condition", "therapy_lineage", "condition_lineage")}
+    answering, silent = answers_by_source(await rows(database, SOURCES, terms),
+                                          await rows(database, TOPIC_CLAIMS, terms), claim_id)
+    summary = await rows(database, TOPIC_SUMMARY, terms)
     return {
+        **summary_links(datasette, claim),
         "claim": claim,
         "context": context_markup(text, claim["quote_start"], claim["quote_end"]),
         "answering": answering,

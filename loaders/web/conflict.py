@@ -1,5 +1,6 @@
 """The conflict page: a conflict's row page (/kb/conflicts/<id>) shows both passages side by side,
-each in its paragraph, the rule and severity, the topic's other answers, and editors' flags on it.
+each in its paragraph with its therapy and condition, the rule and severity, whether it involves an
+unreviewed draft, the topic's other answers, and editors' flags on it.
 Datasette renders the page from templates/row-kb-conflicts.html; this module adds the variables.
 """
 
@@ -12,8 +13,11 @@ CONFLICT = """
     from conflicts k join topics t on t.id = k.topic where k.id = :id
 """
 SIDE = """
-    select c.*, s.title as source_title, s.kind as source_kind, s.commercial_interest, s.text as source_text
-    from claims c join sources s on s.id = c.source_id where c.id = :id
+    select c.*, s.title as source_title, s.kind as source_kind, s.commercial_interest, s.text as source_text,
+           i.label as therapy_label, k.label as condition_label
+    from claims c join sources s on s.id = c.source_id
+    left join interventions i on i.id = c.therapy left join conditions k on k.id = c.condition
+    where c.id = :id
 """
 
 

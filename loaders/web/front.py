@@ -1,6 +1,9 @@
-"""The front page (/): what the knowledge base is, its size, where to start, and its articles.
+"""The front page (/): what the knowledge base is, its size, its coverage (sources per therapy and
+condition), where to start, and its articles.
 Datasette renders it from templates/index.html; this module adds the figures and the article list.
 """
+
+import urllib.parse
 
 from datasette import hookimpl
 
@@ -19,6 +22,26 @@ ARTICLES = """
     from sources order by title, id
 """
 
+COVERAGE = """
+    select s.therapy, i.label as therapy_label, s.condition, c.label as condition_label, count(*) as sources
+    from sources s left join interventions i on i.id = s.therapy left join conditions c on c.id = s.condition
+    group by s.therapy, s.condition order by count(*) desc, i.label, c.label
+"""
+
+
+def coverage_by_therapy(datasette, coverage):
+    """One row per therapy (most sources first), its conditions each with its count and the link to the
+    sources table filtered by that therapy and condition."""
+    table = datasette.urls.table(KB_DB, "sources")
+    therapies = {}
+    for row in coverage:
+        link = table + "?" + urllib.parse.urlencode({"therapy": row["therapy"], "condition": row["condition"]})
+        therapy = therapies.setdefault(row["therapy"], {"therapy": row["therapy"], "label": row["therapy_label"],
+                                                        "sources": 0, "conditions": []})
+        therapy["sources"] += row["sources"]
+        therapy["conditions"].append({**row, "href": link})
+    return sorted(therapies.values(), key=lambda therapy: (-therapy["sources"], therapy["label"] or therapy["therapy"]))
+
 
 async def front_page(datasette):
     """The figures and articles the front page shows, or None when kb.db is not being served."""
@@ -26,7 +49,8 @@ async def front_page(datasette):
         return None
     database = datasette.get_database(KB_DB)
     counts = (await rows(database, COUNTS))[0]
-    return {"counts": counts, "articles": await rows(database, ARTICLES)}
+    return {"counts": counts, "articles": await rows(database, ARTICLES),
+            "coverage": coverage_by_therapy(datasette, await rows(database, COVERAGE))}
 
 
 @hookimpl

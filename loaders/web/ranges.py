@@ -1,10 +1,13 @@
-"""The range chart page, /ranges: every source's numeric answers per topic as bars on one axis.
+"""The range chart page, /ranges: every source's numeric answers as bars, one axis per topic, therapy
+and condition (like for like: a massage bar never sits on the acupuncture axis). A study protocol
+(what a cited trial did, not advice) is marked as such.
 
 A picture says more than a table here: where bars of different sources do not overlap, they
 disagree. The page is plain HTML and CSS (no JavaScript), positions computed here.
 """
 
 import math
+import urllib.parse
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
@@ -16,11 +19,14 @@ LOG_SCALE_UNITS = {"minutes", "days", "weeks"}
 
 RANGE_CLAIMS = """
     select t.id as topic, t.label, t.description, t.unit, c.id, c.source_id, c.answer, c.quote,
-           c.norm_min, c.norm_max
+           c.norm_min, c.norm_max, c.statement_kind, c.status,
+           c.therapy, i.label as therapy_label, c.condition, k.label as condition_label
     from claims c join topics t on t.id = c.topic
+    left join interventions i on i.id = c.therapy left join conditions k on k.id = c.condition
     where t.kind = 'range' and (c.norm_min is not null or c.norm_max is not null)
-    order by t.id, c.source_id, c.position
+    order by t.id, i.label, k.label, c.source_id, c.position
 """
+GROUP_FIELDS = ("topic", "label", "unit", "description", "therapy", "therapy_label", "condition", "condition_label")
 
 
 def scale(unit, values):
@@ -31,13 +37,20 @@ def scale(unit, values):
     return (lambda value: 100 * value / (top * 1.1)), top
 
 
-def bars(rows, claim_url):
-    """Group claim rows by topic and place each claim's interval on its topic's axis; claim_url(id) links each bar."""
-    topics = {}
+def axes(rows):
+    """Claim rows grouped by topic, therapy and condition: one axis each, in the rows' order."""
+    groups = {}
     for row in rows:
-        topics.setdefault(row["topic"], {"topic": row["topic"], "label": row["label"], "unit": row["unit"],
-                                         "description": row["description"], "claims": []})["claims"].append(dict(row))
-    for topic in topics.values():
+        row = dict(row)
+        key = (row["topic"], row["therapy"], row["condition"])
+        groups.setdefault(key, {**{field: row[field] for field in GROUP_FIELDS}, "claims": []})["claims"].append(row)
+    return list(groups.values())
+
+
+def bars(rows, claim_url):
+    """Place each claim's interval on the axis of its topic, therapy and condition; claim_url(id) links each bar."""
+    topics = axes(rows)
+    for topic in topics:
         finite = [v for c in topic["claims"] for v in (c["norm_min"], c["norm_max"]) if v is not None]
         position, top = scale(topic["unit"], finite)
         topic["axis_end"] = f"{top:g} {topic['unit']}"
@@ -49,14 +62,18 @@ def bars(rows, claim_url):
             # A single value still gets a visible mark.
             claim["width"] = max(round(position(high) - position(low), 2), 1.0)
             claim["open_end"] = claim["norm_max"] is None
+            claim["protocol"] = claim["statement_kind"] == "protocol"
             claim["href"] = claim_url(claim["id"])
-    return list(topics.values())
+    return topics
 
 
 async def ranges_page(datasette, request):
     database = datasette.get_database(KB_DB)
     rows = (await database.execute(RANGE_CLAIMS)).rows
     topics = bars(rows, lambda claim_id: row_url(datasette, "claims", claim_id))
+    for topic in topics:
+        topic["compare_url"] = datasette.urls.query(KB_DB, "topic_comparison") + "?" + urllib.parse.urlencode(
+            {"topic": topic["topic"], "therapy": topic["therapy"] or "", "condition": topic["condition"] or ""})
     html = await datasette.render_template("ranges.html", {"topics": topics}, request=request)
     return Response.html(html)
 
