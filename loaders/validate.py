@@ -347,7 +347,8 @@ class _Checker:
             self.problem("id-mismatch", path, lines, ("source",), f"source {source_id!r} but file is {path.name}")
         declared = {meta_path.stem for meta_path in self.project.source_metadata_files()}
         if source is None and source_id not in declared:
-            self.problem("unknown-source", path, lines, ("source",), f"no source {source_id!r} in sources/")
+            self.problem("unknown-source", path, lines, ("source",),
+                         f"no source {source_id!r} in sources/{closest(source_id, declared)}")
         raw_claims = data.get("claims")
         if not isinstance(raw_claims, list):
             self.problem("wrong-type" if raw_claims is not None else "missing-field", path, lines, ("claims",),

@@ -81,3 +81,17 @@ def test_topic_summary_counts_sources_and_stances(built_project):
         assert summary["consensus"] == "conflict"
         sessions = db.execute(f"select * from topic_summary where topic = 'sessions.count' and {low_back}").fetchone()
         assert (sessions["lowest"], sessions["highest"]) == (1, 12)
+
+
+def test_compare_like_for_like_lines_up_only_comparable_claims(in_project):
+    """kb compare sessions.count --therapy acupuncture --condition "low back pain": acupuncture (or a kind
+    of it) for low back pain or a broader or narrower condition; never massage, neck pain or knee pain."""
+    result = runner.invoke(app, ["compare", "sessions.count", "--therapy", "acupuncture", "--condition",
+                                 "low back pain", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows and {row["therapy"] for row in rows} <= {"acupuncture", "auricular-acupuncture", "needling-therapy"}
+    assert {row["condition"] for row in rows} <= {"low-back-pain", "chronic-low-back-pain", "acute-low-back-pain",
+                                                  "back-pain", "spinal-pain", "pain"}
+    every = json.loads(runner.invoke(app, ["compare", "sessions.count", "--format", "json"]).output)
+    assert {row["therapy"] for row in every} - {row["therapy"] for row in rows}  # other therapies exist, left out
