@@ -5,6 +5,7 @@ from collections import Counter
 
 from .project import Project
 from .schema import Term
+from .vocabulary import ancestors
 from .yamlfile import YamlSyntaxError, load
 
 
@@ -54,17 +55,8 @@ def main_term(text: str, terms: dict):
     if not counts:
         return None
     order = {term_id: index for index, term_id in enumerate(terms)}
-    depth = {term_id: _depth(term_id, terms) for term_id in counts}
+    depth = {term_id: len(ancestors(term_id, terms)) for term_id in counts}
     return max(counts, key=lambda term_id: (counts[term_id], depth[term_id], -order[term_id]))
-
-
-def _depth(term_id, terms):
-    depth, seen, current = 0, set(), terms.get(term_id)
-    while current is not None and current.parent and current.parent not in seen:
-        seen.add(current.parent)
-        depth += 1
-        current = terms.get(current.parent)
-    return depth
 
 
 class Likeness:
@@ -88,12 +80,7 @@ class Likeness:
 
     def chain(self, dimension: str, value) -> list:
         """value and its ancestors, nearest first (a value the vocabulary does not know: itself only)."""
-        parents = self.parents.get(dimension, {})
-        chain, seen = [value], {value}
-        while parents.get(chain[-1]) is not None and parents[chain[-1]] not in seen:
-            chain.append(parents[chain[-1]])
-            seen.add(chain[-1])
-        return chain
+        return ancestors(value, self.parents.get(dimension, {}))
 
     def has_children(self, dimension: str, value) -> bool:
         return value in self.with_children.get(dimension, ())

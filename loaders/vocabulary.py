@@ -96,17 +96,22 @@ TARGET_TYPES = ("claim", "conflict")
 TARGET_TABLES = {"claim": "claims", "conflict": "conflicts"}
 
 
+def _parent(terms, term_id):
+    """The parent id of term_id in terms, which maps ids to terms (with .parent) or to parent ids."""
+    entry = terms.get(term_id)
+    return entry if entry is None or isinstance(entry, str) else entry.parent
+
+
 def ancestors(term_id, terms, include_self=True):
-    """term_id's chain of parents in terms {id: term with .parent}, nearest first; stops at loops."""
+    """term_id's chain of parents in terms ({id: term} or {id: parent id}), nearest first; stops at loops."""
     chain = [term_id] if include_self else []
-    seen = {term_id}
-    current = terms.get(term_id)
-    while current is not None and current.parent is not None:
-        chain.append(current.parent)
-        if current.parent in seen:
+    seen, parent = {term_id}, _parent(terms, term_id)
+    while parent is not None:
+        chain.append(parent)
+        if parent in seen:
             break
-        seen.add(current.parent)
-        current = terms.get(current.parent)
+        seen.add(parent)
+        parent = _parent(terms, parent)
     return chain
 
 
