@@ -17,12 +17,17 @@ from ..serve import DEFAULT_PORT, serve as serve_project
 from ..validate import validate as validate_project
 from .editor import editor_app
 from .flags import flag, flags_app
+from .help import plain_help
 from .output import Format, console, print_error, print_frame, print_problems
 
 
 class KbGroup(TyperGroup):
     """The root command. Every command runs inside its invoke(), so this is the one place where a
     KbError becomes its message on stderr and its exit code, for `kb` and for tests' CliRunner alike."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_help(self)  # TOPIC, TEXT, [table|csv|json|markdown]: no <str>, <bool> or {file} in help
 
     def invoke(self, ctx):
         try:
