@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+import pandas as pd
 import typer
 from typer.core import TyperGroup
 
@@ -89,24 +90,40 @@ def serve(port: int = typer.Option(DEFAULT_PORT, "--port", "-p", help="Port on 1
     serve_project(project, port)
 
 
+VERBOSE_HELP = "Every field of every row, whole (the table cuts long text with an ellipsis)."
+FORMAT_HELP = "table fits the terminal; csv, json and markdown carry every field."
+
+
 @app.command()
 def compare(topic: str = typer.Argument(..., help="A topic id (sessions.count) or a prefix (sessions)."),
             therapy: Optional[str] = typer.Option(None, "--therapy", help="A therapy (id, label or synonym)."),
             condition: Optional[str] = typer.Option(None, "--condition", help="A condition (id, label or synonym)."),
-            output_format: Format = typer.Option(Format.table, "--format", "-f", help="Output format.")):
+            output_format: Format = typer.Option(Format.table, "--format", "-f", help=FORMAT_HELP),
+            verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP)):
     """Show what every source says on TOPIC, side by side, with quotes, grouped by therapy and condition.
 
-    --therapy and --condition keep claims about that therapy or condition, a narrower or a broader one."""
+    --therapy and --condition keep claims about that therapy or condition, a narrower or a broader one.
+    In csv and json the silent sources are rows whose answer is "silent"."""
     db_path = Project.find().built_db()
     therapy = resolve_term(db_path, "interventions", therapy) if therapy else None
     condition = resolve_term(db_path, "conditions", condition) if condition else None
     frame, silent = topic_answers(db_path, topic, therapy, condition)
     if output_format is Format.table:  # one table per therapy and condition: grouped, never mixed
         for (group_therapy, group_condition), group in frame.groupby(["therapy", "condition"], sort=False):
-            print_frame(group.drop(columns=["therapy", "condition"]), output_format,
-                        f"Claims on {topic}: {group_therapy}, {group_condition}")
-    else:
+            shown = group.drop(columns=["therapy", "condition"])
+            if not verbose:  # the claim id begins with its source; the numbers are in the answer
+                shown = shown.drop(columns=["value_min", "value_max", "unit", "claim"])
+                if shown["topic"].nunique() == 1:
+                    shown = shown.drop(columns=["topic"])
+            title = f"Claims on {topic}: {group_therapy}, {group_condition}"
+            print_frame(shown, output_format, title, texts=("answer", "quote"), verbose=verbose)
+    elif output_format is Format.markdown:
         print_frame(frame, output_format, f"Claims on {topic}")
+    else:
+        silent_rows = pd.DataFrame([{"therapy": therapy, "condition": condition, "topic": topic, "source": source,
+                                     "answer": "silent"} for source in silent], columns=frame.columns)
+        print_frame(pd.concat([frame, silent_rows], ignore_index=True) if silent else frame,
+                    output_format, f"Claims on {topic}")
     if output_format in (Format.table, Format.markdown):
         console.print(f"Silent on {topic}: {', '.join(silent) if silent else 'none'}", highlight=False)
 
@@ -116,14 +133,26 @@ def conflicts_command(topic: Optional[str] = typer.Option(None, "--topic", "-t",
                       per_topic: int = typer.Option(5, "--per-topic", "-n", min=1, help="At most N per topic."),
                       curated_only: bool = typer.Option(
                           False, "--curated-only", help="Leave out conflicts that involve an unreviewed draft."),
-                      output_format: Format = typer.Option(Format.table, "--format", "-f", help="Output format.")):
-    """List detected conflicts, grouped by topic, most severe first (involves_draft marks unreviewed drafts)."""
+                      output_format: Format = typer.Option(Format.table, "--format", "-f", help=FORMAT_HELP),
+                      verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP)):
+    """List detected conflicts, grouped by topic, most severe first (involves_draft marks unreviewed drafts).
+
+    The table shows one conflict a line (draft: * where it involves an unreviewed draft); --verbose or
+    --format json shows its claims, therapy and condition."""
     frame = stored_conflicts(Project.find().built_db(), topic, per_topic, curated_only)
-    print_frame(frame, output_format, "Conflicts")
-    if output_format is Format.table:
-        drafts = int(frame["involves_draft"].sum()) if len(frame) else 0
-        console.print(f"{len(frame)} conflict(s) shown, at most {per_topic} per topic; "
-                      f"{drafts} involve an unreviewed draft", highlight=False)
+    if output_format is not Format.table:
+        print_frame(frame, output_format, "Conflicts")
+        return
+    for group_topic, group in frame.groupby("topic", sort=False):
+        shown = group.drop(columns=["topic"])
+        if not verbose:
+            shown = pd.DataFrame({"#": group["rank"], "severity": group["severity"], "rule": group["rule"],
+                                  "draft": group["involves_draft"].map(lambda draft: "*" if draft else ""),
+                                  "id": group["id"], "explanation": group["explanation"]})
+        print_frame(shown, output_format, f"Conflicts on {group_topic}", texts=("explanation",), verbose=verbose)
+    drafts = int(frame["involves_draft"].sum()) if len(frame) else 0
+    console.print(f"{len(frame)} conflict(s) shown, at most {per_topic} per topic; "
+                  f"{drafts} involve an unreviewed draft", highlight=False)
 
 
 app.command()(flag)
