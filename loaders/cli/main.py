@@ -6,6 +6,7 @@ from typing import Optional
 
 import pandas as pd
 import typer
+from rich.table import Table
 from typer.core import TyperGroup
 
 from .. import vocabulary as v
@@ -46,22 +47,41 @@ app.add_typer(editor_app, name="editor")
 app.add_typer(flags_app, name="flags")
 
 
-def print_vocabulary():
+def vocabulary_frame():
+    """Every word of the vocabulary: section (claim types, certainty, units, problem codes), name, description."""
     from ..validate import PROBLEM_CODES
 
-    for title, table in (("claim types", v.CLAIM_TYPES), ("certainty", v.CERTAINTIES),
-                         ("units", {unit: dim for unit, (dim, _) in v.UNITS.items()}),
-                         ("problem codes", PROBLEM_CODES)):
+    rows = [{"section": title, "name": key, "description": text}
+            for title, table in (("claim types", v.CLAIM_TYPES), ("certainty", v.CERTAINTIES),
+                                 ("units", {unit: dim for unit, (dim, _) in v.UNITS.items()}),
+                                 ("problem codes", PROBLEM_CODES))
+            for key, text in table.items()]
+    return pd.DataFrame(rows, columns=["section", "name", "description"])
+
+
+def print_vocabulary(output_format):
+    frame = vocabulary_frame()
+    if output_format is not Format.table:
+        print_frame(frame, output_format, "Vocabulary")
+        return
+    for title, group in frame.groupby("section", sort=False):
+        # The description wraps at words under itself, beside its name: never mid-phrase at column 0.
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, min_width=2 + max(map(len, frame["name"])))
+        grid.add_column(overflow="fold")
+        for name, text in zip(group["name"], group["description"]):
+            grid.add_row(f"  {name}", text)
         console.print(f"[bold]{title}[/]")
-        for key, text in table.items():
-            console.print(f"  {key:<22} {text}", highlight=False)
+        console.print(grid, highlight=False)
 
 
 @app.command()
-def validate(vocabulary: bool = typer.Option(False, "--vocabulary", help="List claim types, units and codes.")):
+def validate(vocabulary: bool = typer.Option(False, "--vocabulary", help="List claim types, units and codes."),
+             output_format: Format = typer.Option(Format.table, "--format", "-f",
+                                                  help="With --vocabulary: table, csv, json or markdown.")):
     """Check every YAML file: schema, ids, topics, studies, sha256, and that every quote anchors."""
     if vocabulary:
-        print_vocabulary()
+        print_vocabulary(output_format)
         return
     report = validate_project(Project.find())
     if not report.ok:
