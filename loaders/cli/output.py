@@ -2,6 +2,7 @@
 
 import math
 import sys
+import textwrap
 from enum import Enum
 
 from rich.console import Console
@@ -59,13 +60,14 @@ def print_table(frame, title, texts=(), verbose=False):
     if verbose:
         if title:
             console.print(f"[bold]{escape(title)}[/]")
+        label_width = max(map(len, frame.columns)) + 1
         for record in frame.itertuples(index=False):
-            grid = Table.grid(padding=(0, 1))
-            grid.add_column(no_wrap=True, style="bold")
-            grid.add_column(overflow="fold")
             for column, value in zip(frame.columns, record):
-                grid.add_row(column, cell(value))
-            console.print(grid)
+                # Prose wraps at words under itself; an id (no spaces) stays whole on its line.
+                text = textwrap.fill(" ".join(cell(value).split()), width=max(console.width, label_width + 20),
+                                     initial_indent=column.ljust(label_width), subsequent_indent=" " * label_width,
+                                     break_long_words=False, break_on_hyphens=False) or column
+                console.print(text, soft_wrap=True, markup=False, highlight=False)
             console.print()
         return
     rows = [[" ".join(cell(value).split()) for value in record] for record in frame.itertuples(index=False)]
