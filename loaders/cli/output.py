@@ -1,5 +1,6 @@
 """What the `kb` commands print: tables and frames on stdout, problems and errors on stderr."""
 
+import json
 import math
 import sys
 import textwrap
@@ -40,7 +41,9 @@ def print_frame(frame, output_format: Format, title: str, texts=("quote", "expla
     if output_format is Format.csv:
         sys.stdout.write(frame.to_csv(index=False))
     elif output_format is Format.json:
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+        # Through pandas for NaN as null and numpy numbers, then plain json: ids keep their "/" unescaped.
+        records = json.loads(frame.to_json(orient="records", force_ascii=False))
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     elif output_format is Format.markdown:
         sys.stdout.write(frame.to_markdown(index=False) + "\n")
     else:
@@ -86,7 +89,8 @@ def fitted_widths(columns, rows, texts, total):
     longest cell, never narrower than its header; the text columns share what the others leave, and when
     even that is too little the widest other columns (long ids) give way first."""
     natural = [max([len(column), *(len(row[i]) for row in rows)]) for i, column in enumerate(columns)]
-    floor = [max(len(column), 16) if column in texts else len(column) for column in columns]
+    floor = [max(len(column), min(16, natural[i])) if column in texts else len(column)
+             for i, column in enumerate(columns)]
     available = total - 2 * (len(columns) - 1) - 1
     widths = [floor[i] if column in texts else natural[i] for i, column in enumerate(columns)]
     while sum(widths) > available:  # shrink the widest column that may still shrink
