@@ -205,8 +205,8 @@ def compare_topic(db_path, topic_pattern: str, therapy=None, condition=None) -> 
     """Every claim on the topics matching topic_pattern (an id, or a prefix such as "sessions"), side by
     side, grouped by therapy and condition (never mixed); therapy and condition (ids) narrow it like for like."""
     return read_topic_query(db_path, f"""
-        select c.therapy, c.condition, c.topic, s.id as source, c.answer, c.statement_kind as kind,
-               c.certainty, c.quote, c.id as claim
+        select c.therapy, c.condition, c.topic, s.id as source, c.value_min, c.value_max, c.unit, c.answer,
+               c.statement_kind as kind, c.certainty, c.quote, c.id as claim
         from claims c join sources s on s.id = c.source_id
         where (c.topic = :pattern or c.topic like :prefix) and {LIKE_FOR_LIKE}
         order by c.therapy, c.condition, c.topic, s.id, c.position

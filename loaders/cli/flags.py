@@ -4,12 +4,12 @@ import getpass
 from pathlib import Path
 from typing import Optional
 
+import pandas as pd
 import typer
-from rich.table import Table
 
 from .. import editorial
 from ..project import Project
-from .output import console
+from .output import Format, console, print_frame
 
 flags_app = typer.Typer(help="List flags; change their status; export and import them as YAML.")
 
@@ -31,21 +31,31 @@ def flag(target: str = typer.Argument(..., help="A claim id (source/claim) or a 
     console.print(f"flag {created['id']}: {kind} on {created['target_type']} {target}", highlight=False)
 
 
+COLUMNS = ("id", "uid", "status", "kind", "target_type", "target", "orphaned", "editor", "created", "updated", "note")
+
+
 @flags_app.callback(invoke_without_command=True)
 def flags(context: typer.Context,
           status: Optional[str] = typer.Option(None, "--status", "-s", help=f"One of: {', '.join(editorial.FLAG_STATUSES)}."),
-          orphaned: bool = typer.Option(False, "--orphaned", help="Only flags whose claim or conflict is gone from kb.db.")):
+          orphaned: bool = typer.Option(False, "--orphaned", help="Only flags whose claim or conflict is gone from kb.db."),
+          output_format: Format = typer.Option(Format.table, "--format", "-f",
+                                               help="table fits the terminal; csv, json and markdown carry every field."),
+          verbose: bool = typer.Option(False, "--verbose", "-v",
+                                       help="Every field of every flag, whole (the table cuts long notes).")):
     """List flags, oldest first (all, or by --status, or --orphaned)."""
     if context.invoked_subcommand:
         return
     found = editorial.list_flags(Project.find(), status=status, orphaned=orphaned)
-    table = Table(show_lines=False)
-    for column in ("id", "status", "kind", "target", "editor", "created", "note"):
-        table.add_column(column, overflow="fold", ratio=3 if column == "note" else 1)
-    for item in found:
-        target = f"{item['target']} (orphaned)" if item["orphaned"] else item["target"]
-        table.add_row(str(item["id"]), item["status"], item["kind"], target, item["editor"], item["created"], item["note"])
-    console.print(table)
+    frame = pd.DataFrame(found, columns=[*COLUMNS, *(key for key in (found[0] if found else {}) if key not in COLUMNS)])
+    if output_format is not Format.table:
+        print_frame(frame, output_format, "Flags")
+        return
+    if not verbose:
+        frame = pd.DataFrame({
+            "id": frame["id"], "status": frame["status"], "kind": frame["kind"],
+            "target": [f"{item['target']} (orphaned)" if item["orphaned"] else item["target"] for item in found],
+            "editor": frame["editor"], "created": frame["created"].str[:10], "note": frame["note"]})
+    print_frame(frame, output_format, "", texts=("note",), verbose=verbose)
     console.print(f"{len(found)} flag(s)", highlight=False)
 
 

@@ -4,7 +4,9 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+import pandas as pd
 import typer
+from rich.table import Table
 from typer.core import TyperGroup
 
 from .. import vocabulary as v
@@ -17,12 +19,17 @@ from ..serve import DEFAULT_PORT, serve as serve_project
 from ..validate import validate as validate_project
 from .editor import editor_app
 from .flags import flag, flags_app
+from .help import plain_help
 from .output import Format, console, print_error, print_frame, print_problems
 
 
 class KbGroup(TyperGroup):
     """The root command. Every command runs inside its invoke(), so this is the one place where a
     KbError becomes its message on stderr and its exit code, for `kb` and for tests' CliRunner alike."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_help(self)  # TOPIC, TEXT, [table|csv|json|markdown]: no <str>, <bool> or {file} in help
 
     def invoke(self, ctx):
         try:
@@ -40,22 +47,41 @@ app.add_typer(editor_app, name="editor")
 app.add_typer(flags_app, name="flags")
 
 
-def print_vocabulary():
+def vocabulary_frame():
+    """Every word of the vocabulary: section (claim types, certainty, units, problem codes), name, description."""
     from ..validate import PROBLEM_CODES
 
-    for title, table in (("claim types", v.CLAIM_TYPES), ("certainty", v.CERTAINTIES),
-                         ("units", {unit: dim for unit, (dim, _) in v.UNITS.items()}),
-                         ("problem codes", PROBLEM_CODES)):
+    rows = [{"section": title, "name": key, "description": text}
+            for title, table in (("claim types", v.CLAIM_TYPES), ("certainty", v.CERTAINTIES),
+                                 ("units", {unit: dim for unit, (dim, _) in v.UNITS.items()}),
+                                 ("problem codes", PROBLEM_CODES))
+            for key, text in table.items()]
+    return pd.DataFrame(rows, columns=["section", "name", "description"])
+
+
+def print_vocabulary(output_format):
+    frame = vocabulary_frame()
+    if output_format is not Format.table:
+        print_frame(frame, output_format, "Vocabulary")
+        return
+    for title, group in frame.groupby("section", sort=False):
+        # The description wraps at words under itself, beside its name: never mid-phrase at column 0.
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, min_width=2 + max(map(len, frame["name"])))
+        grid.add_column(overflow="fold")
+        for name, text in zip(group["name"], group["description"]):
+            grid.add_row(f"  {name}", text)
         console.print(f"[bold]{title}[/]")
-        for key, text in table.items():
-            console.print(f"  {key:<22} {text}", highlight=False)
+        console.print(grid, highlight=False)
 
 
 @app.command()
-def validate(vocabulary: bool = typer.Option(False, "--vocabulary", help="List claim types, units and codes.")):
+def validate(vocabulary: bool = typer.Option(False, "--vocabulary", help="List claim types, units and codes."),
+             output_format: Format = typer.Option(Format.table, "--format", "-f",
+                                                  help="With --vocabulary: table, csv, json or markdown.")):
     """Check every YAML file: schema, ids, topics, studies, sha256, and that every quote anchors."""
     if vocabulary:
-        print_vocabulary()
+        print_vocabulary(output_format)
         return
     report = validate_project(Project.find())
     if not report.ok:
@@ -84,24 +110,40 @@ def serve(port: int = typer.Option(DEFAULT_PORT, "--port", "-p", help="Port on 1
     serve_project(project, port)
 
 
+VERBOSE_HELP = "Every field of every row, whole (the table cuts long text with an ellipsis)."
+FORMAT_HELP = "table fits the terminal; csv, json and markdown carry every field."
+
+
 @app.command()
 def compare(topic: str = typer.Argument(..., help="A topic id (sessions.count) or a prefix (sessions)."),
             therapy: Optional[str] = typer.Option(None, "--therapy", help="A therapy (id, label or synonym)."),
             condition: Optional[str] = typer.Option(None, "--condition", help="A condition (id, label or synonym)."),
-            output_format: Format = typer.Option(Format.table, "--format", "-f", help="Output format.")):
+            output_format: Format = typer.Option(Format.table, "--format", "-f", help=FORMAT_HELP),
+            verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP)):
     """Show what every source says on TOPIC, side by side, with quotes, grouped by therapy and condition.
 
-    --therapy and --condition keep claims about that therapy or condition, a narrower or a broader one."""
+    --therapy and --condition keep claims about that therapy or condition, a narrower or a broader one.
+    In csv and json the silent sources are rows whose answer is "silent"."""
     db_path = Project.find().built_db()
     therapy = resolve_term(db_path, "interventions", therapy) if therapy else None
     condition = resolve_term(db_path, "conditions", condition) if condition else None
     frame, silent = topic_answers(db_path, topic, therapy, condition)
     if output_format is Format.table:  # one table per therapy and condition: grouped, never mixed
         for (group_therapy, group_condition), group in frame.groupby(["therapy", "condition"], sort=False):
-            print_frame(group.drop(columns=["therapy", "condition"]), output_format,
-                        f"Claims on {topic}: {group_therapy}, {group_condition}")
-    else:
+            shown = group.drop(columns=["therapy", "condition"])
+            if not verbose:  # the claim id begins with its source; the numbers are in the answer
+                shown = shown.drop(columns=["value_min", "value_max", "unit", "claim"])
+                if shown["topic"].nunique() == 1:
+                    shown = shown.drop(columns=["topic"])
+            title = f"Claims on {topic}: {group_therapy}, {group_condition}"
+            print_frame(shown, output_format, title, texts=("answer", "quote"), verbose=verbose)
+    elif output_format is Format.markdown:
         print_frame(frame, output_format, f"Claims on {topic}")
+    else:
+        silent_rows = pd.DataFrame([{"therapy": therapy, "condition": condition, "topic": topic, "source": source,
+                                     "answer": "silent"} for source in silent], columns=frame.columns)
+        print_frame(pd.concat([frame, silent_rows], ignore_index=True) if silent else frame,
+                    output_format, f"Claims on {topic}")
     if output_format in (Format.table, Format.markdown):
         console.print(f"Silent on {topic}: {', '.join(silent) if silent else 'none'}", highlight=False)
 
@@ -111,14 +153,26 @@ def conflicts_command(topic: Optional[str] = typer.Option(None, "--topic", "-t",
                       per_topic: int = typer.Option(5, "--per-topic", "-n", min=1, help="At most N per topic."),
                       curated_only: bool = typer.Option(
                           False, "--curated-only", help="Leave out conflicts that involve an unreviewed draft."),
-                      output_format: Format = typer.Option(Format.table, "--format", "-f", help="Output format.")):
-    """List detected conflicts, grouped by topic, most severe first (involves_draft marks unreviewed drafts)."""
+                      output_format: Format = typer.Option(Format.table, "--format", "-f", help=FORMAT_HELP),
+                      verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP)):
+    """List detected conflicts, grouped by topic, most severe first (involves_draft marks unreviewed drafts).
+
+    The table shows one conflict a line (draft: * where it involves an unreviewed draft); --verbose or
+    --format json shows its claims, therapy and condition."""
     frame = stored_conflicts(Project.find().built_db(), topic, per_topic, curated_only)
-    print_frame(frame, output_format, "Conflicts")
-    if output_format is Format.table:
-        drafts = int(frame["involves_draft"].sum()) if len(frame) else 0
-        console.print(f"{len(frame)} conflict(s) shown, at most {per_topic} per topic; "
-                      f"{drafts} involve an unreviewed draft", highlight=False)
+    if output_format is not Format.table:
+        print_frame(frame, output_format, "Conflicts")
+        return
+    for group_topic, group in frame.groupby("topic", sort=False):
+        shown = group.drop(columns=["topic"])
+        if not verbose:
+            shown = pd.DataFrame({"#": group["rank"], "severity": group["severity"], "rule": group["rule"],
+                                  "draft": group["involves_draft"].map(lambda draft: "*" if draft else ""),
+                                  "id": group["id"], "explanation": group["explanation"]})
+        print_frame(shown, output_format, f"Conflicts on {group_topic}", texts=("explanation",), verbose=verbose)
+    drafts = int(frame["involves_draft"].sum()) if len(frame) else 0
+    console.print(f"{len(frame)} conflict(s) shown, at most {per_topic} per topic; "
+                  f"{drafts} involve an unreviewed draft", highlight=False)
 
 
 app.command()(flag)
