@@ -89,3 +89,14 @@ async def test_open_flags_have_a_plain_address_linked_from_the_front_page(ds):
     response = await ds.client.get("/editorial/open-flags")
     assert response.status_code == 302 and response.headers["location"] == "/_memory/open_flags"
     assert 'href="/editorial/open-flags"' in (await ds.client.get("/")).text
+
+
+async def test_under_a_base_url_the_flag_button_comes_back_under_it(project):
+    prefixed = make_datasette(project, settings={"base_url": "/kb-prefix/"})
+    page = (await prefixed.client.get(CLAIM_PAGE)).text
+    back = "/kb-prefix" + CLAIM_PAGE
+    assert f'href="/kb-prefix/-/login?{urllib.parse.urlencode({"next": back})}"' in page
+    editorial.add_editor(project, "alice", PASSWORD)
+    response = await log_in(prefixed, next=back)
+    assert response.status_code == 302 and response.headers["location"] == back
+    assert (await prefixed.client.get("/editorial/open-flags")).headers["location"] == "/kb-prefix/_memory/open_flags"
