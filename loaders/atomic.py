@@ -95,3 +95,29 @@ def _place_all(scratches: dict):
         raise
     for folder in {target.parent for target in placed}:
         _sync_folder(folder)
+
+
+def atomic_remove_all(paths):
+    """Remove several files, all or none: each is first renamed aside (to a .tmp name in its own
+    folder); if a rename fails, those already moved are renamed back and the error is raised, so a
+    failure leaves every file where it was. Only once all are aside are they deleted."""
+    moved = []
+    try:
+        for path in map(Path, paths):
+            aside = _scratch(path)
+            try:
+                os.replace(path, aside)
+            except OSError:
+                aside.unlink(missing_ok=True)
+                raise
+            moved.append((path, aside))
+    except OSError:
+        for path, aside in reversed(moved):
+            os.replace(aside, path)
+        for path in {path.parent for path, _ in moved}:
+            _sync_folder(path)
+        raise
+    for _, aside in moved:
+        aside.unlink(missing_ok=True)
+    for folder in {path.parent for path, _ in moved}:
+        _sync_folder(folder)

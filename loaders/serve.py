@@ -6,15 +6,18 @@ Datasette loads them itself from this package's `datasette` entry points (loader
 gives it the databases, the metadata, the templates and the stylesheet.
 """
 
+import errno
 import json
 import os
 import re
+import socket
 import sys
-import tempfile
 from pathlib import Path
 
 import yaml
 
+from .atomic import atomic_write
+from .errors import UsageError
 from .project import Project
 from . import vocabulary
 from .models import column_descriptions
@@ -30,6 +33,14 @@ SETTINGS = {
     "truncate_cells_html": 0,
 }
 DEFAULT_PORT = 8001
+HOST = "127.0.0.1"
+# The metadata `kb serve` hands Datasette: written in the project's folder (gitignored), rewritten
+# on each start, so nothing is left behind in /tmp.
+METADATA_FILE = ".kb-metadata.json"
+
+
+class PortInUse(UsageError):
+    """Another process listens on the port kb serve was asked to use."""
 
 
 def deep_merge(base, extra):
@@ -129,18 +140,36 @@ def command(project: Project, metadata_file: Path, port: int) -> list:
             "-i", str(project.db_path), str(ensure_editorial_db(project)),
             "--metadata", str(metadata_file), "--template-dir", str(TEMPLATES),
             "--static", f"{STATIC_MOUNT}:{STATIC}",
-            "--crossdb", "--host", "127.0.0.1", "--port", str(port)]
+            "--crossdb", "--host", HOST, "--port", str(port)]
     for name, value in SETTINGS.items():
         args += ["--setting", name, json.dumps(value) if isinstance(value, bool) else str(value)]
     return args
 
 
+def check_port(port: int, host: str = HOST):
+    """PortInUse when host:port cannot be bound (another server has it), checked as uvicorn binds it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is not "in use"
+        try:
+            sock.bind((host, port))
+        except OSError as error:
+            if error.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise PortInUse(f"port {port} is in use: stop the other server or choose --port N") from None
+            raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+def write_metadata(project: Project) -> Path:
+    """The served metadata as JSON in the project's folder (.kb-metadata.json), atomically."""
+    path = project.root / METADATA_FILE
+    atomic_write(path, json.dumps(metadata()))
+    return path
+
+
 def serve(project: Project, port: int = DEFAULT_PORT):
     """Run Datasette on 127.0.0.1:port until interrupted."""
     require_plugins()
-    handle, metadata_file = tempfile.mkstemp(prefix="kb-metadata-", suffix=".json")
-    with os.fdopen(handle, "w") as stream:
-        json.dump(metadata(), stream)
+    check_port(port)
+    metadata_file = write_metadata(project)
     env = {**os.environ, **environment(project)}
-    args = command(project, Path(metadata_file), port)
+    args = command(project, metadata_file, port)
     os.execve(args[0], args, env)

@@ -29,6 +29,10 @@ async def test_conflict_page_shows_both_passages_and_its_flags(flagged_conflict)
     for quote in quotes:
         assert quote in html
     assert "Confirmed: the counts really differ." in html and "alice" in html
-    assert f"/editorial/flag_conflict?target={conflict_id}" in html
+    # A visitor's flag button logs in and comes back here; an editor's opens the form.
+    assert f'href="/-/login?next=%2Fkb%2Fconflicts%2F{conflict_id}"' in html
+    editor = await datasette.client.get(f"/kb/conflicts/{conflict_id}",
+                                        cookies={"ds_actor": datasette.sign({"a": {"id": "alice"}}, "actor")})
+    assert f"/editorial/flag_conflict?target={conflict_id}" in editor.text
     assert "/kb/topic_comparison?topic=sessions.count" in html
     assert (await datasette.client.get(f"/kb/conflicts/{conflict_id}.json")).status_code == 200

@@ -78,3 +78,29 @@ def test_editor_logs_in_flags_a_claim_and_sees_it_listed(browser, editorial_serv
         context.close()
     [flag] = [item for item in editorial.list_flags(project) if item["editor"] == "alice"]
     assert (flag["target"], flag["kind"], flag["status"]) == (first, "misquote", "open")
+
+
+@pytest.mark.browser
+def test_flag_button_logs_in_and_lands_back_on_the_claim_page(browser, editorial_server):
+    from datasette.utils import tilde_encode
+
+    project, base_url = editorial_server
+    editorial.add_editor(project, "dana", PASSWORD)
+    [(claim_id, _)] = claims_with_short_quotes(project, 1)
+    claim_page = f"{base_url}/kb/claims/{tilde_encode(claim_id)}"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(claim_page)
+        page.click("text=Flag this claim")
+        page.wait_for_url(f"{base_url}/-/login?*")
+        assert "kb editor add NAME --password-stdin" in page.inner_text("body")
+        page.fill("input[name=username]", "dana")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_url(claim_page)
+        # Logged in, the same button now opens the flag form itself.
+        href = page.get_attribute("a.kb-button", "href")
+        assert href == f"/editorial/flag_claim?{urllib.parse.urlencode({'target': claim_id})}"
+    finally:
+        context.close()

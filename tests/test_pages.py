@@ -365,7 +365,11 @@ async def test_claim_page_shows_flags_and_the_flag_button(hostile):
     datasette = make_datasette(hostile)  # its own: this test writes to editorial.db
     before = await fetch_html(datasette, claim_path(claim_id))
     assert await datasette.get_canned_query("editorial", "flag_claim", None)
-    assert f'href="/editorial/flag_claim?{urllib.parse.urlencode({"target": claim_id})}"' in before
+    # A visitor is sent to log in and back; an editor goes straight to the form.
+    assert f'href="/-/login?{urllib.parse.urlencode({"next": claim_path(claim_id)})}"' in before
+    editor = await datasette.client.get(claim_path(claim_id),
+                                        cookies={"ds_actor": datasette.sign({"a": {"id": "alice"}}, "actor")})
+    assert f'href="/editorial/flag_claim?{urllib.parse.urlencode({"target": claim_id})}"' in editor.text
     assert "No editor has flagged this claim" in before
     await datasette.get_database("editorial").execute_write(
         "insert into flags (uid, target, target_type, kind, status, note, editor, created, updated) "

@@ -227,5 +227,10 @@ def add_article(file: Path = typer.Argument(..., help=ARTICLE_HELP),
                   f"review claims/{added.source_id}.yaml", highlight=False)
 
 
+from .remove import remove  # noqa: E402  (its own module; registered here, after the others)
+
+app.command("remove")(remove)
+
+
 def main():
     app(prog_name="kb")

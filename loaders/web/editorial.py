@@ -1,6 +1,7 @@
 """Editorial pages: editors' accounts for datasette-auth-passwords, the target check of the flag
 forms, and the vocabulary and context the editorial templates show."""
 
+import urllib.parse
 from pathlib import Path
 
 from datasette import hookimpl
@@ -9,10 +10,14 @@ from markupsafe import Markup, escape
 
 from loaders import editorial
 
-from .shared import EDITORIAL_DB, KB_DB, row_url
+from .shared import EDITORIAL_DB, KB_DB, current_path, login_url, row_url, safe_next
 
 # The write forms; an anonymous visitor opening one is asked to log in.
 FORM_QUERIES = ("flag_claim", "flag_conflict", "set_flag_status")
+# The open flags at a plain address (a redirect to the canned query on _memory).
+OPEN_FLAGS_PATH = "/editorial/open-flags"
+# How an account is made: the log-in page says it, with or without accounts.
+ADD_EDITOR = "kb editor add NAME --password-stdin"
 _editors_cache = {}
 
 
@@ -139,6 +144,7 @@ def extra_template_vars(template, database, request, datasette):
             "target_url": lambda kind, target: target_url(datasette, kind, target),
             "flag_target": await target_context(datasette, target_type, args.get("target")) if target_type else None,
             "flag": await flag_context(datasette, args.get("id")) if query == "set_flag_status" else None,
+            "kb_login_url": login_url(datasette, current_path(request)) if request else login_url(datasette),
         }
 
     return variables
@@ -161,8 +167,44 @@ def forbidden(datasette, request, message):
         return None
 
     async def login_page():
-        html = await datasette.render_template("editorial-login-required.html", {"message": message},
+        html = await datasette.render_template("editorial-login-required.html", {"message": message, "kb_login_url": login_url(datasette, current_path(request))},
                                                request=request)
         return Response.html(html, status=403)
 
     return login_page
+
+
+async def login(request, datasette):
+    """/-/login: datasette-auth-passwords' check of the editors' password hashes, with the page saying
+    how accounts are made, and ?next= honoured (a same-site path only) after a successful log-in."""
+    from datasette_auth_passwords.utils import verify_password
+
+    accounts = editors(datasette)
+    post = await request.post_vars() if request.method == "POST" else {}
+    next_path = safe_next(post.get("next") or request.args.get("next"))
+    error = None
+    username = post.get("username") or ""
+    if request.method == "POST":
+        password_hash = accounts.get(username)
+        if password_hash and verify_password(post.get("password") or "", password_hash):
+            response = Response.redirect(next_path or datasette.urls.path("/"))
+            response.set_cookie("ds_actor", datasette.sign({"a": {"id": username}}, "actor"))
+            return response
+        error = "Invalid username or password" if accounts else "No editor accounts exist yet"
+    html = await datasette.render_template("editorial-login.html", {
+        "error": error, "accounts": bool(accounts), "username": username, "next_path": next_path,
+        "add_editor": ADD_EDITOR, "login_action": login_url(datasette, next_path),
+        "open_flags": datasette.urls.path(OPEN_FLAGS_PATH),
+    }, request=request)
+    return Response.html(html)
+
+
+async def open_flags(request, datasette):
+    """/editorial/open-flags: the open flags, at an address that says what it is."""
+    return Response.redirect(datasette.urls.path("/_memory/open_flags"))
+
+
+@hookimpl(tryfirst=True)
+def register_routes():
+    # tryfirst: these routes come before datasette-auth-passwords' own /-/login, which they replace.
+    return [(r"^/-/login$", login), (r"^/editorial/open-flags$", open_flags)]

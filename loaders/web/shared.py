@@ -92,12 +92,41 @@ async def flags(datasette, target):
 
 
 async def flag_url(datasette, request, query_name, target):
-    """The editors' flag form (canned query flag_claim or flag_conflict) for target, when configured."""
+    """The editors' flag form (canned query flag_claim or flag_conflict) for target, when configured;
+    for a visitor not logged in, the log-in page, which brings them back to this page."""
     if EDITORIAL_DB not in datasette.databases:
         return None
     if not await datasette.get_canned_query(EDITORIAL_DB, query_name, request.actor):
         return None
+    if not request.actor:
+        return login_url(datasette, current_path(request))
     return datasette.urls.query(EDITORIAL_DB, query_name) + "?" + urllib.parse.urlencode({"target": target})
+
+
+def safe_next(value) -> str | None:
+    """value when it is a same-site relative path ("/kb/claims/x?y=1"), else None: never a URL to
+    another host ("https://evil.example", "//evil.example", "/\\evil.example"), never a scheme."""
+    if not value or not isinstance(value, str) or not value.startswith("/") or len(value) > 2000:
+        return None
+    if value.startswith(("//", "/\\")) or any(ord(char) < 0x20 or char == "\\" for char in value):
+        return None
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return None
+    return value
+
+
+def login_url(datasette, next_path=None) -> str:
+    """/-/login, with ?next= when next_path is a same-site path to come back to."""
+    url = datasette.urls.path("/-/login")
+    next_path = safe_next(next_path)
+    return url + "?" + urllib.parse.urlencode({"next": next_path}) if next_path else url
+
+
+def current_path(request) -> str:
+    """The path and query string the request asked for (base_url included, as the browser sees it)."""
+    query = request.query_string
+    return request.path + ("?" + query if query else "")
 
 
 def coloured_types(css=None) -> list:

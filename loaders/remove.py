@@ -1,0 +1,99 @@
+"""`kb remove`: take an article out of the knowledge base. Its text (sources/<id>.txt), its metadata
+(sources/<id>.yaml) and its claims (claims/<id>.yaml) are removed all or none. Editors' flags are
+never deleted, so a source whose claims, or whose claims' conflicts, are flagged is refused unless
+forced: then those flags stay in editorial.db and are listed as orphaned after the next build."""
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .atomic import atomic_remove_all
+from .errors import KbError, UsageError
+from .messages import closest
+from .project import Project
+
+
+class UnknownSource(UsageError):
+    """No sources/<id>.yaml for the id given."""
+
+
+class RemovalFailed(KbError):
+    """A file could not be removed; none was."""
+
+
+class FlaggedSource(UsageError):
+    """Editors' flags point at the source's claims or at conflicts involving them."""
+
+
+@dataclass
+class Removed:
+    source_id: str
+    paths: list  # the files removed, relative to the project
+    orphaned_flags: list  # ids of the flags left without a target (with --force)
+
+
+def known_sources(project: Project) -> list:
+    return [path.stem for path in project.source_metadata_files()]
+
+
+def text_name(metadata_path: Path, source_id: str) -> str:
+    """The text file the metadata names (a bare file name in sources/), else <id>.txt."""
+    try:
+        text = (yaml.safe_load(metadata_path.read_text(encoding="utf-8")) or {}).get("text")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+        text = None
+    return text if isinstance(text, str) and text and Path(text).name == text else f"{source_id}.txt"
+
+
+def source_files(project: Project, source_id: str) -> list:
+    """The source's files that exist: its text, its metadata, its claims."""
+    if source_id not in known_sources(project):
+        raise UnknownSource(f"no source {source_id!r} in sources/{closest(source_id, known_sources(project))}")
+    metadata = project.sources_dir / f"{source_id}.yaml"
+    paths = [project.sources_dir / text_name(metadata, source_id), metadata, project.claims_dir / f"{source_id}.yaml"]
+    return [path for path in paths if path.exists()]
+
+
+def conflicts_of(project: Project, source_id: str) -> list:
+    """The conflicts in kb.db (when built) that involve a claim of the source."""
+    if not project.db_path.exists():
+        return []
+    prefix = f"{source_id}/"
+    sql = ("select id from conflicts where substr(claim_a, 1, length(:prefix)) = :prefix "
+           "or substr(claim_b, 1, length(:prefix)) = :prefix")
+    with closing(sqlite3.connect(Path(project.db_path).resolve().as_uri() + "?mode=ro", uri=True)) as kb:
+        return [row[0] for row in kb.execute(sql, {"prefix": prefix})]
+
+
+def flags_on(project: Project, source_id: str) -> list:
+    """Editors' flags (any status) on the source's claims or on conflicts involving them."""
+    if not project.editorial_db_path.exists():
+        return []  # no editor has flagged anything; do not create editorial.db for a removal
+    conflicts = conflicts_of(project, source_id)
+    with closing(sqlite3.connect(Path(project.editorial_db_path).resolve().as_uri() + "?mode=ro", uri=True)) as db:
+        db.row_factory = sqlite3.Row
+        rows = db.execute("select id, target, target_type, kind, status from flags order by id").fetchall()
+    return [dict(row) for row in rows
+            if (row["target_type"] == "claim" and row["target"].startswith(f"{source_id}/"))
+            or (row["target_type"] == "conflict" and row["target"] in conflicts)]
+
+
+def remove_source(project: Project, source_id: str, force: bool = False) -> Removed:
+    """Remove the source's three files, all or none; refuse a flagged source unless force."""
+    paths = source_files(project, source_id)
+    flagged = flags_on(project, source_id)
+    if flagged and not force:
+        listed = ", ".join(f"#{flag['id']} {flag['kind']} ({flag['status']}) on {flag['target_type']} {flag['target']}"
+                           for flag in flagged[:5])
+        more = f" and {len(flagged) - 5} more" if len(flagged) > 5 else ""
+        raise FlaggedSource(f"source {source_id!r} has {len(flagged)} editorial flag(s): {listed}{more}; flags are "
+                            "never deleted, so removing it leaves them orphaned: use --force to remove it anyway")
+    try:
+        atomic_remove_all(paths)
+    except OSError as error:
+        raise RemovalFailed(f"could not remove {error.filename or 'a file'}: {error.strerror or error}; "
+                            "nothing was removed") from error
+    return Removed(source_id, [path.relative_to(project.root) for path in paths], [flag["id"] for flag in flagged])
