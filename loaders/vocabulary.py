@@ -2,18 +2,18 @@
 
 CLAIM_TYPES = {
     "study_citation": "A study, review or organisation the article cites as evidence.",
-    "efficacy": "Whether, or how well, acupuncture works for something.",
+    "efficacy": "Whether, or how well, the therapy works for something.",
     "session_count": "How many sessions a course takes.",
     "session_frequency": "How often sessions are held.",
     "session_duration": "How long one session (or needle retention) lasts.",
     "course_length": "How long a whole course of treatment runs.",
     "onset": "How soon an effect is felt.",
     "effect_duration": "How long an effect lasts.",
-    "mechanism": "By which mechanism acupuncture is said to act.",
-    "condition": "A condition acupuncture is said to help.",
-    "contraindication": "Who should not have acupuncture, or only with care.",
-    "side_effect": "An unwanted effect of acupuncture.",
-    "comparison": "Acupuncture compared with another treatment.",
+    "mechanism": "By which mechanism the therapy is said to act.",
+    "condition": "A condition the therapy is said to help.",
+    "contraindication": "Who should not have the therapy, or only with care.",
+    "side_effect": "An unwanted effect of the therapy.",
+    "comparison": "The therapy compared with another treatment.",
     "recommendation": "Advice the article gives the reader.",
 }
 
