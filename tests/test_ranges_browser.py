@@ -64,3 +64,16 @@ def test_every_axis_has_labelled_ticks_and_bars_drawn_to_their_true_values(page,
             checked += 1
     assert checked >= 10
     page.screenshot(path=screenshots / "ranges.png", full_page=False)
+
+
+def test_the_topic_picker_chooses_a_topic_and_answers_an_unknown_one(page, live_server, screenshots):
+    page.goto(live_server + "/kb/topic_comparison?topic=sessions.cuont&therapy=&condition=")
+    assert "No such topic" in page.locator(".kb-no-topic").inner_text()
+    page.locator(".kb-no-topic a", has_text="sessions.count").first.click()
+    page.wait_for_url("**topic=sessions.count**")
+    page.select_option(".kb-topic-picker select[name=topic]", "sessions")
+    page.select_option(".kb-topic-picker select[name=therapy]", "acupuncture")
+    page.locator(".kb-topic-picker button").click()
+    page.wait_for_url("**topic=sessions&therapy=acupuncture**")
+    assert "topics under “sessions”" in page.locator(".kb-topic-matches").inner_text()
+    page.screenshot(path=screenshots / "comparison-page.png", full_page=False)
