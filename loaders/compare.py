@@ -14,6 +14,7 @@ import pandas as pd
 
 from .errors import KbError
 from .terms import Likeness
+from .vocabulary import human_range_text
 
 SILENT = None  # a source that says nothing on a topic: an empty cell, which is information too
 
@@ -116,9 +117,10 @@ def numeric_extent(group):
 
 
 def spread_text(lowest, highest, unit):
+    """The spread of a row's numbers as a person says it, in the unit fitting its size: "0–12 weeks"."""
     if lowest is None:
         return None
-    return f"{lowest:g} {unit}" if lowest == highest else f"{lowest:g}–{highest:g} {unit}"
+    return human_range_text(lowest, highest, unit)
 
 
 def consensus(source_count, conflict_count, firm_conflict_count):

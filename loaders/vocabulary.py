@@ -144,12 +144,98 @@ def convertible(unit, target_unit):
     return unit in UNITS and target_unit in UNITS and UNITS[unit][0] == UNITS[target_unit][0]
 
 
+# How a unit reads after a number: (singular, plural). Stored unit codes never change; only the text.
+UNIT_WORDS = {
+    "sessions": ("session", "sessions"),
+    "sessions/week": ("session a week", "sessions a week"),
+    "minutes": ("minute", "minutes"),
+    "hours": ("hour", "hours"),
+    "days": ("day", "days"),
+    "weeks": ("week", "weeks"),
+    "months": ("month", "months"),
+}
+TIME_UNITS = [unit for unit, (dimension, _) in UNITS.items() if dimension == "time"]  # smallest first
+
+
+def unit_word(unit, singular=False):
+    """The unit as it reads after a number: "session" after 1, "sessions a week" after 2."""
+    if unit not in UNIT_WORDS:
+        return unit or ""
+    return UNIT_WORDS[unit][0 if singular else 1]
+
+
+def number_text(value):
+    """A number as people write it: 6 not 6.0, 1.5 not 1.49999, at most two decimals."""
+    return f"{round(value, 2):g}"
+
+
 def range_text(low, high, unit, approximate=False):
-    """A range as people write it: "8–12 sessions", "10 or more sessions", "up to 3 days", "about 40 minutes"."""
+    """A range as people write it: "8–12 sessions", "10 or more sessions", "up to 3 days", "about 40 minutes",
+    "1 session a week": singular only after exactly one; a rate under one a week reads "1 session every 6 weeks"."""
+    every = _every(low, high, unit)
+    if every:
+        return f"{'about ' if approximate else ''}{every}"
     if low is not None and high is not None:
-        span = f"{low:g}" if low == high else f"{low:g}–{high:g}"
+        span = number_text(low) if number_text(low) == number_text(high) else f"{number_text(low)}–{number_text(high)}"
     elif low is not None:
-        span = f"{low:g} or more"
+        span = f"{number_text(low)} or more"
     else:
-        span = f"up to {high:g}"
-    return f"{'about ' if approximate else ''}{span} {unit or ''}".strip()
+        span = f"up to {number_text(high)}"
+    singular = low is None or number_text(low) == number_text(high) if high is not None else False
+    singular = singular and number_text(high) == "1"
+    return f"{'about ' if approximate else ''}{span} {unit_word(unit, singular)}".strip()
+
+
+def _every(low, high, unit):
+    """A weekly rate under one as "1 session every N weeks", when N is whole; else None."""
+    if unit != "sessions/week" or low is None or low != high or not 0 < low < 1 or not _whole(1 / low):
+        return None
+    return f"1 session every {round(1 / low)} weeks"
+
+
+# The largest value a person writes in each time unit before moving up to the next one.
+TIME_UNIT_CAPS = {"minutes": 180, "hours": 72, "days": 60, "weeks": 53, "months": float("inf")}
+
+
+def _whole(value):
+    return abs(value - round(value)) <= 0.01 * max(1, abs(value) / 100)
+
+
+def _clean_unit(minutes):
+    """The largest time unit in which every value (in minutes, none zero) is a whole number in its range."""
+    for candidate in reversed(TIME_UNITS):
+        in_unit = [convert(value, "minutes", candidate) for value in minutes]
+        if all(1 - 1e-9 <= value < TIME_UNIT_CAPS[candidate] and _whole(value) for value in in_unit):
+            return candidate
+    return None
+
+
+def human_unit(values, unit):
+    """The time unit a person would use for values (in unit): the largest in which every non-zero value is a
+    whole number, else the largest the biggest value fills; a count or rate keeps its unit."""
+    minutes = [convert(value, unit, "minutes") for value in values if value] if unit in TIME_UNITS else []
+    if not minutes:
+        return unit
+    clean = _clean_unit(minutes)
+    if clean:
+        return clean
+    biggest = max(minutes) * (1 + 1e-9)
+    return next((c for c in reversed(TIME_UNITS) if biggest >= 1.5 * UNITS[c][1]), "minutes")
+
+
+def human_range_text(low, high, unit, approximate=False):
+    """range_text in the unit a person would use for the size of the values: 0–120960 minutes is "0–12 weeks",
+    3–365.25 days is "3 days–12 months"."""
+    bounds = [v for v in (low, high) if v is not None]
+    target = human_unit(bounds, unit)
+    if unit in TIME_UNITS and low and high and low != high and _clean_unit([convert(v, unit, "minutes") for v in bounds]) is None:
+        low_unit, high_unit = human_unit([low], unit), human_unit([high], unit)
+        if low_unit != high_unit:
+            prefix = "about " if approximate else ""
+            return f"{prefix}{human_value_text(low, unit)}–{human_value_text(high, unit)}"
+    return range_text(convert(low, unit, target), convert(high, unit, target), target, approximate)
+
+
+def human_value_text(value, unit):
+    """One value in the unit a person would use for it: 60480.0 minutes is "6 weeks"."""
+    return human_range_text(value, value, unit)

@@ -14,8 +14,14 @@ from datasette.utils.asgi import Response
 
 from .shared import KB_DB, row_url
 
+from loaders.vocabulary import TIME_UNITS, UNITS, human_value_text, range_text
+
 # Time spans from minutes to months share one axis only on a logarithmic scale.
-LOG_SCALE_UNITS = {"minutes", "days", "weeks"}
+LOG_SCALE_UNITS = set(TIME_UNITS)
+# A log axis reaches past its smallest and largest bound to the next round tick, so no bar touches an edge.
+LOG_MARGIN = 1.1
+# Tick labels no closer than this, in percent of the axis.
+TICK_GAP = 9
 
 RANGE_CLAIMS = """
     select t.id as topic, t.label, t.description, t.unit, c.id, c.source_id, c.answer, c.quote,
@@ -29,12 +35,67 @@ RANGE_CLAIMS = """
 GROUP_FIELDS = ("topic", "label", "unit", "description", "therapy", "therapy_label", "condition", "condition_label")
 
 
-def scale(unit, values):
-    """A function from a value to a position in percent of the axis, and the axis' end value."""
-    top = max(values) or 1
-    if unit in LOG_SCALE_UNITS:
-        return (lambda value: 100 * math.log1p(value) / math.log1p(top * 1.1)), top
-    return (lambda value: 100 * value / (top * 1.1)), top
+class Scale:
+    """An axis from low to high (in the topic's unit), linear from 0 or logarithmic from the smallest bound:
+    position(value) is in percent of the axis, and a value past either end is clamped to it."""
+
+    def __init__(self, unit, values):
+        self.unit, self.log = unit, unit in LOG_SCALE_UNITS
+        positive = [value for value in values if value > 0] or [1.0]
+        if self.log:  # from a round tick under the smallest bound to one over the largest
+            ticks = log_ticks(unit)
+            self.low = max((t for t in ticks if t <= min(positive) / LOG_MARGIN), default=min(positive) / LOG_MARGIN)
+            self.high = min((t for t in ticks if t >= max(positive) * LOG_MARGIN), default=max(positive) * LOG_MARGIN)
+            while len(self.ticks()) < 3 and any(t < self.low for t in ticks):  # widen to three labelled ticks
+                self.low = max(t for t in ticks if t < self.low)
+        else:
+            self.low, self.high = 0.0, nice_ceiling(max(values, default=1) or 1)
+
+    def position(self, value):
+        value = min(max(value, self.low), self.high)
+        if self.log:
+            return 100 * math.log(value / self.low) / math.log(self.high / self.low)
+        return 100 * (value - self.low) / (self.high - self.low)
+
+    def ticks(self):
+        """(value, label, position) of the labelled ticks along the axis, never crowded."""
+        candidates = log_ticks(self.unit) if self.log else linear_ticks(self.high)
+        ticks, last = [], -TICK_GAP
+        for value in candidates:
+            where = self.position(value)
+            if self.low <= value <= self.high and where - last >= TICK_GAP:
+                ticks.append((value, tick_label(value, self.unit), round(where, 3)))
+                last = where
+        return ticks
+
+
+def nice_ceiling(value):
+    """The smallest of 1, 2, 5, 10, 20, 50, … at least value * 1.05 (a bar never ends on the axis' edge)."""
+    return next(tick for tick in _one_two_five() if tick >= value * 1.05)
+
+
+def _one_two_five(start=0):
+    for exponent in range(start, 12):
+        for digit in (1, 2, 5):
+            yield digit * 10 ** exponent
+
+
+def linear_ticks(high):
+    """0 and every multiple of the 1-2-5 step that gives at most 10 ticks up to high."""
+    step = next(step for step in _one_two_five() if high / step <= 10)
+    return [step * index for index in range(int(high / step) + 1)]
+
+
+def log_ticks(unit):
+    """Round values of every time unit, in unit, smallest first: 1 minute, 5 minutes, … 1 day, 2 days, …"""
+    rounds = {"minutes": (1, 2, 5, 10, 15, 30), "hours": (1, 2, 6, 12), "days": (1, 2, 3),
+              "weeks": (1, 2, 3, 4, 6, 8, 10), "months": (1, 2, 3, 4, 6, 9, 12, 18, 24, 60, 120)}
+    values = {count * UNITS[each][1] / UNITS[unit][1] for each, counts in rounds.items() for count in counts}
+    return sorted(values)
+
+
+def tick_label(value, unit):
+    return human_value_text(value, unit) if unit in LOG_SCALE_UNITS else range_text(value, value, unit)
 
 
 def axes(rows):
@@ -47,21 +108,28 @@ def axes(rows):
     return list(groups.values())
 
 
+def place(claim, scale):
+    """The claim's bar from its true lower to its true upper bound; an open or zero end fades to the edge."""
+    low, high = claim["norm_min"], claim["norm_max"]
+    claim["open_low"] = low is None or (scale.log and low <= 0)
+    claim["open_end"] = high is None
+    left = 0.0 if claim["open_low"] else scale.position(low)
+    right = 100.0 if claim["open_end"] else scale.position(high)
+    if right - left < 1.0:  # a single value still gets a visible mark, centred on it
+        left, right = max(0.0, (left + right) / 2 - 0.5), min(100.0, (left + right) / 2 + 0.5)
+    claim["left"], claim["width"] = round(left, 3), round(right - left, 3)
+
+
 def bars(rows, claim_url):
     """Place each claim's interval on the axis of its topic, therapy and condition; claim_url(id) links each bar."""
     topics = axes(rows)
     for topic in topics:
         finite = [v for c in topic["claims"] for v in (c["norm_min"], c["norm_max"]) if v is not None]
-        position, top = scale(topic["unit"], finite)
-        topic["axis_end"] = f"{top:g} {topic['unit']}"
-        topic["log_scale"] = topic["unit"] in LOG_SCALE_UNITS
+        scale = Scale(topic["unit"], finite)
+        topic["log_scale"], topic["ticks"] = scale.log, scale.ticks()
+        topic["scale"] = {"low": scale.low, "high": scale.high}
         for claim in topic["claims"]:
-            low = claim["norm_min"] if claim["norm_min"] is not None else 0
-            high = claim["norm_max"] if claim["norm_max"] is not None else top * 1.1
-            claim["left"] = round(position(low), 2)
-            # A single value still gets a visible mark.
-            claim["width"] = max(round(position(high) - position(low), 2), 1.0)
-            claim["open_end"] = claim["norm_max"] is None
+            place(claim, scale)
             claim["protocol"] = claim["statement_kind"] == "protocol"
             claim["href"] = claim_url(claim["id"])
     return topics

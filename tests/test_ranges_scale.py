@@ -1,0 +1,29 @@
+"""/ranges' axes without a browser: true positions, ticks along every axis, a log axis never from 0."""
+
+from loaders.web.ranges import Scale, place
+
+
+def test_a_bar_ends_at_its_true_value_on_the_labelled_axis():
+    scale = Scale("sessions", [2, 12])
+    ticks = {value: where for value, _, where in scale.ticks()}
+    assert len(ticks) >= 3 and ticks[0] == 0
+    claim = {"norm_min": 2, "norm_max": 12}
+    place(claim, scale)
+    # Once, the axis' end was labelled 12 but stood for 13.2: a bar to 12 stopped at 91% of it.
+    assert abs(claim["left"] + claim["width"] - scale.position(12)) < 1e-6
+    assert scale.position(scale.high) == 100 and scale.high >= 12
+
+
+def test_a_log_axis_starts_at_a_round_tick_under_its_smallest_bound():
+    scale = Scale("minutes", [0, 20, 30, 120960])
+    labels = [label for _, label, _ in scale.ticks()]
+    assert scale.low > 0 and not labels[0].startswith("0") and len(labels) >= 3
+    assert "1 week" in labels and "1 hour" in labels
+    zero = {"norm_min": 0, "norm_max": 30}
+    place(zero, scale)
+    assert zero["open_low"] and zero["left"] == 0
+
+
+def test_even_a_single_value_gets_three_ticks():
+    for unit, value in (("weeks", 10), ("minutes", 30), ("days", 182.625)):
+        assert len(Scale(unit, [value]).ticks()) >= 3
