@@ -10,6 +10,21 @@ from .shared import row_url
 @hookimpl
 def prepare_jinja2_environment(env, datasette):
     env.globals["kb_row_url"] = lambda table, key: row_url(datasette, table, key)
+    env.globals["kb_hidden_columns"] = hidden_columns
+
+
+# Asking for these shows the columns asked for, or all of them, instead of a table's key columns.
+COLUMN_ARGS = ("_col", "_nocol", "_all")
+
+
+def hidden_columns(metadata, request, display_columns) -> set:
+    """The columns a table page leaves out: those not in its metadata's key_columns, unless the
+    request asks for columns itself (_col, _nocol) or for all of them (_all); none on a row page."""
+    keys = (metadata or {}).get("key_columns")
+    if not keys or request is None or "pks" in request.url_vars or any(request.args.get(arg) for arg in COLUMN_ARGS):
+        return set()
+    names = [column["name"] if isinstance(column, dict) else column.name for column in display_columns]
+    return {name for name in names if name not in keys}
 
 
 
