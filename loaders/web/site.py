@@ -4,7 +4,14 @@ that every URL is built by Datasette (datasette.urls, tilde_encode) and respects
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 
-from .shared import row_url
+from .shared import KB_DB, row_url
+
+# Flag columns of kb.db shown as words on the HTML pages (JSON and CSV keep 0 and 1).
+BOOLEAN_WORDS = {
+    "within_source": ("two articles", "same article"),
+    "involves_draft": ("curated", "draft"),
+    "approximate": ("exact", "about"),
+}
 
 
 @hookimpl
@@ -36,3 +43,12 @@ def prepare_connection(conn, datasette):
     # url_path('/kb/claims/...'): a site path under Datasette's base_url, as datasette.urls.path makes it.
     conn.create_function("url_path", 1, lambda path: None if path is None else str(datasette.urls.path(path)),
                          deterministic=True)
+
+
+@hookimpl
+def render_cell(value, column, database):
+    """0 and 1 in a flag column (BOOLEAN_WORDS) as words: "same article", "draft", "about"."""
+    words = BOOLEAN_WORDS.get(column)
+    if words is None or database != KB_DB or value not in (0, 1) or isinstance(value, float):
+        return None
+    return words[value]
