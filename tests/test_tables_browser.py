@@ -1,4 +1,5 @@
-"""Table pages in a real browser (Debian's chromium, 1,400 × 900): the answer comes first."""
+"""Table pages in a real browser (Debian's chromium, 1,400 × 900): the answer comes first. The screenshot
+is the README's (`make screenshots`)."""
 
 import pytest
 
@@ -15,8 +16,9 @@ def wide_page(browser):
     context.close()
 
 
-def test_claims_table_shows_its_first_row_in_the_first_screen(wide_page, live_server):
+def test_claims_table_shows_its_first_row_in_the_first_screen(wide_page, live_server, screenshots):
     wide_page.goto(live_server + "/kb/claims")
+    wide_page.screenshot(path=screenshots / "claims-table.png", full_page=False)
     assert wide_page.evaluate(FIRST_ROW_TOP) < 900
     headers = wide_page.locator("table.rows-and-columns thead th").all_inner_texts()
     assert len(headers) <= 12 and any("statement" in header for header in headers)
