@@ -84,9 +84,11 @@ def metadata() -> dict:
     """The served Datasette metadata: the fragments, with the canned SQL's vocabulary filled in and
     the kb.db column descriptions taken from the SQLModel fields (loaders/models.py)."""
     merged = fragments()
-    for database in merged.get("databases", {}).values():
+    for name, database in merged.get("databases", {}).items():
         for query in database.get("queries", {}).values():
             query["sql"] = fill_sql(query["sql"])
+            if name == KB_DB:  # readers come for the answers: the SQL is one click away ("Show SQL")
+                query.setdefault("hide_sql", True)
     tables = merged.setdefault("databases", {}).setdefault(KB_DB, {}).setdefault("tables", {})
     for table, columns in column_descriptions().items():
         if columns:

@@ -1,5 +1,6 @@
 """Column descriptions are declared once, on the SQLModel fields, and served from there."""
 
+import re
 import sqlite3
 
 import yaml
@@ -33,8 +34,22 @@ async def test_every_described_column_is_described_in_the_served_metadata(built_
 
 async def test_claims_table_page_shows_the_descriptions(built_project):
     datasette = make_datasette(built_project)
-    page = (await datasette.client.get("/kb/claims?_size=1")).text
+    page = (await datasette.client.get("/kb/claims?_size=1&_all=1")).text  # every column, not the key ones
     for column, description in column_descriptions()["claims"].items():
         assert f"<dt>{column}</dt><dd>{escape(description)}</dd>" in page, column
         if column != "id":  # Datasette's header of the primary key column carries no description
-            assert f'data-column-description="{escape(description)}"' in page, column
+            assert f'data-column-description="{escape(description)}" title="{escape(description)}"' in page, column
+    assert '<details class="column-glossary">' in page  # folded away, not open above the rows
+
+
+async def test_claims_table_page_shows_its_key_columns_by_default(built_project):
+    from loaders.serve import metadata
+
+    datasette = make_datasette(built_project)
+    keys = metadata()["databases"]["kb"]["tables"]["claims"]["key_columns"]
+    page = (await datasette.client.get("/kb/claims?_size=1")).text
+    headers = re.findall(r'<th [^>]*data-column="([^"]+)"', page)
+    assert set(headers) == set(keys) and "quote" not in headers
+    assert "show all columns" in page
+    chosen = (await datasette.client.get("/kb/claims?_size=1&_col=quote")).text
+    assert "quote" in re.findall(r'<th [^>]*data-column="([^"]+)"', chosen)

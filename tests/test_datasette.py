@@ -72,7 +72,12 @@ async def test_facets_labels_and_search(datasette):
     data = await get_json(datasette, "/kb/claims.json?_search=endorphins&_size=5")
     assert data["rows"]
     data = await get_json(datasette, "/kb/claims.json?_labels=on&_size=1")
-    assert set(data["facet_results"]) >= {"type", "topic", "source_id", "certainty"}
+    # The declared facets are the short ones; topic and source_id (dozens of values) are asked for.
+    assert set(data["facet_results"]) >= {"type", "certainty", "stance"}
+    assert not {"topic", "source_id"} & set(data["facet_results"])
+    assert all(len(facet["results"]) <= 6 for facet in data["facet_results"].values())
+    asked = await get_json(datasette, "/kb/claims.json?_facet=topic&_size=0")
+    assert "topic" in asked["facet_results"]
     assert isinstance(data["rows"][0]["source_id"], dict) and data["rows"][0]["source_id"]["label"]
 
 
@@ -99,3 +104,18 @@ async def test_topic_page_links_to_its_comparison_summary_and_conflicts(datasett
     for link in ("/kb/topic_comparison?topic=sessions.count", "/kb/topic_summary/sessions~2Ecount",
                  "/kb/open_conflicts?topic=sessions.count", "/kb/claims?topic=sessions.count"):
         assert link in html, link
+
+
+@pytest.mark.parametrize("query", ["consensus", "open_conflicts", "session_figures", "source_claims"])
+async def test_canned_queries_hide_their_sql(datasette, query):
+    html = (await datasette.client.get(f"/kb/{query}?source=x&topic=&curated_only=")).text
+    assert 'class="show-hide-sql">(<a href="' in html and ">show</a>)" in html
+    assert 'name="sql"' not in html and "<pre" not in html.split("show-hide-sql")[1].split("</form>")[0]
+
+
+async def test_flags_read_as_words(datasette):
+    html = (await datasette.client.get("/kb/conflicts?_size=max")).text
+    assert "same article" in html or "two articles" in html
+    assert "curated" in html or "draft" in html
+    rows = await get_json(datasette, "/kb/conflicts.json?_shape=array&_size=1")
+    assert rows[0]["within_source"] in (0, 1)

@@ -4,12 +4,34 @@ that every URL is built by Datasette (datasette.urls, tilde_encode) and respects
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 
-from .shared import row_url
+from .shared import KB_DB, row_url
+
+# Flag columns of kb.db shown as words on the HTML pages (JSON and CSV keep 0 and 1).
+BOOLEAN_WORDS = {
+    "within_source": ("two articles", "same article"),
+    "involves_draft": ("curated", "draft"),
+    "approximate": ("exact", "about"),
+}
 
 
 @hookimpl
 def prepare_jinja2_environment(env, datasette):
     env.globals["kb_row_url"] = lambda table, key: row_url(datasette, table, key)
+    env.globals["kb_hidden_columns"] = hidden_columns
+
+
+# Asking for these shows the columns asked for, or all of them, instead of a table's key columns.
+COLUMN_ARGS = ("_col", "_nocol", "_all")
+
+
+def hidden_columns(metadata, request, display_columns) -> set:
+    """The columns a table page leaves out: those not in its metadata's key_columns, unless the
+    request asks for columns itself (_col, _nocol) or for all of them (_all); none on a row page."""
+    keys = (metadata or {}).get("key_columns")
+    if not keys or request is None or "pks" in request.url_vars or any(request.args.get(arg) for arg in COLUMN_ARGS):
+        return set()
+    names = [column["name"] if isinstance(column, dict) else column.name for column in display_columns]
+    return {name for name in names if name not in keys}
 
 
 
@@ -21,3 +43,12 @@ def prepare_connection(conn, datasette):
     # url_path('/kb/claims/...'): a site path under Datasette's base_url, as datasette.urls.path makes it.
     conn.create_function("url_path", 1, lambda path: None if path is None else str(datasette.urls.path(path)),
                          deterministic=True)
+
+
+@hookimpl
+def render_cell(value, column, database):
+    """0 and 1 in a flag column (BOOLEAN_WORDS) as words: "same article", "draft", "about"."""
+    words = BOOLEAN_WORDS.get(column)
+    if words is None or database != KB_DB or value not in (0, 1) or isinstance(value, float):
+        return None
+    return words[value]
