@@ -113,14 +113,6 @@ def clickable_claim(page, claims, in_conflict):
     return sorted(linked, key=lambda claim: (claim["id"] not in in_conflict, claim["position"]))[0]
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_reader_follows_front_page_to_article_to_claim(page, live_server, corpus, screenshots):
     page.goto(live_server + "/")
     assert page.locator("h1").inner_text() == "Evidence claims knowledge base"

@@ -24,14 +24,6 @@ GEOMETRY = """
 """
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def axis_x(axis):
     """A value's x on the axis, from its first and last labelled ticks."""
     first, last = axis["ticks"][0], axis["ticks"][-1]

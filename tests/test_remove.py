@@ -11,18 +11,7 @@ from loaders import atomic, editorial
 from loaders.cli import app
 from loaders.remove import RemovalFailed, remove_source
 
-from .test_editorial import CLAIM, small_project
-
-
-@pytest.fixture
-def project(tmp_path):
-    return small_project(tmp_path)
-
-
-@pytest.fixture
-def conflict_id(project):
-    with sqlite3.connect(project.db_path) as kb:
-        return kb.execute("select id from conflicts").fetchone()[0]
+from .test_editorial import CLAIM, conflict_id, project  # noqa: F401  (the fixtures, shared)
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 
 from loaders.vocabulary import range_text
 
-from .shared import KB_DB, is_row_page, row_key, row_url, rows
+from .shared import KB_DB, row_page_variables, row_url, rows
 
 SOURCE = "select * from sources where id = :id"
 SOURCE_CLAIMS = """
@@ -208,11 +208,5 @@ async def article(datasette, source_id):
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if not is_row_page(view_name, database, table, request, "sources"):
-        return {}
-
-    async def variables():
-        key = row_key(request)
-        return {"kb_article": await article(datasette, key) if key is not None else None}
-
-    return variables
+    return row_page_variables(view_name, database, table, request, "sources", "kb_article",
+                              lambda key: article(datasette, key))

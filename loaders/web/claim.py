@@ -8,7 +8,7 @@ import urllib.parse
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 
-from .shared import KB_DB, context_markup, flag_url, flags, is_row_page, row_key, rows, severity_rank
+from .shared import KB_DB, context_markup, flag_url, flags, row_page_variables, rows, severity_rank
 
 CLAIM = """
     select c.*, t.label as topic_label, t.kind as topic_kind, t.unit as topic_unit,
@@ -118,11 +118,5 @@ async def claim_context(datasette, request, claim_id):
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if not is_row_page(view_name, database, table, request, "claims"):
-        return {}
-
-    async def variables():
-        key = row_key(request)
-        return {"kb_claim": await claim_context(datasette, request, key) if key is not None else None}
-
-    return variables
+    return row_page_variables(view_name, database, table, request, "claims", "kb_claim",
+                              lambda key: claim_context(datasette, request, key))

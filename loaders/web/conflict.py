@@ -6,7 +6,7 @@ Datasette renders the page from templates/row-kb-conflicts.html; this module add
 
 from datasette import hookimpl
 
-from .shared import KB_DB, context_markup, flag_url, flags, is_row_page, row_key, rows
+from .shared import KB_DB, context_markup, flag_url, flags, row_page_variables, rows
 
 CONFLICT = """
     select k.*, t.label as topic_label, t.description as topic_description
@@ -46,11 +46,5 @@ async def conflict_context(datasette, request, conflict_id):
 
 @hookimpl
 def extra_template_vars(view_name, database, table, request, datasette):
-    if not is_row_page(view_name, database, table, request, "conflicts"):
-        return {}
-
-    async def variables():
-        key = row_key(request)
-        return {"kb_conflict": await conflict_context(datasette, request, key) if key is not None else None}
-
-    return variables
+    return row_page_variables(view_name, database, table, request, "conflicts", "kb_conflict",
+                              lambda key: conflict_context(datasette, request, key))

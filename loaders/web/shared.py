@@ -37,6 +37,19 @@ def is_row_page(view_name, database, table, request, wanted):
     return view_name == "row" and database == KB_DB and table == wanted and request is not None
 
 
+def row_page_variables(view_name, database, table, request, wanted, name, context):
+    """extra_template_vars for the kb.db row pages of table wanted: {name: await context(key)},
+    None where the page has no single key; {} on every other page."""
+    if not is_row_page(view_name, database, table, request, wanted):
+        return {}
+
+    async def variables():
+        key = row_key(request)
+        return {name: await context(key) if key is not None else None}
+
+    return variables
+
+
 async def rows(database, sql, params=None):
     return [dict(row) for row in (await database.execute(sql, params or {})).rows]
 
