@@ -11,6 +11,7 @@ CANNED = {
     "source_claims": {"source": "breeze-academy-back-pain"},
     "open_conflicts": {"topic": "", "curated_only": ""},
     "consensus": {},
+    "search": {"q": "sessions"},
 }
 
 

@@ -29,7 +29,7 @@ STATIC_MOUNT = "kb-static"
 METADATA_FRAGMENTS = ("metadata.yaml", "editorial.yaml")
 # The plugin modules, as the `datasette` entry points of pyproject.toml name them.
 PLUGINS = tuple(f"{__name__}.{name}" for name in
-                ("site", "front", "article", "claim", "conflict", "ranges", "comparison", "editorial", "fresh_kb"))
+                ("site", "front", "article", "claim", "conflict", "ranges", "comparison", "editorial", "fresh_kb", "search"))
 
 
 def missing_plugins() -> list:

@@ -23,6 +23,7 @@ BOOLEAN_WORDS = {
 def prepare_jinja2_environment(env, datasette):
     env.globals["kb_row_url"] = lambda table, key: row_url(datasette, table, key)
     env.globals["kb_hidden_columns"] = hidden_columns
+    env.globals["kb_column_label"] = lambda table, name: column_label(datasette, table, name)
     # Query pages, unlike table pages, have no path_with_replaced_args in their context.
     env.globals["kb_path_with_args"] = lambda request, args: str(datasette.urls.path(path_with_replaced_args(request, args)))
 
@@ -31,15 +32,29 @@ def prepare_jinja2_environment(env, datasette):
 COLUMN_ARGS = ("_col", "_nocol", "_all")
 
 
-def hidden_columns(metadata, request, display_columns) -> set:
-    """The columns a table or canned-query page leaves out: those not in its metadata's key_columns, unless the
-    request asks for columns itself (_col, _nocol) or for all of them (_all); none on a row page."""
-    keys = (metadata or {}).get("key_columns")
-    if not keys or request is None or "pks" in request.url_vars or any(request.args.get(arg) for arg in COLUMN_ARGS):
+def hidden_columns(metadata, request, display_columns, display_rows=None) -> set:
+    """The columns a table or canned-query page leaves out, unless the request asks for columns itself
+    (_col, _nocol) or for all of them (_all), and none on a row page: those not in its metadata's
+    key_columns; those in its hidden_columns; with hide_empty_columns, those empty in every row shown
+    (the matrix's sources silent on the topics shown)."""
+    metadata = metadata or {}
+    if request is None or "pks" in request.url_vars or any(request.args.get(arg) for arg in COLUMN_ARGS):
         return set()
     names = [column if isinstance(column, str) else column["name"] if isinstance(column, dict) else column.name
              for column in display_columns]
-    return {name for name in names if name not in keys}
+    keys = metadata.get("key_columns")
+    hidden = {name for name in names if keys and name not in keys} | set(metadata.get("hidden_columns", ()))
+    if metadata.get("hide_empty_columns") and display_rows:
+        filled = {cell["column"] for row in display_rows for cell in row if cell["raw"] not in (None, "")}
+        hidden |= {name for name in names if name not in filled}
+    return hidden & set(names)
+
+
+def column_label(datasette, table, name) -> str:
+    """A column's header: a source's title where the column is a source (the comparison matrix)."""
+    if table == "comparison_matrix":
+        return source_titles(datasette).get(name, name)
+    return name
 
 
 
