@@ -1,0 +1,135 @@
+"""The citation-fidelity rules and the per-source scorecard, on a small project built for real."""
+
+import sqlite3
+
+import pytest
+
+from loaders.build import build
+from loaders.fidelity import effective
+
+from .fidelity_project import fidelity_project
+
+
+def table(project, name, key):
+    with sqlite3.connect(project.db_path) as connection:
+        connection.row_factory = sqlite3.Row
+        return {row[key]: dict(row) for row in connection.execute(f"select * from {name}")}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = fidelity_project(tmp_path_factory.mktemp("fidelity"))
+    build(project)
+    return project
+
+
+@pytest.fixture(scope="module")
+def verdicts(built):
+    return table(built, "citation_fidelity", "claim_id")
+
+
+def test_firm_claim_of_a_hedged_short_term_sham_only_finding_is_overstated(verdicts):
+    row = verdicts["clinic/significant"]
+    assert (row["verdict"], row["rule"]) == ("overstated", "hedged-as-firm")
+    for words in ("hedges", "short-term only", "comparator: sham acupuncture", "generalises to back-pain"):
+        assert words in row["reason"]
+    assert row["article_quote"] == "acupuncture gives significant relief for back pain"
+    assert row["work_quote"].startswith("Acupuncture may provide short-term relief")
+    assert row["work_claim_id"] == "review-2020-abstract/relief"
+
+
+def test_a_fair_report_is_faithful(verdicts):
+    row = verdicts["fair/fair"]
+    assert (row["verdict"], row["rule"]) == ("faithful", "agrees")
+    assert row["work_claim_id"] == "review-2020-abstract/relief"
+
+
+def test_opposed_stances_contradict(verdicts):
+    row = verdicts["clinic/replaces"]
+    assert (row["verdict"], row["rule"]) == ("contradicted", "stance-opposed")
+    assert row["work_quote"] == "Acupuncture did not replace conventional care."
+
+
+def test_disjoint_protocol_numbers_contradict(verdicts):
+    row = verdicts["clinic/ten"]
+    assert (row["verdict"], row["rule"]) == ("contradicted", "range-disjoint")
+    assert "10 sessions" in row["reason"] and "4–6 sessions" in row["reason"]
+
+
+def test_a_topic_the_work_never_addresses_is_misattributed(verdicts):
+    row = verdicts["clinic/endorphins"]
+    assert (row["verdict"], row["rule"]) == ("misattributed", "not-in-work")
+    assert row["work_quote"] is None and "3 curated claims" in row["reason"]
+
+
+def test_another_comparator_is_misattributed(verdicts):
+    row = verdicts["clinic/standard"]
+    assert (row["verdict"], row["rule"]) == ("misattributed", "other-scope")
+    assert "standard care" in row["reason"] and "sham acupuncture" in row["reason"]
+
+
+def test_a_finding_beside_only_a_protocol_awaits_an_editor(verdicts):
+    row = verdicts["clinic/enough"]
+    assert (row["verdict"], row["rule"]) == ("needs-editor", "other-statement-kind")
+
+
+def test_a_work_nobody_identified_is_unverifiable_with_the_reason(verdicts):
+    row = verdicts["clinic/vague"]
+    assert (row["verdict"], row["rule"]) == ("unverifiable", "not-identified")
+    assert "No year or venue given" in row["reason"]
+
+
+def test_the_abstracts_own_claims_are_not_judged_against_themselves(verdicts):
+    assert not [claim for claim in verdicts if claim.startswith("review-2020-abstract/")]
+
+
+def test_ids_are_stable_across_rebuilds_and_claim_edits(tmp_path, verdicts):
+    project = fidelity_project(tmp_path)
+    build(project)
+    again = table(project, "citation_fidelity", "claim_id")
+    assert {claim: row["id"] for claim, row in again.items()} == {claim: row["id"] for claim, row in verdicts.items()}
+
+
+def test_no_abstract_captured_is_unverifiable(tmp_path):
+    from . import fidelity_project as fixture
+
+    project = fidelity_project(tmp_path)
+    studies = [{**fixture.STUDIES[0], "abstract_source": None}, fixture.STUDIES[1]]
+    import yaml
+    (project.claims_dir / "studies.yaml").write_text(yaml.safe_dump(studies, sort_keys=False))
+    build(project)
+    row = table(project, "citation_fidelity", "claim_id")["clinic/significant"]
+    assert (row["verdict"], row["rule"]) == ("unverifiable", "no-abstract")
+    assert "doi:10.0000/test.2020" in row["reason"]
+
+
+def test_an_editors_verdict_overrides_the_rule(verdicts):
+    rows = list(verdicts.values())
+    target = verdicts["clinic/enough"]["id"]
+    merged = {row["claim_id"]: row for row in effective(rows, {target: "faithful"})}
+    assert merged["clinic/enough"]["effective_verdict"] == "faithful"
+    assert merged["clinic/enough"]["verdict_by"] == "editor"
+    assert merged["clinic/replaces"]["effective_verdict"] == "contradicted"
+    assert merged["clinic/replaces"]["verdict_by"] == "rule"
+
+
+def test_scorecard_counts_with_denominators(built):
+    cards = table(built, "source_scorecard", "source_id")
+    clinic = cards["clinic"]
+    assert clinic["commercial_interest"] == "Sells acupuncture sessions."
+    assert clinic["claims"] == 7 and clinic["citing_claims"] == 7
+    assert (clinic["faithful"], clinic["overstated"], clinic["misattributed"], clinic["contradicted_by_work"],
+            clinic["needs_editor"], clinic["unverifiable"]) == (0, 1, 2, 2, 1, 1)
+    assert clinic["hedged"] + clinic["firm"] == clinic["claims"] and clinic["hedged"] == 0
+    assert "study citation 2" in clinic["claims_by_type"] and clinic["claims_by_type"].startswith("session count 3")
+    assert cards["fair"]["faithful"] == 1 and cards["fair"]["hedged"] == 1
+    abstract = cards["review-2020-abstract"]
+    assert abstract["kind"] == "study abstract" and abstract["citing_claims"] == 0
+
+
+def test_scorecard_counts_contradictions_within_and_across_sources(built):
+    cards = table(built, "source_scorecard", "source_id")
+    # "10 sessions" against "4 to 6" and "8" in one article; "can replace" against the abstract's "did not".
+    assert cards["clinic"]["contradictions_within"] >= 1
+    assert cards["clinic"]["contradicted_by_others"] >= 1
+    assert cards["review-2020-abstract"]["contradicted_by_others"] >= 1
