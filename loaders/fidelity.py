@@ -32,6 +32,8 @@ import json
 import re
 from collections import defaultdict
 
+import pandas as pd
+
 from . import vocabulary as v
 from .compare import read_topic_query
 from .conflicts import bounds
@@ -243,13 +245,25 @@ STORED = """
            f.reason, f.involves_draft
     from citation_fidelity f join studies st on st.id = f.study_id
     where (:pattern is null or f.topic = :pattern or f.topic like :prefix)
-      and (:every or f.verdict in {unfaithful})
     order by f.topic, f.source_id, f.claim_id, f.study_id
 """
 
 
-def stored(db_path, topic_pattern=None, every=False):
-    """Fidelity rows from a built kb.db, by topic: the unfaithful ones (overstated, misattributed,
-    contradicted), or with every every verdict."""
-    unfaithful = "(" + ", ".join(f"'{verdict}'" for verdict in v.UNFAITHFUL_VERDICTS) + ")"
-    return read_topic_query(db_path, STORED.format(unfaithful=unfaithful), topic_pattern, every=every)
+def editor_verdicts(editorial_path) -> dict:
+    """{citation_fidelity id: editor's verdict} from editorial.db.
+
+    THE HOOK for the verdicts branch's storage (editorial.db, generic over a target kind): until it is
+    merged no editor can record a fidelity verdict, so there is none to read and this returns {}. Once
+    merged, read its current verdicts whose target kind is a citation here; every reader below goes
+    through `effective`, so nothing else changes.
+    """
+    return {}
+
+
+def stored(db_path, topic_pattern=None, every=False, editorial_path=None):
+    """Fidelity rows from a built kb.db with their effective verdict (an editor's, else the rule's), by
+    topic: the unfaithful ones (overstated, misattributed, contradicted), or with every, every verdict."""
+    frame = read_topic_query(db_path, STORED, topic_pattern)
+    rows = effective(frame.to_dict("records"), editor_verdicts(editorial_path) if editorial_path else {})
+    kept = [row for row in rows if every or row["effective_verdict"] in v.UNFAITHFUL_VERDICTS]
+    return pd.DataFrame(kept, columns=[*frame.columns, "effective_verdict", "verdict_by"])
