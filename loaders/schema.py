@@ -77,9 +77,6 @@ class StudyFields(SQLModel):
     finding: Optional[str] = Field(description="The finding as the article states it.")
     identified: Optional[str] = Field(
         description="A verified reference, or null when the citation is too vague to identify.")
-    # Placeholder for the fidelitydata branch's field of the same name (take theirs on merge).
-    abstract_source: Optional[str] = Field(default=None, foreign_key="sources.id", description=(
-        "The work's abstract, captured as a source of kind study abstract."))
     notes: Optional[str] = None
 
 
