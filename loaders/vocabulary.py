@@ -68,6 +68,9 @@ STATEMENT_KINDS = {
     "protocol": "What a cited study did (per arm where it has arms): sessions given, their length, the course.",
     "finding": "What a cited study or organisation found or concluded.",
 }
+# The source kind of a cited work's own abstract or summary: not an article, so the extractor's
+# evaluation leaves it out, and a study's abstract_source must be of this kind.
+STUDY_ABSTRACT_KIND = "study abstract"
 ARTEFACT_KINDS = ("navigation", "debug", "teaser", "advert", "caption", "byline", "other")
 # How severe a detected conflict is, most severe first: pages and queries list conflicts in this order.
 SEVERITIES = {
