@@ -12,6 +12,8 @@ CANNED = {
     "open_conflicts": {"topic": "", "curated_only": ""},
     "consensus": {},
 }
+# Canned queries tested on their own small projects: the real corpus may have no row for them yet.
+TESTED_ELSEWHERE = {"unfaithful_citations"}  # tests/test_fidelity_pages.py
 
 
 @pytest.fixture
@@ -27,7 +29,7 @@ async def get_json(datasette, path):
 
 
 def test_every_canned_query_is_tested():
-    assert set(metadata()["databases"]["kb"]["queries"]) == set(CANNED)
+    assert set(metadata()["databases"]["kb"]["queries"]) == set(CANNED) | TESTED_ELSEWHERE
 
 
 @pytest.mark.parametrize("name", sorted(CANNED))
