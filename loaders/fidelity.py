@@ -9,15 +9,16 @@ or advice against a finding). Each pair is judged by rules over the claims' stru
 * contradicted   supports against opposes, or ranges that cannot both hold (conflicts.py's tests);
 * misattributed  a qualifier both carry with values that do not compare (the article says
                  "compared with standard care", the work compared with sham), or no claim of the
-                 work on the topic at all, or only about another therapy or condition;
+                 work on the topic or its family (efficacy.*), or only about another therapy or condition;
 * overstated     the article is firm where the work is hedged or mixed; the work's finding holds
                  only short term, only against a comparator, or only in a population (a qualifier the
                  work carries and the article drops); the work is about a narrower condition or
-                 therapy than the article says; the article's number reaches beyond the work's;
+                 therapy than the article says; the article's number reaches beyond the work's (a
+                 protocol — what a study did — is judged on its numbers only);
 * faithful       none of these;
 * needs-editor   the structure cannot decide: a number or stance missing on one side, an article
-                 more cautious than the work (a mixed stance against a firm one), or only a statement
-                 of another kind (a protocol beside a finding);
+                 more cautious than the work (a mixed stance against a firm one), only a statement
+                 of another kind (a protocol beside a finding), or only claims on a related topic;
 * unverifiable   the work is not identified, its abstract not captured, or the abstract not curated.
 
 A claim may face several claims of the work; the most favourable verdict stands (faithful, then
@@ -46,6 +47,11 @@ FIRM_STANCES = ("supports", "opposes")
 SHORT_TERM = re.compile(r"\bshort[- ]term\b|\bimmediate(?:ly)?\b|\bat the end of treatment\b", re.IGNORECASE)
 # Qualifiers that are not a finding's scope, only an aside of the sentence.
 UNSCOPED_KEYS = {"factor", "point"}
+# A work's qualifier the article leaves out narrows the finding (vs sham only, initial phase only) —
+# except the population: articles name a trial's population once and then report its results, so a
+# claim without it is context left out, not a wider claim. Other populations than the work's are
+# still told apart (other-scope), and a narrower condition than the article's is (broader-condition).
+UNDROPPABLE_KEYS = {"population"}
 
 
 def judge(claims: list, claim_studies: list, studies: list, topics: dict, likeness: Likeness = None) -> list:
@@ -125,6 +131,12 @@ def best(claim, work, study, topic, likeness):
         return Verdict(v.AWAITING_EDITOR, "other-statement-kind",
                        f"On “{question}” the work states only a {other['statement_kind']}, the article a "
                        f"{claim['statement_kind']}: whether they agree needs an editor.", other)
+    related = [other for other in work if family(other["topic"]) == family(claim["topic"])]
+    if not on_topic and related:
+        other = related[0]
+        return Verdict(v.AWAITING_EDITOR, "related-topic",
+                       f"The work says nothing on “{question}” itself but answers a related question ({other['topic']}): "
+                       "whether it says what the article reports needs an editor.", other)
     if on_topic:
         other = on_topic[0]
         return Verdict("misattributed", "other-therapy-or-condition",
@@ -132,6 +144,11 @@ def best(claim, work, study, topic, likeness):
                        f"the article says it found it for {claim['therapy']} in {claim['condition']}.", other)
     return Verdict("misattributed", "not-in-work",
                    f"The work's abstract ({len(work)} curated claims) says nothing on “{question}”.")
+
+
+def family(topic_id):
+    """A topic's family, the part of its id before the first dot: efficacy.vs_sham is in efficacy."""
+    return topic_id.split(".", 1)[0]
 
 
 def terms_compare(a, b, likeness):
@@ -153,7 +170,8 @@ def judge_pair(claim, work, topic, likeness):
     undecided = contradiction(claim, work, topic)
     if undecided:
         return undecided
-    reasons = overstatements(claim, work, mine, theirs, likeness)
+    reasons = (number_overstatements(claim, work) if is_protocol(claim)
+               else overstatements(claim, work, mine, theirs, likeness))
     if reasons:
         text = "; ".join(reason for _, reason in reasons)
         return Verdict("overstated", reasons[0][0], text[0].upper() + text[1:] + ".", work)
@@ -200,17 +218,23 @@ def overstatements(claim, work, mine, theirs, likeness):
         found.append(("mixed-as-firm", f"the work's finding is mixed, the article says it {claim['stance']} it"))
     if SHORT_TERM.search(work["quote"]) and not SHORT_TERM.search(claim["quote"]):
         found.append(("short-term-only", "the work's finding is short-term only, the article does not say so"))
-    for key in sorted(theirs.keys() - mine.keys()):
+    for key in sorted(theirs.keys() - mine.keys() - UNDROPPABLE_KEYS):
         found.append(("scope-dropped", f"the work's finding holds only for {key}: {theirs[key]}, which the article drops"))
     for dimension in ("condition", "therapy"):
         if narrower(work[dimension], claim[dimension], dimension, likeness):
             found.append((f"broader-{dimension}", f"the work is about {dimension} {work[dimension]}, "
                                                    f"the article generalises to {claim[dimension]}"))
+    return found + number_overstatements(claim, work)
+
+
+def number_overstatements(claim, work):
+    """A number of the article's that reaches beyond the work's range. A protocol (what a study did) is
+    judged on its numbers only: its words are description, not a finding to overstate."""
     if has_number(claim) and has_number(work):
         (low, high), (work_low, work_high) = bounds(claim), bounds(work)
         if low < work_low or high > work_high:
-            found.append(("range-beyond", f"the article gives {claim['answer']}, the work {work['answer']}"))
-    return found
+            return [("range-beyond", f"the article gives {claim['answer']}, the work {work['answer']}")]
+    return []
 
 
 def narrower(specific, general, dimension, likeness):

@@ -5,7 +5,9 @@ from .factory import DEFAULT_TOPICS, claim, make_project
 
 EFFICACY = {"id": "efficacy.back_pain", "label": "Works for back pain", "kind": "stance",
             "description": "Does the therapy relieve back pain?"}
-TOPICS = DEFAULT_TOPICS + [EFFICACY]
+LASTING = {"id": "efficacy.long_term", "label": "Lasting benefit", "kind": "stance",
+           "description": "Are the benefits lasting?"}
+TOPICS = DEFAULT_TOPICS + [EFFICACY, LASTING]
 
 ARTICLE = (
     "A 2020 review found that acupuncture gives significant relief for back pain. "
@@ -14,7 +16,8 @@ ARTICLE = (
     "The review showed acupuncture releases endorphins. "
     "The review found acupuncture beats standard care for back pain. "
     "A trial of 4 to 6 sessions was enough, the review said. "
-    "Another study says most people need 8 sessions."
+    "Another study says most people need 8 sessions. "
+    "The review found the relief lasts for years."
 )
 FAIR_ARTICLE = ("The review found acupuncture may give short-term relief for chronic low back pain compared with "
                 "sham acupuncture.")
@@ -53,6 +56,9 @@ ARTICLE_CLAIMS = [
           condition="low-back-pain", cites=REVIEW),
     sessions("enough", "A trial of 4 to 6 sessions was enough", 4, 6, statement_kind="finding", cites=REVIEW),
     sessions("vague", "most people need 8 sessions", 8, 8, statement_kind="finding", cites=["vague-study"]),
+    sessions("dose", "A trial of 4 to 6 sessions", 4, 6, statement_kind="protocol", cites=REVIEW),
+    claim("lasting", "The review found the relief lasts for years.", topic="efficacy.long_term",
+          type="study_citation", stance="supports", statement_kind="finding", cites=REVIEW),
 ]
 FAIR_CLAIMS = [
     claim("fair", FAIR_ARTICLE, topic="efficacy.back_pain", type="study_citation", stance="supports",
@@ -64,7 +70,8 @@ ABSTRACT_CLAIMS = [
           "acupuncture.", topic="efficacy.back_pain", type="efficacy", stance="supports", certainty="hedged",
           statement_kind="finding", condition="low-back-pain", qualifiers={"comparator": "sham acupuncture"},
           cites=REVIEW),
-    sessions("protocol", "Participants received 4 to 6 sessions.", 4, 6, statement_kind="protocol", cites=REVIEW),
+    sessions("protocol", "Participants received 4 to 6 sessions.", 4, 6, statement_kind="protocol",
+             qualifiers={"phase": "initial"}, cites=REVIEW),
     claim("no-replacing", "Acupuncture did not replace conventional care.", topic="role.replaces_conventional",
           type="efficacy", stance="opposes", statement_kind="finding", cites=REVIEW),
 ]

@@ -73,6 +73,19 @@ def test_a_finding_beside_only_a_protocol_awaits_an_editor(verdicts):
     assert (row["verdict"], row["rule"]) == ("needs-editor", "other-statement-kind")
 
 
+def test_only_a_related_topic_in_the_work_awaits_an_editor(verdicts):
+    row = verdicts["clinic/lasting"]
+    assert (row["verdict"], row["rule"]) == ("needs-editor", "related-topic")
+    assert "efficacy.back_pain" in row["reason"] and row["work_quote"]
+
+
+def test_a_protocol_is_judged_on_its_numbers_only(verdicts):
+    # The work's protocol carries phase: initial; a finding that dropped it would be overstated.
+    row = verdicts["clinic/dose"]
+    assert (row["verdict"], row["rule"]) == ("faithful", "agrees")
+    assert row["work_claim_id"] == "review-2020-abstract/protocol"
+
+
 def test_a_work_nobody_identified_is_unverifiable_with_the_reason(verdicts):
     row = verdicts["clinic/vague"]
     assert (row["verdict"], row["rule"]) == ("unverifiable", "not-identified")
@@ -117,11 +130,11 @@ def test_scorecard_counts_with_denominators(built):
     cards = table(built, "source_scorecard", "source_id")
     clinic = cards["clinic"]
     assert clinic["commercial_interest"] == "Sells acupuncture sessions."
-    assert clinic["claims"] == 7 and clinic["citing_claims"] == 7
+    assert clinic["claims"] == 9 and clinic["citing_claims"] == 9
     assert (clinic["faithful"], clinic["overstated"], clinic["misattributed"], clinic["contradicted_by_work"],
-            clinic["needs_editor"], clinic["unverifiable"]) == (0, 1, 2, 2, 1, 1)
+            clinic["needs_editor"], clinic["unverifiable"]) == (1, 1, 2, 2, 2, 1)
     assert clinic["hedged"] + clinic["firm"] == clinic["claims"] and clinic["hedged"] == 0
-    assert "study citation 2" in clinic["claims_by_type"] and clinic["claims_by_type"].startswith("session count 3")
+    assert clinic["claims_by_type"] == "session count 4, study citation 3, comparison 1, mechanism 1"
     assert cards["fair"]["faithful"] == 1 and cards["fair"]["hedged"] == 1
     abstract = cards["review-2020-abstract"]
     assert abstract["kind"] == "study abstract" and abstract["citing_claims"] == 0

@@ -65,9 +65,9 @@ async def test_article_page_shows_its_scorecard_with_denominators(datasette):
     assert page.status_code == 200
     text = text_of(page)
     assert "Scorecard" in text and "Sells acupuncture sessions." in text
-    assert "7 of 7 claims" in text  # cite a work
-    assert "0 of 7 citing claims" in text  # verified faithful
-    assert "1 overstated, 2 misattributed, 2 contradicted by their own cited work, 1 awaiting an editor, 1 unverifiable" in text
+    assert "9 of 9 claims" in text  # cite a work
+    assert "1 of 9 citing claims" in text  # verified faithful
+    assert "1 overstated, 2 misattributed, 2 contradicted by their own cited work, 2 awaiting an editor, 1 unverifiable" in text
     fair = text_of(await datasette.client.get("/kb/sources/fair"))
     assert "1 of 1 citing claims" in fair
 
