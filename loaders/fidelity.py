@@ -24,14 +24,16 @@ or advice against a finding). Each pair is judged by rules over the claims' stru
 A claim may face several claims of the work; the most favourable verdict stands (faithful, then
 overstated, needs-editor, contradicted, misattributed): the article is faithful if the work says it
 anywhere. Every row carries both quotes and a reason an editor can read. Row ids are stable across
-rebuilds — derived from the claim and study ids — because editors' verdicts point at them; the
-effective verdict is the editor's where there is one, else the rule's (see `effective`).
+rebuilds — "<claim id>@<study id>" — because editors' verdicts point at them; the effective verdict
+is the editor's where there is one, else the rule's (`effective`, fed by `editor_verdicts`).
 """
 
-import hashlib
 import json
+import sqlite3
+from contextlib import closing
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import pandas as pd
 
@@ -96,9 +98,8 @@ class Verdict:
 
     def row(self, claim, study):
         work = self.work_claim
-        digest = hashlib.sha1(f"{claim['id']}|{study['id']}".encode()).hexdigest()[:12]
         return {
-            "id": f"fd-{digest}",
+            "id": citation_id(claim["id"], study["id"]),
             "claim_id": claim["id"],
             "study_id": study["id"],
             "source_id": claim["source_id"],
@@ -112,6 +113,12 @@ class Verdict:
             "work_quote": work["quote"] if work else None,
             "involves_draft": claim["status"] == "draft" or bool(work and work["status"] == "draft"),
         }
+
+
+def citation_id(claim_id, study_id):
+    """A citation's stable id, "<claim id>@<study id>": the target id editors' verdicts use
+    (target kind citation in editorial.db), so a verdict outlives every rebuild."""
+    return f"{claim_id}@{study_id}"
 
 
 def best(claim, work, study, topic, likeness):
@@ -276,18 +283,23 @@ STORED = """
 def editor_verdicts(editorial_path) -> dict:
     """{citation_fidelity id: editor's verdict} from editorial.db.
 
-    THE HOOK for the verdicts branch's storage (editorial.db, generic over a target kind): until it is
-    merged no editor can record a fidelity verdict, so there is none to read and this returns {}. Once
-    merged, read its current verdicts whose target kind is a citation here; every reader below goes
-    through `effective`, so nothing else changes.
+    The one place that reads editors' citation verdicts: the current verdicts of target kind
+    "citation" in editorial.db's `verdicts` table (the editorial verdicts storage; its target id is the
+    citation id). Without that table, or without editorial.db, there are none. Every reader (pages,
+    `kb fidelity`) goes through `effective` with what this returns.
     """
-    return {}
+    if not editorial_path or not Path(editorial_path).exists():
+        return {}
+    with closing(sqlite3.connect(f"file:{editorial_path}?mode=ro", uri=True)) as connection:
+        if not connection.execute("select 1 from sqlite_master where type = 'table' and name = 'verdicts'").fetchone():
+            return {}
+        return dict(connection.execute("select target, verdict from verdicts where target_kind = 'citation'"))
 
 
 def stored(db_path, topic_pattern=None, every=False, editorial_path=None):
     """Fidelity rows from a built kb.db with their effective verdict (an editor's, else the rule's), by
     topic: the unfaithful ones (overstated, misattributed, contradicted), or with every, every verdict."""
     frame = read_topic_query(db_path, STORED, topic_pattern)
-    rows = effective(frame.to_dict("records"), editor_verdicts(editorial_path) if editorial_path else {})
+    rows = effective(frame.to_dict("records"), editor_verdicts(editorial_path))
     kept = [row for row in rows if every or row["effective_verdict"] in v.UNFAITHFUL_VERDICTS]
     return pd.DataFrame(kept, columns=[*frame.columns, "effective_verdict", "verdict_by"])

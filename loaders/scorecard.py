@@ -54,6 +54,14 @@ def contradictions(conflicts):
     return within, crossed
 
 
+def verdict_columns(fidelity: list) -> dict:
+    """The scorecard's citing-claim counts of one source's fidelity rows: citing_claims and one count per
+    verdict, each claim at its worst. The article page recounts with editors' verdicts through this."""
+    verdicts = Counter(claim_verdicts(fidelity).values())
+    return {"citing_claims": sum(verdicts.values()),
+            **{column: verdicts.get(verdict, 0) for verdict, column in VERDICT_COLUMNS.items()}}
+
+
 def scorecard(source, claims, worst, within, crossed):
     types = Counter(claim["type"] for claim in claims)
     verdicts = Counter(worst[claim["id"]] for claim in claims if claim["id"] in worst)

@@ -116,6 +116,25 @@ def test_no_abstract_captured_is_unverifiable(tmp_path):
     assert "doi:10.0000/test.2020" in row["reason"]
 
 
+def test_ids_are_the_editorial_citation_targets(verdicts):
+    assert verdicts["clinic/significant"]["id"] == "clinic/significant@review-2020"
+
+
+def test_editor_verdicts_are_read_from_editorial_db(tmp_path):
+    from loaders.fidelity import editor_verdicts
+
+    path = tmp_path / "editorial.db"
+    assert editor_verdicts(path) == {}
+    with sqlite3.connect(path) as db:
+        db.execute("create table flags (target text)")
+    assert editor_verdicts(path) == {}
+    with sqlite3.connect(path) as db:  # the columns the editorial verdicts storage keeps
+        db.execute("create table verdicts (target_kind text, target text, verdict text, note text, editor text)")
+        db.execute("insert into verdicts values ('citation', 'a/b@s', 'faithful', '', 'alice'),"
+                   " ('conflict', 'cf-1', 'tension', '', 'alice')")
+    assert editor_verdicts(path) == {"a/b@s": "faithful"}
+
+
 def test_an_editors_verdict_overrides_the_rule(verdicts):
     rows = list(verdicts.values())
     target = verdicts["clinic/enough"]["id"]

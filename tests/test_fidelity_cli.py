@@ -51,7 +51,7 @@ def test_json_exports_every_verdict_with_both_quotes(in_fidelity_project):
     overstated = next(record for record in records if record["claim_id"] == "clinic/significant")
     assert overstated["article_quote"] == "acupuncture gives significant relief for back pain"
     assert overstated["work_quote"].startswith("Acupuncture may provide short-term relief")
-    assert overstated["reason"] and overstated["id"].startswith("fd-") and overstated["verdict_by"] == "rule"
+    assert overstated["reason"] and overstated["id"] == "clinic/significant@review-2020" and overstated["verdict_by"] == "rule"
 
 
 def test_topic_filter_and_csv(in_fidelity_project):

@@ -2,6 +2,7 @@
 unfaithful_citations query, on the small fidelity project served in-process."""
 
 import html
+import json
 import re
 
 import pytest
@@ -86,3 +87,36 @@ async def test_unfaithful_citations_query_lists_only_unfaithful_ones(datasette):
 async def test_tables_are_served(datasette):
     for table in ("citation_fidelity", "source_scorecard"):
         assert (await datasette.client.get(f"/kb/{table}")).status_code == 200
+
+
+def judge_citation(project, target, verdict):
+    """An editor's citation verdict, as the editorial verdicts storage keeps it (table verdicts)."""
+    import sqlite3
+
+    with sqlite3.connect(project.editorial_db_path) as db:
+        db.execute("create table if not exists verdicts (target_kind text not null, target text not null, "
+                   "verdict text not null, note text not null default '', editor text not null, "
+                   "judged text not null, uid text not null, primary key (target_kind, target))")
+        db.execute("insert into verdicts values ('citation', ?, ?, '', 'alice', '2026-12-01T12:00:00Z', 'u1')",
+                   (target, verdict))
+
+
+async def test_an_editors_verdict_overrides_the_rules_on_pages_and_cli(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from loaders.cli import app
+
+    project = fidelity_project(tmp_path)
+    build(project)
+    datasette = make_datasette(project)  # creates editorial.db
+    judge_citation(project, "clinic/enough@review-2020", "faithful")
+    text = text_of(await datasette.client.get("/kb/claims/clinic~2Fenough"))
+    assert "kb-fidelity kb-verdict-faithful" in text and "an editor's verdict" in text
+    study = text_of(await datasette.client.get("/kb/studies/review-2020"))
+    assert "(editor)" in study
+    card = text_of(await datasette.client.get("/kb/sources/clinic"))
+    assert "2 of 9 citing claims" in card and "1 awaiting an editor" in card and "1 of the verdicts are editors'" in card
+    monkeypatch.chdir(project.root)
+    records = json.loads(CliRunner().invoke(app, ["fidelity", "--all", "-f", "json"]).output)
+    judged = next(record for record in records if record["id"] == "clinic/enough@review-2020")
+    assert (judged["verdict"], judged["effective_verdict"], judged["verdict_by"]) == ("needs-editor", "faithful", "editor")

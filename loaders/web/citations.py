@@ -3,6 +3,7 @@ the effective verdict (an editor's where there is one, else the rule's: loaders/
 An ordinary module: the claim, study and article pages import it."""
 
 from loaders import fidelity
+from loaders.scorecard import verdict_columns
 from loaders.vocabulary import RULE_VERDICTS, UNFAITHFUL_VERDICTS
 
 from .shared import EDITORIAL_DB, KB_DB, rows
@@ -40,7 +41,7 @@ async def citations(datasette, where: str, params: dict) -> list:
     """citation_fidelity rows matching where (SQL over alias f), with their effective verdict."""
     found = await rows(datasette.get_database(KB_DB), CITATIONS.format(where=where), params)
     path = editorial_path(datasette)
-    judged = fidelity.effective(found, fidelity.editor_verdicts(path) if path else {})
+    judged = fidelity.effective(found, fidelity.editor_verdicts(path))
     for row in judged:
         row["verdict_meaning"] = RULE_VERDICTS.get(row["effective_verdict"], "")
         row["unfaithful"] = row["effective_verdict"] in UNFAITHFUL_VERDICTS
@@ -48,8 +49,15 @@ async def citations(datasette, where: str, params: dict) -> list:
 
 
 async def scorecard(datasette, source_id):
+    """The source's scorecard row; where editors have judged its citations, the verdict counts are
+    recounted with their verdicts (kb.db holds the rules' counts), and `editor_judged` says how many."""
     found = await rows(datasette.get_database(KB_DB), SCORECARD, {"id": source_id})
-    return found[0] if found else None
+    if not found:
+        return None
+    cited = await citations(datasette, "f.source_id = :id", {"id": source_id})
+    judged = sum(row["verdict_by"] == "editor" for row in cited)
+    recount = verdict_columns([{**row, "verdict": row["effective_verdict"]} for row in cited]) if judged else {}
+    return {**found[0], **recount, "editor_judged": judged}
 
 
 async def work_claims(datasette, source_id):
