@@ -66,9 +66,11 @@ async def test_article_page_shows_its_scorecard_with_denominators(datasette):
     assert page.status_code == 200
     text = text_of(page)
     assert "Scorecard" in text and "Sells acupuncture sessions." in text
-    assert "9 of 9 claims" in text  # cite a work
-    assert "1 of 9 citing claims" in text  # verified faithful
-    assert "1 overstated, 2 misattributed, 2 contradicted by their own cited work, 2 awaiting an editor, 1 unverifiable" in text
+    counts = dict(re.findall(r'data-count="([\w-]+)">([^<]*)<', page.text))
+    assert counts["citing"] == "9 of 9 claims" and counts["hedged"] == "0 of 9 claims"
+    assert [counts[verdict] for verdict in ("faithful", "overstated", "misattributed", "contradicted", "needs-editor",
+                                             "unverifiable")] == [f"{n} of 9 citing claims" for n in (1, 1, 2, 2, 2, 1)]
+    assert counts["within"] == "1 pair of its own claims" and counts["others"] == "1 of 9 claims"
     fair = text_of(await datasette.client.get("/kb/sources/fair"))
     assert "1 of 1 citing claims" in fair
 
@@ -115,7 +117,8 @@ async def test_an_editors_verdict_overrides_the_rules_on_pages_and_cli(tmp_path,
     study = text_of(await datasette.client.get("/kb/studies/review-2020"))
     assert "(editor)" in study
     card = text_of(await datasette.client.get("/kb/sources/clinic"))
-    assert "2 of 9 citing claims" in card and "1 awaiting an editor" in card and "1 of the verdicts are editors'" in card
+    assert 'data-count="faithful">2 of 9 citing claims' in card and 'data-count="needs-editor">1 of 9' in card
+    assert "1 citation verdict is an editor's" in card
     monkeypatch.chdir(project.root)
     records = json.loads(CliRunner().invoke(app, ["fidelity", "--all", "-f", "json"]).output)
     judged = next(record for record in records if record["id"] == "clinic/enough@review-2020")
