@@ -8,8 +8,8 @@ or advice against a finding). Each pair is judged by rules over the claims' stru
 
 * contradicted   supports against opposes, or ranges that cannot both hold (conflicts.py's tests);
 * misattributed  a qualifier both carry with values that do not compare (the article says
-                 "compared with standard care", the work compared with sham), or no claim of the
-                 work on the topic or its family (efficacy.*), or only about another therapy or condition;
+                 "compared with standard care", the work compared with sham), or a finding with no
+                 claim of the work on its topic or the topic's family (efficacy.*);
 * overstated     the article is firm where the work is hedged or mixed; the work's finding holds
                  only short term, only against a comparator, or only in a population (a qualifier the
                  work carries and the article drops); the work is about a narrower condition or
@@ -18,8 +18,10 @@ or advice against a finding). Each pair is judged by rules over the claims' stru
 * faithful       none of these;
 * needs-editor   the structure cannot decide: a number or stance missing on one side, an article
                  more cautious than the work (a mixed stance against a firm one), only a statement
-                 of another kind (a protocol beside a finding), or only claims on a related topic;
-* unverifiable   the work is not identified, its abstract not captured, or the abstract not curated.
+                 of another kind (a protocol beside a finding), only claims on a related topic, or
+                 only claims about another therapy or condition;
+* unverifiable   the work is not identified, its abstract not captured or not curated, or the article
+                 describes a part of the protocol the abstract leaves out (abstracts summarise).
 
 A claim may face several claims of the work; the most favourable verdict stands (faithful, then
 overstated, needs-editor, contradicted, misattributed): the article is faithful if the work says it
@@ -146,9 +148,14 @@ def best(claim, work, study, topic, likeness):
                        "whether it says what the article reports needs an editor.", other)
     if on_topic:
         other = on_topic[0]
-        return Verdict("misattributed", "other-therapy-or-condition",
+        return Verdict(v.AWAITING_EDITOR, "other-therapy-or-condition",
                        f"The work answers “{question}” only for {other['therapy']} in {other['condition']}; "
-                       f"the article says it found it for {claim['therapy']} in {claim['condition']}.", other)
+                       f"the article says it found it for {claim['therapy']} in {claim['condition']}: "
+                       "misattributed, or a result the abstract's claims leave out, an editor decides.", other)
+    if is_protocol(claim):
+        return Verdict("unverifiable", "protocol-not-in-abstract",
+                       f"The work's abstract ({len(work)} curated claims) does not describe this part of its protocol "
+                       f"(“{question}”); abstracts leave most of a protocol to the full text.")
     return Verdict("misattributed", "not-in-work",
                    f"The work's abstract ({len(work)} curated claims) says nothing on “{question}”.")
 

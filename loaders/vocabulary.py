@@ -251,7 +251,7 @@ CITATION_VERDICTS = {
     "overstated": "The work found less: hedged, short-term only, against sham only, or in a narrower population.",
     "misattributed": "The work does not say it: nothing on the topic, or about another therapy, condition or scope.",
     "contradicted": "The work says the opposite: opposed stances, or numbers that cannot both hold.",
-    "unverifiable": "The work is not identified, or its abstract has not been captured.",
+    "unverifiable": "The work is not identified, its abstract has not been captured, or the abstract does not cover it.",
 }
 # The rules' word where the structure does not decide: an editor's verdict is awaited.
 AWAITING_EDITOR = "needs-editor"

@@ -7,7 +7,9 @@ EFFICACY = {"id": "efficacy.back_pain", "label": "Works for back pain", "kind": 
             "description": "Does the therapy relieve back pain?"}
 LASTING = {"id": "efficacy.long_term", "label": "Lasting benefit", "kind": "stance",
            "description": "Are the benefits lasting?"}
-TOPICS = DEFAULT_TOPICS + [EFFICACY, LASTING]
+DURATION = {"id": "session.duration", "label": "Session length", "kind": "range", "unit": "minutes",
+            "description": "How long is a session?"}
+TOPICS = DEFAULT_TOPICS + [EFFICACY, LASTING, DURATION]
 
 ARTICLE = (
     "A 2020 review found that acupuncture gives significant relief for back pain. "
@@ -17,7 +19,9 @@ ARTICLE = (
     "The review found acupuncture beats standard care for back pain. "
     "A trial of 4 to 6 sessions was enough, the review said. "
     "Another study says most people need 8 sessions. "
-    "The review found the relief lasts for years."
+    "The review found the relief lasts for years. "
+    "Each trial session took 30 minutes. "
+    "The review found dry needling helps back pain."
 )
 FAIR_ARTICLE = ("The review found acupuncture may give short-term relief for chronic low back pain compared with "
                 "sham acupuncture.")
@@ -59,6 +63,10 @@ ARTICLE_CLAIMS = [
     sessions("dose", "A trial of 4 to 6 sessions", 4, 6, statement_kind="protocol", cites=REVIEW),
     claim("lasting", "The review found the relief lasts for years.", topic="efficacy.long_term",
           type="study_citation", stance="supports", statement_kind="finding", cites=REVIEW),
+    claim("minutes", "Each trial session took 30 minutes.", topic="session.duration", type="session_duration",
+          value={"min": 30, "max": 30, "unit": "minutes"}, statement_kind="protocol", cites=REVIEW),
+    claim("dry-needling", "The review found dry needling helps back pain.", topic="efficacy.back_pain",
+          type="study_citation", stance="supports", statement_kind="finding", therapy="dry-needling", cites=REVIEW),
 ]
 FAIR_CLAIMS = [
     claim("fair", FAIR_ARTICLE, topic="efficacy.back_pain", type="study_citation", stance="supports",

@@ -79,6 +79,17 @@ def test_only_a_related_topic_in_the_work_awaits_an_editor(verdicts):
     assert "efficacy.back_pain" in row["reason"] and row["work_quote"]
 
 
+def test_a_protocol_detail_the_abstract_leaves_out_is_unverifiable(verdicts):
+    row = verdicts["clinic/minutes"]
+    assert (row["verdict"], row["rule"]) == ("unverifiable", "protocol-not-in-abstract")
+
+
+def test_a_work_answering_only_for_another_therapy_awaits_an_editor(verdicts):
+    row = verdicts["clinic/dry-needling"]
+    assert (row["verdict"], row["rule"]) == ("needs-editor", "other-therapy-or-condition")
+    assert "dry-needling" in row["reason"] and row["work_claim_id"] == "review-2020-abstract/relief"
+
+
 def test_a_protocol_is_judged_on_its_numbers_only(verdicts):
     # The work's protocol carries phase: initial; a finding that dropped it would be overstated.
     row = verdicts["clinic/dose"]
@@ -149,11 +160,11 @@ def test_scorecard_counts_with_denominators(built):
     cards = table(built, "source_scorecard", "source_id")
     clinic = cards["clinic"]
     assert clinic["commercial_interest"] == "Sells acupuncture sessions."
-    assert clinic["claims"] == 9 and clinic["citing_claims"] == 9
+    assert clinic["claims"] == 11 and clinic["citing_claims"] == 11
     assert (clinic["faithful"], clinic["overstated"], clinic["misattributed"], clinic["contradicted_by_work"],
-            clinic["needs_editor"], clinic["unverifiable"]) == (1, 1, 2, 2, 2, 1)
+            clinic["needs_editor"], clinic["unverifiable"]) == (1, 1, 2, 2, 3, 2)
     assert clinic["hedged"] + clinic["firm"] == clinic["claims"] and clinic["hedged"] == 0
-    assert clinic["claims_by_type"] == "session count 4, study citation 3, comparison 1, mechanism 1"
+    assert clinic["claims_by_type"] == "session count 4, study citation 4, comparison 1, mechanism 1, session duration 1"
     assert cards["fair"]["faithful"] == 1 and cards["fair"]["hedged"] == 1
     abstract = cards["review-2020-abstract"]
     assert abstract["kind"] == "study abstract" and abstract["citing_claims"] == 0

@@ -67,10 +67,10 @@ async def test_article_page_shows_its_scorecard_with_denominators(datasette):
     text = text_of(page)
     assert "Scorecard" in text and "Sells acupuncture sessions." in text
     counts = dict(re.findall(r'data-count="([\w-]+)">([^<]*)<', page.text))
-    assert counts["citing"] == "9 of 9 claims" and counts["hedged"] == "0 of 9 claims"
+    assert counts["citing"] == "11 of 11 claims" and counts["hedged"] == "0 of 11 claims"
     assert [counts[verdict] for verdict in ("faithful", "overstated", "misattributed", "contradicted", "needs-editor",
-                                             "unverifiable")] == [f"{n} of 9 citing claims" for n in (1, 1, 2, 2, 2, 1)]
-    assert counts["within"] == "1 pair of its own claims" and counts["others"] == "1 of 9 claims"
+                                             "unverifiable")] == [f"{n} of 11 citing claims" for n in (1, 1, 2, 2, 3, 2)]
+    assert counts["within"] == "1 pair of its own claims" and counts["others"] == "1 of 11 claims"
     fair = text_of(await datasette.client.get("/kb/sources/fair"))
     assert "1 of 1 citing claims" in fair
 
@@ -117,7 +117,7 @@ async def test_an_editors_verdict_overrides_the_rules_on_pages_and_cli(tmp_path,
     study = text_of(await datasette.client.get("/kb/studies/review-2020"))
     assert "(editor)" in study
     card = text_of(await datasette.client.get("/kb/sources/clinic"))
-    assert 'data-count="faithful">2 of 9 citing claims' in card and 'data-count="needs-editor">1 of 9' in card
+    assert 'data-count="faithful">2 of 11 citing claims' in card and 'data-count="needs-editor">2 of 11' in card
     assert "1 citation verdict is an editor's" in card
     monkeypatch.chdir(project.root)
     records = json.loads(CliRunner().invoke(app, ["fidelity", "--all", "-f", "json"]).output)
