@@ -13,13 +13,14 @@ or advice against a finding). Each pair is judged by rules over the claims' stru
 * overstated     the article is firm where the work is hedged or mixed; the work's finding holds
                  only short term, only against a comparator, or only in a population (a qualifier the
                  work carries and the article drops); the work is about a narrower condition or
-                 therapy than the article says; the article's number reaches beyond the work's (a
-                 protocol — what a study did — is judged on its numbers only);
+                 therapy than the article, making the finding its own, says; the article's number
+                 reaches beyond the work's;
 * faithful       none of these;
 * needs-editor   the structure cannot decide: a number or stance missing on one side, an article
                  more cautious than the work (a mixed stance against a firm one), only a statement
                  of another kind (a protocol beside a finding), only claims on a related topic, or
-                 only claims about another therapy or condition;
+                 only claims about another therapy or condition, or a protocol (what a study did:
+                 judged on its numbers only) whose numbers differ from the work's without contradicting;
 * unverifiable   the work is not identified, its abstract not captured or not curated, or the article
                  describes a part of the protocol the abstract leaves out (abstracts summarise).
 
@@ -51,11 +52,16 @@ FIRM_STANCES = ("supports", "opposes")
 SHORT_TERM = re.compile(r"\bshort[- ]term\b|\bimmediate(?:ly)?\b|\bat the end of treatment\b", re.IGNORECASE)
 # Qualifiers that are not a finding's scope, only an aside of the sentence.
 UNSCOPED_KEYS = {"factor", "point"}
-# A work's qualifier the article leaves out narrows the finding (vs sham only, initial phase only) —
-# except the population: articles name a trial's population once and then report its results, so a
-# claim without it is context left out, not a wider claim. Other populations than the work's are
-# still told apart (other-scope), and a narrower condition than the article's is (broader-condition).
-UNDROPPABLE_KEYS = {"population"}
+# A work's qualifier the article leaves out narrows the finding (vs sham only, initial phase only).
+# Who was studied is different: an article names a trial's population once and then reports its
+# results, so a claim the article attributes to the work (certainty "reported") is read in that
+# context, and a population or a narrower condition left out of it is no wider claim. Only where
+# the article makes the finding its own (asserted, advised) do they count (population-dropped,
+# broader-condition). Other populations than the work's are always told apart (other-scope).
+CONTEXT_KEYS = {"population"}
+# Words with which an article hedges a finding itself, whatever its claim's certainty says.
+HEDGES = re.compile(r"\b(?:may|might|could|suggests?|suggested|appears?|seems?|possibly|probably|likely)\b",
+                    re.IGNORECASE)
 
 
 def judge(claims: list, claim_studies: list, studies: list, topics: dict, likeness: Likeness = None) -> list:
@@ -184,8 +190,13 @@ def judge_pair(claim, work, topic, likeness):
     undecided = contradiction(claim, work, topic)
     if undecided:
         return undecided
-    reasons = (number_overstatements(claim, work) if is_protocol(claim)
-               else overstatements(claim, work, mine, theirs, likeness))
+    if is_protocol(claim):
+        if number_overstatements(claim, work):
+            return Verdict(v.AWAITING_EDITOR, "protocol-numbers-differ",
+                           f"The article gives {claim['answer']} for what the study did, the work {work['answer']}: "
+                           "a misreading, or a detail the abstract rounds, an editor decides.", work)
+        return Verdict("faithful", "agrees", agreement(claim, work, topic), work)
+    reasons = overstatements(claim, work, mine, theirs, likeness)
     if reasons:
         text = "; ".join(reason for _, reason in reasons)
         return Verdict("overstated", reasons[0][0], text[0].upper() + text[1:] + ".", work)
@@ -225,17 +236,19 @@ def has_number(claim):
 def overstatements(claim, work, mine, theirs, likeness):
     """(rule, reason) for each way the article claims more than the work found."""
     found = []
-    firm = claim["certainty"] != "hedged" and claim["stance"] != "mixed"
+    firm = claim["certainty"] != "hedged" and claim["stance"] != "mixed" and not HEDGES.search(claim["quote"])
+    in_context = claim["certainty"] == "reported"
     if firm and work["certainty"] == "hedged":
         found.append(("hedged-as-firm", "the work hedges its finding, the article states it firmly"))
     if claim["stance"] in FIRM_STANCES and work["stance"] == "mixed":
         found.append(("mixed-as-firm", f"the work's finding is mixed, the article says it {claim['stance']} it"))
     if SHORT_TERM.search(work["quote"]) and not SHORT_TERM.search(claim["quote"]):
         found.append(("short-term-only", "the work's finding is short-term only, the article does not say so"))
-    for key in sorted(theirs.keys() - mine.keys() - UNDROPPABLE_KEYS):
-        found.append(("scope-dropped", f"the work's finding holds only for {key}: {theirs[key]}, which the article drops"))
+    for key in sorted(theirs.keys() - mine.keys() - (CONTEXT_KEYS if in_context else set())):
+        rule = "population-dropped" if key in CONTEXT_KEYS else "scope-dropped"
+        found.append((rule, f"the work's finding holds only for {key}: {theirs[key]}, which the article drops"))
     for dimension in ("condition", "therapy"):
-        if narrower(work[dimension], claim[dimension], dimension, likeness):
+        if not in_context and narrower(work[dimension], claim[dimension], dimension, likeness):
             found.append((f"broader-{dimension}", f"the work is about {dimension} {work[dimension]}, "
                                                    f"the article generalises to {claim[dimension]}"))
     return found + number_overstatements(claim, work)
@@ -243,9 +256,14 @@ def overstatements(claim, work, mine, theirs, likeness):
 
 def number_overstatements(claim, work):
     """A number of the article's that reaches beyond the work's range. A protocol (what a study did) is
-    judged on its numbers only: its words are description, not a finding to overstate."""
+    judged on its numbers only: its words are description, not a finding to overstate, and numbers
+    that differ without contradicting await an editor."""
     if has_number(claim) and has_number(work):
-        (low, high), (work_low, work_high) = bounds(claim), bounds(work)
+        # The article's own bounds as stated, the work's widened where approximate: "about 2 months"
+        # reaches no further than "2 months".
+        low, high = (claim["norm_min"] if claim["norm_min"] is not None else float("-inf"),
+                     claim["norm_max"] if claim["norm_max"] is not None else float("inf"))
+        work_low, work_high = bounds(work)
         if low < work_low or high > work_high:
             return [("range-beyond", f"the article gives {claim['answer']}, the work {work['answer']}")]
     return []

@@ -21,10 +21,12 @@ ARTICLE = (
     "Another study says most people need 8 sessions. "
     "The review found the relief lasts for years. "
     "Each trial session took 30 minutes. "
-    "The review found dry needling helps back pain."
+    "The review found dry needling helps back pain. "
+    "Acupuncture relieves back pain, as the review shows."
 )
 FAIR_ARTICLE = ("The review found acupuncture may give short-term relief for chronic low back pain compared with "
-                "sham acupuncture.")
+                "sham acupuncture. The review suggests acupuncture relieves low back pain in the short term, "
+                "compared with sham acupuncture.")
 ABSTRACT = (
     "Acupuncture may provide short-term relief for chronic low back pain compared with sham acupuncture. "
     "Participants received 4 to 6 sessions. "
@@ -67,10 +69,17 @@ ARTICLE_CLAIMS = [
           value={"min": 30, "max": 30, "unit": "minutes"}, statement_kind="protocol", cites=REVIEW),
     claim("dry-needling", "The review found dry needling helps back pain.", topic="efficacy.back_pain",
           type="study_citation", stance="supports", statement_kind="finding", therapy="dry-needling", cites=REVIEW),
+    claim("own-words", "Acupuncture relieves back pain, as the review shows.", topic="efficacy.back_pain",
+          type="efficacy", stance="supports", certainty="asserted", qualifiers={"comparator": "sham acupuncture"},
+          cites=REVIEW),
 ]
 FAIR_CLAIMS = [
-    claim("fair", FAIR_ARTICLE, topic="efficacy.back_pain", type="study_citation", stance="supports",
-          certainty="hedged", statement_kind="finding", condition="low-back-pain",
+    claim("fair", FAIR_ARTICLE.split(". ")[0] + ".", topic="efficacy.back_pain", type="study_citation",
+          stance="supports", certainty="hedged", statement_kind="finding", condition="low-back-pain",
+          qualifiers={"comparator": "sham acupuncture"}, cites=REVIEW),
+    # Reported, yet hedged in its own words ("suggests"): not stated firmly.
+    claim("suggests", FAIR_ARTICLE.split(". ")[1], topic="efficacy.back_pain", type="study_citation",
+          stance="supports", certainty="reported", statement_kind="finding", condition="low-back-pain",
           qualifiers={"comparator": "sham acupuncture"}, cites=REVIEW),
 ]
 ABSTRACT_CLAIMS = [

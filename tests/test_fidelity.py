@@ -31,17 +31,29 @@ def verdicts(built):
 def test_firm_claim_of_a_hedged_short_term_sham_only_finding_is_overstated(verdicts):
     row = verdicts["clinic/significant"]
     assert (row["verdict"], row["rule"]) == ("overstated", "hedged-as-firm")
-    for words in ("hedges", "short-term only", "comparator: sham acupuncture", "generalises to back-pain"):
+    for words in ("hedges", "short-term only", "comparator: sham acupuncture"):
         assert words in row["reason"]
+    # Reported (attributed to the review): read in its article's context, not as a wider claim.
+    assert "generalises" not in row["reason"]
     assert row["article_quote"] == "acupuncture gives significant relief for back pain"
     assert row["work_quote"].startswith("Acupuncture may provide short-term relief")
     assert row["work_claim_id"] == "review-2020-abstract/relief"
+
+
+def test_an_articles_own_assertion_for_a_broader_condition_is_overstated(verdicts):
+    row = verdicts["clinic/own-words"]
+    assert row["verdict"] == "overstated"
+    assert "the work is about condition low-back-pain, the article generalises to back-pain" in row["reason"]
 
 
 def test_a_fair_report_is_faithful(verdicts):
     row = verdicts["fair/fair"]
     assert (row["verdict"], row["rule"]) == ("faithful", "agrees")
     assert row["work_claim_id"] == "review-2020-abstract/relief"
+
+
+def test_a_report_hedged_in_its_own_words_is_not_firm(verdicts):
+    assert (verdicts["fair/suggests"]["verdict"], verdicts["fair/suggests"]["rule"]) == ("faithful", "agrees")
 
 
 def test_opposed_stances_contradict(verdicts):
@@ -160,12 +172,12 @@ def test_scorecard_counts_with_denominators(built):
     cards = table(built, "source_scorecard", "source_id")
     clinic = cards["clinic"]
     assert clinic["commercial_interest"] == "Sells acupuncture sessions."
-    assert clinic["claims"] == 11 and clinic["citing_claims"] == 11
+    assert clinic["claims"] == 12 and clinic["citing_claims"] == 12
     assert (clinic["faithful"], clinic["overstated"], clinic["misattributed"], clinic["contradicted_by_work"],
-            clinic["needs_editor"], clinic["unverifiable"]) == (1, 1, 2, 2, 3, 2)
+            clinic["needs_editor"], clinic["unverifiable"]) == (1, 2, 2, 2, 3, 2)
     assert clinic["hedged"] + clinic["firm"] == clinic["claims"] and clinic["hedged"] == 0
-    assert clinic["claims_by_type"] == "session count 4, study citation 4, comparison 1, mechanism 1, session duration 1"
-    assert cards["fair"]["faithful"] == 1 and cards["fair"]["hedged"] == 1
+    assert clinic["claims_by_type"] == "session count 4, study citation 4, comparison 1, efficacy 1, mechanism 1, session duration 1"
+    assert cards["fair"]["faithful"] == 2 and cards["fair"]["hedged"] == 1
     abstract = cards["review-2020-abstract"]
     assert abstract["kind"] == "study abstract" and abstract["citing_claims"] == 0
 

@@ -41,13 +41,13 @@ def test_article_page_shows_its_scorecard(page, fidelity_server, screenshots):
     page.goto(f"{fidelity_server}/kb/sources/clinic")
     card = page.locator(".kb-scorecard")
     assert card.is_visible()
-    assert card.locator("[data-count=citing]").inner_text() == "11 of 11 claims"
-    assert card.locator("[data-count=faithful]").inner_text() == "1 of 11 citing claims"
+    assert card.locator("[data-count=citing]").inner_text() == "12 of 12 claims"
+    assert card.locator("[data-count=faithful]").inner_text() == "1 of 12 citing claims"
     assert "Sells acupuncture sessions." in card.inner_text()
-    assert card.locator("[data-count=contradicted]").inner_text() == "2 of 11 citing claims"
+    assert card.locator("[data-count=contradicted]").inner_text() == "2 of 12 citing claims"
     card.locator("a", has_text="unfaithful citations").click()
     page.wait_for_load_state()
     assert "/kb/unfaithful_citations" in page.url
-    assert page.locator("table.rows-and-columns tbody tr").count() == 5
+    assert page.locator("table.rows-and-columns tbody tr").count() == 6
     page.goto(f"{fidelity_server}/kb/sources/clinic")
     page.locator(".kb-scorecard").screenshot(path=str(screenshots / "fidelity-scorecard.png"))

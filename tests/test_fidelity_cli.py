@@ -39,7 +39,7 @@ def test_table_lists_only_unfaithful_citations_in_80_columns(in_fidelity_project
         assert verdict in result.output
     for verdict in ("faithful", "unverifiable", "needs-editor"):
         assert verdict not in result.output.split("shown:")[0]
-    assert "5 citation(s) shown" in result.output
+    assert "6 citation(s) shown" in result.output
 
 
 def test_json_exports_every_verdict_with_both_quotes(in_fidelity_project):

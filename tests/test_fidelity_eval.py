@@ -27,7 +27,7 @@ def rows_and_corpus(tmp_path_factory):
 def test_export_has_both_texts_and_no_verdict(rows_and_corpus):
     rows, corpus = rows_and_corpus
     items = fidelity_eval.export_items(rows, corpus, ("clinic",))
-    assert {item["article"] for item in items} == {"clinic"} and len(items) == 11
+    assert {item["article"] for item in items} == {"clinic"} and len(items) == 12
     item = next(item for item in items if item["claim"] == "clinic/significant")
     assert item["id"] == "clinic/significant@review-2020"
     assert item["article_context"].startswith("A 2020 review found that acupuncture gives significant relief")

@@ -67,12 +67,12 @@ async def test_article_page_shows_its_scorecard_with_denominators(datasette):
     text = text_of(page)
     assert "Scorecard" in text and "Sells acupuncture sessions." in text
     counts = dict(re.findall(r'data-count="([\w-]+)">([^<]*)<', page.text))
-    assert counts["citing"] == "11 of 11 claims" and counts["hedged"] == "0 of 11 claims"
+    assert counts["citing"] == "12 of 12 claims" and counts["hedged"] == "0 of 12 claims"
     assert [counts[verdict] for verdict in ("faithful", "overstated", "misattributed", "contradicted", "needs-editor",
-                                             "unverifiable")] == [f"{n} of 11 citing claims" for n in (1, 1, 2, 2, 3, 2)]
-    assert counts["within"] == "1 pair of its own claims" and counts["others"] == "1 of 11 claims"
+                                             "unverifiable")] == [f"{n} of 12 citing claims" for n in (1, 2, 2, 2, 3, 2)]
+    assert counts["within"] == "1 pair of its own claims" and counts["others"] == "1 of 12 claims"
     fair = text_of(await datasette.client.get("/kb/sources/fair"))
-    assert "1 of 1 citing claims" in fair
+    assert "2 of 2 citing claims" in fair
 
 
 async def test_unfaithful_citations_query_lists_only_unfaithful_ones(datasette):
@@ -80,7 +80,7 @@ async def test_unfaithful_citations_query_lists_only_unfaithful_ones(datasette):
     assert page.status_code == 200
     rows = page.json()
     assert {row["verdict"] for row in rows} == {"overstated", "misattributed", "contradicted"}
-    assert len(rows) == 5 and all(row["article_quote"] and row["reason"] for row in rows)
+    assert len(rows) == 6 and all(row["article_quote"] and row["reason"] for row in rows)
     one = (await datasette.client.get("/kb/unfaithful_citations.json?source=fair&_shape=array")).json()
     assert one == []
     assert (await datasette.client.get("/kb/unfaithful_citations?source=clinic")).status_code == 200
@@ -117,7 +117,7 @@ async def test_an_editors_verdict_overrides_the_rules_on_pages_and_cli(tmp_path,
     study = text_of(await datasette.client.get("/kb/studies/review-2020"))
     assert "(editor)" in study
     card = text_of(await datasette.client.get("/kb/sources/clinic"))
-    assert 'data-count="faithful">2 of 11 citing claims' in card and 'data-count="needs-editor">2 of 11' in card
+    assert 'data-count="faithful">2 of 12 citing claims' in card and 'data-count="needs-editor">2 of 12' in card
     assert "1 citation verdict is an editor's" in card
     monkeypatch.chdir(project.root)
     records = json.loads(CliRunner().invoke(app, ["fidelity", "--all", "-f", "json"]).output)
