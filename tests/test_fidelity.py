@@ -188,3 +188,16 @@ def test_scorecard_counts_contradictions_within_and_across_sources(built):
     assert cards["clinic"]["contradictions_within"] >= 1
     assert cards["clinic"]["contradicted_by_others"] >= 1
     assert cards["review-2020-abstract"]["contradicted_by_others"] >= 1
+
+
+def numeric(low, high, approximate=False):
+    return {"norm_min": low, "norm_max": high, "approximate": approximate, "answer": f"{low}-{high}"}
+
+
+def test_an_approximate_number_reaches_no_further_than_the_works():
+    from loaders.fidelity import number_overstatements
+
+    assert number_overstatements(numeric(2, 2, approximate=True), numeric(2, 2)) == []
+    assert number_overstatements(numeric(10, 15), numeric(10, 10))[0][0] == "range-beyond"
+    assert number_overstatements(numeric(None, 10), numeric(10, 10))[0][0] == "range-beyond"  # "up to 10"
+    assert number_overstatements(numeric(10, 12), numeric(9, 11, approximate=True)) == []  # about 9-11: 8.1-12.1
