@@ -51,3 +51,23 @@ def test_an_abstract_source_must_be_of_kind_study_abstract(tmp_path):
     problems = validate(linked_project(tmp_path, kind="clinic blog")).problems
     assert [p.code for p in problems] == ["unknown-abstract-source"]
     assert "'clinic blog'" in problems[0].message
+
+
+def test_the_extractor_evaluation_leaves_study_abstracts_out():
+    """An abstract is not an article: benchmarks/extract_eval.py scores articles only."""
+    import importlib.util
+    from pathlib import Path
+
+    from loaders.project import Project
+
+    repo = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("extract_eval", repo / "benchmarks" / "extract_eval.py")
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    project = Project(repo)
+    abstracts = {path.stem for path in project.source_metadata_files()
+                 if benchmark.is_study_abstract(path)}
+    assert len(abstracts) >= 20, "the corpus holds the cited works' abstracts"
+    scored = set(benchmark.curated_sources(project))
+    assert scored and not scored & abstracts
+    assert not set().union(*benchmark.splits(project).values()) & abstracts
