@@ -71,3 +71,9 @@ def test_outside_a_project_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = kb("fidelity")
     assert result.exit_code != 0 and "no sources/ and claims/" in result.output and "Traceback" not in result.output
+
+
+def test_markdown_carries_both_quotes(in_fidelity_project):
+    result = kb("fidelity", "--format", "markdown")
+    assert result.exit_code == 0
+    assert "| id " in result.output and "acupuncture gives significant relief for back pain" in result.output
