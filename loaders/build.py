@@ -11,7 +11,7 @@ import sqlite_utils
 from sqlalchemy import create_engine, event, insert
 from sqlalchemy.schema import CreateTable
 
-from . import compare, conflicts
+from . import compare, conflicts, fidelity, scorecard
 from .atomic import atomic_path
 from . import vocabulary as v
 from .errors import KbError
@@ -151,6 +151,9 @@ def table_rows(corpus, project):
         cited[link["claim_id"]].add(link["study_id"])
     likeness = Likeness.of_corpus(corpus)
     rows["conflicts"] = conflicts.detect(rows["claims"], topics, likeness, cited)
+    rows["citation_fidelity"] = fidelity.judge(rows["claims"], rows["claim_studies"], rows["studies"], topics, likeness)
+    rows["source_scorecard"] = scorecard.scorecards(rows["sources"], rows["claims"], rows["conflicts"],
+                                                    rows["citation_fidelity"])
     summary, cells = compare.tables(rows["claims"], topics, rows["sources"], rows["conflicts"], likeness)
     rows["topic_summary"], rows["comparison_cells"] = summary, cells
     return rows

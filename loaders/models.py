@@ -155,8 +155,56 @@ class ComparisonCellRow(SQLModel, table=True):
     quotes: str
 
 
+class CitationFidelityRow(SQLModel, table=True):
+    """Does the article report the cited work as the work itself does? (loaders/fidelity.py)"""
+
+    __tablename__ = "citation_fidelity"
+    id: str = Field(primary_key=True, description=(
+        "Stable id, derived from the claim and study ids: editors' verdicts point at it."))
+    claim_id: str = Field(foreign_key="claims.id", index=True, description="The article's claim that cites the work.")
+    study_id: str = Field(foreign_key="studies.id", index=True, description="The cited work.")
+    source_id: str = Field(foreign_key="sources.id", index=True, description="The article.")
+    abstract_source: Optional[str] = Field(foreign_key="sources.id", description=(
+        "The work's abstract, captured as a source of kind study abstract (null: none captured)."))
+    work_claim_id: Optional[str] = Field(foreign_key="claims.id", index=True, description=(
+        "The claim of the work's abstract the verdict rests on (null: none on the topic)."))
+    topic: str = Field(foreign_key="topics.id", index=True)
+    verdict: str = Field(index=True, description=(
+        "faithful, overstated, misattributed, contradicted, unverifiable, or needs-editor (the rules cannot decide)."))
+    rule: str = Field(description="The rule that gave the verdict (agrees, hedged-as-firm, stance-opposed, not-in-work, ...).")
+    reason: str = Field(description="Why, in a sentence an editor can read.")
+    article_quote: str = Field(description="What the article says the work found, verbatim.")
+    work_quote: Optional[str] = Field(description="What the work itself says, verbatim from its abstract.")
+    involves_draft: bool = Field(description="True when either claim is an unreviewed draft.")
+
+
+class SourceScorecardRow(SQLModel, table=True):
+    """Per source: counts with their denominators, never a single score (loaders/scorecard.py)."""
+
+    __tablename__ = "source_scorecard"
+    source_id: str = Field(foreign_key="sources.id", primary_key=True)
+    kind: str = Field(description="What sort of publisher this is.")
+    commercial_interest: Optional[str] = Field(description="What the publisher sells, if anything.")
+    claims: int = Field(description="Claims drawn from the source.")
+    claims_by_type: str = Field(description="Claims per type, most frequent first.")
+    citing_claims: int = Field(description="Claims that cite a work (of claims).")
+    faithful: int = Field(description="Citing claims whose every cited work, in its own words, says what the claim says (of citing_claims).")
+    overstated: int = Field(description="Citing claims at worst overstated (of citing_claims).")
+    misattributed: int = Field(description="Citing claims at worst misattributed: the work does not say it (of citing_claims).")
+    contradicted_by_work: int = Field(description="Citing claims their own cited work contradicts (of citing_claims).")
+    needs_editor: int = Field(description="Citing claims the rules cannot decide (of citing_claims).")
+    unverifiable: int = Field(description="Citing claims whose works are not identified or have no abstract (of citing_claims).")
+    hedged: int = Field(description="Claims stated with may / might / could (of claims).")
+    firm: int = Field(description="Claims asserted, recommended or reported without a hedge (of claims).")
+    contradictions_within: int = Field(description=(
+        "Pairs of this source's own claims that cannot both hold (range-disjoint or stance-opposed conflicts)."))
+    contradicted_by_others: int = Field(description=(
+        "Claims in a detected contradiction with another source (of claims; detection keeps the strongest "
+        "pair per pair of sources, rule and topic, so this is a floor)."))
+
+
 TABLES = [InterventionRow, ConditionRow, SourceRow, ArtefactRow, TopicRow, StudyRow, ClaimRow, ClaimStudyRow,
-          ConflictRow, TopicSummaryRow, ComparisonCellRow]
+          ConflictRow, TopicSummaryRow, ComparisonCellRow, CitationFidelityRow, SourceScorecardRow]
 
 
 def column_descriptions() -> dict:

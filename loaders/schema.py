@@ -77,6 +77,11 @@ class StudyFields(SQLModel):
     finding: Optional[str] = Field(description="The finding as the article states it.")
     identified: Optional[str] = Field(
         description="A verified reference, or null when the citation is too vague to identify.")
+    # The fidelity checks set what an article says a work found against what the work says:
+    # this names the source holding the work's own abstract or summary.
+    abstract_source: Optional[SlugText] = Field(
+        default=None, foreign_key="sources.id", index=True,
+        description="The source (of kind study abstract) holding the work's own abstract or summary.")
     notes: Optional[str] = None
 
 

@@ -62,6 +62,7 @@ PROBLEM_CODES = {
     "parent-cycle": "A term cannot be its own ancestor: break the loop of parents.",
     "protocol-without-study": "A protocol or finding claim must cite the study it describes (cites: [study-id]).",
     "unexpected-arm": "Only protocol and finding claims name a trial arm; remove arm or set statement_kind.",
+    "unknown-abstract-source": "A study's abstract_source must name a sources/<id>.yaml of kind 'study abstract'.",
 }
 
 _PYDANTIC_CODES = {"extra_forbidden": "unknown-field", "missing": "missing-field"}
@@ -145,6 +146,7 @@ class _Checker:
         self.report = Report()
         self.corpus = self.report.corpus
         self.study_origin = {}
+        self.study_places = []
         self.root = project.root.resolve()
 
     # -- helpers ---------------------------------------------------------
@@ -253,6 +255,7 @@ class _Checker:
 
     def add_study(self, study, path, lines, loc):
         known = self.corpus.studies.get(study.id)
+        self.study_places.append((study, path, lines, loc))
         if known is None:
             self.corpus.studies[study.id] = study
             self.study_origin[study.id] = path
@@ -266,6 +269,21 @@ class _Checker:
         path = self.project.studies_file
         for study, lines, loc in self.list_of(Study, path):
             self.add_study(study, path, lines, loc)
+
+    def check_abstract_sources(self):
+        """Every abstract_source names a declared source of kind study abstract."""
+        declared = {meta_path.stem for meta_path in self.project.source_metadata_files()}
+        for study, path, lines, loc in self.study_places:
+            source_id = study.abstract_source
+            if source_id is None:
+                continue
+            source = self.corpus.sources.get(source_id)
+            if source is None and source_id not in declared:
+                self.problem("unknown-abstract-source", path, lines, loc + ("abstract_source",),
+                             f"no source {source_id!r} in sources/{closest(source_id, declared)}")
+            elif source is not None and source.meta.kind != v.STUDY_ABSTRACT_KIND:
+                self.problem("unknown-abstract-source", path, lines, loc + ("abstract_source",),
+                             f"source {source_id!r} is of kind {source.meta.kind!r}, not {v.STUDY_ABSTRACT_KIND!r}")
 
     def sources(self):
         for path in self.project.source_metadata_files():
@@ -444,6 +462,7 @@ class _Checker:
         # Studies of every claims file are collected before any claim is checked,
         # so a claim may cite a work declared in another article's file.
         files = list(self.claims_files())
+        self.check_abstract_sources()
         for path, lines, data in files:
             self.check_claims(path, lines, data)
         return self.report

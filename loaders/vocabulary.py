@@ -68,6 +68,9 @@ STATEMENT_KINDS = {
     "protocol": "What a cited study did (per arm where it has arms): sessions given, their length, the course.",
     "finding": "What a cited study or organisation found or concluded.",
 }
+# The source kind of a cited work's own abstract or summary: not an article, so the extractor's
+# evaluation leaves it out, and a study's abstract_source must be of this kind.
+STUDY_ABSTRACT_KIND = "study abstract"
 ARTEFACT_KINDS = ("navigation", "debug", "teaser", "advert", "caption", "byline", "other")
 # How severe a detected conflict is, most severe first: pages and queries list conflicts in this order.
 SEVERITIES = {
@@ -239,3 +242,19 @@ def human_range_text(low, high, unit, approximate=False):
 def human_value_text(value, unit):
     """One value in the unit a person would use for it: 60480.0 minutes is "6 weeks"."""
     return human_range_text(value, value, unit)
+
+
+# Citation fidelity: does an article report the work it cites as the work itself does? The rules of
+# loaders/fidelity.py give one of these per claim and cited work; editors confirm or correct them.
+CITATION_VERDICTS = {
+    "faithful": "The work's own words (its abstract) say what the article says it found.",
+    "overstated": "The work found less: hedged, short-term only, against sham only, or in a narrower population.",
+    "misattributed": "The work does not say it: nothing on the topic, or about another therapy, condition or scope.",
+    "contradicted": "The work says the opposite: opposed stances, or numbers that cannot both hold.",
+    "unverifiable": "The work is not identified, its abstract has not been captured, or the abstract does not cover it.",
+}
+# The rules' word where the structure does not decide: an editor's verdict is awaited.
+AWAITING_EDITOR = "needs-editor"
+RULE_VERDICTS = {**CITATION_VERDICTS,
+                 AWAITING_EDITOR: "The rules cannot decide from the claims' structure: an editor's verdict is awaited."}
+UNFAITHFUL_VERDICTS = ("overstated", "misattributed", "contradicted")
