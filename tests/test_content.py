@@ -76,7 +76,10 @@ def test_cited_studies_with_their_details(db):
     for study in studies.values():
         if study["identified"] is not None:
             assert "What matched" in (study["notes"] or ""), study["id"]
-            assert kinds.get(study["abstract_source"]) == "study abstract", study["id"]
+            if study["abstract_source"] is None:
+                assert "Abstract not captured" in study["notes"], study["id"]
+            else:
+                assert kinds[study["abstract_source"]] == "study abstract", study["id"]
         else:
             assert study["notes"] and study["abstract_source"] is None, study["id"]
     assert studies["jama-intern-med-2020-review"]["identified"] is None, "no 2020 JAMA Intern Med review was found"
