@@ -116,7 +116,8 @@ def multiplied(rate, duration, topic, join):
     qualifiers = join.merged_qualifiers(rate, duration)
     if qualifiers is None:
         return None
-    times = lambda x, y: None if x is None or y is None else x * y
+    per = rate["norm_unit"].partition("/")[2] + "s"  # sessions/week: durations in weeks
+    times = lambda x, y: None if x is None or y is None else x * v.convert(y, duration["norm_unit"], per)
     low, high = times(rate["norm_min"], duration["norm_min"]), times(rate["norm_max"], duration["norm_max"])
     if low is None and high is None:
         return None
@@ -214,6 +215,9 @@ class Join:
         """False for a claim against its own reading through a relation, two indirect readings, and
         claims that describe one study without disagreeing: two arms, or its protocol and result."""
         if a["id"] == b["id"] or (indirect(a) and indirect(b)):
+            return False
+        # Two claims drawn from one passage of one source are one statement read twice, not a disagreement.
+        if a["source_id"] == b["source_id"] and a["quote"] == b["quote"]:
             return False
         # A source's own count is what it says: a value derived from its other numbers only meets other sources.
         if (a.get("derivation") or b.get("derivation")) and a["source_id"] == b["source_id"]:
@@ -331,6 +335,8 @@ def stance_conflicts(claims, join):
 FIRMNESS = {"recommended": 3, "asserted": 2, "reported": 2, "hedged": 1}
 HIGH_SCORE, MEDIUM_SCORE = 6, 4
 UNLIKE_PENALTY = 1
+# A value derived, or an answer read through a relation, is one step from what the source said.
+INDIRECT_PENALTY = 1
 # A range gap at least this fraction of the upper range's start is "far apart" (one point more).
 FAR_GAP = 0.5
 
@@ -348,7 +354,8 @@ def severity(a, b, rule, join, gap):
         score -= UNLIKE_PENALTY
         basis.append(f"not like for like: {unlike} (-{UNLIKE_PENALTY})")
     if indirect(a) or indirect(b):
-        basis.append("one side derived or read through a relation (never high)")
+        score -= INDIRECT_PENALTY
+        basis.append(f"one side derived or read through a relation (-{INDIRECT_PENALTY}, never high)")
     if rule == "stance-tension":
         score -= 2
         basis.append("mixed against firm (-2)")
