@@ -11,7 +11,9 @@ keeps its label when a rule renames it or a cluster changes its representative.
     severity agreement = detected severity == the editor's severity, over the same conflicts
     recall             = real conflicts (real-conflicts-*.yaml) found among the detected pairs of
                          any cluster (the conflict page lists them all) / real conflicts listed;
-                         "as representative" counts only the pair a cluster shows first
+                         "as representative" counts only the pair a cluster shows first; and over
+                         every known real conflict (the list plus every pair labelled contradiction
+                         or tension), so true conflicts a rule change stopped detecting count as lost
 
 A detected conflict whose pair is in neither the labels nor the additions file is "unlabelled":
 counted and listed, not scored, until someone labels it in conflict-label-additions-*.yaml by
@@ -78,6 +80,9 @@ class Score:
     real: int = 0
     found: int = 0
     found_as_representative: int = 0
+    known: int = 0
+    known_found: int = 0
+    by_rule: dict = field(default_factory=dict)  # rule: [true, labelled]
     unlabelled: list = field(default_factory=list)
     missed: list = field(default_factory=list)
     wrong: list = field(default_factory=list)
@@ -86,7 +91,8 @@ class Score:
         ratio = lambda part, whole: f"{part / whole:6.1%} ({part}/{whole})" if whole else "     – (0/0)"
         return (f"{name:<12} precision {ratio(self.true, self.labelled)}   severity {ratio(self.severity_agrees, self.labelled)}"
                 f"   recall {ratio(self.found, self.real)}   as representative {ratio(self.found_as_representative, self.real)}"
-                f"   detected {self.detected}, unlabelled {len(self.unlabelled)}")
+                f"   detected {self.detected}, unlabelled {len(self.unlabelled)}"
+                f"\n{'':<12} recall over every known real conflict (labelled true or listed) {ratio(self.known_found, self.known)}")
 
 
 def detect(project):
@@ -113,6 +119,9 @@ def score(project):
                 continue
             s.labelled += 1
             s.true += entry["label"] in TRUE_LABELS
+            tally = s.by_rule.setdefault(conflict["rule"], [0, 0])
+            tally[0] += entry["label"] in TRUE_LABELS
+            tally[1] += 1
             s.severity_agrees += entry["severity"] == conflict["severity"]
             if entry["label"] not in TRUE_LABELS or entry["severity"] != conflict["severity"]:
                 s.wrong.append((conflict, entry))
@@ -127,6 +136,14 @@ def score(project):
             s.found_as_representative += key in shown
             if key not in listed:
                 s.missed.append(real)
+    # Every conflict known to be real: the real list, and every labelled pair read as a contradiction
+    # or tension (so a rule change that stops detecting a true conflict shows here as a loss).
+    known = {pair_key(r["claim_a"], r["claim_b"]) for r in yaml.safe_load(REAL_FILE.read_text())}
+    known |= {key for key, entry in labels.items() if entry["label"] in TRUE_LABELS}
+    for key in known:
+        for name in (split_of(*key, tests), "all"):
+            scores[name].known += 1
+            scores[name].known_found += key in listed
     return scores
 
 
@@ -139,6 +156,8 @@ def main():
     scores = score(Project(Path(args.project)))
     for name in ("development", "test", "all"):
         print(scores[name].line(name))
+        print(f"{'':<12} precision by rule: " + ", ".join(
+            f"{rule} {true}/{count}" for rule, (true, count) in sorted(scores[name].by_rule.items())))
     if args.unlabelled:
         for conflict in scores["all"].unlabelled:
             print(f"\nUNLABELLED {conflict['id']} {conflict['rule']} {conflict['severity']}\n  {conflict['explanation']}")
