@@ -63,11 +63,11 @@ def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cit
         by_topic[reading["topic"]].append(reading)
     for topic_id, (rate, duration) in (derivations or {}).items():
         by_topic[topic_id] += derived(by_topic.get(rate, []), by_topic.get(duration, []), topics[topic_id], join)
-    found, pairs = [], []
+    found, pairs, seen_pairs = [], [], set()
     for topic_id in sorted(by_topic):
         rule = {"range": range_conflicts, "stance": stance_conflicts}.get(topics[topic_id]["kind"])
         if rule:
-            clusters, members = ranked(rule(by_topic[topic_id], join), topics[topic_id])
+            clusters, members = ranked(rule(by_topic[topic_id], join), topics[topic_id], seen_pairs)
             found += clusters
             pairs += members
     return found, pairs
@@ -259,6 +259,7 @@ def best_pairs(claims, join, pick_left, pick_right, left_score, right_score, lim
         buckets.append((score(left[0], right[0]), left, right))
     buckets.sort(key=lambda bucket: -bucket[0])
     best = []  # a min-heap of the best pairs so far: its top is the score to beat
+    order = itertools.count()
     floor = lambda: best[0][0] if len(best) == limit else 0
     for top, left, right in buckets:
         if top <= floor():
@@ -266,9 +267,10 @@ def best_pairs(claims, join, pick_left, pick_right, left_score, right_score, lim
         for pair_score, i, j in walk(left, right, score, floor):
             a, b = left[i], right[j]
             if join.allowed(a, b):
-                entry = (pair_score, a["id"], b["id"], a, b)
+                # Derived copies of one claim share its id: the count breaks ties before the dicts would.
+                entry = (pair_score, a["id"], b["id"], next(order), a, b)
                 heapq.heappush(best, entry) if len(best) < limit else heapq.heapreplace(best, entry)
-    return [(entry[0], entry[3], entry[4]) for entry in sorted(best, reverse=True)]
+    return [(entry[0], entry[4], entry[5]) for entry in sorted(best, reverse=True)]
 
 
 # -- ranges -------------------------------------------------------------------
@@ -395,7 +397,7 @@ def conflict(a, b, rule, join, score):
             "severity_basis": basis}
 
 
-def ranked(found, topic):
+def ranked(found, topic, seen_pairs=None):
     """(conflicts, pairs): one conflict per pair of sources and rule, shown by its strongest pair (curated
     before drafted, then severity, then strength), with every pair behind it; MAX_PER_TOPIC kept.
 
@@ -406,7 +408,8 @@ def ranked(found, topic):
     drafted = lambda i: "draft" in (i["a"]["status"], i["b"]["status"])
     ordered = sorted(found, key=lambda i: (drafted(i), SEVERITIES.index(i["severity"]), -i["severity_score"],
                                            -i["score"], i["a"]["id"], i["b"]["id"]))
-    clusters, seen_pairs = defaultdict(list), set()
+    # A pair's id is its rule and claims: one pair is kept once, even if relations bring it to two topics.
+    clusters, seen_pairs = defaultdict(list), set() if seen_pairs is None else seen_pairs
     for item in ordered:
         claim_pair = (item["rule"], *sorted((item["a"]["id"], item["b"]["id"])))
         if claim_pair in seen_pairs:

@@ -148,3 +148,31 @@ def test_a_clusters_id_stays_when_its_strongest_pair_changes(tmp_path):
     assert before[0]["id"] == after[0]["id"]
     # Each pair keeps its own id (cf- + sha1(rule|a|b)) across rebuilds.
     assert before_pairs[0]["id"] in {pair["id"] for pair in after_pairs}
+
+
+def test_relations_and_derivations_stay_bounded_on_many_claims():
+    """20,000 claims on five topics of 997 sources, with a relation and a derivation in play."""
+    from loaders.conflicts import CANDIDATES, MAX_DERIVED_PER_SOURCE, MAX_PER_TOPIC, detect_with_pairs
+    from loaders.relations import Relation
+    kinds = [("sessions.count", "sessions"), ("sessions.frequency", "sessions/week"), ("course.length", "weeks"),
+             ("role.replaces_conventional", None), ("side_effect.minimal", None)]
+    rows = []
+    for index in range(20_000):
+        topic, unit = kinds[index % 5]
+        # Direct counts all overlap (1-3); only rate x course (2-4 a week x 4-6 weeks) lies beyond them.
+        low = {"sessions.count": 1, "sessions.frequency": 2, "course.length": 4}.get(topic, 0)
+        rows.append({"id": f"s{index % 997}/c{index}", "source_id": f"s{index % 997}", "topic": topic,
+                     "qualifiers": "{}", "norm_min": low if unit else None, "norm_max": low + 2 if unit else None,
+                     "norm_unit": unit, "approximate": False, "certainty": "asserted",
+                     "stance": ("supports", "opposes")[index % 2] if topic.startswith("role") else None,
+                     "quote": f"q{index}", "answer": "a", "therapy": "acupuncture", "condition": "back-pain",
+                     "statement_kind": "advice", "arm": None, "status": "curated"})
+    topics = {t: {"id": t, "kind": "range" if unit else "stance", "unit": unit, "description": t} for t, unit in kinds}
+    topics["side_effect.minimal"]["kind"] = "presence"
+    found, pairs = detect_with_pairs(
+        rows, topics, relations=[Relation("side_effect.minimal", "present", "role.replaces_conventional", "opposes", "t")],
+        derivations={"sessions.count": ("sessions.frequency", "course.length")})
+    assert 0 < len(found) <= MAX_PER_TOPIC * len(topics)
+    assert {c["rule"] for c in found} >= {"range-derived", "topic-relation", "stance-opposed"}
+    # Pairs are bounded by the candidates gathered per rule and topic, whatever the corpus size.
+    assert len(pairs) <= 4 * CANDIDATES * len(topics) and MAX_DERIVED_PER_SOURCE == 20
