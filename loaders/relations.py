@@ -1,8 +1,8 @@
 """Relations between topics, as data in claims/topics.yaml: one topic's answer read as another's.
 
-    - id: safety.general
+    - id: side_effect.minimal
       relations:
-        - answer: supports                                   # "minimal side effects", "safe"
+        - answer: present                                    # "minimal side effects"
           contradicts: "safety.serious_adverse_effects: supports"
 
 A claim answering `answer` on its topic is also read, for conflict detection only, as answering the

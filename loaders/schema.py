@@ -146,7 +146,7 @@ class SourceMeta(SourceFields):
 
 
 class TopicRelation(SQLModel):
-    """One answer of a topic read as an answer of another: "safety.general: supports" (minimal side
+    """One answer of a topic read as an answer of another: "side_effect.minimal: present" (minimal side
     effects) contradicts "safety.serious_adverse_effects: supports"."""
 
     model_config = STRICT
