@@ -18,6 +18,7 @@ from .errors import KbError
 from .models import TABLES
 from .project import Project
 from .terms import Likeness
+from .relations import derivations_of, relations_of
 from .schema import ClaimFields, SourceFields, StudyFields, TopicFields, shared_fields
 from .validate import Report, validate
 
@@ -150,7 +151,8 @@ def table_rows(corpus, project):
     for link in rows["claim_studies"]:
         cited[link["claim_id"]].add(link["study_id"])
     likeness = Likeness.of_corpus(corpus)
-    rows["conflicts"] = conflicts.detect(rows["claims"], topics, likeness, cited)
+    rows["conflicts"], rows["conflict_pairs"] = conflicts.detect_with_pairs(
+        rows["claims"], topics, likeness, cited, relations_of(corpus.topics), derivations_of(corpus.topics))
     rows["citation_fidelity"] = fidelity.judge(rows["claims"], rows["claim_studies"], rows["studies"], topics, likeness)
     rows["source_scorecard"] = scorecard.scorecards(rows["sources"], rows["claims"], rows["conflicts"],
                                                     rows["citation_fidelity"])

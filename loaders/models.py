@@ -94,24 +94,44 @@ class ClaimStudyRow(SQLModel, table=True):
     study_id: str = Field(foreign_key="studies.id", primary_key=True, index=True)
 
 
-class ConflictRow(SQLModel, table=True):
-    __tablename__ = "conflicts"
-    id: str = Field(primary_key=True)
+class ConflictFields(SQLModel):
+    """What a conflict and each pair of claims behind it share."""
     topic: str = Field(foreign_key="topics.id", index=True)
     claim_a: str = Field(foreign_key="claims.id", index=True)
     claim_b: str = Field(foreign_key="claims.id", index=True)
     source_a: str = Field(foreign_key="sources.id")
     source_b: str = Field(foreign_key="sources.id")
-    within_source: bool = Field(description="True when both claims come from the same article.")
     rule: str = Field(description=(
-        "range-disjoint (numbers that cannot both be true), stance-opposed, stance-tension (mixed against firm), "
+        "range-disjoint (numbers that cannot both be true), range-derived (one number derived: rate x duration), "
+        "stance-opposed, topic-relation (opposed once one answer is read through a relation of topics.yaml), "
+        "stance-tension (a study's mixed result against firm advice), "
         "or protocol-context (a study's protocol beside advice: context, not a contradiction)."))
-    severity: str = Field(description="high, medium or low.")
-    rank: int = Field(description="1 = most severe conflict of its topic.")
-    similar_pairs: int = Field(description="Further claim pairs of the same two sources behind this conflict")
+    severity: str = Field(description="high, medium or low: from severity_score, see severity_basis.")
+    severity_score: int = Field(description="Firmness of both sides, less what makes them unlike (README: Conflicts).")
+    severity_basis: str = Field(description="How the severity was scored: certainties, mismatches, gap.")
+    derivation: Optional[str] = Field(default=None, description="The arithmetic of a derived value (rate x duration).")
+    relation: Optional[str] = Field(default=None, description="The topic relation one side is read through.")
     involves_draft: bool = Field(index=True, description=(
         "True when either claim is an unreviewed draft of `kb extract`: read it as a lead, not a finding."))
     explanation: str = Field(description="Both sides, quoted, in a sentence an editor can read.")
+
+
+class ConflictRow(ConflictFields, table=True):
+    __tablename__ = "conflicts"
+    id: str = Field(primary_key=True, description=(
+        "cf- + sha1(topic|rule|source|source): the same while the same two sources disagree under the same rule."))
+    within_source: bool = Field(description="True when both claims come from the same article.")
+    rank: int = Field(description="1 = most severe conflict of its topic.")
+    pair_id: str = Field(description="The strongest pair of claims, shown as this conflict (conflict_pairs.id).")
+    pair_count: int = Field(description="Pairs of claims of the same two sources behind this conflict.")
+    similar_pairs: int = Field(description="Further claim pairs of the same two sources behind this conflict")
+
+
+class ConflictPairRow(ConflictFields, table=True):
+    __tablename__ = "conflict_pairs"
+    id: str = Field(primary_key=True, description="cf- + sha1(rule|claim a|claim b): stable across rebuilds.")
+    conflict_id: str = Field(foreign_key="conflicts.id", index=True)
+    position: int = Field(description="1 = the strongest pair, the one the conflict shows.")
 
 
 class TopicSummaryRow(SQLModel, table=True):
@@ -204,7 +224,8 @@ class SourceScorecardRow(SQLModel, table=True):
 
 
 TABLES = [InterventionRow, ConditionRow, SourceRow, ArtefactRow, TopicRow, StudyRow, ClaimRow, ClaimStudyRow,
-          ConflictRow, TopicSummaryRow, ComparisonCellRow, CitationFidelityRow, SourceScorecardRow]
+          ConflictRow, ConflictPairRow, TopicSummaryRow, ComparisonCellRow, CitationFidelityRow,
+          SourceScorecardRow]
 
 
 def column_descriptions() -> dict:

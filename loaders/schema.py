@@ -150,8 +150,22 @@ class SourceMeta(SourceFields):
         return value
 
 
+class TopicRelation(SQLModel):
+    """One answer of a topic read as an answer of another: "side_effect.minimal: present" (minimal side
+    effects) contradicts "safety.serious_adverse_effects: supports"."""
+
+    model_config = STRICT
+    answer: Text = Field(description="This topic's answer the relation starts from: a stance, or present.")
+    implies: Optional[str] = Field(default=None, description="'topic: answer' that answer also gives.")
+    contradicts: Optional[str] = Field(default=None, description="'topic: answer' that answer rules out.")
+
+
 class Topic(TopicFields):
     model_config = STRICT
+    # Read by conflict detection only (not stored in the topics table).
+    relations: list[TopicRelation] = []
+    derived_from: list[str] = Field(default=[], description=(
+        "A rate topic and a duration topic whose product gives this topic's values (sessions/week x weeks)."))
 
 
 class Study(StudyFields):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from . import relations
 from . import vocabulary as v
 from .anchor import FoldedText, anchor
 from .project import Project
@@ -63,6 +64,10 @@ PROBLEM_CODES = {
     "protocol-without-study": "A protocol or finding claim must cite the study it describes (cites: [study-id]).",
     "unexpected-arm": "Only protocol and finding claims name a trial arm; remove arm or set statement_kind.",
     "unknown-abstract-source": "A study's abstract_source must name a sources/<id>.yaml of kind 'study abstract'.",
+    "relation-unknown-topic": "A relation or derived_from must name a topic id declared in claims/topics.yaml.",
+    "relation-unknown-answer": "Use an answer the topic has: supports/opposes/mixed (stance) or present (presence).",
+    "relation-target": "A relation gives exactly one of implies: or contradicts:, as 'topic: answer'.",
+    "relation-units": "derived_from is [rate topic, duration topic] whose units multiply to this topic's unit.",
 }
 
 _PYDANTIC_CODES = {"extra_forbidden": "unknown-field", "missing": "missing-field"}
@@ -213,12 +218,21 @@ class _Checker:
 
     def topics(self):
         path = self.project.topics_file
-        for topic, lines, loc in self.list_of(Topic, path):
+        entries = self.list_of(Topic, path)
+        for topic, lines, loc in entries:
             if topic.id in self.corpus.topics:
                 self.problem("duplicate-id", path, lines, loc + ("id",), f"topic {topic.id!r} is declared twice")
             if topic.kind == "range" and topic.unit is None:
                 self.problem("missing-field", path, lines, loc + ("unit",), "range topics need a unit")
             self.corpus.topics[topic.id] = topic
+        self.topic_relations(path, entries)
+
+    def topic_relations(self, path, entries):
+        """Relations and derivations between topics name known topics and answers (loaders/relations.py)."""
+        where = {topic.id: (lines, loc) for topic, lines, loc in entries}
+        for topic_id, loc, code, message in relations.check(self.corpus.topics):
+            lines, topic_loc = where[topic_id]
+            self.problem(code, path, lines, topic_loc + loc, message)
 
     def terms(self, path, into, noun):
         """A vocabulary of terms with parents: ids unique, parents declared, no loops."""
