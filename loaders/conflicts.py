@@ -26,7 +26,7 @@ from . import vocabulary as v
 from .compare import read_topic_query
 from .terms import Likeness
 
-MAX_PER_TOPIC = 20
+MAX_PER_TOPIC = 60
 # Pairs gathered per rule and topic before they are grouped per pair of sources: enough that the
 # grouping still leaves MAX_PER_TOPIC distinct conflicts where there are that many.
 CANDIDATES = 5 * MAX_PER_TOPIC
