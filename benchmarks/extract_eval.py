@@ -20,6 +20,7 @@ alone on the same texts.
 
 import argparse
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -102,12 +103,25 @@ class FamilyScore:
 
 
 def _name(text):
-    return " ".join(str(text or "").lower().replace("the ", " ").split())
+    """A name compared loosely: lower case, without "the" and without a bracketed abbreviation."""
+    text = re.sub(r"\([^)]*\)", " ", str(text or "").lower())
+    return " ".join(text.replace("the ", " ").split())
+
+
+def _count(text):
+    """The leading number of a participants field ("1,162 adults with ..." -> 1162), or None."""
+    found = re.match(r"\D{0,30}?(\d[\d,]*)", str(text or ""))
+    return int(found.group(1).replace(",", "")) if found else None
 
 
 def same_work(a, b):
-    """The scoring's notion of one work: same year and venue, or same organisation."""
+    """The scoring's notion of one work: never two different stated years; same venue, same
+    organisation, or the same number of participants (a trial described without a venue)."""
+    if a.get("year") and b.get("year") and a["year"] != b["year"]:
+        return False
     if a.get("venue") and b.get("venue") and _name(a["venue"]) == _name(b["venue"]) and a.get("year") == b.get("year"):
+        return True
+    if _count(a.get("participants")) and _count(a.get("participants")) == _count(b.get("participants")):
         return True
     return bool(a.get("organization") and b.get("organization")
                 and _name(a["organization"]) == _name(b["organization"]))
@@ -120,9 +134,11 @@ def study_identity(study_id, own_studies, reference):
     study = own_studies.get(study_id) or reference.get(study_id)
     if study is None:
         return ("unknown", study_id)
-    for known in reference.values():
-        if known["id"] == study_id or same_work(study, known):
-            return known["id"]
+    # Of several known works that are the same, the one with the same stated year.
+    candidates = [known for known in reference.values() if known["id"] == study_id or same_work(study, known)]
+    candidates.sort(key=lambda known: known.get("year") != study.get("year"))
+    if candidates:
+        return candidates[0]["id"]
     return ("work", study.get("year"), _name(study.get("venue")), _name(study.get("organization")), study_id)
 
 
@@ -337,6 +353,9 @@ def main(argv=None):
     parser.add_argument("--details", action="store_true", help="List missed and extra keys.")
     parser.add_argument("--seconds", type=float, default=3.0, help="Time each throughput run this long.")
     parser.add_argument("--no-timing", action="store_true", help="Skip the throughput measurement.")
+    parser.add_argument("--split", action="append", choices=("original", "development", "test", "all"),
+                        help="Score only this split (repeatable); default: every split. Develop on "
+                             "development; run test once per version.")
     args = parser.parse_args(argv)
     console = Console(width=110)
     project = Project(ROOT)
@@ -346,6 +365,8 @@ def main(argv=None):
         return 1
     passed = True
     for split, sources in splits(project).items():
+        if args.split and split not in args.split:
+            continue
         try:
             scores = score(project, sources=sources)
         except MissingCuration as error:
