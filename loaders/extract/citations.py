@@ -24,7 +24,9 @@ class Citation:
     finding: Optional[str] = None
     finding_span: tuple = (0, 0)
     outlet: bool = False  # an attribution ("as X reports"), not a study citation
-    phrase: Optional[str] = None  # the article's words for the work: "large German trial"
+    phrase: Optional[str] = None  # the article's words for the work: "large German trial", "Nahin et al, Sept 2016"
+    new: bool = True  # introduced as another work ("a study", "a 2004 trial"), not "the study" of before
+    same_venue: bool = False  # "in the same journal": the venue of the work cited before
 
     @property
     def label(self):
@@ -80,6 +82,32 @@ def finding_overlap(study, text):
     """Share of the content words of a study's finding (and label) that a sentence repeats."""
     words = _content_words(study.get("finding") or "") | _content_words(study.get("label") or "")
     return len(words & _content_words(text)) / len(words) if words else 0.0
+
+
+# Designs that name no particular kind of work: "the study" may be the trial or review cited before.
+_GENERIC_DESIGNS = (None, "study")
+_NOT_WORKS = ("organisation statement", "press report")
+
+
+def _count(text):
+    found = re.search(r"\d[\d,]*", text or "")
+    return found.group().replace(",", "") if found else None
+
+
+def same_work(earlier: Citation, later: Citation) -> bool:
+    """True when nothing the later citation states contradicts the earlier work: a later mention of it."""
+    if earlier.design in _NOT_WORKS or later.design in _NOT_WORKS or earlier.outlet:
+        return False
+    if not (earlier.design in _GENERIC_DESIGNS or later.design in _GENERIC_DESIGNS or earlier.design == later.design):
+        return False
+    if earlier.year and later.year and earlier.year != later.year:
+        return False
+    if earlier.venue and later.venue and not same_name(earlier.venue, later.venue):
+        return False
+    if earlier.organization and later.organization and not same_name(
+            _organisation_name(earlier.organization), _organisation_name(later.organization)):
+        return False
+    return not (earlier.participants and later.participants and _count(earlier.participants) != _count(later.participants))
 
 
 def link_study(citation: Citation, studies, sentence_text) -> Optional[str]:
@@ -159,8 +187,11 @@ class _CitationReader:
 
     def venues(self):
         """Venues after "published in": "the Journal of Pain", "the ECAM journal" (without "journal")."""
-        found = []
+        found, months = [], set(self.rules["months"])
         for _, start, end in self.sentence.find("venue_intro"):
+            while end < self.sentence.end and (self.lower[end] in months or self.lower[end].isdigit()
+                                               or self.lower[end] == "the"):
+                end += 1  # "in the May 11 Archives of Internal Medicine"
             noun = self.proper_noun_at(end)
             if noun and noun[1] - noun[0] > 1 and self.lower[noun[1] - 1] in self.rules["venue_suffixes"]:
                 noun = (noun[0], noun[1] - 1)
@@ -204,11 +235,20 @@ class _CitationReader:
                 continue
             if any(s <= noun[0] < found[s][0] for s in found):
                 continue
-            found[noun[0]] = (noun[1], self.text(*noun))
+            found[noun[0]] = (self.place_cut(noun[0], noun[1], words), self.text(noun[0], self.place_cut(noun[0], noun[1], words)))
         return found
+
+    def place_cut(self, start, end, words):
+        """Where an organisation's name ends before its place: "Wake Forest Baptist Medical Center in Winston-Salem"."""
+        for i in range(start + 1, end - 1):
+            if self.lower[i] in self.rules["place_connectors"] and self.lower[i - 1] in words:
+                return i
+        return end
 
     def cited(self, start, end):
         """An organisation is cited when "by", "via", "according to" stands before it or a finding verb follows."""
+        if self.team(start) or self.dated(start, end):
+            return True
         before = [self.lower[i] for i in range(max(self.sentence.start, start - 3), start) if self.lower[i] != "the"]
         if before and (before[-1] in self.rules["citing_before"] or " ".join(before[-2:]) in self.rules["citing_before"]):
             return True
@@ -219,6 +259,34 @@ class _CitationReader:
             after += 1
         verbs = set(self.rules["finding_verbs"]) | set(self.rules["citing_after"])
         return after < self.sentence.end and self.lower[after] in verbs
+
+    def team(self, start):
+        """True for "researchers at X": X is the institution of the work the sentence reports."""
+        before = [self.lower[i] for i in range(max(self.sentence.start, start - 3), start) if self.lower[i] != "the"]
+        return " ".join(before[-2:]) in self.rules["team_before"]
+
+    def dated(self, start, end):
+        """The year of a bracketed organisation citation, "(Agency for Healthcare Research and Quality,
+        Feb 2016)", or None."""
+        if start <= self.sentence.start or self.lower[start - 1] != "(":
+            return None
+        months, position = set(self.rules["months"]), end
+        while position < self.sentence.end and (self.lower[position] in months or self.article.punct[position]
+                                                and self.lower[position] != ")"):
+            position += 1
+        year = self.year_at(position)
+        return year if year and position + 1 < self.sentence.end and self.lower[position + 1] == ")" else None
+
+    def year_at(self, position):
+        limits = self.rules["years"]
+        if position < self.sentence.end and re.fullmatch(r"\d{4}", self.lower[position]) and \
+                limits["min"] <= int(self.lower[position]) <= limits["max"]:
+            return int(self.lower[position])
+        return None
+
+    def author_years(self):
+        """Author-year citations: [(start, end, year)]."""
+        return [(start, end, self.year_at(end - 1)) for _, start, end in self.sentence.find("author_year")]
 
     def finding(self, after):
         """The finding: what follows the first finding verb after a position (and "that"), else the sentence."""
@@ -247,17 +315,28 @@ class _CitationReader:
             i -= 1
         return None
 
+    def marked_new(self, start):
+        """ "new draft guidelines", "the latest review": a work other than the ones cited before."""
+        reach = self.rules["determiner_reach"]
+        return any(self.lower[i] in self.rules["new_markers"] for i in range(max(self.sentence.start, start - reach), start))
+
     def specific(self, start):
         return self.determiner(start) is not None
 
     def read(self):
+        if self.sentence.has("citation_count"):
+            return []  # "cited 312 times": a count, not what a work found
         venues = self.venues()
         organisations = self.organisations(venues)
         years = self.years()
         participants = self.participants()
-        works = filter_spans([self.article.doc[s:e] for label, s, e in self.sentence.find("work:")])
+        named = [(s, e) for s, (e, _) in organisations.items()]
+        # A work noun inside an organisation's name ("Agency for Healthcare Research") is no work.
+        works = [span for span in filter_spans([self.article.doc[s:e] for label, s, e in self.sentence.find("work:")])
+                 if not any(s <= span.start and span.end <= e for s, e in named)]
         designs = {(s, e): label.split(":", 1)[1] for label, s, e in self.sentence.find("work:")}
-        citations, absorbed = [], set()
+        authors = self.author_years()
+        citations, absorbed, used_authors = [], set(), set()
         for index, work in enumerate(works):
             if index and self.pooled(works[index - 1], work):
                 continue
@@ -267,11 +346,19 @@ class _CitationReader:
             citation.venue = next((self.text(s, e) for s, e in venues if s >= work.end), None)
             for start, (end, name) in organisations.items():
                 # "A Cochrane Review", "a study by the NIH": the organisation is the work's.
-                ours = work.start - 3 <= start <= work.end or (start > work.end and self.cited(start, end))
+                reach = work.end + self.rules["organisation_reach"]
+                ours = (work.start - 3 <= start <= work.end or (work.end < start <= reach and self.cited(start, end))
+                        or (work.end < start <= work.end + 3
+                            and self.lower[start - 1] in self.rules["work_organisation_before"]))
                 if ours and citation.organization is None:
                     citation.organization = name
                     absorbed.add(start)
             citation.participants = next((self.text(s, e) for s, e in participants if s >= work.end), None)
+            # "a study by Cherkin et al. 2011": the authors name the work.
+            author = next(((s, e, y) for s, e, y in authors if work.end <= s <= work.end + 2), None)
+            if author:
+                used_authors.add(author)
+                citation.year, citation.phrase = author[2], self.text(author[0], author[1])
             identified = citation.year or citation.venue or citation.organization or citation.participants
             # "Studies show" cites no work; "a recent review found" cites one, unnamed.
             if not (identified or (self.specific(work.start) and (self.has_finding_verb(work.end)
@@ -279,13 +366,32 @@ class _CitationReader:
                 continue
             citation.finding, citation.finding_span = self.finding(work.end)
             determiner = self.determiner(work.start)
-            if determiner is not None:
+            if determiner is not None and not author:
                 citation.phrase = self.text(determiner + 1, work.end)
+            citation.new = determiner is not None or self.marked_new(work.start)
+            citation.same_venue = citation.venue is None and self.sentence.has("same_venue")
+            citations.append(citation)
+        used_venues = {c.venue for c in citations}
+        for start, end in venues:
+            # "researchers report in the Archives of Internal Medicine": a work, named by its venue only.
+            if self.text(start, end) not in used_venues:
+                citation = Citation(None, venue=self.text(start, end), new=False)
+                citation.finding, citation.finding_span = self.finding(self.sentence.start)
+                citations.append(citation)
+                used_venues.add(citation.venue)
+        for start, end, year in authors:
+            if (start, end, year) in used_authors:
+                continue
+            citation = Citation(None, year=year, phrase=self.text(start, end))
+            citation.finding, citation.finding_span = self.finding(end)
             citations.append(citation)
         for start, (end, name) in organisations.items():
             if start in absorbed or not self.cited(start, end):
                 continue
-            citation = Citation("organisation statement", organization=name)
+            if self.team(start):  # "researchers at X found": the work of X's researchers
+                citation = Citation(None, organization=name, phrase=f"researchers at {name}", new=False)
+            else:
+                citation = Citation("organisation statement", organization=name, year=self.dated(start, end))
             citation.finding, citation.finding_span = self.finding(end)
             citations.append(citation)
         return citations
@@ -332,6 +438,7 @@ def citation_claims(article, topics, studies, drafter):
         if sentence.skip:
             continue
         if not (sentence.has("work:") or sentence.has("organisation:") or sentence.has("attribution")
+                or sentence.has("author_year")
                 or not telling.isdisjoint(article.lower[sentence.start:sentence.end])):
             continue
         reader = _CitationReader(article, sentence)

@@ -7,7 +7,7 @@ from typing import Optional
 
 import yaml
 
-from .citations import link_study
+from .citations import Citation, link_study, same_work
 from .numbers import Value, _plain
 from .rules import EXTRACTOR, FAMILY_ORDER, load_rules
 from .statements import statement_kind
@@ -79,6 +79,8 @@ class _Drafter:
         self.known_ids = set(self.known_studies)
         self.pending = []  # ((quote start, family order, token), (id stem, claim), sentence)
         self.local_studies = {}
+        self.local_citations = {}  # study id -> the Citation it was drafted from (fields merged in)
+        self.aliases = {}  # drafted study id -> the known study it turned out to be
         # What citation_claims() found, for the claims of later families: sentence index -> study ids
         # it cites; line index -> study ids its sentences cite (a list's lead-in, a section's works).
         self.sentence_cites, self.line_cites = {}, {}
@@ -88,22 +90,56 @@ class _Drafter:
     # Studies ------------------------------------------------------------------------
 
     def study_for(self, citation, quote, studies):
+        if citation.same_venue:
+            citation.venue = next((c.venue for c in reversed(self.local_citations.values()) if c.venue), None)
         linked = link_study(citation, studies, quote)
+        earlier = self.referred(citation)
         if linked:
+            if earlier is not None:  # the work drafted before is this known one: its claims cite it
+                self.aliases[earlier] = linked
             return linked
         for study_id, study in self.local_studies.items():
             if study["label"] == citation.label:
                 return study_id
+        if earlier is not None:
+            return self.merge(earlier, citation)
         base = f"{self.source_id}-{_short_slug(citation.label)}"
         study_id, n = base, 2
         while study_id in self.known_ids or study_id in self.local_studies:
             study_id, n = f"{base}-{n}", n + 1
+        self.local_citations[study_id] = citation
         self.local_studies[study_id] = {
             "id": study_id, "label": citation.label, "year": citation.year, "venue": citation.venue,
             "organization": citation.organization, "design": citation.design,
             "participants": citation.participants, "finding": citation.finding or quote, "identified": None,
             "notes": f"Drafted by {EXTRACTOR} from the article's wording; not verified.",
         }
+        return study_id
+
+    def known(self, study_id):
+        """The study id claims cite: a drafted work later found to be a known one cites that one."""
+        return self.aliases.get(study_id, study_id)
+
+    def referred(self, citation):
+        """The id of the work drafted earlier that "the study, published in X" describes further, or None:
+        the latest one with no stated detail against it. "A study", "a 2004 trial" introduce another work."""
+        if citation.new or citation.outlet:
+            return None
+        for study_id in reversed(self.local_citations):
+            if study_id not in self.aliases and same_work(self.local_citations[study_id], citation):
+                return study_id
+        return None
+
+    def merge(self, study_id, citation):
+        """Add what a later sentence states of an earlier work (venue, participants...) to its entry."""
+        merged = self.local_citations[study_id]
+        for name in ("design", "year", "venue", "organization", "participants", "phrase"):
+            if getattr(merged, name) is None:
+                setattr(merged, name, getattr(citation, name))
+        study = self.local_studies[study_id]
+        study.update({"label": merged.label, "year": merged.year, "venue": merged.venue,
+                      "organization": merged.organization, "design": merged.design,
+                      "participants": merged.participants})
         return study_id
 
     def record_cites(self, sentence, study_ids, in_line=True):
@@ -226,6 +262,8 @@ class _Drafter:
         anchors = self.article.anchors
         used, claims = set(), []
         for _, (name, claim), sentence in sorted(self.pending, key=lambda item: item[0]):
+            if claim.get("cites"):
+                claim["cites"] = list(dict.fromkeys(self.known(study) for study in claim["cites"]))
             base = _slug(name)
             claim_id, n = base, 2
             while claim_id in used:

@@ -81,6 +81,8 @@ def pipeline() -> Language:
     nlp = spacy.blank("en")
     infixes = list(nlp.Defaults.infixes) + load_rules()["lexicon"]["infixes"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    for word in load_rules()["citations"]["abbreviations"]:
+        nlp.tokenizer.add_special_case(word, [{"ORTH": word}])
     nlp.add_pipe("kb_line_starts")
     nlp.add_pipe("sentencizer")
     return nlp
@@ -226,6 +228,9 @@ def _citation_matchers(build):
     build.phrases("not_organisation", citations["not_organisations"])
     build.patterns("venue_intro", citations["venue_intro"])
     build.patterns("attribution", citations["attribution"])
+    build.patterns("author_year", citations["author_year"])
+    build.phrases("same_venue", citations["same_venue"])
+    build.patterns("citation_count", citations["citation_counts"])
     for index, rule in enumerate(citations["finding_topics"]):
         build.phrases(f"finding:{index}", rule["any"])
         if rule.get("also"):
