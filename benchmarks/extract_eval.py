@@ -10,7 +10,9 @@ nor hurt:
     numeric families   (source, family, topic, min, max), values converted to the topic's unit
     mechanisms         (source, topic)
     study citations    (source, study identity): the studies.yaml id, or the curated work with
-                       the same year and venue, or the same organisation
+                       the same year and venue, the same organisation or the same number of
+                       participants (never two stated years), or else the curated file's own work
+                       cited alone on the same sentence (a work nothing else identifies)
 
 precision = |drafted ∩ curated| / |drafted|, recall = |drafted ∩ curated| / |curated|.
 tests/test_extract.py runs score() and guards the same thresholds. Throughput is measured on
@@ -127,10 +129,35 @@ def same_work(a, b):
                 and _name(a["organization"]) == _name(b["organization"]))
 
 
-def study_identity(study_id, own_studies, reference):
+def quoted_works(drafted_claims, curated_claims, drafted_own, curated_own):
+    """{drafted work id: curated work id} for works nothing identifies but the sentence citing them:
+    a drafted work the only one cited on a sentence where the curated file cites only its own work,
+    with no stated year, venue or organisation against it ("Two systematic reviews reported ...")."""
+    links = {}
+    for claim in drafted_claims:
+        cites = claim.get("cites") or []
+        if claim["type"] != "study_citation" or len(cites) != 1 or cites[0] not in drafted_own:
+            continue
+        for curated in curated_claims:
+            other = curated.get("cites") or []
+            if (curated["type"] == "study_citation" and len(other) == 1 and other[0] in curated_own
+                    and (curated["quote"] in claim["quote"] or claim["quote"] in curated["quote"])
+                    and not _stated_against(drafted_own[cites[0]], curated_own[other[0]])):
+                links.setdefault(cites[0], other[0])
+    return links
+
+
+def _stated_against(a, b):
+    """True when two works state different years, venues or organisations."""
+    return any(a.get(key) and b.get(key) and _name(a[key]) != _name(b[key]) for key in ("year", "venue", "organization"))
+
+
+def study_identity(study_id, own_studies, reference, quoted=None):
     """A study's identity: a reference id (studies.yaml or the curated file's own), else the work itself."""
     if study_id in reference and study_id not in own_studies:
         return study_id
+    if quoted and study_id in quoted:
+        return quoted[study_id]
     study = own_studies.get(study_id) or reference.get(study_id)
     if study is None:
         return ("unknown", study_id)
@@ -142,7 +169,7 @@ def study_identity(study_id, own_studies, reference):
     return ("work", study.get("year"), _name(study.get("venue")), _name(study.get("organization")), study_id)
 
 
-def claim_keys(source, claims, own_studies, reference, topics, families):
+def claim_keys(source, claims, own_studies, reference, topics, families, quoted=None):
     """{family: set of keys} for a list of claim dicts."""
     keys = {family: set() for family in families}
     for claim in claims:
@@ -151,7 +178,7 @@ def claim_keys(source, claims, own_studies, reference, topics, families):
             continue
         if claim["type"] == "study_citation":
             for study_id in claim.get("cites") or []:
-                keys[family].add((source, study_identity(study_id, own_studies, reference)))
+                keys[family].add((source, study_identity(study_id, own_studies, reference, quoted)))
         elif claim["type"] in v.NUMERIC_TYPES:
             value, unit = claim["value"], topics[claim["topic"]]["unit"]
 
@@ -215,7 +242,8 @@ def score(project: Project, families=None, sources=None):
         curated_own = {s["id"]: s for s in curated.get("studies") or []}
         reference = {**global_studies, **curated_own}
         drafted_own = {s["id"]: s for s in draft.studies}
-        drafted_keys = claim_keys(source, draft.claims, drafted_own, reference, topics, families)
+        quoted = quoted_works(draft.claims, curated["claims"], drafted_own, curated_own)
+        drafted_keys = claim_keys(source, draft.claims, drafted_own, reference, topics, families, quoted)
         curated_keys = claim_keys(source, curated["claims"], {}, reference, topics, families)
         for family in families:
             scores[family].drafted |= drafted_keys[family]

@@ -87,6 +87,7 @@ def finding_overlap(study, text):
 # Designs that name no particular kind of work: "the study" may be the trial or review cited before.
 _GENERIC_DESIGNS = (None, "study")
 _NOT_WORKS = ("organisation statement", "press report")
+_FINDING_OVERLAP = 0.25
 
 
 def _count(text):
@@ -120,6 +121,10 @@ def link_study(citation: Citation, studies, sentence_text) -> Optional[str]:
         overlap = finding_overlap(study, sentence_text)
         if citation.organization and study.get("organization") and same_name(
                 _organisation_name(citation.organization), _organisation_name(study["organization"])):
+            # An organisation publishes many works: one of its works is this one only if the sentence
+            # says something of what that work found.
+            if study.get("design") not in _NOT_WORKS and not citation.year and overlap < _FINDING_OVERLAP:
+                continue
             score = 3
         elif citation.venue and (same_name(citation.venue, study.get("venue"))
                                  or (citation.outlet and same_name(citation.venue, study.get("label")))):
@@ -250,6 +255,8 @@ class _CitationReader:
         if self.team(start) or self.dated(start, end):
             return True
         before = [self.lower[i] for i in range(max(self.sentence.start, start - 3), start) if self.lower[i] != "the"]
+        if before and before[-1] == "by":  # "recommended by NICE", not "affordable by the NHS"
+            return len(before) > 1 and before[-2] in self.rules["by_verbs"]
         if before and (before[-1] in self.rules["citing_before"] or " ".join(before[-2:]) in self.rules["citing_before"]):
             return True
         after = end
@@ -259,6 +266,23 @@ class _CitationReader:
             after += 1
         verbs = set(self.rules["finding_verbs"]) | set(self.rules["citing_after"])
         return after < self.sentence.end and self.lower[after] in verbs
+
+    def word_before(self, start):
+        i = start - 1
+        while i > self.sentence.start and self.lower[i] == "the":
+            i -= 1
+        return self.lower[i] if i >= self.sentence.start else None
+
+    def counted(self, work):
+        """ "Two systematic reviews", "RCTs (n=11)": a number of works, cited together."""
+        lexicon = load_rules()["lexicon"]
+        for i in range(work.start - 1, max(self.sentence.start, work.start - 3) - 1, -1):
+            if self.article.punct[i]:
+                break
+            if number_value(self.lower[i], lexicon):
+                return True
+        after = "".join(self.lower[work.end:work.end + 4])
+        return re.match(r"\(n=\d", after) is not None
 
     def team(self, start):
         """True for "researchers at X": X is the institution of the work the sentence reports."""
@@ -315,6 +339,17 @@ class _CitationReader:
             i -= 1
         return None
 
+    def counted_phrase(self, work):
+        """The article's words for counted works: "Two systematic reviews and one overview"."""
+        start = work.start
+        while start > self.sentence.start and not self.article.punct[start - 1] and work.start - start < 2:
+            start -= 1
+        end = work.end
+        if end + 2 < self.sentence.end and self.lower[end] in ("and", "or") and self.lower[end + 2] in (
+                "overview", "review", "meta-analysis", "trial"):
+            end += 3
+        return self.text(start, end), end
+
     def marked_new(self, start):
         """ "new draft guidelines", "the latest review": a work other than the ones cited before."""
         reach = self.rules["determiner_reach"]
@@ -337,8 +372,9 @@ class _CitationReader:
         designs = {(s, e): label.split(":", 1)[1] for label, s, e in self.sentence.find("work:")}
         authors = self.author_years()
         citations, absorbed, used_authors = [], set(), set()
+        phrase_end = -1  # "Two systematic reviews and one overview": the overview is in the counted phrase
         for index, work in enumerate(works):
-            if index and self.pooled(works[index - 1], work):
+            if (index and self.pooled(works[index - 1], work)) or work.end <= phrase_end:
                 continue
             citation = Citation(designs[(work.start, work.end)])
             window = range(work.start - self.rules["determiner_reach"], work.end + 3)
@@ -349,7 +385,7 @@ class _CitationReader:
                 reach = work.end + self.rules["organisation_reach"]
                 ours = (work.start - 3 <= start <= work.end or (work.end < start <= reach and self.cited(start, end))
                         or (work.end < start <= work.end + 3
-                            and self.lower[start - 1] in self.rules["work_organisation_before"]))
+                            and self.word_before(start) in self.rules["work_organisation_before"]))
                 if ours and citation.organization is None:
                     citation.organization = name
                     absorbed.add(start)
@@ -360,10 +396,13 @@ class _CitationReader:
                 used_authors.add(author)
                 citation.year, citation.phrase = author[2], self.text(author[0], author[1])
             identified = citation.year or citation.venue or citation.organization or citation.participants
+            counted = self.counted(work) and self.has_finding_verb(self.sentence.start)
             # "Studies show" cites no work; "a recent review found" cites one, unnamed.
-            if not (identified or (self.specific(work.start) and (self.has_finding_verb(work.end)
-                                                                   or self.sentence.has("protocol")))):
+            if not (identified or counted or (self.specific(work.start) and (self.has_finding_verb(work.end)
+                                                                              or self.sentence.has("protocol")))):
                 continue
+            if counted and not citation.phrase:
+                citation.phrase, phrase_end = self.counted_phrase(work)
             citation.finding, citation.finding_span = self.finding(work.end)
             determiner = self.determiner(work.start)
             if determiner is not None and not author:
