@@ -210,14 +210,20 @@ class _CitationReader:
                 if re.fullmatch(r"\d{4}", self.lower[i]) and limits["min"] <= int(self.lower[i]) <= limits["max"]]
 
     def participants(self):
-        nouns = set(self.rules["participant_nouns"])
+        nouns, lexicon = set(self.rules["participant_nouns"]), load_rules()["lexicon"]
         arm_sizes = {i for _, s, e in self.sentence.find("arm_size") for i in range(s, e)}
         found = []
         for i in range(self.sentence.start, self.sentence.end):
             if i in arm_sizes:
                 continue
-            if self.lower[i] in nouns and i > self.sentence.start and number_value(self.lower[i - 1], load_rules()["lexicon"]):
-                start = i - 1
+            if self.lower[i] not in nouns or i <= self.sentence.start:
+                continue
+            # "1,162 adults", "64 office workers": a number, and at most one word describing them.
+            start = next((j for j in (i - 1, i - 2) if j >= self.sentence.start and j not in arm_sizes
+                          and number_value(self.lower[j], lexicon)
+                          and (j == i - 1 or self.article.texts[i - 1].isalpha() and self.article.texts[i - 1].islower())),
+                         None)
+            if start is not None:
                 while start - 1 > self.sentence.start and self.lower[start - 1] in self.rules["participant_qualifiers"]:
                     start -= 1
                 found.append((start, i + 1))
@@ -477,7 +483,7 @@ def citation_claims(article, topics, studies, drafter):
         if sentence.skip:
             continue
         if not (sentence.has("work:") or sentence.has("organisation:") or sentence.has("attribution")
-                or sentence.has("author_year")
+                or sentence.has("author_year") or sentence.has("venue_intro")
                 or not telling.isdisjoint(article.lower[sentence.start:sentence.end])):
             continue
         reader = _CitationReader(article, sentence)
