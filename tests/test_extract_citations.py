@@ -171,3 +171,34 @@ def test_statement_kind_therapy_and_condition_are_on_every_draft(topics):
     draft = extract(text, topics, source_id="probe", vocabularies=project_vocabularies(Project(REPO)))
     assert draft.therapy == "acupuncture" and draft.condition
     assert draft.claims and all(claim["statement_kind"] in ("advice", "finding", "protocol") for claim in draft.claims)
+
+
+# -- statements are data ------------------------------------------------------------------
+
+
+def test_no_domain_sentence_is_written_in_the_extractors_code():
+    """Statements come from the rule files' templates: no string in loaders/extract/ names a therapy."""
+    import ast
+
+    therapies = ("acupunct", "needl", "massage", "chiropract", "yoga")
+    found = []
+    for path in sorted((REPO / "loaders" / "extract").glob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(node)}
+        found += [f"{path.name}:{node.lineno}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+                  and any(word in node.value.lower() for word in therapies)]
+    assert found == []
+
+
+def test_statements_name_the_articles_therapy_and_use_the_shared_range_text(topics):
+    from loaders.terms import project_vocabularies
+
+    text = ("Dry Needling for Neck Pain\n\nMost people need 3-6 sessions, about once or twice a week. "
+            "Dry needling is believed to release endorphins.")
+    draft = extract(text, topics, source_id="probe", vocabularies=project_vocabularies(Project(REPO)))
+    statements = {claim["type"]: claim["statement"] for claim in draft.claims}
+    assert statements["session_count"] == "Treatment takes 3–6 sessions."
+    assert statements["session_frequency"] == "Treatment is given about 1–2 sessions a week."
+    assert statements["mechanism"].startswith("Dry needling is said to act through")

@@ -8,7 +8,8 @@ from typing import Optional
 import yaml
 
 from .citations import Citation, link_study, same_work
-from .numbers import Value, _plain
+from .. import vocabulary as v
+from .numbers import _plain
 from .rules import EXTRACTOR, FAMILY_ORDER, load_rules
 from .statements import statement_kind
 
@@ -20,19 +21,6 @@ def _short_slug(text, words=5):
     """A slug of the first few telling words of a label ("2017-systematic-review-journal-pain")."""
     kept = [word for word in _slug(text).split("-") if word not in ("of", "the", "in", "by", "published", "and")]
     return "-".join(kept[:words]) or "study"
-
-
-def _range_text(value: Value):
-    def number(n):
-        n = _plain(n)
-        return f"{n:g}" if isinstance(n, float) else str(n)
-
-    about = "about " if value.approximate else ""
-    if value.min is not None and value.max is not None:
-        return about + (number(value.min) if value.min == value.max else f"{number(value.min)}–{number(value.max)}")
-    if value.min is not None:
-        return f"at least {about}{number(value.min)}"
-    return f"up to {about}{number(value.max)}"
 
 
 @dataclass
@@ -86,6 +74,10 @@ class _Drafter:
         self.sentence_cites, self.line_cites = {}, {}
         self.seen = set()
         self.statements = load_rules()["numbers"]["statements"]
+        self.templates = load_rules()["statements"]["templates"]
+        therapy = main.therapy if main is not None else load_rules()["terms"]["defaults"]["therapy"]
+        term = main.interventions.get(therapy) if main is not None else None
+        self.therapy = term.label if term is not None else therapy.replace("-", " ")
 
     # Studies ------------------------------------------------------------------------
 
@@ -219,10 +211,17 @@ class _Drafter:
         claim["extracted_by"] = EXTRACTOR
         return claim
 
+    def say(self, template, **words):
+        """A statement from its template (rules data): each {word} in lower case, {Word} capitalised."""
+        words = {"therapy": self.therapy, **words}
+        words = {key: value[0].lower() + value[1:] if value and not value[:2].isupper() else value
+                 for key, value in words.items()}
+        words.update({key.capitalize(): value[0].upper() + value[1:] if value else value for key, value in words.items()})
+        return template.format(**words)
+
     def numeric(self, sentence, type_, topic, value, qualifiers, position):
-        unit = value.unit if value.unit != "sessions/week" else "sessions"
         template = self.statements["immediate"] if value.min == value.max == 0 else self.statements[topic]
-        statement = template.format(range=_range_text(value), unit=unit)
+        statement = self.say(template, range=v.range_text(value.min, value.max, value.unit, value.approximate))
         extra = {"value": value.as_yaml()}
         if qualifiers:
             extra["qualifiers"] = qualifiers
@@ -235,22 +234,17 @@ class _Drafter:
         self.add(sentence, FAMILY_ORDER.index("numeric"), (name, claim), position, key)
 
     def presence(self, sentence, type_, topic, position, qualifiers=None, stance=None, statement=None):
-        label = self.topics[topic]["label"]
-        statements = {
-            "mechanism": f"Acupuncture is said to act through {label[0].lower() + label[1:]}.",
-            "contraindication": f"{label}: a reason to avoid acupuncture or to have it only with care.",
-            "side_effect": f"{label}: named as an effect of acupuncture.",
-        }
         if self.topics[topic]["kind"] == "stance" and stance is None:
             return
         extra = {"qualifiers": qualifiers} if qualifiers else {}
-        claim = self._claim(sentence, type_, topic, statement or statements[type_], extra,
+        statement = statement or self.say(self.templates[type_], label=self.topics[topic]["label"])
+        claim = self._claim(sentence, type_, topic, statement, extra,
                             stance=stance if self.topics[topic]["kind"] == "stance" else None)
         self.add(sentence, FAMILY_ORDER.index(type_), (topic, claim), position, (sentence.index, type_, topic))
 
     def citation(self, sentence, topic, stance, study_id, position):
         study = self.local_studies.get(study_id) or self.known_studies.get(study_id) or {"label": study_id}
-        statement = f"{study['label']}, cited on: {self.topics[topic]['label'].lower()}."
+        statement = self.say(self.templates["study_citation"], work=study["label"], label=self.topics[topic]["label"])
         claim = self._claim(sentence, "study_citation", topic, statement, {}, cites=[study_id], stance=stance)
         short = study_id[len(self.source_id) + 1:] if study_id in self.local_studies else study_id
         self.add(sentence, FAMILY_ORDER.index("study_citation"), (f"cites-{short}-{topic}", claim), position,
