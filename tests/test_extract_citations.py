@@ -202,3 +202,17 @@ def test_statements_name_the_articles_therapy_and_use_the_shared_range_text(topi
     assert statements["session_count"] == "Treatment takes 3–6 sessions."
     assert statements["session_frequency"] == "Treatment is given about 1–2 sessions a week."
     assert statements["mechanism"].startswith("Dry needling is said to act through")
+
+
+def test_matches_carry_typed_labels_no_string_is_decoded():
+    """Every match carries a Label(kind, value); no module splits a label string to read it."""
+    import re
+
+    from loaders.extract import Article, Label
+
+    article = Article("A 2019 review by the NIH found that most people need 6 to 8 sessions.", [])
+    (sentence,) = article.sentences
+    assert all(isinstance(match.label, Label) for match in sentence.matches)
+    assert sentence.has("work", "review") and sentence.has("organisation", "National Institutes of Health")
+    code = " ".join(path.read_text("utf-8") for path in (REPO / "loaders" / "extract").glob("*.py"))
+    assert not re.search(r"""\.split\(["']:["']""", code)

@@ -29,7 +29,7 @@ from .concepts import mechanism_claims, safety_claims, understanding_claims
 from .draft import Draft, dump_yaml
 from .entry import draft_file, extract, extract_to, known_artefacts, known_metadata, project_studies, project_topics
 from .furniture import Anchors, Furniture, detect_furniture, find_furniture
-from .matching import Matchers, TokenGroup, matchers, pipeline
+from .matching import Label, Match, Matchers, TokenGroup, matchers, pipeline
 from .numbers import Value, choose_topic, number_value, numeric_claims, read_value, refused
 from .reading import UnreadableText, read_article
 from .rules import (EXTRACTOR, FAMILY_ORDER, FAMILY_TYPES, RULES_DIR, VERSION, ExtractionError, load_rules,
@@ -39,7 +39,7 @@ from .terms import MainTerms, detect_term, other_term
 
 __all__ = [
     "Anchors", "Article", "Citation", "Draft", "EXTRACTOR", "ExtractionError", "FAMILY_ORDER", "FAMILY_TYPES",
-    "Furniture", "Line", "MainTerms", "Matchers", "RULES_DIR", "Sentence", "TokenGroup", "UnreadableText", "VERSION",
+    "Furniture", "Label", "Line", "MainTerms", "Match", "Matchers", "RULES_DIR", "Sentence", "TokenGroup", "UnreadableText", "VERSION",
     "Value", "arms", "choose_topic", "citation_claims", "detect_furniture", "detect_term", "draft_file", "dump_yaml",
     "extract", "extract_to", "find_furniture", "finding_overlap", "known_artefacts", "known_metadata", "link_study",
     "load_rules", "matchers", "mechanism_claims", "number_value", "numeric_claims", "other_term", "pipeline",

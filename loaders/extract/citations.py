@@ -9,6 +9,7 @@ from typing import Optional
 
 from spacy.util import filter_spans
 
+from .matching import Label
 from .numbers import number_value
 from .rules import load_rules
 
@@ -233,11 +234,11 @@ class _CitationReader:
         """Organisation mentions: known names, and proper nouns holding an organisation word."""
         taken = {i for s, e in venues for i in range(s, e)}
         found = {}
-        for label, start, end in self.sentence.find("organisation:"):
+        for label, start, end in self.sentence.find("organisation"):
             if start not in taken:
-                found[start] = (end, label.split(":", 1)[1])
+                found[start] = (end, label.value)
         words = set(self.rules["organisation_words"])
-        not_organisations = {(s, e) for label, s, e in self.sentence.matches if label == "not_organisation"}
+        not_organisations = {(s, e) for _, s, e in self.sentence.find("not_organisation")}
         for position in range(self.sentence.start, self.sentence.end):
             if self.lower[position] not in words or not self.capitalised(position):
                 continue
@@ -373,9 +374,9 @@ class _CitationReader:
         participants = self.participants()
         named = [(s, e) for s, (e, _) in organisations.items()]
         # A work noun inside an organisation's name ("Agency for Healthcare Research") is no work.
-        works = [span for span in filter_spans([self.article.doc[s:e] for label, s, e in self.sentence.find("work:")])
+        works = [span for span in filter_spans([self.article.doc[s:e] for _, s, e in self.sentence.find("work")])
                  if not any(s <= span.start and span.end <= e for s, e in named)]
-        designs = {(s, e): label.split(":", 1)[1] for label, s, e in self.sentence.find("work:")}
+        designs = {(s, e): label.value for label, s, e in self.sentence.find("work")}
         authors = self.author_years()
         citations, absorbed, used_authors = [], set(), set()
         phrase_end = -1  # "Two systematic reviews and one overview": the overview is in the counted phrase
@@ -467,7 +468,7 @@ class _CitationReader:
         outlets = []
         for start, end in found:
             name = self.text(start, end)
-            covered = any(label == "not_organisation" and s <= start and end <= e for label, s, e in self.sentence.matches)
+            covered = any(s <= start and end <= e for _, s, e in self.sentence.find("not_organisation"))
             if covered or name in named or any(same_name(name, other) for other in named if other):
                 continue
             if set(self.lower[start:end]) & set(self.rules["organisation_words"]):
@@ -482,7 +483,7 @@ def citation_claims(article, topics, studies, drafter):
     for sentence in article.sentences:
         if sentence.skip:
             continue
-        if not (sentence.has("work:") or sentence.has("organisation:") or sentence.has("attribution")
+        if not (sentence.has("work") or sentence.has("organisation") or sentence.has("attribution")
                 or sentence.has("author_year") or sentence.has("venue_intro")
                 or not telling.isdisjoint(article.lower[sentence.start:sentence.end])):
             continue
@@ -521,12 +522,12 @@ def _referenced_finding(article, sentence, reader, topics, drafter):
 def _finding_topics(article, sentence, citation, rules, topics):
     start, end = citation.finding_span
     labels = {label for label, s, e in sentence.matches if start <= s and e <= end}
-    opposing = "finding_opposing" in labels
+    opposing = Label("finding_opposing") in labels
     chosen = []
     for index, rule in enumerate(rules["finding_topics"]):
-        if f"finding:{index}" not in labels:
+        if Label("finding", index) not in labels:
             continue
-        if rule.get("also") and f"finding_also:{index}" not in labels:
+        if rule.get("also") and Label("finding_also", index) not in labels:
             continue
         chosen.append((rule["topic"], rule.get("stance")))
     if not chosen:
@@ -538,7 +539,7 @@ def _finding_topics(article, sentence, citation, rules, topics):
             continue
         if topics[topic]["kind"] != "stance":
             stance = None
-        elif "finding_mixed" in labels:
+        elif Label("finding_mixed") in labels:
             stance = "mixed"
         elif opposing and stance:
             stance = {"supports": "opposes", "opposes": "supports"}.get(stance, stance)

@@ -3,6 +3,7 @@
 from spacy.util import filter_spans
 
 from .article import words_in
+from .matching import Label
 from .rules import load_rules
 
 def mechanism_claims(article, topics, drafter):
@@ -12,11 +13,11 @@ def mechanism_claims(article, topics, drafter):
     for sentence in article.sentences:
         if sentence.skip or sentence.about_comparator or sentence.has("not_mechanism_sentence"):
             continue
-        mentions = sentence.find("mechanism:")
+        mentions = sentence.find("mechanism")
         if not mentions:
             continue
         context = article.context_labels(sentence) if sentence.line.kind == "item" else set()
-        if "not_mechanism_list" in context and not sentence.has("explicit_mechanism"):
+        if Label("not_mechanism_list") in context and not sentence.has("explicit_mechanism"):
             continue
         agent_here = bool(agents & set(article.lower[sentence.start:sentence.end])) or sentence.has("explicit_mechanism")
         # A list item ("Reduce inflammation") may leave acupuncture to its lead-in ("acupuncture may:").
@@ -25,7 +26,7 @@ def mechanism_claims(article, topics, drafter):
         if not (agent_here or agent_above):
             continue
         for label, start, end in mentions:
-            topic = label.split(":", 1)[1]
+            topic = label.value
             if topic not in topics or article.negated(start, end, negations):
                 continue
             if article.hypothetical(start, hypotheticals, sentence):
@@ -57,19 +58,18 @@ def safety_claims(article, topics, drafter):
         if sentence.skip:
             continue
         spans = filter_spans([article.doc[s:e] for label, s, e in sentence.matches
-                              if label.startswith(("contraindications:", "side_effects:", "ignore"))])
+                              if label.kind in ("contraindications", "side_effects", "ignore")])
         kept = {(span.start, span.end) for span in spans}
         mentions = [(label, s, e) for label, s, e in sentence.matches if (s, e) in kept
-                    and label.startswith(("contraindications:", "side_effects:"))]
+                    and label.kind in ("contraindications", "side_effects")]
         # A list item takes its cues from its heading and lead-in; prose from its heading too
         # ("Who should not have acupuncture?" over "People with haemophilia ...").
         context = article.context_labels(sentence) if sentence.line.kind == "item" else (
             article.lines[sentence.line.heading].labels if sentence.line.heading is not None else set())
-        own = {label.split(":")[0] for label, _, _ in sentence.matches}
-        cues = context | own
+        cues = context | sentence.labels
         for label, start, end in mentions:
-            family, topic = label.split(":", 1)
-            if topic not in topics or f"{family}_cue" not in cues:
+            family, topic = label.kind, label.value
+            if topic not in topics or Label("cue", family) not in cues:
                 continue
             if family == "contraindications":
                 severity = _severity(article, sentence)
@@ -90,8 +90,8 @@ def _severity(article, sentence):
     for index in places:
         if index is None:
             continue
-        found = {label.split(":")[1] for label in article.lines[index].labels if label.startswith("severity:")}
+        found = {label.value for label in article.lines[index].labels if label.kind == "severity"}
         if len(found) == 1:
             return found.pop()
-    found = {label.split(":")[1] for label, _, _ in sentence.find("severity:")}
+    found = {label.value for label, _, _ in sentence.find("severity")}
     return found.pop() if len(found) == 1 else None

@@ -181,7 +181,7 @@ class _Drafter:
         if cites:
             return "reported"
         for level in ("reported", "recommended", "hedged"):
-            if sentence.has(f"certainty:{level}"):
+            if sentence.has("certainty", level):
                 return level
         return "asserted"
 
