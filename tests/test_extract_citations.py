@@ -216,3 +216,20 @@ def test_matches_carry_typed_labels_no_string_is_decoded():
     assert sentence.has("work", "review") and sentence.has("organisation", "National Institutes of Health")
     code = " ".join(path.read_text("utf-8") for path in (REPO / "loaders" / "extract").glob("*.py"))
     assert not re.search(r"""\.split\(["']:["']""", code)
+
+
+def test_families_return_typed_findings_and_take_the_cited_works_explicitly(topics, studies):
+    """Each family returns findings (no claims written behind the scenes); the works cited are handed
+    to the numeric family, so its protocol findings cite the trial only when given them."""
+    from loaders.extract import (Article, CitationFinding, CitedWorks, NumericFinding, cited_works,
+                                 numeric_findings)
+
+    article = Article("A 2019 trial of 80 adults found that acupuncture eased pain. Participants received ten "
+                      "sessions.", [])
+    works = cited_works(article, topics, studies, "probe")
+    assert works.findings and all(isinstance(f, CitationFinding) for f in works.findings)
+    found = numeric_findings(article, topics, works)
+    assert found and all(isinstance(f, NumericFinding) for f in found)
+    (trial,) = works.local_studies
+    assert [f.cites for f in found] == [[trial]]
+    assert [f.cites for f in numeric_findings(article, topics, CitedWorks(article, studies, "probe"))] == [[]]

@@ -9,9 +9,10 @@ from typing import Optional
 
 from spacy.util import filter_spans
 
+from .findings import CitationFinding
 from .matching import Label
 from .numbers import number_value
-from .rules import load_rules
+from .rules import EXTRACTOR, load_rules
 
 @dataclass
 class Citation:
@@ -44,6 +45,16 @@ class Citation:
             words.append(f"by {self.organization}")
         text = " ".join(words)
         return text[0].upper() + text[1:]
+
+
+def _slug(text):
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "claim"
+
+
+def _short_slug(text, words=5):
+    """A slug of the first few telling words of a label ("2017-systematic-review-journal-pain")."""
+    kept = [word for word in _slug(text).split("-") if word not in ("of", "the", "in", "by", "published", "and")]
+    return "-".join(kept[:words]) or "study"
 
 
 def _normal_name(name):
@@ -477,8 +488,125 @@ class _CitationReader:
         return outlets
 
 
-def citation_claims(article, topics, studies, drafter):
+class CitedWorks:
+    """The works an article cites: linked to the known studies, or its own drafted ones (merged as later
+    sentences describe them further), and which sentences and lines cite which. Every family's claims
+    cite from here: cited_works() builds it once and the families are handed it."""
+
+    def __init__(self, article, known_studies, source_id):
+        self.article, self.source_id = article, source_id
+        self.known_list = list(known_studies)
+        self.known_studies = {study["id"]: study for study in self.known_list}
+        self.local_studies = {}  # id -> studies entry drafted from the article's words
+        self.local_citations = {}  # id -> the Citation it was drafted from (fields merged in)
+        self.aliases = {}  # drafted study id -> the known study it turned out to be
+        # sentence index -> study ids it cites; line index -> study ids its sentences cite.
+        self.sentence_cites, self.line_cites = {}, {}
+        self.findings = []  # CitationFinding, what the works found
+
+    def study_for(self, citation, quote):
+        """The id of the work a citation names: a known study, an earlier drafted one, or a new one."""
+        if citation.same_venue:
+            citation.venue = next((c.venue for c in reversed(self.local_citations.values()) if c.venue), None)
+        linked = link_study(citation, self.known_list, quote)
+        earlier = self.referred(citation)
+        if linked:
+            if earlier is not None:  # the work drafted before is this known one: its claims cite it
+                self.aliases[earlier] = linked
+            return linked
+        for study_id, study in self.local_studies.items():
+            if study["label"] == citation.label:
+                return study_id
+        if earlier is not None:
+            return self.merge(earlier, citation)
+        base = f"{self.source_id}-{_short_slug(citation.label)}"
+        study_id, n = base, 2
+        while study_id in self.known_studies or study_id in self.local_studies:
+            study_id, n = f"{base}-{n}", n + 1
+        self.local_citations[study_id] = citation
+        self.local_studies[study_id] = {
+            "id": study_id, "label": citation.label, "year": citation.year, "venue": citation.venue,
+            "organization": citation.organization, "design": citation.design,
+            "participants": citation.participants, "finding": citation.finding or quote, "identified": None,
+            "notes": f"Drafted by {EXTRACTOR} from the article's wording; not verified.",
+        }
+        return study_id
+
+    def known(self, study_id):
+        """The study id claims cite: a drafted work later found to be a known one cites that one."""
+        return self.aliases.get(study_id, study_id)
+
+    def referred(self, citation):
+        """The id of the work drafted earlier that "the study, published in X" describes further, or None:
+        the latest one with no stated detail against it. "A study", "a 2004 trial" introduce another work."""
+        if citation.new or citation.outlet:
+            return None
+        for study_id in reversed(self.local_citations):
+            if study_id not in self.aliases and same_work(self.local_citations[study_id], citation):
+                return study_id
+        return None
+
+    def merge(self, study_id, citation):
+        """Add what a later sentence states of an earlier work (venue, participants...) to its entry."""
+        merged = self.local_citations[study_id]
+        for name in ("design", "year", "venue", "organization", "participants", "phrase"):
+            if getattr(merged, name) is None:
+                setattr(merged, name, getattr(citation, name))
+        study = self.local_studies[study_id]
+        study.update({"label": merged.label, "year": merged.year, "venue": merged.venue,
+                      "organization": merged.organization, "design": merged.design,
+                      "participants": merged.participants})
+        return study_id
+
+    def record(self, sentence, study_ids, in_line=True):
+        """The works a sentence cites; in_line: its line (paragraph or list item) cites them too."""
+        self.sentence_cites[sentence.index] = study_ids
+        if in_line:
+            self.line_cites.setdefault(sentence.line.index, []).extend(study_ids)
+
+    def cites_for(self, sentence):
+        """Works cited in the sentence; else earlier in its paragraph or list item; else by its list's lead-in."""
+        own = self.sentence_cites.get(sentence.index)
+        if own:
+            return list(dict.fromkeys(own))
+        line = sentence.line
+        earlier = [study for other in self.article.line_sentences.get(line.index, []) if other.index < sentence.index
+                   for study in self.sentence_cites.get(other.index, [])]
+        if earlier:
+            return list(dict.fromkeys(earlier))
+        if line.kind == "item" and line.lead_in is not None and self.line_cites.get(line.lead_in):
+            return list(dict.fromkeys(self.line_cites[line.lead_in]))
+        if sentence.has("study_reference") or sentence.has("protocol"):
+            return self.section_work(sentence)
+        return []
+
+    def section_work(self, sentence):
+        """[the last work cited above the sentence under its heading], for "the trial found", or []."""
+        line = sentence.line
+        for index in range(line.index - 1, -1, -1):
+            above = self.article.lines[index]
+            if index == line.heading or above.heading != line.heading:
+                break
+            if self.line_cites.get(index):
+                return [self.line_cites[index][-1]]
+        return []
+
+    def study(self, study_id):
+        """The studies entry of a work, drafted or known ({} for neither)."""
+        return self.local_studies.get(study_id) or self.known_studies.get(study_id) or {}
+
+    def design(self, study_id):
+        return self.study(study_id).get("design")
+
+    def drafted(self, cited):
+        """The article's own drafted works among the cited ids, as studies entries."""
+        return [study for study_id, study in self.local_studies.items() if study_id in cited]
+
+
+def cited_works(article, topics, studies, source_id) -> CitedWorks:
+    """The works the article cites, with what they found (CitedWorks.findings)."""
     rules = load_rules()["citations"]
+    works = CitedWorks(article, studies, source_id)
     telling = set(rules["organisation_words"]) | set(rules["attribution_verbs"])
     for sentence in article.sentences:
         if sentence.skip:
@@ -491,32 +619,33 @@ def citation_claims(article, topics, studies, drafter):
         citations = reader.read()
         outlets = reader.outlets(citations)
         if not citations and not outlets:
-            _referenced_finding(article, sentence, reader, topics, drafter)
+            _referenced_finding(article, sentence, reader, topics, works)
             continue
         quote = article.quote(sentence)
-        cited = [drafter.study_for(citation, quote, studies) for citation in citations]
-        relayed = [drafter.study_for(outlet, quote, studies) for outlet in outlets]
-        drafter.record_cites(sentence, cited + relayed)
+        cited = [works.study_for(citation, quote) for citation in citations]
+        relayed = [works.study_for(outlet, quote) for outlet in outlets]
+        works.record(sentence, cited + relayed)
         for citation, study_id in zip(citations, cited):
             if citation.finding is None and sentence.has("protocol"):
                 continue  # what the study did, not what it found: its protocol claims cite it
             for topic, stance in _finding_topics(article, sentence, citation, rules, topics):
-                drafter.citation(sentence, topic, stance, study_id, citation.finding_span[0])
+                works.findings.append(CitationFinding(sentence, topic, study_id, citation.finding_span[0], stance))
+    return works
 
 
-def _referenced_finding(article, sentence, reader, topics, drafter):
+def _referenced_finding(article, sentence, reader, topics, works):
     """ "The trial found that ...": a finding of the work cited last above it (paragraph, list or section)."""
     if not sentence.has("study_reference"):
         return
     relaying = set(load_rules()["statements"]["relaying_designs"])
-    works = [work for work in drafter.cites_for(sentence) if drafter.design(work) not in relaying]
+    cited = [work for work in works.cites_for(sentence) if works.design(work) not in relaying]
     finding, span = reader.finding(sentence.start)
-    if not works or finding is None:
+    if not cited or finding is None:
         return
-    drafter.record_cites(sentence, works[-1:], in_line=False)
-    citation = Citation(drafter.design(works[-1]), finding=finding, finding_span=span)
+    works.record(sentence, cited[-1:], in_line=False)
+    citation = Citation(works.design(cited[-1]), finding=finding, finding_span=span)
     for topic, stance in _finding_topics(article, sentence, citation, load_rules()["citations"], topics):
-        drafter.citation(sentence, topic, stance, works[-1], span[0])
+        works.findings.append(CitationFinding(sentence, topic, cited[-1], span[0], stance))
 
 
 def _finding_topics(article, sentence, citation, rules, topics):
@@ -545,3 +674,29 @@ def _finding_topics(article, sentence, citation, rules, topics):
             stance = {"supports": "opposes", "opposes": "supports"}.get(stance, stance)
         result.append((topic, stance))
     return result
+
+
+def register_patterns(build):
+    """The citation family's patterns: works, organisations, venues, findings, arms
+    (matching.matchers() calls this)."""
+    citations, statements = build.rules["citations"], build.rules["statements"]
+    for phrase, design in citations["works"].items():
+        build.phrases("work", [phrase], design)
+    for name, aliases in citations["organisations"].items():
+        build.names("organisation", aliases, name)
+    build.phrases("not_organisation", citations["not_organisations"])
+    build.patterns("venue_intro", citations["venue_intro"])
+    build.patterns("attribution", citations["attribution"])
+    build.patterns("author_year", citations["author_year"])
+    build.phrases("same_venue", citations["same_venue"])
+    build.patterns("citation_count", citations["citation_counts"])
+    for index, rule in enumerate(citations["finding_topics"]):
+        build.phrases("finding", rule["any"], index)
+        if rule.get("also"):
+            build.phrases("finding_also", rule["also"], index)
+    build.phrases("finding_opposing", citations["opposing"])
+    build.phrases("finding_mixed", citations["mixed"])
+    build.patterns("arm_size", citations["arm_sizes"])
+    build.patterns("protocol", statements["protocol"]["cues"])
+    build.patterns("study_reference", statements["references"])
+    build.patterns("arm", statements["arms"]["patterns"])

@@ -3,10 +3,13 @@
 from spacy.util import filter_spans
 
 from .article import words_in
+from .findings import PresenceFinding
 from .matching import Label
 from .rules import load_rules
 
-def mechanism_claims(article, topics, drafter):
+def mechanism_findings(article, topics, works) -> list:
+    """[PresenceFinding] of the mechanisms a sentence says the therapy acts through."""
+    found = []
     lexicon = load_rules()["lexicon"]
     negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
     agents = set(lexicon["agents"])
@@ -31,26 +34,30 @@ def mechanism_claims(article, topics, drafter):
                 continue
             if article.hypothetical(start, hypotheticals, sentence):
                 continue
-            drafter.presence(sentence, "mechanism", topic, start)
+            found.append(PresenceFinding(sentence, "mechanism", topic, start, works.cites_for(sentence)))
+    return found
 
 
-def understanding_claims(article, topics, drafter):
+def understanding_findings(article, topics, works) -> list:
     """ "It is not yet clear how acupuncture works": a stance on whether the mechanism is understood."""
-    spec = load_rules()["mechanisms"]["understanding"]
+    spec, found = load_rules()["mechanisms"]["understanding"], []
     if spec["topic"] not in topics:
-        return
+        return found
     for sentence in article.sentences:
         if sentence.skip or not sentence.has("understanding"):
             continue
         if words_in(article, sentence, spec["requires"]) and words_in(article, sentence, spec["requires_also"]):
-            drafter.presence(sentence, "mechanism", spec["topic"], sentence.find("understanding")[0][1],
-                             stance=spec["stance"], statement=spec["statement"])
+            found.append(PresenceFinding(sentence, "mechanism", spec["topic"], sentence.find("understanding")[0].start,
+                                         works.cites_for(sentence), stance=spec["stance"], statement=spec["statement"]))
+    return found
 
 
 # -- contraindications and side effects ---------------------------------------------------
 
 
-def safety_claims(article, topics, drafter):
+def safety_findings(article, topics, works) -> list:
+    """[PresenceFinding] of the contraindications and side effects the article names."""
+    found = []
     lexicon = load_rules()["lexicon"]
     safety = load_rules()["safety"]
     negations = set(lexicon["negations"])
@@ -74,14 +81,15 @@ def safety_claims(article, topics, drafter):
             if family == "contraindications":
                 severity = _severity(article, sentence)
                 stance = safety["contraindications"]["stances"].get(topic)
-                drafter.presence(sentence, "contraindication", topic, start,
-                                 {"severity": severity} if severity else {}, stance)
+                found.append(PresenceFinding(sentence, "contraindication", topic, start, works.cites_for(sentence),
+                                             {"severity": severity} if severity else {}, stance))
             elif not sentence.about_comparator and not article.negated(start, end, negations):
-                drafter.presence(sentence, "side_effect", topic, start)
+                found.append(PresenceFinding(sentence, "side_effect", topic, start, works.cites_for(sentence)))
         minimal = safety["side_effects"]["minimal_topic"]
         if sentence.has("minimal_side_effects") and minimal in topics and not sentence.about_comparator:
-            start = sentence.find("minimal_side_effects")[0][1]
-            drafter.presence(sentence, "side_effect", minimal, start)
+            start = sentence.find("minimal_side_effects")[0].start
+            found.append(PresenceFinding(sentence, "side_effect", minimal, start, works.cites_for(sentence)))
+    return found
 
 
 def _severity(article, sentence):
@@ -95,3 +103,32 @@ def _severity(article, sentence):
             return found.pop()
     found = {label.value for label, _, _ in sentence.find("severity")}
     return found.pop() if len(found) == 1 else None
+
+
+def register_mechanism_patterns(build):
+    """The mechanism family's patterns (matching.matchers() calls this)."""
+    mechanisms = build.rules["mechanisms"]
+    for topic, spec in mechanisms["topics"].items():
+        if spec.get("phrases"):
+            build.phrases("mechanism", spec["phrases"], topic)
+        if spec.get("patterns"):
+            build.patterns("mechanism", spec["patterns"], topic)
+    build.phrases("not_mechanism_list", mechanisms["not_in_lists"])
+    build.phrases("explicit_mechanism", mechanisms["explicit"])
+    build.patterns("explicit_mechanism", mechanisms["explicit_patterns"])
+    build.patterns("understanding", mechanisms["understanding"]["patterns"])
+    build.phrases("not_mechanism_sentence", mechanisms["not_in_sentences"])
+
+
+def register_safety_patterns(build):
+    """The contraindication and side-effect families' patterns (matching.matchers() calls this)."""
+    safety = build.rules["safety"]
+    for family in ("contraindications", "side_effects"):
+        spec = safety[family]
+        build.phrases("cue", spec["cues"], family)
+        for topic, words in spec["topics"].items():
+            build.phrases(family, words, topic)
+    for severity, words in safety["contraindications"]["severity"].items():
+        build.phrases("severity", words, severity)
+    build.patterns("minimal_side_effects", safety["side_effects"]["minimal"])
+    build.phrases("ignore", safety["ignore"])

@@ -202,7 +202,10 @@ def matchers() -> Matchers:
     nlp = pipeline()
     found = Matchers(PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseMatcher(nlp.vocab, attr="ORTH"))
     build = _Builder(nlp, load_rules(), found)
-    for adds in (_lexicon_matchers, _number_matchers, _mechanism_matchers, _citation_matchers, _safety_matchers):
+    from . import citations, concepts, numbers  # each claim family registers its own patterns
+
+    for adds in (_lexicon_matchers, numbers.register_patterns, concepts.register_mechanism_patterns,
+                 citations.register_patterns, concepts.register_safety_patterns):
         adds(build)
     return found
 
@@ -226,68 +229,3 @@ def _lexicon_matchers(build):
         build.phrases("certainty", words, level)
     for word in lexicon["hypothetical_phrases"]:
         build.phrases("hypothetical", [word])
-
-
-def _number_matchers(build):
-    numbers = build.rules["numbers"]
-    for family in _QUANTITY_PRIORITY:
-        for index, rule in enumerate(numbers[family]):
-            if rule.get("near") or rule.get("near_before"):
-                build.phrases("near", rule.get("near") or rule["near_before"], (family, index))
-    build.patterns("illness_duration", numbers["illness_duration"])
-    for index, rule in enumerate(numbers["not_claims"]):
-        build.patterns("not_claim", rule["patterns"], index, classes=True)
-    for key, values in numbers["qualifiers"].items():
-        for value, words in values.items():
-            build.phrases("qualifier", words, (key, value))
-
-
-def _mechanism_matchers(build):
-    mechanisms = build.rules["mechanisms"]
-    for topic, spec in mechanisms["topics"].items():
-        if spec.get("phrases"):
-            build.phrases("mechanism", spec["phrases"], topic)
-        if spec.get("patterns"):
-            build.patterns("mechanism", spec["patterns"], topic)
-    build.phrases("not_mechanism_list", mechanisms["not_in_lists"])
-    build.phrases("explicit_mechanism", mechanisms["explicit"])
-    build.patterns("explicit_mechanism", mechanisms["explicit_patterns"])
-    build.patterns("understanding", mechanisms["understanding"]["patterns"])
-    build.phrases("not_mechanism_sentence", mechanisms["not_in_sentences"])
-
-
-def _citation_matchers(build):
-    citations, statements = build.rules["citations"], build.rules["statements"]
-    for phrase, design in citations["works"].items():
-        build.phrases("work", [phrase], design)
-    for name, aliases in citations["organisations"].items():
-        build.names("organisation", aliases, name)
-    build.phrases("not_organisation", citations["not_organisations"])
-    build.patterns("venue_intro", citations["venue_intro"])
-    build.patterns("attribution", citations["attribution"])
-    build.patterns("author_year", citations["author_year"])
-    build.phrases("same_venue", citations["same_venue"])
-    build.patterns("citation_count", citations["citation_counts"])
-    for index, rule in enumerate(citations["finding_topics"]):
-        build.phrases("finding", rule["any"], index)
-        if rule.get("also"):
-            build.phrases("finding_also", rule["also"], index)
-    build.phrases("finding_opposing", citations["opposing"])
-    build.phrases("finding_mixed", citations["mixed"])
-    build.patterns("arm_size", citations["arm_sizes"])
-    build.patterns("protocol", statements["protocol"]["cues"])
-    build.patterns("study_reference", statements["references"])
-    build.patterns("arm", statements["arms"]["patterns"])
-
-
-def _safety_matchers(build):
-    safety = build.rules["safety"]
-    for family in ("contraindications", "side_effects"):
-        spec = safety[family]
-        build.phrases("cue", spec["cues"], family)
-        for topic, words in spec["topics"].items():
-            build.phrases(family, words, topic)
-    for severity, words in safety["contraindications"]["severity"].items():
-        build.phrases("severity", words, severity)
-    build.patterns("minimal_side_effects", safety["side_effects"]["minimal"])
-    build.phrases("ignore", safety["ignore"])

@@ -224,10 +224,14 @@ def _qualifiers(article, sentence, topic, start):
     return found
 
 
-def numeric_claims(article, topics, drafter):
+def numeric_findings(article, topics, works) -> list:
+    """The numeric findings of the article: [NumericFinding], citing what works says each sentence cites."""
+    from .findings import NumericFinding
+
     lexicon = load_rules()["lexicon"]
     negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
     numbers = load_rules()["numbers"]
+    found = []
     for sentence in article.sentences:
         # "The massage group had six sessions": an arm of a trial, not a comparator's own advice.
         if sentence.skip or (sentence.about_comparator and not (sentence.has("arm") and sentence.has("protocol"))):
@@ -253,8 +257,9 @@ def numeric_claims(article, topics, drafter):
                 continue
             if rule.get("at_least") and value.min == value.max and words_in(article, sentence, rule["at_least"]):
                 value.max = None
-            drafter.numeric(sentence, numbers["claim_types"][topic], topic, value,
-                            _qualifiers(article, sentence, topic, start), start)
+            found.append(NumericFinding(sentence, numbers["claim_types"][topic], topic, value, start,
+                                        works.cites_for(sentence), _qualifiers(article, sentence, topic, start)))
+    return found
 
 
 def _comparator_session(article, sentence, start):
@@ -286,3 +291,19 @@ def _after_illness(article, sentence, start):
     """A length of time right after "pain that has lasted" describes the illness."""
     return any(end <= start and article.segment[s] == article.segment[start]
                for _, s, end in sentence.find("illness_duration"))
+
+
+def register_patterns(build):
+    """The numeric family's patterns: topic cues, illness durations, not-claims, qualifiers
+    (matching.matchers() calls this)."""
+    numbers = build.rules["numbers"]
+    for family in _QUANTITY_PRIORITY:
+        for index, rule in enumerate(numbers[family]):
+            if rule.get("near") or rule.get("near_before"):
+                build.phrases("near", rule.get("near") or rule["near_before"], (family, index))
+    build.patterns("illness_duration", numbers["illness_duration"])
+    for index, rule in enumerate(numbers["not_claims"]):
+        build.patterns("not_claim", rule["patterns"], index, classes=True)
+    for key, values in numbers["qualifiers"].items():
+        for value, words in values.items():
+            build.phrases("qualifier", words, (key, value))
