@@ -233,3 +233,37 @@ def test_families_return_typed_findings_and_take_the_cited_works_explicitly(topi
     (trial,) = works.local_studies
     assert [f.cites for f in found] == [[trial]]
     assert [f.cites for f in numeric_findings(article, topics, CitedWorks(article, studies, "probe"))] == [[]]
+
+
+# -- numbers: rules added on the development split, each on a sentence written for it ----------
+
+
+@pytest.mark.parametrize("text, trap", [
+    ("Take the tablets three times a day for 10 days.", "medication dosing"),
+    ("The dose is 2 capsules twice a day.", "medication dosing"),
+    ("Volunteers were put into one of three treatment groups.", "sessions as a modifier"),
+    ("Posted 2019-04-12 by the clinic team.", "dates"),
+    ("Plan a proper course rather than two or three sessions.", "contrasted"),
+])
+def test_more_trap_numbers_are_refused(text, trap, topics):
+    assert values(text, topics) == set(), trap
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("See your therapist every 2 to 4 weeks.", ("sessions.frequency", 0.25, 0.5, "sessions/week")),
+    ("Book a session every 3 weeks.", ("sessions.frequency", 1 / 3, 1 / 3, "sessions/week")),
+    ("Appointments last between 45 minutes and one hour.", ("sessions.duration", 45, 60, "minutes")),
+    ("A session for sciatica lasts 40 minutes.", ("sessions.duration", 40, 40, "minutes")),
+])
+def test_rates_every_few_weeks_and_ranges_across_units(text, expected, topics):
+    topic, low, high, unit = expected
+    found = {(t, round(a, 3) if a else a, round(b, 3) if b else b, u) for t, a, b, u in values(text, topics)}
+    assert (topic, round(low, 3), round(high, 3), unit) in found
+
+
+def test_table_rows_are_read_under_their_header(topics):
+    text = ("How many sessions?\n\nStage | Sessions | Frequency |\n---|---|---|\n"
+            "Early | 4-6 sessions | 2 times per week |\nLong-standing | 8-10 sessions | once a week |\n")
+    found = values(text, topics)
+    assert {("sessions.count", 4, 6, "sessions"), ("sessions.count", 8, 10, "sessions"),
+            ("sessions.frequency", 2, 2, "sessions/week"), ("sessions.frequency", 1, 1, "sessions/week")} <= found

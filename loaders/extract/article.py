@@ -54,11 +54,16 @@ def _continues(previous, line):
 
 def _classify_lines(text, furniture):
     lines, heading, lead_in, previous = [], None, None, None
+    table_row = re.compile(load_rules()["furniture"]["table_row"])
     for raw in _raw_lines(text):
         index = len(lines)
         continues, previous = _continues(previous, raw), raw
         if raw.blank or _in_spans(raw.start, raw.end, furniture):
             kind = "blank"
+        elif table_row.match(raw.text):
+            kind = "item"
+            if not (lines and lines[-1].kind == "item" and lines[-1].lead_in is not None):
+                lead_in = index  # the table's first row introduces the others
         elif continues:
             kind = "item" if lines[-1].kind == "item" else "prose"
             if lines[-1].kind == "heading":  # the "heading" was the first line of a wrapped paragraph

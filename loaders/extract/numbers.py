@@ -85,12 +85,14 @@ def read_value(article, label, start, end) -> Optional[Value]:
         numbers = _numbers(label, tokens, lexicon)
         if not numbers:
             return None
+        if label == "time":
+            numbers, unit = _in_one_unit(tokens, numbers, unit, lexicon)
         low, high = (numbers[0], numbers[1]) if len(numbers) > 1 else (numbers[0], numbers[0])
         if low > high:
             low, high = high, low
     if label in ("rate", "period"):
-        factor = _rate_factor(tokens, lexicon)
-        low, high = (None if low is None else low * factor), (None if high is None else high * factor)
+        low_factor, high_factor = _rate_factors(tokens, lexicon)
+        low, high = (None if low is None else low * low_factor), (None if high is None else high * high_factor)
     prefix, _ = article.prefix(start)
     if Label("bound", "at_most") in prefix and low == high and not vague:
         low = None
@@ -98,6 +100,15 @@ def read_value(article, label, start, end) -> Optional[Value]:
         high = None
     approximate = approximate or Label("approx") in prefix
     return Value(low, high, unit, approximate)
+
+
+def _in_one_unit(tokens, numbers, unit, lexicon):
+    """ "between 30 minutes and one hour": both ends in the first one's unit (30–60 minutes)."""
+    words = {word: name for name, items in lexicon["units"].items() for word in items if name != "sessions"}
+    units = [words[token] for token in tokens if token in words]
+    if len(numbers) != 2 or len(units) != 2 or units[0] == units[1]:
+        return numbers, unit
+    return [numbers[0], round(v.convert(numbers[1], units[1], units[0]), 4)], units[0]
 
 
 def _unit_of(label, tokens, lexicon):
@@ -139,17 +150,18 @@ def _sizes(tokens, i, lexicon):
                                    and unit in lexicon["units"])
 
 
-def _rate_factor(tokens, lexicon):
-    """Sessions per week for one "time": "a week" 1, "a month" 12/52, "every other week" 1/2,
-    "every two weeks" 1/2."""
+def _rate_factors(tokens, lexicon):
+    """(low, high) sessions per week for one "time": "a week" 1, "a month" 12/52, "every other week" 1/2,
+    "every two weeks" 1/2, "every 2 to 4 weeks" 1/4 to 1/2."""
     periods = [lexicon["periods"][token] for token in tokens if token in lexicon["periods"]]
     factor = periods[-1] if periods else 1
+    if "other" in tokens:
+        factor /= 2
     if "every" in tokens:
-        after = [number_value(token, lexicon) for token in tokens[tokens.index("every") + 1:]]
-        every = next((n for n in after if n), None)
+        every = [n for n in (number_value(token, lexicon) for token in tokens[tokens.index("every") + 1:]) if n]
         if every:
-            factor /= every
-    return factor / 2 if "other" in tokens else factor
+            return factor / max(every), factor / min(every)
+    return factor, factor
 
 
 def _open_above(article, inside, end):
@@ -289,7 +301,10 @@ def refused(article, sentence, family, start, end):
 
 def _after_illness(article, sentence, start):
     """A length of time right after "pain that has lasted" describes the illness."""
+    # "a session for sciatica lasts 30 minutes": the illness named as what is treated, not what lasts.
+    treated = set(load_rules()["numbers"]["illness_treated_after"])
     return any(end <= start and article.segment[s] == article.segment[start]
+               and not (s > sentence.start and article.lower[s - 1] in treated)
                for _, s, end in sentence.find("illness_duration"))
 
 
