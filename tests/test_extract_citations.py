@@ -267,3 +267,14 @@ def test_table_rows_are_read_under_their_header(topics):
     found = values(text, topics)
     assert {("sessions.count", 4, 6, "sessions"), ("sessions.count", 8, 10, "sessions"),
             ("sessions.frequency", 2, 2, "sessions/week"), ("sessions.frequency", 1, 1, "sessions/week")} <= found
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("Needling lowers cytokines in the sore muscle.", "mechanism.inflammation"),
+    ("Acupuncture shifts the body towards a parasympathetic state.", "mechanism.stress"),
+    ("The needles are thought to promote healing in damaged tissue.", "mechanism.self_healing"),
+    ("This treatment targets nerve function in the lower back.", "mechanism.nervous_system"),
+])
+def test_mechanism_words_added_on_the_development_split(text, topic, topics):
+    draft = extract(text, topics, source_id="probe")
+    assert topic in {claim["topic"] for claim in draft.claims if claim["type"] == "mechanism"}
