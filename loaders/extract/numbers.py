@@ -72,7 +72,7 @@ def read_value(article, label, start, end) -> Optional[Value]:
     # Vague words count sessions or time; fixed phrases ("half an hour") are times. In a rate,
     # "a week" is the period, not a quantity.
     vague = next((lexicon["vague"][m.label.value] for m in inside
-                  if m.label.kind == "vague" and label in ("count", "time")), None)
+                  if m.label.kind == "vague" and label in ("count", "time", "rate")), None)
     fixed = next((lexicon["fixed_times"][m.label.value] for m in inside
                   if m.label.kind == "fixed" and label == "time"), None)
     approximate = False
