@@ -284,3 +284,18 @@ def test_table_rows_are_read_under_their_header(topics):
 def test_mechanism_words_added_on_the_development_split(text, topic, topics):
     draft = extract(text, topics, source_id="probe")
     assert topic in {claim["topic"] for claim in draft.claims if claim["type"] == "mechanism"}
+
+
+def test_counted_groups_are_separate_works_and_these_reviews_refers_back(topics):
+    text = ("Early RCTs (n=6) have reported mixed findings for cupping. Later RCTs (n=4) using dry cups have "
+            "reported similar results.\n\nOther forms: Two systematic reviews assessed wet cupping. None of these "
+            "reviews provides firm evidence of an effect.")
+    found = works(text, topics)
+    labels = [work["label"] for _, work in found]
+    assert "Early RCTs (n=6)" in labels and "Later RCTs (n=4)" in labels
+    by_quote = {}
+    draft = extract(text, topics, source_id="probe")
+    for claim in draft.claims:
+        if claim["type"] == "study_citation":
+            by_quote.setdefault(claim["quote"][:12], set()).update(claim["cites"])
+    assert by_quote["None of thes"] == by_quote["Other forms:"]

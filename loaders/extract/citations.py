@@ -366,6 +366,9 @@ class _CitationReader:
         if end + 2 < self.sentence.end and self.lower[end] in ("and", "or") and self.lower[end + 2] in (
                 "overview", "review", "meta-analysis", "trial"):
             end += 3
+        if end < self.sentence.end and self.lower[end] == "(":  # "RCTs (n=11)"
+            close = next((i for i in range(end, min(end + 5, self.sentence.end)) if self.lower[i] == ")"), None)
+            end = close + 1 if close is not None else end
         return self.text(start, end), end
 
     def marked_new(self, start):
@@ -425,7 +428,7 @@ class _CitationReader:
             determiner = self.determiner(work.start)
             if determiner is not None and not author:
                 citation.phrase = self.text(determiner + 1, work.end)
-            citation.new = determiner is not None or self.marked_new(work.start)
+            citation.new = determiner is not None or counted or self.marked_new(work.start)
             citation.same_venue = citation.venue is None and self.sentence.has("same_venue")
             citations.append(citation)
         used_venues = {c.venue for c in citations}
