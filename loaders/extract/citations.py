@@ -449,7 +449,8 @@ class _CitationReader:
             if start in absorbed or not self.cited(start, end):
                 continue
             if self.team(start):  # "researchers at X found": the work of X's researchers
-                citation = Citation(None, organization=name, phrase=f"researchers at {name}", new=False)
+                citation = Citation(None, organization=name, phrase=self.rules["team_label"].format(organisation=name),
+                                    new=False)
             else:
                 citation = Citation("organisation statement", organization=name, year=self.dated(start, end))
             citation.finding, citation.finding_span = self.finding(end)
