@@ -8,11 +8,11 @@ import yaml
 from ..project import Project
 from ..terms import project_vocabularies
 from .article import Article
-from .citations import citation_claims
-from .concepts import mechanism_claims, safety_claims, understanding_claims
+from .citations import cited_works
+from .concepts import mechanism_findings, safety_findings, understanding_findings
 from .draft import Draft, _Drafter, _slug, dump_yaml
 from .furniture import Anchors, find_furniture
-from .numbers import numeric_claims
+from .numbers import numeric_findings
 from .reading import read_article
 from .rules import ExtractionError
 from .terms import MainTerms
@@ -35,13 +35,12 @@ def extract(text: str, topics: dict, studies=(), artefacts=(), source_id: str = 
     main = None
     if vocabularies is not None:
         main = MainTerms.of(_outside(text, spans), *vocabularies, therapy=therapy, condition=condition)
-    drafter = _Drafter(article, topics, source_id, studies, main)
-    citation_claims(article, topics, list(studies), drafter)
-    numeric_claims(article, topics, drafter)
-    mechanism_claims(article, topics, drafter)
-    understanding_claims(article, topics, drafter)
-    safety_claims(article, topics, drafter)
-    draft = drafter.finish()
+    # The works cited come first because every family's claims cite them: they are handed over, not shared.
+    works = cited_works(article, topics, list(studies), source_id)
+    findings = list(works.findings)
+    for family in (numeric_findings, mechanism_findings, understanding_findings, safety_findings):
+        findings += family(article, topics, works)
+    draft = _Drafter(article, topics, source_id, works, main).draft(findings)
     if main is not None:
         draft.therapy, draft.condition, draft.detected = main.therapy, main.condition, main.detected
     else:
