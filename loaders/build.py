@@ -152,7 +152,8 @@ def table_rows(corpus, project):
         cited[link["claim_id"]].add(link["study_id"])
     likeness = Likeness.of_corpus(corpus)
     rows["conflicts"], rows["conflict_pairs"] = conflicts.detect_with_pairs(
-        rows["claims"], topics, likeness, cited, relations_of(corpus.topics), derivations_of(corpus.topics))
+        rows["claims"], topics, likeness, cited, relations_of(corpus.topics), derivations_of(corpus.topics),
+        conflicts.source_names(rows["sources"]))
     rows["citation_fidelity"] = fidelity.judge(rows["claims"], rows["claim_studies"], rows["studies"], topics, likeness)
     rows["source_scorecard"] = scorecard.scorecards(rows["sources"], rows["claims"], rows["conflicts"],
                                                     rows["citation_fidelity"])

@@ -17,10 +17,11 @@ pairs, and at most MAX_PER_TOPIC conflicts are kept per topic.
 """
 
 import hashlib
+import re
 import heapq
 import itertools
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from . import vocabulary as v
 from .compare import read_topic_query
@@ -52,9 +53,10 @@ def detect(claims: list, topics: dict, likeness: Likeness = None, cited: dict = 
 
 
 def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cited: dict = None,
-                      relations: list = (), derivations: dict = None):
+                      relations: list = (), derivations: dict = None, source_names: dict = None):
     """(conflicts, conflict_pairs): each conflict is a cluster (one topic, rule and pair of sources)
-    shown by its strongest pair; conflict_pairs lists every pair of every kept cluster."""
+    shown by its strongest pair; conflict_pairs lists every pair of every kept cluster. source_names
+    (source id → how a reader knows it, see source_names()) names the sources in the sentences."""
     join = Join(likeness or Likeness({}, {}), cited or {})
     by_topic = defaultdict(list)
     for claim in claims:
@@ -67,7 +69,8 @@ def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cit
     for topic_id in sorted(by_topic):
         rule = {"range": range_conflicts, "stance": stance_conflicts}.get(topics[topic_id]["kind"])
         if rule:
-            clusters, members = ranked(rule(by_topic[topic_id], join), topics[topic_id], seen_pairs)
+            clusters, members = ranked(rule(by_topic[topic_id], join), topics[topic_id], seen_pairs,
+                                       source_names or {})
             found += clusters
             pairs += members
     return found, pairs
@@ -397,7 +400,7 @@ def conflict(a, b, rule, join, score):
             "severity_basis": basis}
 
 
-def ranked(found, topic, seen_pairs=None):
+def ranked(found, topic, seen_pairs=None, names=None):
     """(conflicts, pairs): one conflict per pair of sources and rule, shown by its strongest pair (curated
     before drafted, then severity, then strength), with every pair behind it; MAX_PER_TOPIC kept.
 
@@ -420,7 +423,8 @@ def ranked(found, topic, seen_pairs=None):
     conflicts, pairs = [], []
     for rank, (key, members) in enumerate(kept, start=1):
         cluster_id = identifier(topic["id"], *key)
-        member_rows = [pair_row(item, topic, cluster_id, order) for order, item in enumerate(members, start=1)]
+        member_rows = [pair_row(item, topic, cluster_id, order, names or {})
+                       for order, item in enumerate(members, start=1)]
         conflicts.append(cluster_row(member_rows[0], cluster_id, rank, len(members)))
         pairs += member_rows
     return conflicts, pairs
@@ -430,7 +434,7 @@ def identifier(*parts):
     return "cf-" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
 
-def pair_row(item, topic, cluster_id, order):
+def pair_row(item, topic, cluster_id, order, names):
     a, b = sorted((item["a"], item["b"]), key=lambda c: c["id"])
     derivation = "; ".join(f"{c['id']}: {c['derivation']}" for c in (a, b) if c.get("derivation")) or None
     relation = "; ".join(c["via"] for c in (a, b) if c.get("via")) or None
@@ -451,7 +455,7 @@ def pair_row(item, topic, cluster_id, order):
         "derivation": derivation,
         "relation": relation,
         "involves_draft": "draft" in (a["status"], b["status"]),
-        "explanation": explain(a, b, item["rule"], topic),
+        "explanation": explain(a, b, item["rule"], topic, names),
     }
 
 
@@ -480,18 +484,46 @@ def side(claim):
     return shown
 
 
-def explain(a, b, rule, topic):
+def explain(a, b, rule, topic, names=None):
+    """The conflict as a sentence a reader follows: the topic's question, each source by its name."""
     verb = {"range-disjoint": "answers that cannot both hold", "range-derived": "answers that cannot both hold",
             "stance-opposed": "opposite answers", "topic-relation": "opposite answers",
             "stance-tension": "a mixed result against a firm answer",
             "protocol-context": "a study's protocol (context, not a contradiction) beside advice"}[rule]
-    question = topic["description"]
+    question = question_of(topic)
+    name_a, name_b = ((names or {}).get(c["source_id"], c["source_id"]) for c in (a, b))
     if rule == "protocol-context":
-        return (f"Context, not a contradiction: on “{question}”, {a['source_id']} says {side(a)}, "
-                f"and {b['source_id']} says {side(b)}.")
+        return (f"Context, not a contradiction: on “{question}”, {name_a} says {side(a)}, "
+                f"and {name_b} says {side(b)}.")
     if a["source_id"] == b["source_id"]:
-        return f"{a['source_id']} gives {verb} to “{question}”: {side(a)} but also {side(b)}."
-    return f"On “{question}”, {a['source_id']} says {side(a)}, while {b['source_id']} says {side(b)}."
+        return f"{name_a} gives {verb} to “{question}”: {side(a)} but also {side(b)}."
+    return f"On “{question}”, {name_a} says {side(a)}, while {name_b} says {side(b)}."
+
+
+def question_of(topic) -> str:
+    """The topic's question for readers: its description's first question without the curators' notes
+    (what follows the question mark, answers in brackets such as "(supports)"); its label when the
+    question speaks of claims and fields, which only curators know."""
+    description = topic.get("description") or ""
+    question = description.split("?")[0] + "?" if "?" in description else description
+    question = " ".join(re.sub(r"\s*\([^)]*\)", "", question).split())
+    if not question or re.search(r"\bclaim'?s?\b|\bfields?\b", question):
+        return topic["label"]
+    return question
+
+
+def source_names(sources) -> dict:
+    """Source id → how a reader knows the source: its publisher, when no other source has that
+    publisher, else its title (the id when it has neither); a study abstract by its title, since its
+    publisher is only where the copy was found."""
+    publishers = Counter(source.get("publisher") for source in sources)
+
+    def name(source):
+        if (source.get("publisher") and publishers[source["publisher"]] == 1
+                and source.get("kind") != v.STUDY_ABSTRACT_KIND):
+            return source["publisher"]
+        return source.get("title") or source["id"]
+    return {source["id"]: name(source) for source in sources}
 
 
 def stored(db_path, topic_pattern=None, per_topic=5, curated_only=False):

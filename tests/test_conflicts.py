@@ -149,3 +149,28 @@ def test_many_qualifier_groups_are_compared_only_when_compatible():
     by_id = {row["id"]: row for row in rows}
     for conflict in found:
         assert by_id[conflict["claim_a"]]["qualifiers"] == by_id[conflict["claim_b"]]["qualifiers"]
+
+
+def test_conflict_sentences_name_sources_and_ask_the_question_without_curator_notes():
+    from loaders.conflicts import explain, question_of, source_names
+
+    noted = {"id": "efficacy.root_cause", "label": "Root cause",
+             "description": "Does the therapy address the root cause (supports), or miss it (opposes)? "
+                            "Use for claims about causes; qualify with condition."}
+    fields = {"id": "efficacy.general", "label": "Works for the condition",
+              "description": "Does the therapy relieve the claim's condition (its fields say which)?"}
+    assert question_of(noted) == "Does the therapy address the root cause, or miss it?"
+    assert question_of(fields) == "Works for the condition"
+    names = source_names([
+        {"id": "one-clinic", "publisher": "One Clinic", "title": "Why acupuncture", "kind": "clinic blog"},
+        {"id": "mag-a", "publisher": "Health Mag", "title": "Needles and you", "kind": "health magazine"},
+        {"id": "mag-b", "publisher": "Health Mag", "title": "Back pain myths", "kind": "health magazine"},
+        {"id": "trial-abstract", "publisher": "someblog.example", "title": "A sham-controlled trial (abstract)",
+         "kind": "study abstract"}])
+    assert names == {"one-clinic": "One Clinic", "mag-a": "Needles and you", "mag-b": "Back pain myths",
+                     "trial-abstract": "A sham-controlled trial (abstract)"}
+    a = {"source_id": "one-clinic", "quote": "It fixes the cause.", "answer": "supports", "certainty": "asserted"}
+    b = {"source_id": "mag-b", "quote": "It can miss the cause.", "answer": "opposes", "certainty": "hedged"}
+    sentence = explain(a, b, "stance-opposed", noted, names)
+    assert sentence.startswith("On “Does the therapy address the root cause, or miss it?”, One Clinic says")
+    assert "while Back pain myths says" in sentence and "one-clinic" not in sentence and "Use for" not in sentence
