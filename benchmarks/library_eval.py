@@ -188,6 +188,7 @@ def negex_negated(termset_name):
     from spacy.tokens import Span
 
     negex = Negex(pipeline(), "negex", termset(termset_name).get_patterns(), span_keys=["candidates"])
+    lexicon_check = article_module.Article.negated
 
     def negated(self, start, end, negations):
         sentence = self.sentences[self.sentence_of[start]]
@@ -195,8 +196,13 @@ def negex_negated(termset_name):
         span = Span(doc, start - sentence.start, end - sentence.start, label="CANDIDATE")
         doc.spans["candidates"] = [span]
         negex(doc)
+        ours = lexicon_check(self, start, end, negations)
+        DISAGREEMENTS[termset_name][(bool(span._.negex), ours)] += 1
         return bool(span._.negex)
     return negated
+
+
+DISAGREEMENTS = {"en_clinical": Counter(), "en": Counter()}  # (NegEx says negated, the lexicon says negated)
 
 
 def measure_negation(project):
@@ -204,12 +210,14 @@ def measure_negation(project):
     for name in ("en_clinical", "en"):
         with swapped(article_module.Article, "negated", negex_negated(name)):
             rows.append(score_row(project, f"negspacy 1.1.0 NegEx, {name}", ("mechanisms", "course and time")))
-    try:
-        import medspacy  # noqa: F401
-        print("\nmedspaCy is installed but its ConText swap is not written: not measured")
-    except ImportError:
-        print("\nmedspaCy: not installed here (pip install medspacy==1.3.1): ConText not measured")
+    # medspaCy 1.3.1 requires spacy<3.8 on Python < 3.12: it cannot be installed beside the pinned spaCy.
+    print("\nmedspaCy 1.3.1 (ConText): not measured: on Python < 3.12 it requires spacy<3.8, and pip "
+          "downgrades the pinned spacy 3.8.18 to 3.7.5 to install it")
     print_rows("negation: the whole extractor with each negation check", rows, ("mechanisms", "course and time"))
+    for name, counts in DISAGREEMENTS.items():
+        print(f"  NegEx {name}: of {sum(counts.values())} candidates checked, both negated {counts[(True, True)]}, "
+              f"only NegEx {counts[(True, False)]}, only the lexicon {counts[(False, True)]}, neither "
+              f"{counts[(False, False)]}")
 
 
 # -- quantities -------------------------------------------------------------------------------

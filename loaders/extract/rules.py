@@ -73,11 +73,12 @@ def load_rules(directory=None) -> dict:
     """Every rule file of extract_rules/ (or of directory), by file stem, each checked against its
     model (ruleschema.py) and, together, against loaders/vocabulary.py; RuleFileError with every
     problem, at its file and line, when any is wrong."""
-    return _load_rules(Path(directory or RULES_DIR).resolve())
+    return _load_rules(str(directory or RULES_DIR))  # a str: hashed fast, as every rule lookup comes here
 
 
 @lru_cache(maxsize=4)
-def _load_rules(directory: Path) -> dict:
+def _load_rules(directory: str) -> dict:
+    directory = Path(directory)
     rules, lines, problems = {}, {}, []
     context = {"lexicon": None, "classes": None}  # what later files' token patterns are expanded with
     for stem, model in RULE_MODELS.items():
