@@ -99,3 +99,15 @@ def test_kb_add_refuses_one_article_options_with_several_files(project_copy, mon
     articles = folder_of_articles(project_copy, tmp_path / "articles", ARTICLES[:2])
     result = invoke(project_copy, monkeypatch, "add", *sorted(articles.glob("*.txt")), "--title", "One title")
     assert result.exit_code == 2 and "--title describe one article" in result.output
+
+
+def test_the_progress_bar_shows_on_a_terminal_only():
+    import io
+
+    from rich.console import Console
+
+    from loaders.extract.batch import _progress
+
+    assert _progress(Console(file=io.StringIO())).disable
+    assert not _progress(Console(file=io.StringIO(), force_terminal=True)).disable
+    assert _progress(None).disable
