@@ -129,3 +129,17 @@ def test_kb_extract_with_a_broken_rule_file_exits_without_a_traceback(swapped_ru
     assert f"mechanisms.yaml:{line}: bad-pattern: topics.mechanism.endorphins.patterns[1]:" in result.output
     assert "Input should be a valid list" in result.output
     assert "error: 1 problem(s) in the extractor's rule files" in result.output
+
+
+def test_a_folder_with_a_broken_rule_file_fails_once_before_any_draft(swapped_rules, project_copy, monkeypatch,
+                                                                       tmp_path):
+    broken(swapped_rules, "terms", "subject_words: 4", "subject_words: -4")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for path in sorted(project_copy.sources_dir.glob("*.txt"))[:2]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    monkeypatch.chdir(project_copy.root)
+    result = runner.invoke(app, ["extract", str(folder), "-o", str(tmp_path / "drafts"), "--jobs", "2"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.count("terms.yaml:") == 1 and "invalid-value: subject_words:" in result.output
+    assert not list((tmp_path / "drafts").glob("*.yaml"))
