@@ -6,6 +6,7 @@ from typing import Optional
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -21,7 +22,7 @@ from ..validate import validate as validate_project
 from .editor import editor_app
 from .flags import flag, flags_app
 from .help import plain_help
-from .output import Format, console, print_error, print_frame, print_problems
+from .output import Format, console, errors, print_error, print_frame, print_problems
 
 
 class KbGroup(TyperGroup):
@@ -204,19 +205,31 @@ def fidelity_command(topic: Optional[str] = typer.Option(None, "--topic", "-t", 
 app.command()(flag)
 
 
+JOBS_HELP = "Processes to draft with (default: one per core)."
+
+
 @app.command("extract")
-def extract_claims(file: Path = typer.Argument(..., help=ARTICLE_HELP),
-                   output: Optional[Path] = typer.Option(None, "--output", "-o",
-                                                         help="Write the claims file here instead of printing it."),
+def extract_claims(file: Path = typer.Argument(..., help=ARTICLE_HELP + " Or a folder of them (with -o FOLDER)."),
+                   output: Optional[Path] = typer.Option(
+                       None, "--output", "-o", help="Write the claims file here instead of printing it (for a "
+                                                    "folder: a folder, one claims file per text)."),
                    source_id: Optional[str] = typer.Option(None, "--id", help="Source id (default: the file name)."),
                    force: bool = typer.Option(False, "--force", help="Overwrite OUTPUT if it exists."),
                    therapy: Optional[str] = typer.Option(
                        None, "--therapy", help="Main therapy (default: the source metadata's, else detected)."),
                    condition: Optional[str] = typer.Option(
-                       None, "--condition", help="Main condition (default: the source metadata's, else detected).")):
-    """Draft quoted claims for an article, in the claims-file format (status: draft)."""
+                       None, "--condition", help="Main condition (default: the source metadata's, else detected)."),
+                   jobs: int = typer.Option(0, "--jobs", "-j", min=0, help=JOBS_HELP)):
+    """Draft quoted claims for an article, or for every .txt of a folder, in the claims-file format (status: draft)."""
     from ..extract import extract_to
+    from ..extract.batch import extract_folder
 
+    if file.is_dir():
+        if source_id:
+            raise UsageError("--id names one article: it cannot be given with a folder (ids are the file names)")
+        outcomes = extract_folder(Project.find(), file, output, force, jobs, therapy, condition, console=errors)
+        report_outcomes(outcomes, lambda count: f"{count} claim(s)", f"drafted into {output}")
+        return
     text, draft = extract_to(Project.find(), file, output, source_id, force, therapy, condition)
     if output is None:
         sys.stdout.write(text)
@@ -224,8 +237,12 @@ def extract_claims(file: Path = typer.Argument(..., help=ARTICLE_HELP),
         console.print(f"drafted {len(draft.claims)} claim(s) for {draft.source} in {output}", highlight=False)
 
 
+# Options that describe one article: refused with several files.
+_ONE_ARTICLE = ("--title", "--author", "--published", "--url", "--id")
+
+
 @app.command("add")
-def add_article(file: Path = typer.Argument(..., help=ARTICLE_HELP),
+def add_article(files: list[Path] = typer.Argument(..., help=ARTICLE_HELP + " Several files are drafted in parallel."),
                 title: Optional[str] = typer.Option(None, "--title",
                                                     help="The article's title (default: its first line)."),
                 publisher: Optional[str] = typer.Option(None, "--publisher"),
@@ -239,18 +256,44 @@ def add_article(file: Path = typer.Argument(..., help=ARTICLE_HELP),
                 therapy: Optional[str] = typer.Option(
                     None, "--therapy", help="Main therapy, an id of claims/interventions.yaml (default: detected)."),
                 condition: Optional[str] = typer.Option(
-                    None, "--condition", help="Main condition, an id of claims/conditions.yaml (default: detected).")):
-    """Register an article: copy it into sources/, write its metadata, draft its claims (status: draft)."""
-    from ..add import add_source
+                    None, "--condition", help="Main condition, an id of claims/conditions.yaml (default: detected)."),
+                jobs: int = typer.Option(0, "--jobs", "-j", min=0, help=JOBS_HELP)):
+    """Register articles: copy each into sources/, write its metadata, draft its claims (status: draft)."""
+    from ..add import add_source, add_sources
     from ..extract import ExtractionError, UnreadableText
 
+    shared = dict(publisher=publisher, kind=kind, commercial_interest=commercial_interest, therapy=therapy,
+                  condition=condition)
+    if len(files) > 1:
+        given = [name for name, value in zip(_ONE_ARTICLE, (title, author, published, url, source_id)) if value]
+        if given:
+            raise UsageError(f"{', '.join(given)} describe one article: add the {len(files)} files one by one to "
+                             "give them (each file's title is its first line)")
+        outcomes = add_sources(Project.find(), files, jobs, console=errors, **shared)
+        report_outcomes(outcomes, lambda added: f"added {added.source_id}: {added.claims} draft claim(s)",
+                        "registered; review their claims/<id>.yaml")
+        return
     # As for `kb extract`; kb add has always reported an unreadable article as a usage error (exit 2).
     with reraised(UsageError, UnreadableText, ExtractionError):
-        added = add_source(Project.find(), file, title=title, publisher=publisher, author=author,
-                           published=published, url=url, kind=kind, commercial_interest=commercial_interest,
-                           source_id=source_id, therapy=therapy, condition=condition)
+        added = add_source(Project.find(), files[0], title=title, author=author, published=published, url=url,
+                           source_id=source_id, **shared)
     console.print(f"added {added.source_id}: {added.claims} draft claim(s), {added.artefacts} artefact(s) detected; "
                   f"review claims/{added.source_id}.yaml", highlight=False)
+
+
+def report_outcomes(outcomes, done, summary):
+    """One line per file (its result, or its failure on stderr with its name), then the total; a
+    KbError (non-zero exit) when any file failed."""
+    for outcome in outcomes:
+        if outcome.error is None:
+            console.print(f"{outcome.path}: {done(outcome.result)}", highlight=False, soft_wrap=True)
+        else:
+            shown = outcome.error if outcome.error.startswith(str(outcome.path)) else f"{outcome.path}: {outcome.error}"
+            errors.print(f"[bold red]error:[/] {escape(shown)}", highlight=False, soft_wrap=True)
+    failed = sum(outcome.error is not None for outcome in outcomes)
+    console.print(f"{len(outcomes) - failed} of {len(outcomes)} file(s) {summary}", highlight=False, soft_wrap=True)
+    if failed:
+        raise KbError(f"{failed} of {len(outcomes)} file(s) failed (listed above); the others were done")
 
 
 from .remove import remove  # noqa: E402  (its own module; registered here, after the others)

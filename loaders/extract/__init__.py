@@ -1,7 +1,7 @@
 """Draft quoted claims for an article, for an editor to review (`kb extract`, `kb add`).
 
 Rule-based: spaCy's blank English pipeline (tokenizer and sentencizer), its Matcher and
-PhraseMatcher, and number-parser for number words. Every pattern and word list lives in
+PhraseMatcher, and text2num for number words. Every pattern and word list lives in
 loaders/extract_rules/*.yaml; the extractor reads an article into lines and sentences, runs the
 matchers once over the whole text, and turns their matches into claims in the curated format,
 each marked `status: draft` and `extracted_by: kb-extract <version>`.
@@ -9,7 +9,9 @@ each marked `status: draft` and `extracted_by: kb-extract <version>`.
 The public entry point is extract(); draft_file() and extract_to() wrap it for a file in a project.
 One module per concern, each feeding the next:
 
-  rules       the rule files, checked against loaders/vocabulary.py; the claim families
+  ruleschema  the models of the rule files: fields, regular expressions, token patterns
+  rules       the rule files, each checked against its model and all against loaders/vocabulary.py;
+              the claim families
   reading     an article file's bytes and text, or why it is not an article
   matching    the spaCy pipeline and the matchers built from the rules
   furniture   where quotes sit; page furniture (navigation, bylines, captions, widgets)
@@ -23,6 +25,7 @@ One module per concern, each feeding the next:
   terms       the article's main therapy and condition, and the other ones a claim names
   draft       the Draft document, the drafter that turns findings into claims, and its YAML
   entry       extract(), and its use on a project's files
+  batch       many files at once over a process pool (kb extract DIR -o DIR, kb add FILE...)
 """
 
 from .article import Article, Line, Sentence, words_in
@@ -35,15 +38,15 @@ from .matching import Label, Match, Matchers, TokenGroup, matchers, pipeline
 from .findings import CitationFinding, NumericFinding, PresenceFinding
 from .numbers import Value, choose_topic, number_value, numeric_findings, read_value, refused
 from .reading import UnreadableText, read_article
-from .rules import (EXTRACTOR, FAMILY_ORDER, FAMILY_TYPES, RULES_DIR, VERSION, ExtractionError, load_rules,
-                    vocabulary_problems)
+from .rules import (EXTRACTOR, FAMILY_ORDER, FAMILY_TYPES, RULES_DIR, VERSION, ExtractionError, RuleFileError,
+                    load_rules, vocabulary_problems)
 from .statements import arms, statement_kind
 from .terms import MainTerms, detect_term, other_term
 
 __all__ = [
     "Anchors", "Article", "Citation", "CitationFinding", "CitedWorks", "Draft", "EXTRACTOR", "ExtractionError",
     "FAMILY_ORDER", "FAMILY_TYPES", "Furniture", "Label", "Line", "MainTerms", "Match", "Matchers",
-    "NumericFinding", "PresenceFinding", "RULES_DIR", "Sentence", "TokenGroup", "UnreadableText", "VERSION",
+    "NumericFinding", "PresenceFinding", "RULES_DIR", "RuleFileError", "Sentence", "TokenGroup", "UnreadableText", "VERSION",
     "Value", "arms", "choose_topic", "cited_works", "detect_furniture", "detect_term", "draft_file", "dump_yaml",
     "extract", "extract_to", "find_furniture", "finding_overlap", "known_artefacts", "known_metadata",
     "link_study", "load_rules", "matchers", "mechanism_findings", "number_value", "numeric_findings", "other_term",

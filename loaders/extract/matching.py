@@ -10,46 +10,8 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.util import compile_infix_regex
 
 from .rules import _QUANTITY_PRIORITY, load_rules
-
-def _lookup(reference, lexicon):
-    """The word list a "$name" or "$name.key" reference stands for (a mapping gives its keys)."""
-    found = lexicon
-    for part in reference[1:].split("."):
-        found = found[part]
-    return list(found)
-
-
-def _resolve(value, lexicon):
-    """Replace "$references" in a token spec by lexicon word lists; a list of references is flattened."""
-    if isinstance(value, str) and value.startswith("$"):
-        return _lookup(value, lexicon)
-    if isinstance(value, list):
-        items = []
-        for item in value:
-            if isinstance(item, str) and item.startswith("$"):
-                items.extend(_lookup(item, lexicon))
-            else:
-                items.append(_resolve(item, lexicon))
-        return items
-    if isinstance(value, dict):
-        return {key: _resolve(item, lexicon) for key, item in value.items()}
-    return value
-
-
-def _pattern(items, classes):
-    """A Matcher pattern from its YAML form: CLASS names (with an optional ? * + suffix) expand."""
-    tokens = []
-    for item in items:
-        if isinstance(item, str):
-            name, op = (item[:-1], item[-1]) if item[-1] in "?*+" else (item, None)
-            token = dict(classes[name])
-            if op:
-                token["OP"] = op
-            tokens.append(token)
-        else:
-            tokens.append(item)
-    return tokens
-
+from .ruleschema import expand as _pattern
+from .ruleschema import resolve as _resolve
 
 @Language.component("kb_line_starts")
 def _line_starts(doc):
@@ -161,7 +123,7 @@ def _trigger_words(pattern):
 
 
 def _group(vocab, label, key, patterns, quantity=False):
-    matcher = Matcher(vocab)
+    matcher = Matcher(vocab, validate=True)  # load_rules() has checked each pattern; this guards the expansion here
     matcher.add(key, patterns, greedy="LONGEST" if quantity else None)
     triggers = set()
     for pattern in patterns:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from number_parser import parse_number
+from spacy.lang.en.lex_attrs import like_num
+from text_to_num import text2num
 
 from .. import vocabulary as v
 from .article import words_in
@@ -15,8 +16,33 @@ from .rules import _QUANTITY_PRIORITY, load_rules
 
 @lru_cache(maxsize=512)
 def _number_word(word):
-    value = parse_number(word)
-    return value if isinstance(value, (int, float)) else None
+    """A number word's value ("seven", "twenty-one"), by text2num (benchmarks/library_eval.py measured
+    it against number-parser); None for any other word. spaCy's English number words must agree,
+    part by part: text2num also reads plurals ("ones" 1, "thousands" 1000), which count nothing here."""
+    if not all(like_num(part) for part in word.split("-")):
+        return None
+    try:
+        return text2num(word, "en")
+    except ValueError:
+        return None
+
+
+_HYPHENS = ("-", "‐")
+
+
+def _compound_numbers(tokens):
+    """tokens with a hyphenated number word the tokenizer split ("twenty", "-", "one") joined back
+    into one token ("twenty-one"), so it is read as 21, not as the range 1-20."""
+    joined, i = [], 0
+    while i < len(tokens):
+        if (i + 2 < len(tokens) and tokens[i + 1] in _HYPHENS and tokens[i].isalpha() and tokens[i + 2].isalpha()
+                and _number_word(f"{tokens[i]}-{tokens[i + 2]}") is not None):
+            joined.append(f"{tokens[i]}-{tokens[i + 2]}")
+            i += 3
+        else:
+            joined.append(tokens[i])
+            i += 1
+    return joined
 
 
 def number_value(token_text, lexicon, allow_articles=False):
@@ -32,7 +58,7 @@ def number_value(token_text, lexicon, allow_articles=False):
     if re.fullmatch(r"\d+(\.\d+)?", digits):
         number = float(digits)
         return int(number) if number.is_integer() else number
-    if lower.isalpha():
+    if lower.replace("-", "").isalpha():
         return _number_word(lower)
     return None
 
@@ -61,7 +87,7 @@ def _plain(number):
 def read_value(article, label, start, end) -> Optional[Value]:
     """The value of a quantity match (label: its quantity kind, "count", "rate"...), with its bounds and approximators."""
     lexicon = load_rules()["lexicon"]
-    tokens = article.lower[start:end]
+    tokens = _compound_numbers(article.lower[start:end])
     inside = [match for match in article.sentences[article.sentence_of[start]].matches
               if start <= match.start and match.end <= end]
     if label == "immediate":
