@@ -121,8 +121,10 @@ class Generator:
         self.repo = repo
         self.claims, self.studies, sentences = real_corpus(repo)
         self.model = Sentences(sentences, self.rng)
-        self.therapies = [t["id"] for t in yaml.safe_load((repo / "claims/interventions.yaml").read_text())]
-        self.conditions = [t["id"] for t in yaml.safe_load((repo / "claims/conditions.yaml").read_text())]
+        # Articles' (therapy, condition) as often as the real sources have them: mostly acupuncture
+        # and back pain, a tail of others.
+        self.subjects = [(meta["therapy"], meta["condition"]) for meta in
+                         (yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader) for p in sorted((repo / "sources").glob("*.yaml")))]
         self.shared_studies = {s["id"] for s in yaml.safe_load((repo / "claims/studies.yaml").read_text())}
 
     def filler(self, taken):
@@ -206,8 +208,7 @@ class Generator:
         paragraphs.extend([" ".join(paragraph), *furniture])
         text = "\n\n".join(p for p in paragraphs if p).translate(CURLY) + "\n"
         raw = text.encode("utf-8")
-        therapy = self.rng.choice(self.therapies[:6] + self.therapies)
-        condition = self.rng.choice(self.conditions[:6] + self.conditions)
+        therapy, condition = self.rng.choice(self.subjects)
         meta = {
             "id": source_id, "title": self.model.sentence()[:80].rstrip("."),
             "publisher": f"publisher-{self.rng.randint(1, 300)}.example", "author": None,
@@ -225,6 +226,10 @@ class Generator:
         return source_id, raw, meta, document
 
 
+def dump_yaml(document) -> str:
+    return yaml.dump(document, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
 def write_project(out: Path, claims: int, per_source: int = 50, seed: int = 13, repo: Path = REPO):
     """Write the project folder: ceil(claims / per_source) sources of per_source claims each."""
     out = Path(out)
@@ -238,10 +243,8 @@ def write_project(out: Path, claims: int, per_source: int = 50, seed: int = 13, 
         wanted = min(per_source, claims - index * per_source)
         source_id, raw, meta, document = generator.source(index, wanted)
         (out / "sources" / f"{source_id}.txt").write_bytes(raw)
-        (out / "sources" / f"{source_id}.yaml").write_text(
-            yaml.dump(meta, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=100))
-        (out / "claims" / f"{source_id}.yaml").write_text(
-            yaml.dump(document, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True, width=100))
+        (out / "sources" / f"{source_id}.yaml").write_text(dump_yaml(meta), encoding="utf-8")
+        (out / "claims" / f"{source_id}.yaml").write_text(dump_yaml(document), encoding="utf-8")
     return count
 
 

@@ -268,6 +268,8 @@ class _Checker:
             self.add_study(study, path, lines, loc)
 
     def sources(self):
+        # Listed once: listing (and sorting) sources/ again for every claims file was quadratic.
+        self.declared_sources = {path.stem for path in self.project.source_metadata_files()}
         for path in self.project.source_metadata_files():
             data, lines = self.read(path)
             if lines is None:
@@ -345,7 +347,7 @@ class _Checker:
         source = self.corpus.sources.get(source_id)
         if source_id != path.stem:
             self.problem("id-mismatch", path, lines, ("source",), f"source {source_id!r} but file is {path.name}")
-        declared = {meta_path.stem for meta_path in self.project.source_metadata_files()}
+        declared = self.declared_sources
         if source is None and source_id not in declared:
             self.problem("unknown-source", path, lines, ("source",),
                          f"no source {source_id!r} in sources/{closest(source_id, declared)}")
