@@ -182,7 +182,10 @@ def write_matrix(database, cells, sources, topics):
     table.create(columns, pk=("topic", "therapy", "condition"),
                  foreign_keys=[("topic", "topics", "id"), ("therapy", "interventions", "id"),
                                ("condition", "conditions", "id")])
-    table.insert_all(wide.to_dict(orient="records"))
+    placeholders = ", ".join("?" * len(wide.columns))
+    database.conn.executemany(f"INSERT INTO comparison_matrix VALUES ({placeholders})",
+                              wide.itertuples(index=False, name=None))
+    database.conn.commit()
 
 
 def read_topic_query(db_path, sql: str, topic_pattern, **params) -> pd.DataFrame:

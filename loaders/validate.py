@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from . import vocabulary as v
 from .anchor import FoldedText, anchor
+from .progress import SILENT
 from .project import Project
 from .schema import Claim, ClaimsFile, QualifierTerm, SourceMeta, Study, Term, Topic
 from .messages import closest, explain_pydantic
@@ -140,8 +141,10 @@ def field_path(loc):
 
 
 class _Checker:
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, cache=None, progress=SILENT):
         self.project = project
+        self.cache = cache
+        self.progress = progress
         self.report = Report()
         self.corpus = self.report.corpus
         self.study_origin = {}
@@ -158,7 +161,7 @@ class _Checker:
         if not self.inside_project(path):
             return None, None
         try:
-            data, lines = load(path)
+            data, lines = load(path, self.cache)
         except YamlSyntaxError as error:
             self.problem(error.code, path, {(): error.line}, (), error.message)
             return None, None
@@ -269,8 +272,9 @@ class _Checker:
 
     def sources(self):
         # Listed once: listing (and sorting) sources/ again for every claims file was quadratic.
-        self.declared_sources = {path.stem for path in self.project.source_metadata_files()}
-        for path in self.project.source_metadata_files():
+        metadata_files = self.project.source_metadata_files()
+        self.declared_sources = {path.stem for path in metadata_files}
+        for path in self.progress.track(metadata_files, "reading sources", len(metadata_files)):
             data, lines = self.read(path)
             if lines is None:
                 continue
@@ -327,7 +331,8 @@ class _Checker:
         self.corpus.sources[meta.id] = source
 
     def claims_files(self):
-        for path in self.project.claims_files():
+        paths = self.project.claims_files()
+        for path in self.progress.track(paths, "reading claims", len(paths)):
             data, lines = self.read(path)
             if lines is None:
                 continue
@@ -446,19 +451,24 @@ class _Checker:
         # Studies of every claims file are collected before any claim is checked,
         # so a claim may cite a work declared in another article's file.
         files = list(self.claims_files())
-        for path, lines, data in files:
+        for path, lines, data in self.progress.track(files, "checking claims", len(files)):
             self.check_claims(path, lines, data)
         return self.report
 
 
-def validate(project: Project) -> Report:
-    """Validate a whole project and return every problem found, with the parsed corpus."""
+def validate(project: Project, cache=None, progress=SILENT) -> Report:
+    """Validate a whole project and return every problem found, with the parsed corpus.
+
+    With a cache.ParseCache, files whose bytes have not changed since the last run are not parsed again."""
     # The corpus is kept in memory for the build, so the cyclic garbage collector would rescan
     # an ever-growing heap of live objects while parsing; pausing it makes large builds faster.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Checker(project).run()
+        report = _Checker(project, cache, progress).run()
+        if cache is not None:
+            cache.prune()
+        return report
     finally:
         if was_enabled:
             gc.enable()
