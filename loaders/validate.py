@@ -146,6 +146,14 @@ class _Checker:
         self.cache = cache
         self.progress = progress
         self.report = Report()
+        # Claims are checked file by file as the files are read (holding every file's parsed YAML
+        # at once cost more memory than the whole corpus). Their problems are kept apart and put
+        # after the files' own, as when every file was read first; a study cited before the file
+        # that declares it has been read waits in pending_studies until all are known.
+        self.sink = self.report.problems
+        self.claim_problems = []
+        self.pending_studies = []
+        self.all_studies_known = False
         self.corpus = self.report.corpus
         self.study_origin = {}
         self.root = project.root.resolve()
@@ -154,7 +162,7 @@ class _Checker:
 
     def problem(self, code, path, lines, loc, message):
         name = str(Path(path).absolute().relative_to(self.project.root.absolute()))
-        self.report.problems.append(Problem(code, name, line_of(lines, loc), field_path(loc), message))
+        self.sink.append(Problem(code, name, line_of(lines, loc), field_path(loc), message))
 
     def read(self, path):
         """(data, lines) of a YAML file, or (None, None) with the problem reported; never raises."""
@@ -332,7 +340,8 @@ class _Checker:
 
     def claims_files(self):
         paths = self.project.claims_files()
-        for path in self.progress.track(paths, "reading claims", len(paths)):
+        for path in self.progress.track(paths, "checking claims", len(paths)):
+            self.sink = self.report.problems
             data, lines = self.read(path)
             if lines is None:
                 continue
@@ -348,6 +357,7 @@ class _Checker:
             yield path, lines, data
 
     def check_claims(self, path, lines, data):
+        self.sink = self.claim_problems
         source_id = data.get("source") if isinstance(data.get("source"), str) else None
         source = self.corpus.sources.get(source_id)
         if source_id != path.stem:
@@ -383,8 +393,23 @@ class _Checker:
                          f"no topic {topic_id!r}{closest(topic_id, self.corpus.topics)}")
         for position, study_id in enumerate(cites if isinstance(cites, list) else []):
             if isinstance(study_id, str) and study_id not in self.corpus.studies:
-                self.problem("unknown-study", path, lines, loc + ("cites", position),
-                             f"no study {study_id!r}{closest(study_id, self.corpus.studies)}")
+                if self.all_studies_known:
+                    self.unknown_study(study_id, path, lines, loc + ("cites", position))
+                else:
+                    self.pending_studies.append((len(self.sink), study_id, path, lines, loc + ("cites", position)))
+
+    def unknown_study(self, study_id, path, lines, loc):
+        self.problem("unknown-study", path, lines, loc, f"no study {study_id!r}{closest(study_id, self.corpus.studies)}")
+
+    def resolve_pending_studies(self):
+        """Report the cited studies that no file declared, each where it would have stood in the list."""
+        self.all_studies_known = True
+        for index, study_id, path, lines, loc in reversed(self.pending_studies):
+            if study_id not in self.corpus.studies:
+                self.sink = []
+                self.unknown_study(study_id, path, lines, loc)
+                self.claim_problems[index:index] = self.sink
+        self.pending_studies = []
 
     def check_claim(self, claim, path, lines, loc):
         topic = self.corpus.topics.get(claim.topic)
@@ -423,6 +448,8 @@ class _Checker:
                          f"{value.unit} cannot be converted to the topic's unit {topic.unit}")
 
     def anchor_claim(self, claim, source, path, lines, loc):
+        if source.folded is None:  # another file's claims naming this source (reported as id-mismatch)
+            source.folded = FoldedText(source.text)
         start, end, count = anchor(source.folded, claim.quote, claim.occurrence)
         if start is None:
             if count > 1 and claim.occurrence is None:
@@ -448,11 +475,15 @@ class _Checker:
         self.qualifier_terms()
         self.studies()
         self.sources()
-        # Studies of every claims file are collected before any claim is checked,
-        # so a claim may cite a work declared in another article's file.
-        files = list(self.claims_files())
-        for path, lines, data in self.progress.track(files, "checking claims", len(files)):
+        # A claim may cite a work declared in another article's file, even a later one:
+        # unknown studies are reported once every file's studies are known.
+        for path, lines, data in self.claims_files():
             self.check_claims(path, lines, data)
+            source = self.corpus.sources.get(path.stem)
+            if source is not None:
+                source.folded = None  # its claims are anchored: the build needs only the text
+        self.resolve_pending_studies()
+        self.report.problems.extend(self.claim_problems)
         return self.report
 
 

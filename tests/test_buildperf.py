@@ -20,6 +20,7 @@ from loaders.cache import FOLDER, VERSION, ParseCache
 from loaders.progress import Progress
 from loaders.project import Project
 from loaders.validate import validate
+from tests.factory import claim, make_project
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -130,3 +131,23 @@ def test_the_benchmark_runs_on_a_tiny_corpus(tmp_path):
     bench.render_readme(result, readme)
     text = readme.read_text()
     assert "old" not in text and "| `kb build` (full, no cache) |" in text and text.endswith("rest\n")
+
+
+def test_claims_checked_file_by_file_still_see_studies_of_later_files(tmp_path):
+    """A claim may cite a study that a later file declares; an unknown one is still reported in place."""
+    cites = {"type": "study_citation", "topic": "mechanism.endorphins", "statement_kind": "finding"}
+    project = make_project(tmp_path, {"a-first": "Trial one found it. Trial two too.", "b-second": "A study."}, {
+        "a-first": [claim("one", "Trial one found it.", cites=["later-study"], **cites),
+                    claim("two", "Trial two too.", cites=["no-such-study"], **cites)],
+        "b-second": [claim("three", "A study.", topic="nope", type="mechanism")],
+    })
+    path = tmp_path / "claims" / "b-second.yaml"
+    document = yaml.safe_load(path.read_text())
+    document["studies"] = [{"id": "later-study", "label": "Later", "year": None, "venue": None,
+                            "organization": None, "design": None, "participants": None, "finding": None,
+                            "identified": None}]
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    problems = validate(project).problems
+    assert [(p.code, p.file) for p in problems] == [("unknown-study", "claims/a-first.yaml"),
+                                                    ("unknown-topic", "claims/b-second.yaml")]
+    assert "no-such-study" in problems[0].message
