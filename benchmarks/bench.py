@@ -155,6 +155,7 @@ def measure(folder: Path, workdir: Path, verify: bool, serve: bool) -> dict:
     steps = {}
     steps["validate"] = run_kb(folder, "validate")
     print(f"  validate {steps['validate']}", file=sys.stderr)
+    shutil.rmtree(folder / CACHE, ignore_errors=True)  # kb validate filled it: the full build starts cold
     steps["build"] = run_kb(folder, "build")
     print(f"  build    {steps['build']}", file=sys.stderr)
     rows = claim_rows(folder / "kb.db")

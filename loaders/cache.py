@@ -12,8 +12,11 @@ an unpickler that builds only plain data (containers, strings, numbers, dates): 
 import hashlib
 import io
 import pickle
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 200
 # Bumped whenever yamlfile.load's result for the same bytes could change.
 VERSION = "yaml-1"
 FOLDER = ".kb-cache"
@@ -61,3 +64,34 @@ class ParseCache:
         for entry in self.folder.iterdir():
             if entry.name not in self.used:
                 entry.unlink(missing_ok=True)
+
+
+def _parse_into(root, paths):
+    """In a worker: parse paths into the cache of root (files that do not parse are left to the caller)."""
+    from .yamlfile import YamlSyntaxError, load
+
+    cache = ParseCache(root)
+    for path in paths:
+        try:
+            load(path, cache)
+        except YamlSyntaxError:
+            pass
+
+
+def prefill(cache: ParseCache, root: Path, paths, workers: int):
+    """Parse the files the cache lacks in worker processes, so that validation then reads every
+    file from the cache. Returns how many files the workers parsed (0: not worth it)."""
+    missing = []
+    for path in paths:
+        try:
+            key = cache.key(Path(path).read_bytes())
+        except OSError:
+            continue  # validation reports it
+        if not (cache.folder / key).exists():
+            missing.append(path)
+    if workers < 2 or len(missing) < PARALLEL_MIN_FILES:
+        return 0
+    chunks = [missing[index::workers] for index in range(workers)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_parse_into, [root] * workers, chunks))
+    return len(missing)

@@ -2,6 +2,7 @@
 
 import gc
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from pydantic import ValidationError
 
 from . import vocabulary as v
 from .anchor import FoldedText, anchor
+from .cache import prefill
 from .progress import SILENT
 from .project import Project
 from .schema import Claim, ClaimsFile, QualifierTerm, SourceMeta, Study, Term, Topic
@@ -493,6 +495,12 @@ def validate(project: Project, cache=None, progress=SILENT) -> Report:
     With a cache.ParseCache, files whose bytes have not changed since the last run are not parsed again."""
     # The corpus is kept in memory for the build, so the cyclic garbage collector would rescan
     # an ever-growing heap of live objects while parsing; pausing it makes large builds faster.
+    workers = int(os.environ.get("KB_PARSE_WORKERS") or 1)
+    if cache is not None and workers > 1:
+        # Opt-in: parse what the cache lacks in worker processes first. On this project's shared
+        # 2-core machine it did not pay (README, Benchmarks), so one process is the default.
+        progress.step("parsing YAML")
+        prefill(cache, project.root, [path for path in project.input_files() if path.suffix == ".yaml"], workers)
     was_enabled = gc.isenabled()
     gc.disable()
     try:

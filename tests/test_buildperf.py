@@ -151,3 +151,19 @@ def test_claims_checked_file_by_file_still_see_studies_of_later_files(tmp_path):
     assert [(p.code, p.file) for p in problems] == [("unknown-study", "claims/a-first.yaml"),
                                                     ("unknown-topic", "claims/b-second.yaml")]
     assert "no-such-study" in problems[0].message
+
+
+def test_parsing_in_worker_processes_gives_the_same_build(corpus, tmp_path, monkeypatch):
+    import loaders.cache
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    for folder in (serial, parallel):
+        write_project(folder, 150, per_source=50, seed=7)
+    build(Project(serial))
+    monkeypatch.setattr(loaders.cache, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setenv("KB_PARSE_WORKERS", "2")
+    parsed = []
+    real_parse = yamlfile.parse
+    monkeypatch.setattr(yamlfile, "parse", lambda path, raw: parsed.append(path.name) or real_parse(path, raw))
+    build(Project(parallel))
+    assert parsed == []  # every file came from the cache the workers filled
+    assert dump(serial / "kb.db") == dump(parallel / "kb.db")
