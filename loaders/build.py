@@ -129,11 +129,14 @@ def table_rows(corpus, project):
     claims_by_source = {}
     for anchored in corpus.claims:
         claims_by_source.setdefault(anchored.source_id, []).append(anchored)
+    # The validated claims are handed over to their rows, source by source, so that the models and
+    # the rows of 100,000 claims are never all in memory at once.
+    corpus.claims = []
     rows = {"sources": [], "source_artefacts": [], "claims": [], "claim_studies": []}
     for source_id in sorted(corpus.sources):
         source = corpus.sources[source_id]
         meta = source.meta
-        in_order = sorted(claims_by_source.get(source_id, []), key=lambda a: (a.quote_start, a.claim.id))
+        in_order = sorted(claims_by_source.pop(source_id, []), key=lambda a: (a.quote_start, a.claim.id))
         rows["sources"].append({
             **shared_fields(meta, SourceFields), "id": meta.id,
             "published": meta.published.isoformat() if meta.published else None,
@@ -173,7 +176,8 @@ def insert_rows(connection, table, rows):
     columns = [column.name for column in table.columns]
     names = ", ".join(f'"{name}"' for name in columns)
     statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
-    connection.exec_driver_sql(statement, [tuple(row.get(name) for name in columns) for row in rows])
+    # The DB-API cursor of the same transaction takes a generator: no second copy of the rows.
+    connection.connection.cursor().executemany(statement, (tuple(row.get(name) for name in columns) for row in rows))
 
 
 def write_database(path, rows):
