@@ -167,3 +167,22 @@ def test_parsing_in_worker_processes_gives_the_same_build(corpus, tmp_path, monk
     build(Project(parallel))
     assert parsed == []  # every file came from the cache the workers filled
     assert dump(serial / "kb.db") == dump(parallel / "kb.db")
+
+
+def test_the_readme_table_shows_every_figure_with_its_ratio():
+    figure = {"seconds": 2.0, "peak_mb": 120.0}
+    result = {"corpus": {"claims": 1000, "sources": 20}, "machine": {"cpus": 2, "load_before": [3.0], "load_after": [4.0],
+                                                                    "python": "3.11", "date": "today"},
+              "figures": {"floor": {"seconds": 1.0, "parse": 0.8, "insert": 0.2},
+                          "validate": {**figure, "ratio": 2.0}, "build": {**figure, "ratio": 2.5, "goal": 1.3},
+                          "rebuild": {**figure, "ratio": 0.5, "of": "build", "goal": 0.05, "identical": False},
+                          "conflicts": {"seconds": 0.3, "ratio": 0.3, "found": 4}},
+              "pages": {"requests": 20, "goal_ms": 100, "floor": {"median_ms": 8.0, "p95_ms": 9.0},
+                        "pages": {"claims table": {"median_ms": 50.0, "p95_ms": 90.0, "p95_ratio": 10.0, "problem": None},
+                                  "search": {"median_ms": 150.0, "p95_ms": 190.0, "p95_ratio": 21.1,
+                                             "problem": "timed out"}}}}
+    text = bench.table(result)
+    assert "| `kb build` (full, no cache) | 2.00 | 2.50× of the floor | ≤ 1.3× | 120 MB |" in text
+    assert "| `kb build` after one changed claims file | 2.00 | 0.50× of the build | ≤ 0.05× | 120 MB |" in text
+    assert "DIFFERS from a full build" in text
+    assert "| claims table | 50.0 | 90.0 | 10.0× | yes |" in text and "| search | 150.0 | 190.0 | 21.1× | NO: timed out |" in text
