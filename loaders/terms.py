@@ -107,6 +107,7 @@ class Likeness:
                         "condition": {t.id: t.parent for t in conditions.values()}}
         for term in qualifier_terms:
             self.parents.setdefault(f"qualifier:{term.key}", {})[term.value] = term.parent
+        self._chains = {}
         self.with_children = {dimension: {parent for parent in parents.values() if parent is not None}
                               for dimension, parents in self.parents.items()}
 
@@ -116,7 +117,12 @@ class Likeness:
 
     def chain(self, dimension: str, value) -> list:
         """value and its ancestors, nearest first (a value the vocabulary does not know: itself only)."""
-        return ancestors(value, self.parents.get(dimension, {}))
+        # Asked once per claim and pair of claims at build time over a few dozen distinct values:
+        # remembered, and returned as a tuple so that no caller can change what is remembered.
+        key = (dimension, value)
+        if key not in self._chains:
+            self._chains[key] = tuple(ancestors(value, self.parents.get(dimension, {})))
+        return self._chains[key]
 
     def has_children(self, dimension: str, value) -> bool:
         return value in self.with_children.get(dimension, ())

@@ -16,6 +16,8 @@ from ..compare import resolve_term, topic_answers
 from ..conflicts import stored as stored_conflicts
 from ..fidelity import stored as stored_fidelity
 from ..errors import EXIT_INVALID, KbError, UsageError, reraised
+from ..cache import ParseCache
+from ..progress import Progress
 from ..project import Project
 from ..serve import DEFAULT_PORT, serve as serve_project
 from ..validate import validate as validate_project
@@ -85,7 +87,9 @@ def validate(vocabulary: bool = typer.Option(False, "--vocabulary", help="List c
     if vocabulary:
         print_vocabulary(output_format)
         return
-    report = validate_project(Project.find())
+    project = Project.find()
+    with Progress() as progress:
+        report = validate_project(project, ParseCache(project.root), progress)
     if not report.ok:
         # A report, not an error: the problems are the output.
         print_problems(report.problems)
@@ -99,7 +103,8 @@ def validate(vocabulary: bool = typer.Option(False, "--vocabulary", help="List c
 def build(check: bool = typer.Option(False, "--check", help="Fail if kb.db differs from a fresh build."),
           output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of kb.db.")):
     """Validate, then build kb.db (atomically: a failed build leaves the old file untouched)."""
-    result = build_project(Project.find(), check=check, output=output)
+    with Progress() as progress:
+        result = build_project(Project.find(), check=check, output=output, progress=progress)
     summary = ", ".join(f"{count} {table}" for table, count in result.counts.items())
     console.print(f"{'up to date' if check else 'built'}: {result.path.name} ({summary})", highlight=False)
 
