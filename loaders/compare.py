@@ -105,6 +105,7 @@ def topic_summary(frame, topics, sources, conflicts, likeness) -> list:
             "spread": spread_text(lowest, highest, topic["unit"]) if topic["kind"] == "range" and len(group) else None,
             "conflict_count": len(inside),
             "consensus": consensus(len(speaking), len(inside), firm),
+            "conflict_ids": json.dumps(sorted(c["id"] for c in inside)),
         })
     return rows
 

@@ -140,6 +140,8 @@ class TopicSummaryRow(SQLModel, table=True):
     spread: Optional[str] = Field(description="Range of every numeric answer, converted to the topic's unit.")
     conflict_count: int
     consensus: str = Field(description="agree, conflict, tension, single source, or silent.")
+    conflict_ids: str = Field(default="[]", description=(
+        "The conflicts counted in conflict_count, as a JSON list of ids: pages count them live by editors' verdict."))
 
 
 class ComparisonCellRow(SQLModel, table=True):

@@ -89,11 +89,34 @@ FLAG_KINDS = {
 FLAG_STATUSES = {
     "open": "Raised, not yet reviewed.",
     "confirmed": "Reviewed: the problem is real and needs a fix.",
-    "dismissed": "Reviewed: not a problem.",
+    "dismissed": "Reviewed: the flag was not a problem. (Whether a conflict is real is its verdict, not a flag status.)",
     "resolved": "Fixed in the YAML.",
 }
 TARGET_TYPES = ("claim", "conflict")
 TARGET_TABLES = {"claim": "claims", "conflict": "conflicts"}
+
+# Editors' verdicts: an explicit judgement on a target of kb.db, per target kind. Conflicts are
+# judged by editors on the conflict page or with `kb verdict`; citations (a claim citing a study,
+# issue 16) reuse the same storage with their own words.
+VERDICTS = {
+    "conflict": {
+        "contradiction": "Confirmed: the two claims cannot both be true.",
+        "tension": "The claims pull apart (hedged, differently scoped) but need not contradict.",
+        "not-a-conflict": "A false detection: the claims agree, or are about different things.",
+    },
+    "citation": {
+        "faithful": "The claim says what the cited study found.",
+        "overstated": "The claim says more than the study found (stronger, wider, surer).",
+        "misattributed": "The study does not say this; another source does, or none.",
+        "contradicted": "The study found the opposite.",
+        "unverifiable": "The study cannot be found or read.",
+    },
+}
+# A target kind's rows in kb.db: a conflict is a conflicts row; a citation is a claim_studies row,
+# whose target id is "<claim id>@<study id>" (loaders/editorial/verdicts.py: citation_target).
+VERDICT_TARGETS = {"conflict": "conflicts", "citation": "claim_studies"}
+# Conflict verdicts that still count as a conflict (consensus, counts); "not-a-conflict" never does.
+COUNTED_CONFLICT_VERDICTS = ("contradiction", "tension")
 
 
 def _parent(terms, term_id):
