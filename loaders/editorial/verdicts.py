@@ -41,10 +41,15 @@ class SameVerdict(KbError):
     """A verdict equal to the target's current one, with the same note."""
 
 
-def check_verdict(target_kind: str, verdict: str):
-    """UnknownVerdict unless verdict is one of the words of target_kind (vocabulary.VERDICTS)."""
+def check_kind(target_kind: str):
+    """UnknownVerdict unless target_kind is one of vocabulary.VERDICTS (conflict, citation)."""
     if target_kind not in VERDICTS:
         raise UnknownVerdict(f"unknown verdict target kind {target_kind!r}: use one of {word_list(VERDICTS)}")
+
+
+def check_verdict(target_kind: str, verdict: str):
+    """UnknownVerdict unless verdict is one of the words of target_kind (vocabulary.VERDICTS)."""
+    check_kind(target_kind)
     if verdict not in VERDICTS[target_kind]:
         raise UnknownVerdict(f"unknown {target_kind} verdict {verdict!r}: use one of {word_list(VERDICTS[target_kind])}")
 
