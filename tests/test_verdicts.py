@@ -127,7 +127,7 @@ def test_verdicts_survive_a_rebuild_and_a_vanished_conflict_is_kept(project, con
 
 def test_cli_judges_lists_and_shows_verdicts_on_conflicts(kb, conflict_id):  # noqa: F811
     code, output = kb("conflicts")
-    assert code == 0 and "unreviewed" in output and "1 without an editor's verdict" in output
+    assert code == 0 and " open " in output and "1 without an editor's verdict" in output
     assert kb("verdict", conflict_id, "tension", "--note", "Hedged on one side", "--editor", "alice") == (
         0, f"conflict {conflict_id}: tension\n")
     assert kb("verdict", conflict_id, "not-a-conflict", "--note", "Different patients", "--editor", "bob") == (
@@ -270,3 +270,11 @@ async def test_pages_follow_a_verdict_recorded_from_the_cli_and_keep_it_after_a_
     build(project)
     assert await json_rows(ds, "/kb/open_conflicts.json?_shape=array") == []
     assert (await consensus_row(ds))["consensus"] == "agree"
+
+
+async def test_the_open_flags_list_shows_the_verdict_of_a_flagged_conflict(project, conflict_id):  # noqa: F811
+    editorial.add_flag(project, conflict_id, "other", "Check the populations", "alice")
+    ds = make_datasette(project)
+    assert "editors' verdict on the conflict: none yet (open)" in (await ds.client.get("/_memory/open_flags")).text
+    editorial.set_verdict(project, "conflict", conflict_id, "not-a-conflict", "", "bob")
+    assert "editors' verdict on the conflict: not a conflict" in (await ds.client.get("/_memory/open_flags")).text

@@ -156,7 +156,7 @@ def conflicts_command(topic: Optional[str] = typer.Option(None, "--topic", "-t",
                       output_format: Format = typer.Option(Format.table, "--format", "-f", help=FORMAT_HELP),
                       verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP)):
     """List detected conflicts, grouped by topic, most severe first, with editors' verdicts (involves_draft
-    marks unreviewed drafts; verdict is empty, "unreviewed" in the table, where no editor has judged it).
+    marks unreviewed drafts; verdict is empty, "open" in the table, where no editor has judged it).
 
     The table shows one conflict a line (draft: * where it involves an unreviewed draft); --verbose or
     --format json shows its claims, therapy and condition."""
@@ -170,7 +170,7 @@ def conflicts_command(topic: Optional[str] = typer.Option(None, "--topic", "-t",
         if not verbose:
             shown = pd.DataFrame({"#": group["rank"], "severity": group["severity"], "rule": group["rule"],
                                   "draft": group["involves_draft"].map(lambda draft: "*" if draft else ""),
-                                  "verdict": group["verdict"].fillna("unreviewed"),
+                                  "verdict": group["verdict"].fillna("open"),  # open: no verdict yet, as in open_conflicts
                                   "id": group["id"], "explanation": group["explanation"]})
         print_frame(shown, output_format, f"Conflicts on {group_topic}", texts=("explanation",), verbose=verbose)
     drafts = int(frame["involves_draft"].sum()) if len(frame) else 0

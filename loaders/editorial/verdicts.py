@@ -157,7 +157,7 @@ CONFLICT_VERDICTS = """
 CREATE TEMP VIEW IF NOT EXISTS conflict_verdicts AS
 SELECT cf.id AS conflict_id, v.verdict, v.note AS verdict_note, v.editor AS verdict_editor,
        v.judged AS verdict_judged
-FROM main.conflicts cf JOIN {schema}.verdicts v ON v.target_kind = 'conflict' AND v.target = cf.id
+FROM {kb}.conflicts cf JOIN {editorial}.verdicts v ON v.target_kind = 'conflict' AND v.target = cf.id
 """
 # Without an editorial database, no conflict has a verdict.
 NO_CONFLICT_VERDICTS = """
@@ -202,8 +202,16 @@ def attach_verdicts(connection, editorial_path=None):
         attached.add(EDITORIAL_SCHEMA)
     has_verdicts = EDITORIAL_SCHEMA in attached and connection.execute(
         f"SELECT 1 FROM {EDITORIAL_SCHEMA}.sqlite_master WHERE name = 'verdicts'").fetchone() is not None
-    connection.execute(CONFLICT_VERDICTS.format(schema=EDITORIAL_SCHEMA) if has_verdicts else NO_CONFLICT_VERDICTS)
+    connection.execute(CONFLICT_VERDICTS.format(kb="main", editorial=EDITORIAL_SCHEMA) if has_verdicts
+                       else NO_CONFLICT_VERDICTS)
     connection.execute(LIVE_TOPIC_SUMMARY)
+    return connection
+
+
+def crossdb_verdicts(connection, kb_schema, editorial_schema=EDITORIAL_SCHEMA):
+    """The view conflict_verdicts on a connection that attaches (or will attach) kb.db as kb_schema and
+    editorial.db as editorial_schema, such as Datasette's crossdb _memory database."""
+    connection.execute(CONFLICT_VERDICTS.format(kb=kb_schema, editorial=editorial_schema))
     return connection
 
 

@@ -30,6 +30,10 @@ def prepare_connection(conn, database, datasette):
     # recorded a moment ago is read by the next query.
     if database == KB_DB:
         verdicts.attach_verdicts(conn, database_path(datasette, EDITORIAL_DB))
+    elif database == "_memory" and datasette.crossdb and {KB_DB, EDITORIAL_DB} <= set(datasette.databases):
+        # The flag lists join kb and editorial here; Datasette attaches them after this hook, and a
+        # temporary view is resolved when used, so it can be declared now.
+        verdicts.crossdb_verdicts(conn, KB_DB, EDITORIAL_DB)
 
 
 async def conflict_verdict(datasette, request, conflict_id):
