@@ -153,6 +153,7 @@ def table_rows(corpus, project):
     rows["conflicts"] = conflicts.detect(rows["claims"], topics, likeness, cited)
     summary, cells = compare.tables(rows["claims"], topics, rows["sources"], rows["conflicts"], likeness)
     rows["topic_summary"], rows["comparison_cells"] = summary, cells
+    rows["topic_summary_conflicts"] = compare.summary_conflicts(summary)  # counted live by verdict when served
     return rows
 
 

@@ -34,6 +34,12 @@ def tables(claims: list, topics: dict, sources: list, conflicts: list, likeness:
     return summary, cells
 
 
+def summary_conflicts(summary: list) -> list:
+    """topic_summary_conflicts rows: each conflict a topic_summary row counts, by the row's key."""
+    return [{"topic": row["topic"], "therapy": row["therapy"], "condition": row["condition"], "conflict_id": conflict_id}
+            for row in summary for conflict_id in json.loads(row["conflict_ids"])]
+
+
 def comparison_rows(frame: pd.DataFrame, likeness: Likeness):
     """(topic, therapy, condition, claims) for every therapy and condition a topic's claims name, each
     with the claims about that therapy and condition or a broader one, in topic and article order."""

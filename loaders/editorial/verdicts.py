@@ -167,28 +167,36 @@ FROM main.conflicts WHERE 0
 """
 # topic_summary with its conflicts counted live by verdict: a conflict judged not-a-conflict is never
 # counted; confirmed (contradiction), judged tensions and unreviewed ones are counted apart, and the
-# consensus word is recomputed from them (as compare.consensus does at build time).
+# consensus word is recomputed from them (as compare.consensus does at build time). Verdicts are few:
+# they are grouped once per query (through topic_summary_conflicts' index), never per row.
 LIVE_TOPIC_SUMMARY = """
 CREATE TEMP VIEW IF NOT EXISTS live_topic_summary AS
-SELECT s.*, s.confirmed_conflicts + s.tension_conflicts + s.unreviewed_conflicts AS counted_conflicts,
+SELECT s.*,
   CASE WHEN s.source_count = 0 THEN 'silent'
-       WHEN s.confirmed_conflicts > 0 OR s.unreviewed_firm_conflicts > 0 THEN 'conflict'
+       WHEN s.confirmed_conflicts > 0 OR s.unreviewed_firm THEN 'conflict'
        WHEN s.tension_conflicts > 0 OR s.unreviewed_conflicts > 0 THEN 'tension'
        WHEN s.source_count = 1 THEN 'single source' ELSE 'agree' END AS live_consensus
 FROM (
   SELECT ts.*,
-    (SELECT count(*) FROM json_each(ts.conflict_ids) j JOIN conflict_verdicts v ON v.conflict_id = j.value
-      WHERE v.verdict = 'contradiction') AS confirmed_conflicts,
-    (SELECT count(*) FROM json_each(ts.conflict_ids) j JOIN conflict_verdicts v ON v.conflict_id = j.value
-      WHERE v.verdict = 'tension') AS tension_conflicts,
-    (SELECT count(*) FROM json_each(ts.conflict_ids) j JOIN conflict_verdicts v ON v.conflict_id = j.value
-      WHERE v.verdict = 'not-a-conflict') AS not_a_conflict,
-    (SELECT count(*) FROM json_each(ts.conflict_ids) j
-      WHERE NOT EXISTS (SELECT 1 FROM conflict_verdicts v WHERE v.conflict_id = j.value)) AS unreviewed_conflicts,
-    (SELECT count(*) FROM json_each(ts.conflict_ids) j JOIN main.conflicts cf ON cf.id = j.value
-      WHERE cf.severity != 'low'
-        AND NOT EXISTS (SELECT 1 FROM conflict_verdicts v WHERE v.conflict_id = j.value)) AS unreviewed_firm_conflicts
-  FROM main.topic_summary ts
+    coalesce(j.confirmed, 0) AS confirmed_conflicts,
+    coalesce(j.tension, 0) AS tension_conflicts,
+    coalesce(j.set_aside, 0) AS not_a_conflict,
+    ts.conflict_count - coalesce(j.judged, 0) AS unreviewed_conflicts,
+    ts.conflict_count - coalesce(j.set_aside, 0) AS counted_conflicts,
+    -- Whether a firm (above low) conflict is still unreviewed: the build's word says so where no
+    -- firm one was judged; otherwise count them.
+    CASE WHEN coalesce(j.judged_firm, 0) = 0 THEN ts.consensus = 'conflict'
+         ELSE (SELECT count(*) FROM main.topic_summary_conflicts l JOIN main.conflicts cf ON cf.id = l.conflict_id
+               WHERE l.topic = ts.topic AND l.therapy = ts.therapy AND l.condition = ts.condition
+                 AND cf.severity != 'low') > j.judged_firm END AS unreviewed_firm
+  FROM main.topic_summary ts LEFT JOIN (
+    SELECT l.topic, l.therapy, l.condition, count(*) AS judged,
+      sum(v.verdict = 'contradiction') AS confirmed, sum(v.verdict = 'tension') AS tension,
+      sum(v.verdict = 'not-a-conflict') AS set_aside, sum(cf.severity != 'low') AS judged_firm
+    FROM conflict_verdicts v JOIN main.topic_summary_conflicts l ON l.conflict_id = v.conflict_id
+      JOIN main.conflicts cf ON cf.id = v.conflict_id
+    GROUP BY l.topic, l.therapy, l.condition
+  ) j ON j.topic = ts.topic AND j.therapy = ts.therapy AND j.condition = ts.condition
 ) s
 """
 
