@@ -120,7 +120,7 @@ def test_verdicts_survive_a_rebuild_and_a_vanished_conflict_is_kept(project, con
     make_project(project.root, TEXTS, {"alpha": ALPHA_CLAIMS, "beta": beta})
     build(project)
     assert editorial.verdicts_for(project, "conflict") == {}
-    assert [row["target"] for row in editorial.list_verdicts(project)] == [conflict_id]
+    assert [(row["target"], row["orphaned"]) for row in editorial.list_verdicts(project)] == [(conflict_id, True)]
 
 
 # --- the CLI ----------------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def test_cli_judges_lists_and_shows_verdicts_on_conflicts(kb, conflict_id):  # n
     code, output = kb("conflicts")
     assert "not-a-conflict" in output and "0 without an editor's verdict" in output
     code, output = kb("verdicts", "--format", "csv")
-    assert code == 0 and output.splitlines()[0] == "target_kind,target,verdict,note,editor,judged,judgements,uid"
+    assert code == 0 and output.splitlines()[0] == "target_kind,target,verdict,note,editor,judged,judgements,orphaned,uid"
     assert f"conflict,{conflict_id},not-a-conflict,Different patients,bob," in output
     code, output = kb("verdicts", "--history", conflict_id, "--format", "json")
     assert [item["verdict"] for item in yaml.safe_load(output)] == ["tension", "not-a-conflict"]
@@ -278,3 +278,18 @@ async def test_the_open_flags_list_shows_the_verdict_of_a_flagged_conflict(proje
     assert "editors' verdict on the conflict: none yet (open)" in (await ds.client.get("/_memory/open_flags")).text
     editorial.set_verdict(project, "conflict", conflict_id, "not-a-conflict", "", "bob")
     assert "editors' verdict on the conflict: not a conflict" in (await ds.client.get("/_memory/open_flags")).text
+
+
+async def test_the_front_page_counts_judged_and_open_conflicts(project, conflict_id):  # noqa: F811
+    ds = make_datasette(project)
+    assert "judged by editors" not in (await ds.client.get("/")).text
+    editorial.set_verdict(project, "conflict", conflict_id, "contradiction", "", "alice")
+    front = (await ds.client.get("/")).text
+    assert "1 judged by editors</a>" in front and "0 open</a>" in front
+
+
+async def test_a_conflict_flag_says_its_status_is_not_the_verdict(project, conflict_id):  # noqa: F811
+    flag = editorial.add_flag(project, conflict_id, "other", "Check", "alice")
+    ds = make_datasette(project)
+    page = await ds.client.get(f"/editorial/set_flag_status?id={flag['id']}", cookies=editor_cookies(ds))
+    assert "A flag's status is about the flag" in page.text and f"/kb/conflicts/{conflict_id}" in page.text

@@ -12,7 +12,7 @@ from .flags import editor_or_user
 from .output import Format, console, print_frame
 
 CONFLICT_WORDS = ", ".join(VERDICTS["conflict"])
-COLUMNS = ("target_kind", "target", "verdict", "note", "editor", "judged", "judgements", "uid")
+COLUMNS = ("target_kind", "target", "verdict", "note", "editor", "judged", "judgements", "orphaned", "uid")
 HISTORY_COLUMNS = ("judged", "verdict", "editor", "note", "uid")
 
 
@@ -52,7 +52,9 @@ def verdicts(kind: str = typer.Option("conflict", "--kind", "-k", help=f"One of:
         return
     if not verbose:
         shown = [column for column in (HISTORY_COLUMNS if history is not None else COLUMNS)
-                 if column not in ("uid", "target_kind")]
+                 if column not in ("uid", "target_kind", "orphaned")]
         frame = frame[shown].assign(judged=frame["judged"].str[:10])
+        if history is None:  # as `kb flags` does: a target gone from kb.db says so
+            frame["target"] = [f"{item['target']} (orphaned)" if item["orphaned"] else item["target"] for item in found]
     print_frame(frame, output_format, "", texts=("note",), verbose=verbose)
     console.print(f"{len(found)} verdict(s)", highlight=False)

@@ -59,11 +59,24 @@ def citation_target(claim_id: str, study_id: str) -> str:
     return f"{claim_id}@{study_id}"
 
 
+# Every target id of each kind in kb.db.
+TARGET_IDS = {
+    "conflict": "SELECT id FROM conflicts",
+    "citation": "SELECT claim_id || '@' || study_id FROM claim_studies",
+}
 # How a target id of each kind is found in kb.db.
 TARGET_LOOKUPS = {
     "conflict": "SELECT 1 FROM conflicts WHERE id = ?",
     "citation": "SELECT 1 FROM claim_studies WHERE claim_id || '@' || study_id = ?",
 }
+
+
+def known_targets(kb_path: Path) -> set:
+    """Every (target_kind, target id) kb.db holds; None when kb.db has not been built."""
+    if not Path(kb_path).exists():
+        return None
+    with closing(sqlite3.connect(kb_uri(kb_path), uri=True)) as kb:
+        return {(kind, row[0]) for kind, sql in TARGET_IDS.items() for row in kb.execute(sql)}
 
 
 def check_target(kb_path: Path, target_kind: str, target: str):
@@ -113,7 +126,8 @@ def set_verdict(project, target_kind: str, target: str, verdict: str, note: str,
 
 
 def list_verdicts(project, target_kind: str = None, verdict: str = None) -> list:
-    """Current verdicts (one per target), newest judgement first, each with its number of judgements."""
+    """Current verdicts (one per target), newest judgement first, each with its number of judgements and
+    'orphaned' (its target is no longer in kb.db, as after a rebuild; None when kb.db is missing)."""
     if target_kind is not None and verdict is not None:
         check_verdict(target_kind, verdict)
     with editorial_db(project) as connection:
@@ -123,7 +137,9 @@ def list_verdicts(project, target_kind: str = None, verdict: str = None) -> list
             "AS judgements FROM verdicts v WHERE (:kind IS NULL OR v.target_kind = :kind) "
             "AND (:verdict IS NULL OR v.verdict = :verdict) ORDER BY v.judged DESC, v.target",
             {"kind": target_kind, "verdict": verdict}).fetchall()
-    return [dict(row) for row in rows]
+    targets = known_targets(project.db_path)
+    return [{**dict(row), "orphaned": None if targets is None else (row["target_kind"], row["target"]) not in targets}
+            for row in rows]
 
 
 def verdicts_for(project, target_kind: str, targets=None) -> dict:
