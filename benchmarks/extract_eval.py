@@ -152,8 +152,18 @@ def claim_keys(source, claims, own_studies, reference, topics, families):
 
 
 def curated_sources(project: Project):
-    """Source ids with a text, and whether each has a curated claims file."""
-    return {path.stem: (project.claims_dir / f"{path.stem}.yaml").is_file() for path in project.source_text_files()}
+    """Source ids with a text, and whether each has a curated claims file (study abstracts left out)."""
+    return {path.stem: (project.claims_dir / f"{path.stem}.yaml").is_file() for path in project.source_text_files()
+            if not is_study_abstract(path.with_suffix(".yaml"))}
+
+
+def is_study_abstract(metadata_path: Path) -> bool:
+    """True for a cited work's own abstract: kb extract drafts consumer health articles, and an abstract's
+    structured Methods/Results prose is a different genre, so scoring it would move the development
+    figures without saying anything about articles (the test split is frozen and holds none)."""
+    if not metadata_path.is_file():
+        return False
+    return (yaml.safe_load(metadata_path.read_text("utf-8")) or {}).get("kind") == v.STUDY_ABSTRACT_KIND
 
 
 SPLITS_FILE = Path(__file__).resolve().parent / "splits.yaml"

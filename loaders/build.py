@@ -11,13 +11,14 @@ import sqlite_utils
 from sqlalchemy import create_engine, event, insert
 from sqlalchemy.schema import CreateTable
 
-from . import compare, conflicts
+from . import compare, conflicts, fidelity, scorecard
 from .atomic import atomic_path
 from . import vocabulary as v
 from .errors import KbError
 from .models import TABLES
 from .project import Project
 from .terms import Likeness
+from .relations import derivations_of, relations_of
 from .schema import ClaimFields, SourceFields, StudyFields, TopicFields, shared_fields
 from .validate import Report, validate
 
@@ -150,7 +151,11 @@ def table_rows(corpus, project):
     for link in rows["claim_studies"]:
         cited[link["claim_id"]].add(link["study_id"])
     likeness = Likeness.of_corpus(corpus)
-    rows["conflicts"] = conflicts.detect(rows["claims"], topics, likeness, cited)
+    rows["conflicts"], rows["conflict_pairs"] = conflicts.detect_with_pairs(
+        rows["claims"], topics, likeness, cited, relations_of(corpus.topics), derivations_of(corpus.topics))
+    rows["citation_fidelity"] = fidelity.judge(rows["claims"], rows["claim_studies"], rows["studies"], topics, likeness)
+    rows["source_scorecard"] = scorecard.scorecards(rows["sources"], rows["claims"], rows["conflicts"],
+                                                    rows["citation_fidelity"])
     summary, cells = compare.tables(rows["claims"], topics, rows["sources"], rows["conflicts"], likeness)
     rows["topic_summary"], rows["comparison_cells"] = summary, cells
     rows["topic_summary_conflicts"] = compare.summary_conflicts(summary)  # counted live by verdict when served

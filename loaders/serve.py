@@ -58,6 +58,7 @@ def deep_merge(base, extra):
 SQL_FRAGMENTS = {
     "numeric_types": lambda: sql_list(kind for kind in vocabulary.CLAIM_TYPES if kind in vocabulary.NUMERIC_TYPES),
     "severity_rank": severity_rank,
+    "unfaithful_verdicts": lambda: sql_list(vocabulary.UNFAITHFUL_VERDICTS),
     "consensus_rank": lambda column: "case {} {} else {} end".format(
         column, " ".join(f"when '{word}' then {rank}" for rank, word in enumerate(vocabulary.CONSENSUS)),
         len(vocabulary.CONSENSUS)),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from . import relations
 from . import vocabulary as v
 from .anchor import FoldedText, anchor
 from .project import Project
@@ -62,6 +63,11 @@ PROBLEM_CODES = {
     "parent-cycle": "A term cannot be its own ancestor: break the loop of parents.",
     "protocol-without-study": "A protocol or finding claim must cite the study it describes (cites: [study-id]).",
     "unexpected-arm": "Only protocol and finding claims name a trial arm; remove arm or set statement_kind.",
+    "unknown-abstract-source": "A study's abstract_source must name a sources/<id>.yaml of kind 'study abstract'.",
+    "relation-unknown-topic": "A relation or derived_from must name a topic id declared in claims/topics.yaml.",
+    "relation-unknown-answer": "Use an answer the topic has: supports/opposes/mixed (stance) or present (presence).",
+    "relation-target": "A relation gives exactly one of implies: or contradicts:, as 'topic: answer'.",
+    "relation-units": "derived_from is [rate topic, duration topic] whose units multiply to this topic's unit.",
 }
 
 _PYDANTIC_CODES = {"extra_forbidden": "unknown-field", "missing": "missing-field"}
@@ -145,6 +151,7 @@ class _Checker:
         self.report = Report()
         self.corpus = self.report.corpus
         self.study_origin = {}
+        self.study_places = []
         self.root = project.root.resolve()
 
     # -- helpers ---------------------------------------------------------
@@ -211,12 +218,21 @@ class _Checker:
 
     def topics(self):
         path = self.project.topics_file
-        for topic, lines, loc in self.list_of(Topic, path):
+        entries = self.list_of(Topic, path)
+        for topic, lines, loc in entries:
             if topic.id in self.corpus.topics:
                 self.problem("duplicate-id", path, lines, loc + ("id",), f"topic {topic.id!r} is declared twice")
             if topic.kind == "range" and topic.unit is None:
                 self.problem("missing-field", path, lines, loc + ("unit",), "range topics need a unit")
             self.corpus.topics[topic.id] = topic
+        self.topic_relations(path, entries)
+
+    def topic_relations(self, path, entries):
+        """Relations and derivations between topics name known topics and answers (loaders/relations.py)."""
+        where = {topic.id: (lines, loc) for topic, lines, loc in entries}
+        for topic_id, loc, code, message in relations.check(self.corpus.topics):
+            lines, topic_loc = where[topic_id]
+            self.problem(code, path, lines, topic_loc + loc, message)
 
     def terms(self, path, into, noun):
         """A vocabulary of terms with parents: ids unique, parents declared, no loops."""
@@ -253,6 +269,7 @@ class _Checker:
 
     def add_study(self, study, path, lines, loc):
         known = self.corpus.studies.get(study.id)
+        self.study_places.append((study, path, lines, loc))
         if known is None:
             self.corpus.studies[study.id] = study
             self.study_origin[study.id] = path
@@ -266,6 +283,21 @@ class _Checker:
         path = self.project.studies_file
         for study, lines, loc in self.list_of(Study, path):
             self.add_study(study, path, lines, loc)
+
+    def check_abstract_sources(self):
+        """Every abstract_source names a declared source of kind study abstract."""
+        declared = {meta_path.stem for meta_path in self.project.source_metadata_files()}
+        for study, path, lines, loc in self.study_places:
+            source_id = study.abstract_source
+            if source_id is None:
+                continue
+            source = self.corpus.sources.get(source_id)
+            if source is None and source_id not in declared:
+                self.problem("unknown-abstract-source", path, lines, loc + ("abstract_source",),
+                             f"no source {source_id!r} in sources/{closest(source_id, declared)}")
+            elif source is not None and source.meta.kind != v.STUDY_ABSTRACT_KIND:
+                self.problem("unknown-abstract-source", path, lines, loc + ("abstract_source",),
+                             f"source {source_id!r} is of kind {source.meta.kind!r}, not {v.STUDY_ABSTRACT_KIND!r}")
 
     def sources(self):
         for path in self.project.source_metadata_files():
@@ -444,6 +476,7 @@ class _Checker:
         # Studies of every claims file are collected before any claim is checked,
         # so a claim may cite a work declared in another article's file.
         files = list(self.claims_files())
+        self.check_abstract_sources()
         for path, lines, data in files:
             self.check_claims(path, lines, data)
         return self.report

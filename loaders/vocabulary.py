@@ -68,6 +68,9 @@ STATEMENT_KINDS = {
     "protocol": "What a cited study did (per arm where it has arms): sessions given, their length, the course.",
     "finding": "What a cited study or organisation found or concluded.",
 }
+# The source kind of a cited work's own abstract or summary: not an article, so the extractor's
+# evaluation leaves it out, and a study's abstract_source must be of this kind.
+STUDY_ABSTRACT_KIND = "study abstract"
 ARTEFACT_KINDS = ("navigation", "debug", "teaser", "advert", "caption", "byline", "other")
 # How severe a detected conflict is, most severe first: pages and queries list conflicts in this order.
 SEVERITIES = {
@@ -95,28 +98,6 @@ FLAG_STATUSES = {
 TARGET_TYPES = ("claim", "conflict")
 TARGET_TABLES = {"claim": "claims", "conflict": "conflicts"}
 
-# Editors' verdicts: an explicit judgement on a target of kb.db, per target kind. Conflicts are
-# judged by editors on the conflict page or with `kb verdict`; citations (a claim citing a study,
-# issue 16) reuse the same storage with their own words.
-VERDICTS = {
-    "conflict": {
-        "contradiction": "Confirmed: the two claims cannot both be true.",
-        "tension": "The claims pull apart (hedged, differently scoped) but need not contradict.",
-        "not-a-conflict": "A false detection: the claims agree, or are about different things.",
-    },
-    "citation": {
-        "faithful": "The claim says what the cited study found.",
-        "overstated": "The claim says more than the study found (stronger, wider, surer).",
-        "misattributed": "The study does not say this; another source does, or none.",
-        "contradicted": "The study found the opposite.",
-        "unverifiable": "The study cannot be found or read.",
-    },
-}
-# A target kind's rows in kb.db: a conflict is a conflicts row; a citation is a claim_studies row,
-# whose target id is "<claim id>@<study id>" (loaders/editorial/verdicts.py: citation_target).
-VERDICT_TARGETS = {"conflict": "conflicts", "citation": "claim_studies"}
-# Conflict verdicts that still count as a conflict (consensus, counts); "not-a-conflict" never does.
-COUNTED_CONFLICT_VERDICTS = ("contradiction", "tension")
 
 
 def _parent(terms, term_id):
@@ -262,3 +243,33 @@ def human_range_text(low, high, unit, approximate=False):
 def human_value_text(value, unit):
     """One value in the unit a person would use for it: 60480.0 minutes is "6 weeks"."""
     return human_range_text(value, value, unit)
+
+
+# Citation fidelity: does an article report the work it cites as the work itself does? The rules of
+# loaders/fidelity.py give one of these per claim and cited work; editors confirm or correct them.
+CITATION_VERDICTS = {
+    "faithful": "The work's own words (its abstract) say what the article says it found.",
+    "overstated": "The work found less: hedged, short-term only, against sham only, or in a narrower population.",
+    "misattributed": "The work does not say it: nothing on the topic, or about another therapy, condition or scope.",
+    "contradicted": "The work says the opposite: opposed stances, or numbers that cannot both hold.",
+    "unverifiable": "The work is not identified, its abstract has not been captured, or the abstract does not cover it.",
+}
+# The rules' word where the structure does not decide: an editor's verdict is awaited.
+AWAITING_EDITOR = "needs-editor"
+RULE_VERDICTS = {**CITATION_VERDICTS,
+                 AWAITING_EDITOR: "The rules cannot decide from the claims' structure: an editor's verdict is awaited."}
+UNFAITHFUL_VERDICTS = ("overstated", "misattributed", "contradicted")
+
+
+# Editors' verdicts: an explicit judgement on a target of kb.db, per target kind. Conflicts are
+# judged by editors on the conflict page or with `kb verdict`; citations (a claim citing a study,
+# issue 16) reuse the same storage with their own words.
+VERDICTS = {
+    "conflict": {
+        "contradiction": "Confirmed: the two claims cannot both be true.",
+        "tension": "The claims pull apart (hedged, differently scoped) but need not contradict.",
+        "not-a-conflict": "A false detection: the claims agree, or are about different things.",
+    },
+    # A citation: the words of the fidelity rules, declared above; an editor confirms or corrects them.
+    "citation": CITATION_VERDICTS,
+}

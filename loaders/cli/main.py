@@ -13,6 +13,7 @@ from .. import vocabulary as v
 from ..build import build as build_project
 from ..compare import resolve_term, topic_answers
 from ..conflicts import stored as stored_conflicts
+from ..fidelity import stored as stored_fidelity
 from ..errors import EXIT_INVALID, KbError, UsageError, reraised
 from ..project import Project
 from ..serve import DEFAULT_PORT, serve as serve_project
@@ -188,6 +189,31 @@ def with_verdicts(project, frame):
         column = field if field == "verdict" else f"verdict_{field}"
         frame[column] = [judged[key][field] if key in judged else None for key in frame["id"]]
     return frame
+
+
+@app.command(name="fidelity")
+def fidelity_command(topic: Optional[str] = typer.Option(None, "--topic", "-t", help="A topic id or prefix."),
+                     every: bool = typer.Option(False, "--all", help="Every verdict, faithful and undecided too."),
+                     output_format: Format = typer.Option(Format.table, "--format", "-f", help=FORMAT_HELP),
+                     verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP)):
+    """List unfaithful citations: claims whose cited work, in its own words, says less, otherwise or the opposite.
+
+    Verdicts: overstated, misattributed, contradicted (--all adds faithful, unverifiable and needs-editor).
+    The table groups them by article; --format json carries both quotes, the reason and every id."""
+    project = Project.find()
+    frame = stored_fidelity(project.built_db(), topic, every, project.editorial_db_path)
+    if output_format is not Format.table:
+        print_frame(frame, output_format, "Citation fidelity")
+        return
+    for source, group in frame.groupby("source_id", sort=False):
+        shown = group if verbose else pd.DataFrame({
+            "verdict": group["effective_verdict"], "claim": group["claim_id"].str.split("/").str[-1],
+            "article says": group["article_quote"], "the work says": group["work_quote"].fillna("—")})
+        print_frame(shown, output_format, f"Citations in {source}", texts=("article says", "the work says"),
+                    verbose=verbose)
+    counts = frame["effective_verdict"].value_counts()
+    summary = ", ".join(f"{count} {verdict}" for verdict, count in counts.items()) or "none"
+    console.print(f"{len(frame)} citation(s) shown: {summary}", highlight=False)
 
 
 app.command()(flag)

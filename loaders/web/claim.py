@@ -8,6 +8,7 @@ import urllib.parse
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 
+from .citations import citations
 from .shared import KB_DB, context_markup, flag_url, flags, row_page_variables, rows, severity_rank
 
 CLAIM = """
@@ -93,6 +94,12 @@ def summary_links(datasette, claim):
     }
 
 
+async def cited_studies(datasette, database, claim_id):
+    """The works the claim cites, each with its fidelity verdict: the work's own words beside the article's."""
+    verdicts = {row["study_id"]: row for row in await citations(datasette, "f.claim_id = :id", {"id": claim_id})}
+    return [{**study, "fidelity": verdicts.get(study["id"])} for study in await rows(database, CITED_STUDIES, {"id": claim_id})]
+
+
 async def claim_context(datasette, request, claim_id):
     """Everything the claim template shows, or None when the claim does not exist."""
     database = datasette.get_database(KB_DB)
@@ -112,7 +119,7 @@ async def claim_context(datasette, request, claim_id):
         "answering": answering,
         "silent": silent,
         "summary": summary[0] if summary else None,
-        "studies": await rows(database, CITED_STUDIES, {"id": claim_id}),
+        "studies": await cited_studies(datasette, database, claim_id),
         "conflicts": await rows(database, CONFLICTS, {"id": claim_id}),
         "flags": await flags(datasette, claim_id),
         "flag_url": await flag_url(datasette, request, "flag_claim", claim_id),
