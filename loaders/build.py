@@ -168,6 +168,7 @@ def table_rows(corpus, project):
                                                     rows["citation_fidelity"])
     summary, cells = compare.tables(rows["claims"], topics, rows["sources"], rows["conflicts"], likeness)
     rows["topic_summary"], rows["comparison_cells"] = summary, cells
+    rows["topic_summary_conflicts"] = compare.summary_conflicts(summary)  # counted live by verdict when served
     return rows
 
 

@@ -40,6 +40,12 @@ def tables(claims: list, topics: dict, sources: list, conflicts: list, likeness:
     return summary, cells
 
 
+def summary_conflicts(summary: list) -> list:
+    """topic_summary_conflicts rows: each conflict a topic_summary row counts, by the row's key."""
+    return [{"topic": row["topic"], "therapy": row["therapy"], "condition": row["condition"], "conflict_id": conflict_id}
+            for row in summary for conflict_id in json.loads(row["conflict_ids"])]
+
+
 ID, SOURCE, POSITION, TOPIC, THERAPY, CONDITION, ANSWER, QUOTE, STANCE, NORM_MIN, NORM_MAX = range(11)
 
 
@@ -123,6 +129,7 @@ def topic_summary(rows, topics, sources, conflicts, likeness) -> list:
             "spread": spread_text(lowest, highest, topic["unit"]) if topic["kind"] == "range" and len(group) else None,
             "conflict_count": len(inside),
             "consensus": consensus(len(speaking), len(inside), firm),
+            "conflict_ids": json.dumps(sorted(c["id"] for c in inside)),
         })
     return summary
 

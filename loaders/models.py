@@ -160,6 +160,8 @@ class TopicSummaryRow(SQLModel, table=True):
     spread: Optional[str] = Field(description="Range of every numeric answer, converted to the topic's unit.")
     conflict_count: int
     consensus: str = Field(description="agree, conflict, tension, single source, or silent.")
+    conflict_ids: str = Field(default="[]", description=(
+        "The conflicts counted in conflict_count, as a JSON list of ids (one row each in topic_summary_conflicts)."))
 
 
 class ComparisonCellRow(SQLModel, table=True):
@@ -223,9 +225,18 @@ class SourceScorecardRow(SQLModel, table=True):
         "pair per pair of sources, rule and topic, so this is a floor)."))
 
 
+class TopicSummaryConflictRow(SQLModel, table=True):
+    """Which conflicts each topic_summary row counts: pages count them live by editors' verdict from here."""
+    __tablename__ = "topic_summary_conflicts"
+    topic: str = Field(foreign_key="topics.id", primary_key=True)
+    therapy: str = Field(foreign_key="interventions.id", primary_key=True)
+    condition: str = Field(foreign_key="conditions.id", primary_key=True)
+    conflict_id: str = Field(foreign_key="conflicts.id", primary_key=True, index=True)
+
+
 TABLES = [InterventionRow, ConditionRow, SourceRow, ArtefactRow, TopicRow, StudyRow, ClaimRow, ClaimStudyRow,
           ConflictRow, ConflictPairRow, TopicSummaryRow, ComparisonCellRow, CitationFidelityRow,
-          SourceScorecardRow]
+          SourceScorecardRow, TopicSummaryConflictRow]
 
 
 def column_descriptions() -> dict:

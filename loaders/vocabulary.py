@@ -92,11 +92,12 @@ FLAG_KINDS = {
 FLAG_STATUSES = {
     "open": "Raised, not yet reviewed.",
     "confirmed": "Reviewed: the problem is real and needs a fix.",
-    "dismissed": "Reviewed: not a problem.",
+    "dismissed": "Reviewed: the flag was not a problem. (Whether a conflict is real is its verdict, not a flag status.)",
     "resolved": "Fixed in the YAML.",
 }
 TARGET_TYPES = ("claim", "conflict")
 TARGET_TABLES = {"claim": "claims", "conflict": "conflicts"}
+
 
 
 def _parent(terms, term_id):
@@ -258,3 +259,17 @@ AWAITING_EDITOR = "needs-editor"
 RULE_VERDICTS = {**CITATION_VERDICTS,
                  AWAITING_EDITOR: "The rules cannot decide from the claims' structure: an editor's verdict is awaited."}
 UNFAITHFUL_VERDICTS = ("overstated", "misattributed", "contradicted")
+
+
+# Editors' verdicts: an explicit judgement on a target of kb.db, per target kind. Conflicts are
+# judged by editors on the conflict page or with `kb verdict`; citations (a claim citing a study,
+# issue 16) reuse the same storage with their own words.
+VERDICTS = {
+    "conflict": {
+        "contradiction": "Confirmed: the two claims cannot both be true.",
+        "tension": "The claims pull apart (hedged, differently scoped) but need not contradict.",
+        "not-a-conflict": "A false detection: the claims agree, or are about different things.",
+    },
+    # A citation: the words of the fidelity rules, declared above; an editor confirms or corrects them.
+    "citation": CITATION_VERDICTS,
+}

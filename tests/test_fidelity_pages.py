@@ -92,15 +92,10 @@ async def test_tables_are_served(datasette):
 
 
 def judge_citation(project, target, verdict):
-    """An editor's citation verdict, as the editorial verdicts storage keeps it (table verdicts)."""
-    import sqlite3
+    """An editor's citation verdict, recorded through the editorial verdicts storage."""
+    from loaders import editorial
 
-    with sqlite3.connect(project.editorial_db_path) as db:
-        db.execute("create table if not exists verdicts (target_kind text not null, target text not null, "
-                   "verdict text not null, note text not null default '', editor text not null, "
-                   "judged text not null, uid text not null, primary key (target_kind, target))")
-        db.execute("insert into verdicts values ('citation', ?, ?, '', 'alice', '2026-12-01T12:00:00Z', 'u1')",
-                   (target, verdict))
+    editorial.set_verdict(project, "citation", target, verdict, "", "alice")
 
 
 async def test_an_editors_verdict_overrides_the_rules_on_pages_and_cli(tmp_path, monkeypatch):

@@ -162,11 +162,13 @@ def conflicts_command(topic: Optional[str] = typer.Option(None, "--topic", "-t",
                           False, "--curated-only", help="Leave out conflicts that involve an unreviewed draft."),
                       output_format: Format = typer.Option(Format.table, "--format", "-f", help=FORMAT_HELP),
                       verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP)):
-    """List detected conflicts, grouped by topic, most severe first (involves_draft marks unreviewed drafts).
+    """List detected conflicts, grouped by topic, most severe first, with editors' verdicts (involves_draft
+    marks unreviewed drafts; verdict is empty, "open" in the table, where no editor has judged it).
 
     The table shows one conflict a line (draft: * where it involves an unreviewed draft); --verbose or
     --format json shows its claims, therapy and condition."""
-    frame = stored_conflicts(Project.find().built_db(), topic, per_topic, curated_only)
+    project = Project.find()
+    frame = with_verdicts(project, stored_conflicts(project.built_db(), topic, per_topic, curated_only))
     if output_format is not Format.table:
         print_frame(frame, output_format, "Conflicts")
         return
@@ -175,11 +177,24 @@ def conflicts_command(topic: Optional[str] = typer.Option(None, "--topic", "-t",
         if not verbose:
             shown = pd.DataFrame({"#": group["rank"], "severity": group["severity"], "rule": group["rule"],
                                   "draft": group["involves_draft"].map(lambda draft: "*" if draft else ""),
+                                  "verdict": group["verdict"].fillna("open"),  # open: no verdict yet, as in open_conflicts
                                   "id": group["id"], "explanation": group["explanation"]})
         print_frame(shown, output_format, f"Conflicts on {group_topic}", texts=("explanation",), verbose=verbose)
     drafts = int(frame["involves_draft"].sum()) if len(frame) else 0
+    unreviewed = int(frame["verdict"].isna().sum()) if len(frame) else 0
     console.print(f"{len(frame)} conflict(s) shown, at most {per_topic} per topic; "
-                  f"{drafts} involve an unreviewed draft", highlight=False)
+                  f"{drafts} involve an unreviewed draft; {unreviewed} without an editor's verdict", highlight=False)
+
+
+def with_verdicts(project, frame):
+    """The conflicts with their editors' verdict (verdict, verdict_note, verdict_editor, verdict_judged)."""
+    from ..editorial.verdicts import verdicts_for
+
+    judged = verdicts_for(project, "conflict", frame["id"])
+    for field in ("verdict", "note", "editor", "judged"):
+        column = field if field == "verdict" else f"verdict_{field}"
+        frame[column] = [judged[key][field] if key in judged else None for key in frame["id"]]
+    return frame
 
 
 @app.command(name="fidelity")
@@ -304,6 +319,11 @@ def report_outcomes(outcomes, done, summary):
 from .remove import remove  # noqa: E402  (its own module; registered here, after the others)
 
 app.command("remove")(remove)
+
+from .verdicts import verdict, verdicts  # noqa: E402  (editors' verdicts on conflicts)
+
+app.command()(verdict)
+app.command()(verdicts)
 
 
 def main():

@@ -12,6 +12,7 @@ package is loaded once by Datasette itself, in `kb serve` and in any in-process 
     study     a cited work's row page (/kb/studies/<id>): what articles say it found, beside what it says
     ranges    the range chart (/ranges)
     editorial editors' log-in, flag forms and flag lists
+    verdicts  editors' verdicts on conflicts, read live on every kb.db page; the verdict form's route
     fresh_kb  the follower that serves a rebuilt kb.db without a restart
 
 What the pages share lives in `shared`, an ordinary module. The templates, the stylesheet and the
@@ -30,8 +31,8 @@ STATIC_MOUNT = "kb-static"
 METADATA_FRAGMENTS = ("metadata.yaml", "editorial.yaml")
 # The plugin modules, as the `datasette` entry points of pyproject.toml name them.
 PLUGINS = tuple(f"{__name__}.{name}" for name in
-                ("site", "front", "article", "claim", "conflict", "study", "ranges", "comparison", "editorial", "fresh_kb",
-                 "search"))
+                ("site", "front", "article", "claim", "conflict", "study", "ranges", "comparison", "editorial",
+                 "verdicts", "fresh_kb", "search"))
 
 
 def missing_plugins() -> list:

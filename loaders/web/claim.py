@@ -48,7 +48,8 @@ TOPIC_CLAIMS = f"""
     where o.topic = :topic and ({comparable('o', 'therapy')} and {comparable('o', 'condition')} or o.id = :id)
     order by o.source_id, o.position
 """
-TOPIC_SUMMARY = "select * from topic_summary where topic = :topic and therapy = :therapy and condition = :condition"
+# Live: its conflicts counted by the editors' verdicts (loaders/editorial/verdicts.py).
+TOPIC_SUMMARY = "select * from live_topic_summary where topic = :topic and therapy = :therapy and condition = :condition"
 CITED_STUDIES = """
     select s.* from claim_studies cs join studies s on s.id = cs.study_id
     where cs.claim_id = :id order by s.year, s.label
@@ -58,13 +59,15 @@ CONFLICTS = f"""
            o.id as other_id, o.statement as other_statement, o.quote as other_quote,
            o.answer as other_answer, o.stance as other_stance, o.status as other_status,
            oi.label as other_therapy_label, oc.label as other_condition_label,
-           so.id as other_source_id, so.title as other_source_title
+           so.id as other_source_id, so.title as other_source_title,
+           v.verdict, v.verdict_note, v.verdict_editor, v.verdict_judged
     from conflicts k
+    left join conflict_verdicts v on v.conflict_id = k.id
     join claims o on o.id = case when k.claim_a = :id then k.claim_b else k.claim_a end
     join sources so on so.id = o.source_id
     left join interventions oi on oi.id = o.therapy left join conditions oc on oc.id = o.condition
     where :id in (k.claim_a, k.claim_b)
-    order by {severity_rank('k.severity')}, k.rank, k.id
+    order by v.verdict = 'not-a-conflict', {severity_rank('k.severity')}, k.rank, k.id
 """
 
 

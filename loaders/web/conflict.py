@@ -1,13 +1,14 @@
 """The conflict page: a conflict's row page (/kb/conflicts/<id>) shows both passages of its strongest
 pair side by side, each in its paragraph with its therapy and condition, the rule and severity (and how
 it was scored), whether it involves an unreviewed draft, every pair of claims of the same two sources
-behind it with their quotes, the topic's other answers, and editors' flags on it.
+behind it with their quotes, the topic's other answers, the editors' verdict (with its form) and flags on it.
 Datasette renders the page from templates/row-kb-conflicts.html; this module adds the variables.
 """
 
 from datasette import hookimpl
 
 from .shared import KB_DB, context_markup, flag_url, flags, row_page_variables, rows
+from .verdicts import conflict_verdict
 
 CONFLICT = """
     select k.*, t.label as topic_label, t.description as topic_description
@@ -51,6 +52,7 @@ async def conflict_context(datasette, request, conflict_id):
         "pairs": await rows(database, PAIRS, {"id": conflict_id}),
         "flags": await flags(datasette, conflict_id),
         "flag_url": await flag_url(datasette, request, "flag_conflict", conflict_id),
+        "verdict": await conflict_verdict(datasette, request, conflict_id),
     }
 
 
