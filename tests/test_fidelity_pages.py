@@ -118,3 +118,49 @@ async def test_an_editors_verdict_overrides_the_rules_on_pages_and_cli(tmp_path,
     records = json.loads(CliRunner().invoke(app, ["fidelity", "--all", "-f", "json"]).output)
     judged = next(record for record in records if record["id"] == "clinic/enough@review-2020")
     assert (judged["verdict"], judged["effective_verdict"], judged["verdict_by"]) == ("needs-editor", "faithful", "editor")
+
+
+CITATION = "clinic/enough@review-2020"
+
+
+async def test_an_editor_confirms_or_corrects_a_citation_verdict_from_the_claim_page(tmp_path):
+    from .test_editorial import editor_cookies, post_form
+
+    project = fidelity_project(tmp_path)
+    build(project)
+    datasette = make_datasette(project)
+    visitor = await datasette.client.get("/kb/claims/clinic~2Fenough")
+    assert "Confirm or correct this verdict" not in visitor.text
+    editor = await datasette.client.get("/kb/claims/clinic~2Fenough", cookies=editor_cookies(datasette))
+    assert "Confirm or correct this verdict" in editor.text and f'name="target" value="{CITATION}"' in editor.text
+    assert editor.text.count('name="verdict"') >= 5
+    saved = await post_form(datasette, "/editorial/verdict",
+                            {"target_kind": "citation", "target": CITATION, "verdict": "faithful",
+                             "note": "The abstract says it", "next": "/kb/claims/clinic~2Fenough"},
+                            editor_cookies(datasette))
+    assert saved.status_code == 302 and saved.headers["location"] == "/kb/claims/clinic~2Fenough"
+    text = text_of(await datasette.client.get("/kb/claims/clinic~2Fenough"))
+    assert "kb-fidelity kb-verdict-faithful" in text and "an editor's verdict" in text
+    refused = await post_form(datasette, "/editorial/verdict",
+                              {"target_kind": "citation", "target": CITATION, "verdict": "not-a-conflict"},
+                              editor_cookies(datasette))
+    assert refused.status_code == 400 and "not-a-conflict" in refused.text
+
+
+def test_kb_verdict_judges_a_citation_named_claim_at_study(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from loaders import editorial
+    from loaders.cli import app
+
+    project = fidelity_project(tmp_path)
+    build(project)
+    (project.root / editorial.EDITORS_FILE).write_text(json.dumps({"alice": {"password_hash": "-", "added": "2026-12-01"}}))
+    monkeypatch.chdir(project.root)
+    result = CliRunner().invoke(app, ["verdict", CITATION, "overstated", "--note", "Short-term only", "--editor", "alice"])
+    assert result.exit_code == 0 and result.output == f"citation {CITATION}: overstated\n"
+    records = json.loads(CliRunner().invoke(app, ["fidelity", "--all", "-f", "json"]).output)
+    judged = next(record for record in records if record["id"] == CITATION)
+    assert (judged["effective_verdict"], judged["verdict_by"]) == ("overstated", "editor")
+    wrong = CliRunner().invoke(app, ["verdict", CITATION, "tension", "--note", "", "--editor", "alice"])
+    assert wrong.exit_code != 0 and "tension" in wrong.output and "Traceback" not in wrong.output

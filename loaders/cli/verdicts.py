@@ -12,19 +12,29 @@ from .flags import editor_or_user
 from .output import Format, console, print_frame
 
 CONFLICT_WORDS = ", ".join(VERDICTS["conflict"])
+CITATION_WORDS = ", ".join(VERDICTS["citation"])
 COLUMNS = ("target_kind", "target", "verdict", "note", "editor", "judged", "judgements", "orphaned", "uid")
 HISTORY_COLUMNS = ("judged", "verdict", "editor", "note", "uid")
 
 
-def verdict(conflict_id: str = typer.Argument(..., metavar="CONFLICT_ID", help="A conflict id (cf-...)."),
-            word: str = typer.Argument(..., metavar="VERDICT", help=f"One of: {CONFLICT_WORDS}."),
+def verdict(target: str = typer.Argument(..., metavar="TARGET",
+                                         help="A conflict id (cf-...), or a citation: CLAIM_ID@STUDY_ID."),
+            word: str = typer.Argument(..., metavar="VERDICT",
+                                       help=f"A conflict: {CONFLICT_WORDS}. A citation: {CITATION_WORDS}."),
             note: str = typer.Option(..., "--note", "-n", help="Why: what you read, and where."),
             editor: Optional[str] = typer.Option(None, "--editor", "-e", help="Who judges (default: $USER).")):
-    """Judge a detected conflict; a verdict replaces the last one, which stays in the history."""
-    judged = store.set_verdict(Project.find(), "conflict", conflict_id, word, note, editor_or_user(editor),
+    """Judge a detected conflict, or confirm or correct a citation's fidelity verdict; a verdict
+    replaces the last one, which stays in the history."""
+    kind = target_kind(target)
+    judged = store.set_verdict(Project.find(), kind, target, word, note, editor_or_user(editor),
                                registered_only=True)
     was = f" (was {judged['previous']})" if judged["previous"] else ""
-    console.print(f"conflict {conflict_id}: {word}{was}", highlight=False)
+    console.print(f"{kind} {target}: {word}{was}", highlight=False)
+
+
+def target_kind(target: str) -> str:
+    """A citation id names a claim and a study (claim@study); anything else is a conflict id."""
+    return "citation" if "@" in target else "conflict"
 
 
 def verdicts(kind: str = typer.Option("conflict", "--kind", "-k", help=f"One of: {', '.join(VERDICTS)}."),

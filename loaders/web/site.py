@@ -8,6 +8,8 @@ from datasette import hookimpl
 from datasette.utils import path_with_replaced_args, tilde_encode
 from markupsafe import Markup, escape
 
+from loaders.vocabulary import CITATION_VERDICTS
+
 from .fresh_kb import file_stamp
 from .shared import KB_DB, row_url
 
@@ -24,6 +26,7 @@ def prepare_jinja2_environment(env, datasette):
     env.globals["kb_row_url"] = lambda table, key: row_url(datasette, table, key)
     env.globals["kb_hidden_columns"] = hidden_columns
     env.globals["kb_column_label"] = lambda table, name: column_label(datasette, table, name)
+    env.globals["kb_citation_verdicts"] = CITATION_VERDICTS
     # Query pages, unlike table pages, have no path_with_replaced_args in their context.
     env.globals["kb_path_with_args"] = lambda request, args: str(datasette.urls.path(path_with_replaced_args(request, args)))
 

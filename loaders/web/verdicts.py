@@ -58,33 +58,38 @@ def refused(message, status=400):
 
 
 async def record(request, datasette):
-    """POST /editorial/verdict (target, verdict, note, next): a logged-in editor's verdict on a
-    conflict, checked against kb.db and the vocabulary, written through Datasette's write thread."""
+    """POST /editorial/verdict (target_kind, target, verdict, note, next): a logged-in editor's verdict
+    on a conflict (the default kind) or a citation (claim@study, from the claim page), checked against
+    kb.db and the vocabulary, written through Datasette's write thread."""
     if request.method != "POST":
         return Response.redirect(datasette.urls.path("/"))
     if not request.actor:
         return refused("Log in as an editor to record a verdict", status=403)
     post = await request.post_vars()
     target, verdict, note = post.get("target") or "", post.get("verdict") or "", (post.get("note") or "").strip()
+    kind = post.get("target_kind") or "conflict"
     kb_path = database_path(datasette, KB_DB)
     if EDITORIAL_DB not in datasette.databases or kb_path is None:
         return refused("Verdicts are not available on this server", status=404)
     try:
-        verdicts.check_verdict("conflict", verdict)
-        verdicts.check_target(kb_path, "conflict", target)
+        verdicts.check_kind(kind)
+        verdicts.check_verdict(kind, verdict)
+        verdicts.check_target(kb_path, kind, target)
         judgement = await datasette.get_database(EDITORIAL_DB).execute_write_fn(
-            lambda connection: write_judgement(connection, target, verdict, note, request.actor["id"]))
+            lambda connection: write_judgement(connection, kind, target, verdict, note, request.actor["id"]))
     except (editorial.EditorialError, sqlite3.Error) as error:  # a KbError, or a trigger's refusal
         return refused(str(error))
     datasette.add_message(request, f"Verdict recorded: {judgement['verdict']}"
                           + (f" (was {judgement['previous']})" if judgement["previous"] else ""), datasette.INFO)
-    return Response.redirect(safe_next(post.get("next")) or row_url(datasette, "conflicts", target))
+    judged_page = row_url(datasette, "conflicts", target) if kind == "conflict" else \
+        row_url(datasette, "claims", target.rsplit("@", 1)[0])
+    return Response.redirect(safe_next(post.get("next")) or judged_page)
 
 
-def write_judgement(connection, target, verdict, note, editor):
+def write_judgement(connection, kind, target, verdict, note, editor):
     # Datasette's write connection opens transactions implicitly: `with` commits or rolls back.
     with connection:
-        return verdicts.record_verdict(connection, "conflict", target, verdict, note, editor)
+        return verdicts.record_verdict(connection, kind, target, verdict, note, editor)
 
 
 @hookimpl
