@@ -22,12 +22,15 @@ from .project import Project
 from . import vocabulary
 from .models import column_descriptions
 from .web import METADATA_FRAGMENTS, PACKAGE, STATIC, STATIC_MOUNT, TEMPLATES, missing_plugins
+from .web.paging import PAGE_SQL
 from .web.shared import KB_DB, severity_rank, sql_list
 
 # Datasette settings, declared once for the server and the tests.
 SETTINGS = {
-    # Facet suggestions cost ~1 s a page on a large claims table; the default facets are declared.
+    # Facet suggestions cost ~1 s a page on a large claims table; the default facets are declared,
+    # and each counts an index (loaders/models.py), well inside the facets' own time limit.
     "suggest_facets": False,
+    "facet_time_limit_ms": 1000,
     "default_page_size": 100,
     "sql_time_limit_ms": 3000,
     "truncate_cells_html": 0,
@@ -37,6 +40,11 @@ HOST = "127.0.0.1"
 # The metadata `kb serve` hands Datasette: written in the project's folder (gitignored), rewritten
 # on each start, so nothing is left behind in /tmp.
 METADATA_FILE = ".kb-metadata.json"
+# `datasette inspect`'s table counts of the immutable kb.db, written beside it on each start, so
+# no page counts 100,000 claims again (loaders/web/fresh_kb.py drops them when kb.db is rebuilt).
+INSPECT_FILE = ".kb-inspect.json"
+# kb serve --workers N: the project the worker processes' app factory serves.
+PROJECT_VARIABLE = "KB_SERVE_PROJECT"
 
 
 class PortInUse(UsageError):
@@ -89,6 +97,7 @@ def metadata() -> dict:
             query["sql"] = fill_sql(query["sql"])
             if name == KB_DB:  # readers come for the answers: the SQL is one click away ("Show SQL")
                 query.setdefault("hide_sql", True)
+                query["sql"] += PAGE_SQL  # HTML pages of PAGE_ROWS rows (loaders/web/paging.py)
     tables = merged.setdefault("databases", {}).setdefault(KB_DB, {}).setdefault("tables", {})
     for table, columns in column_descriptions().items():
         if columns:
@@ -136,11 +145,12 @@ def make_datasette(project: Project, settings: dict | None = None, **overrides):
     )
 
 
-def command(project: Project, metadata_file: Path, port: int) -> list:
+def command(project: Project, metadata_file: Path, port: int, inspect_file: Path | None = None) -> list:
     """The datasette command line for `kb serve`."""
     args = [str(Path(sys.executable).parent / "datasette"), "serve",
             "-i", str(project.db_path), str(ensure_editorial_db(project)),
             "--metadata", str(metadata_file), "--template-dir", str(TEMPLATES),
+            *(["--inspect-file", str(inspect_file)] if inspect_file else []),
             "--static", f"{STATIC_MOUNT}:{STATIC}",
             "--crossdb", "--host", HOST, "--port", str(port)]
     for name, value in SETTINGS.items():
@@ -167,11 +177,50 @@ def write_metadata(project: Project) -> Path:
     return path
 
 
-def serve(project: Project, port: int = DEFAULT_PORT):
-    """Run Datasette on 127.0.0.1:port until interrupted."""
+def write_inspect(project: Project) -> Path:
+    """`datasette inspect` of kb.db (its table counts, size and hash) as JSON in the project's folder."""
+    import asyncio
+
+    from datasette.cli import inspect_
+
+    path = project.root / INSPECT_FILE
+    atomic_write(path, json.dumps(asyncio.run(inspect_([str(project.db_path)], None))))
+    return path
+
+
+def worker_app():
+    """The ASGI app of one `kb serve --workers N` process (uvicorn's factory): Datasette configured as
+    make_datasette configures it, over the project named by KB_SERVE_PROJECT, its startup hooks run
+    before the first request is answered."""
+    project = Project(Path(os.environ[PROJECT_VARIABLE]))
+    inspect_file = project.root / INSPECT_FILE
+    inspect_data = json.loads(inspect_file.read_text(encoding="utf-8")) if inspect_file.exists() else None
+    datasette = make_datasette(project, inspect_data=inspect_data)
+    app = datasette.app()
+
+    async def started(scope, receive, send):
+        await datasette.invoke_startup()  # once; later calls return at once
+        await app(scope, receive, send)
+
+    return started
+
+
+def worker_command(project: Project, port: int, workers: int) -> list:
+    """The uvicorn command line for `kb serve --workers N`: N processes sharing one socket."""
+    return [str(Path(sys.executable).parent / "uvicorn"), "--factory", f"{__name__}:worker_app",
+            "--host", HOST, "--port", str(port), "--workers", str(workers), "--no-access-log"]
+
+
+def serve(project: Project, port: int = DEFAULT_PORT, workers: int = 1):
+    """Run Datasette on 127.0.0.1:port until interrupted; with workers > 1, that many processes."""
     require_plugins()
     check_port(port)
     metadata_file = write_metadata(project)
+    inspect_file = write_inspect(project)
     env = {**os.environ, **environment(project)}
-    args = command(project, metadata_file, port)
+    if workers > 1:
+        env[PROJECT_VARIABLE] = str(project.root)
+        args = worker_command(project, port, workers)
+    else:
+        args = command(project, metadata_file, port, inspect_file)
     os.execve(args[0], args, env)

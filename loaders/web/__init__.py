@@ -12,6 +12,7 @@ package is loaded once by Datasette itself, in `kb serve` and in any in-process 
     ranges    the range chart (/ranges)
     editorial editors' log-in, flag forms and flag lists
     fresh_kb  the follower that serves a rebuilt kb.db without a restart
+    paging    pages of PAGE_ROWS rows for the kb canned queries (?_page=N)
 
 What the pages share lives in `shared`, an ordinary module. The templates, the stylesheet and the
 metadata fragments (metadata.yaml, editorial.yaml) sit beside the modules; loaders/serve.py
@@ -29,7 +30,7 @@ STATIC_MOUNT = "kb-static"
 METADATA_FRAGMENTS = ("metadata.yaml", "editorial.yaml")
 # The plugin modules, as the `datasette` entry points of pyproject.toml name them.
 PLUGINS = tuple(f"{__name__}.{name}" for name in
-                ("site", "front", "article", "claim", "conflict", "ranges", "comparison", "editorial", "fresh_kb"))
+                ("site", "front", "article", "claim", "conflict", "ranges", "comparison", "editorial", "fresh_kb", "paging"))
 
 
 def missing_plugins() -> list:
