@@ -70,7 +70,12 @@ class ClaimKey(SQLModel):
 
 class ClaimRow(ClaimFields, ClaimKey, table=True):
     __tablename__ = "claims"
-    __table_args__ = (Index("ix_claims_topic_source", "topic", "source_id"),)
+    # What the pages read claims by: a topic's claims in source and article order (comparisons, session
+    # figures, /ranges), and an index for each facet of the claims table (loaders/web/metadata.yaml;
+    # type, therapy and condition have theirs from schema.py), so that each facet counts an index instead
+    # of scanning every row (tests/test_serve_scale.py checks it).
+    __table_args__ = (Index("ix_claims_topic_source", "topic", "source_id", "position"),
+                      *(Index(f"ix_claims_{column}", column) for column in ("certainty", "stance", "status")))
     quote_start: int = Field(description="Offset of the quote's first character in the article text.")
     quote_end: int = Field(description="Offset just after the quote's last character.")
     value_min: Optional[float] = Field(description="Lower bound as stated (null = open).")

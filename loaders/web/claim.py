@@ -67,6 +67,12 @@ CONFLICTS = f"""
 """
 
 
+# With thousands of sources a claim page cannot list every answer: it shows this many sources (its
+# own always among them) and links to the comparison for the rest, and names this many silent ones.
+ANSWERING_SHOWN = 30
+SILENT_SHOWN = 60
+
+
 def answers_by_source(sources, topic_claims, claim_id):
     """Every source with its comparable claims on the topic (the current claim marked), and the silent
     sources: those whose main therapy and condition compare with the claim's and who say nothing."""
@@ -76,6 +82,16 @@ def answers_by_source(sources, topic_claims, claim_id):
     answering = [{**source, "claims": by_source[source["id"]]} for source in sources if source["id"] in by_source]
     silent = [source for source in sources if source["id"] not in by_source and source.get("comparable", True)]
     return answering, silent
+
+
+def shown_answers(answering, silent):
+    """(answering, silent, how many of each are left out): the first ANSWERING_SHOWN answering sources
+    in their order, with the claim's own source kept, and the first SILENT_SHOWN silent ones."""
+    shown = [source for index, source in enumerate(answering)
+             if index < ANSWERING_SHOWN - 1 or any(other["is_this"] for other in source["claims"])]
+    if len(answering) <= ANSWERING_SHOWN:
+        shown = answering
+    return shown, silent[:SILENT_SHOWN], len(answering) - len(shown), max(0, len(silent) - SILENT_SHOWN)
 
 
 def summary_links(datasette, claim):
@@ -99,8 +115,8 @@ async def claim_context(datasette, request, claim_id):
     claim = found[0]
     text = claim.pop("source_text")
     terms = {key: claim[key] for key in ("id", "topic", "therapy", "condition", "therapy_lineage", "condition_lineage")}
-    answering, silent = answers_by_source(await rows(database, SOURCES, terms),
-                                          await rows(database, TOPIC_CLAIMS, terms), claim_id)
+    answering, silent, more_answering, more_silent = shown_answers(*answers_by_source(
+        await rows(database, SOURCES, terms), await rows(database, TOPIC_CLAIMS, terms), claim_id))
     summary = await rows(database, TOPIC_SUMMARY, terms)
     return {
         **summary_links(datasette, claim),
@@ -108,6 +124,8 @@ async def claim_context(datasette, request, claim_id):
         "context": context_markup(text, claim["quote_start"], claim["quote_end"]),
         "answering": answering,
         "silent": silent,
+        "more_answering": more_answering,
+        "more_silent": more_silent,
         "summary": summary[0] if summary else None,
         "studies": await rows(database, CITED_STUDIES, {"id": claim_id}),
         "conflicts": await rows(database, CONFLICTS, {"id": claim_id}),

@@ -23,15 +23,30 @@ LOG_MARGIN = 1.1
 # Tick labels no closer than this, in percent of the axis.
 TICK_GAP = 9
 
+# An axis draws its first BARS_SHOWN claims (in source and article order) and says how many more
+# the comparison holds: with thousands of sources a page of every bar is megabytes no one can read.
+# The axis' extent is still that of all its claims (the window aggregates), so the bars shown sit
+# where they would among all of them.
+BARS_SHOWN = 40
 RANGE_CLAIMS = """
-    select t.id as topic, t.label, t.description, t.unit, c.id, c.source_id, c.answer, c.quote,
-           c.norm_min, c.norm_max, c.statement_kind, c.status,
-           c.therapy, i.label as therapy_label, c.condition, k.label as condition_label
-    from claims c join topics t on t.id = c.topic
-    left join interventions i on i.id = c.therapy left join conditions k on k.id = c.condition
-    where t.kind = 'range' and (c.norm_min is not null or c.norm_max is not null)
-    order by t.id, i.label, k.label, c.source_id, c.position
+    select * from (
+      select t.id as topic, t.label, t.description, t.unit, c.id, c.source_id, c.answer, c.quote,
+             c.norm_min, c.norm_max, c.statement_kind, c.status,
+             c.therapy, i.label as therapy_label, c.condition, k.label as condition_label,
+             row_number() over axis as bar, count(*) over axis as axis_bars,
+             min(case when c.norm_min > 0 then c.norm_min end) over axis as axis_low_min,
+             min(case when c.norm_max > 0 then c.norm_max end) over axis as axis_low_max,
+             max(c.norm_min) over axis as axis_high_min, max(c.norm_max) over axis as axis_high_max,
+             c.position
+      from claims c join topics t on t.id = c.topic
+      left join interventions i on i.id = c.therapy left join conditions k on k.id = c.condition
+      where t.kind = 'range' and (c.norm_min is not null or c.norm_max is not null)
+      window axis as (partition by c.topic, c.therapy, c.condition order by c.source_id, c.position
+                      rows between unbounded preceding and unbounded following)
+    ) where bar <= :shown
+    order by topic, therapy_label, condition_label, source_id, position
 """
+AXIS_EXTENT = ("axis_low_min", "axis_low_max", "axis_high_min", "axis_high_max")
 GROUP_FIELDS = ("topic", "label", "unit", "description", "therapy", "therapy_label", "condition", "condition_label")
 
 
@@ -124,7 +139,9 @@ def bars(rows, claim_url):
     """Place each claim's interval on the axis of its topic, therapy and condition; claim_url(id) links each bar."""
     topics = axes(rows)
     for topic in topics:
-        finite = [v for c in topic["claims"] for v in (c["norm_min"], c["norm_max"]) if v is not None]
+        finite = [v for c in topic["claims"] for v in (c["norm_min"], c["norm_max"], *(c.get(f) for f in AXIS_EXTENT))
+                  if v is not None]
+        topic["more"] = max(0, topic["claims"][0].get("axis_bars", 0) - len(topic["claims"]))
         scale = Scale(topic["unit"], finite)
         topic["log_scale"], topic["ticks"] = scale.log, scale.ticks()
         topic["scale"] = {"low": scale.low, "high": scale.high}
@@ -137,7 +154,7 @@ def bars(rows, claim_url):
 
 async def ranges_page(datasette, request):
     database = datasette.get_database(KB_DB)
-    rows = (await database.execute(RANGE_CLAIMS)).rows
+    rows = (await database.execute(RANGE_CLAIMS, {"shown": BARS_SHOWN})).rows
     topics = bars(rows, lambda claim_id: row_url(datasette, "claims", claim_id))
     for topic in topics:
         topic["compare_url"] = datasette.urls.query(KB_DB, "topic_comparison") + "?" + urllib.parse.urlencode(

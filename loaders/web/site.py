@@ -4,7 +4,6 @@ that every URL is built by Datasette (datasette.urls, tilde_encode) and respects
 import re
 
 from datasette import hookimpl
-from datasette.plugins import pm
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
@@ -46,6 +45,9 @@ SUPERSEDED_PLUGINS = ("render_markdown",)
 
 @hookimpl
 def startup(datasette):
+    # Imported here: importing datasette.plugins loads the entry points, this module among them.
+    from datasette.plugins import pm
+
     for name in SUPERSEDED_PLUGINS:
         if pm.get_plugin(name) is not None:
             pm.unregister(name=name)
