@@ -11,6 +11,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -97,7 +98,8 @@ def metadata() -> dict:
             query["sql"] = fill_sql(query["sql"])
             if name == KB_DB:  # readers come for the answers: the SQL is one click away ("Show SQL")
                 query.setdefault("hide_sql", True)
-                query["sql"] += PAGE_SQL  # HTML pages of PAGE_ROWS rows (loaders/web/paging.py)
+                if ":_page_size" not in query["sql"]:  # a query may page an inner select itself
+                    query["sql"] += PAGE_SQL  # HTML pages of PAGE_ROWS rows (loaders/web/paging.py)
     tables = merged.setdefault("databases", {}).setdefault(KB_DB, {}).setdefault("tables", {})
     for table, columns in column_descriptions().items():
         if columns:
@@ -132,8 +134,12 @@ def make_datasette(project: Project, settings: dict | None = None, **overrides):
     from datasette.app import Datasette
 
     require_plugins()
-    os.environ.update(environment(project))
+    variables = environment(project)
+    os.environ.update(variables)
     return Datasette(
+        # datasette serve reads DATASETTE_SECRET itself; an app built here is given it, so that the
+        # processes of kb serve --workers N all sign and check the same log-in cookies.
+        secret=variables["DATASETTE_SECRET"],
         files=[str(ensure_editorial_db(project))],
         immutables=[str(project.db_path)],
         metadata=metadata(),
@@ -141,7 +147,7 @@ def make_datasette(project: Project, settings: dict | None = None, **overrides):
         static_mounts=[(STATIC_MOUNT, str(STATIC))],
         settings={**SETTINGS, **(settings or {})},
         crossdb=True,
-        **overrides,
+        **{"inspect_data": inspect_data(project.db_path) if project.db_path.exists() else None, **overrides},
     )
 
 
@@ -177,14 +183,22 @@ def write_metadata(project: Project) -> Path:
     return path
 
 
+def inspect_data(db_path: Path) -> dict:
+    """What `datasette inspect` says of kb.db (its hash, size and every table's row count), read with
+    sqlite3 directly so that it can be made inside a running event loop (tests) as well as before one."""
+    from datasette.inspect import inspect_hash
+
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
+        tables = [name for (name,) in connection.execute("select name from sqlite_master where type = 'table'")]
+        counts = {name: connection.execute(f'select count(*) from "{name}"').fetchone()[0] for name in tables}
+    return {KB_DB: {"hash": inspect_hash(Path(db_path)), "size": Path(db_path).stat().st_size, "file": str(db_path),
+                    "tables": {name: {"count": count} for name, count in counts.items()}}}
+
+
 def write_inspect(project: Project) -> Path:
-    """`datasette inspect` of kb.db (its table counts, size and hash) as JSON in the project's folder."""
-    import asyncio
-
-    from datasette.cli import inspect_
-
+    """The inspect data of kb.db as JSON in the project's folder, for datasette serve --inspect-file."""
     path = project.root / INSPECT_FILE
-    atomic_write(path, json.dumps(asyncio.run(inspect_([str(project.db_path)], None))))
+    atomic_write(path, json.dumps(inspect_data(project.db_path)))
     return path
 
 
@@ -193,9 +207,7 @@ def worker_app():
     make_datasette configures it, over the project named by KB_SERVE_PROJECT, its startup hooks run
     before the first request is answered."""
     project = Project(Path(os.environ[PROJECT_VARIABLE]))
-    inspect_file = project.root / INSPECT_FILE
-    inspect_data = json.loads(inspect_file.read_text(encoding="utf-8")) if inspect_file.exists() else None
-    datasette = make_datasette(project, inspect_data=inspect_data)
+    datasette = make_datasette(project, inspect_data=json.loads((project.root / INSPECT_FILE).read_text(encoding="utf-8")))
     app = datasette.app()
 
     async def started(scope, receive, send):

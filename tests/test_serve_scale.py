@@ -12,8 +12,9 @@ import pytest
 
 from loaders import editorial
 from loaders.build import build
+from loaders.models import CLAIM_FACETS
 from loaders.serve import metadata
-from loaders.web.claim import ANSWERING_SHOWN, SILENT_SHOWN, shown_answers
+from loaders.web.claim import ANSWERING_SHOWN, shown_sources
 from loaders.web.paging import PAGE_ROWS
 from loaders.web.site import links_markup
 
@@ -48,6 +49,14 @@ def test_every_declared_facet_of_a_large_table_counts_an_index(built_project):
     assert not missing
 
 
+def test_each_claims_facet_has_an_index_holding_every_other_facet(built_project):
+    assert list(CLAIM_FACETS) == metadata()["databases"]["kb"]["tables"]["claims"]["facets"]
+    with sqlite3.connect(built_project.db_path) as connection:
+        for facet in CLAIM_FACETS:
+            columns = [row[2] for row in connection.execute(f"pragma index_info('ix_claims_facets_{facet}')")]
+            assert columns[0] == facet and set(columns) == set(CLAIM_FACETS)
+
+
 def test_links_are_drawn_as_site_links_and_nothing_else_is_markup():
     html = str(links_markup("[A](/kb/claims/a~2Fb) · [x <b>](/kb/q?topic=a&therapy=b) · [evil](javascript:alert(1))"))
     assert '<a href="/kb/claims/a~2Fb">A</a> · ' in html
@@ -69,14 +78,20 @@ async def test_consensus_is_shown_in_pages_and_served_whole_as_json(built_datase
     assert len(set(shown)) == 2 * PAGE_ROWS
 
 
-def test_a_claim_page_shows_a_bounded_number_of_answers_keeping_its_own():
-    answering = [{"id": f"s{index}", "claims": [{"is_this": index == 500}]} for index in range(1000)]
-    silent = [{"id": f"q{index}"} for index in range(300)]
-    shown, quiet, more, more_silent = shown_answers(answering, silent)
-    assert len(shown) == ANSWERING_SHOWN and any(s["id"] == "s500" for s in shown)
-    assert more == 1000 - ANSWERING_SHOWN and len(quiet) == SILENT_SHOWN and more_silent == 300 - SILENT_SHOWN
-    few = answering[:3]
-    assert shown_answers(few, silent[:2]) == (few, silent[:2], 0, 0)
+def test_a_claim_page_lists_a_bounded_number_of_answering_sources_keeping_its_own():
+    answering = [{"id": f"s{index:04d}"} for index in range(1000)]
+    shown = shown_sources(answering, "s0500")
+    assert len(shown) == ANSWERING_SHOWN and "s0500" in shown and shown[:3] == ["s0000", "s0001", "s0002"]
+    assert shown_sources(answering[:3], "s0001") == ["s0000", "s0001", "s0002"]
+
+
+async def test_a_claim_page_of_a_topic_with_many_sources_says_how_many_more(built_datasette, monkeypatch):
+    from loaders.web import claim
+
+    monkeypatch.setattr(claim, "ANSWERING_SHOWN", 2)
+    monkeypatch.setattr(claim, "SILENT_SHOWN", 1)
+    html = (await built_datasette.client.get("/kb/claims/complete-guide-natural-relief~2Fchronic-8-12-sessions")).text
+    assert re.search(r"\d+ more sources? answer:", html) and "; and " in html.split("Silent on this topic")[1]
 
 
 @pytest.fixture(scope="module")
@@ -111,18 +126,18 @@ def worker_processes(port):
             continue
         processes[int(status.parent.name)] = (int(fields[1]), cmdline)
     masters = {pid for pid, (_, cmdline) in processes.items() if "worker_app" in cmdline and f"--port {port}" in cmdline}
-    return [pid for pid, (parent, cmdline) in processes.items() if parent in masters and "multiprocessing" in cmdline]
+    return [pid for pid, (parent, cmdline) in processes.items() if parent in masters and "spawn_main" in cmdline]
 
 
 @pytest.mark.slow
 def test_two_server_processes_serve_one_kb_db_and_write_one_editorial_db(project_copy):
     build(project_copy)
     editorial.add_editor(project_copy, "alice", "a long enough password")
-    claim = sqlite3.connect(project_copy.db_path).execute("select id from claims order by id limit 1").fetchone()[0]
+    claims = [row[0] for row in sqlite3.connect(project_copy.db_path).execute("select id from claims order by id limit 6")]
     with running_server(project_copy, timeout=120, options=["--workers", "2"]) as base:
         assert len(worker_processes(int(base.rsplit(":", 1)[1]))) == 2
         notes = [f"scale test note {index}" for index in range(6)]
-        for note in notes:  # a new connection each time: the kernel hands each to either process
+        for claim, note in zip(claims, notes):  # a new connection each time: the kernel hands each to either process
             with httpx.Client(base_url=base, timeout=60) as client:
                 token = client.get("/-/login").cookies["ds_csrftoken"]
                 login = client.post("/-/login", data={"username": "alice", "password": "a long enough password",

@@ -3,6 +3,7 @@ source answers the same topic, the works it cites, its conflicts, and editors' f
 Datasette renders the page from templates/row-kb-claims.html; this module adds the variables.
 """
 
+import json
 import urllib.parse
 
 from datasette import hookimpl
@@ -39,12 +40,18 @@ SOURCES = f"""
     order by s.title, s.id
 """
 # Like for like: the claims on the topic whose therapy and condition compare with the claim's.
+COMPARABLE_CLAIMS = f"""
+    from claims o join interventions oi on oi.id = o.therapy join conditions oc on oc.id = o.condition
+    where o.topic = :topic and ({comparable('o', 'therapy')} and {comparable('o', 'condition')} or o.id = :id)
+"""
+# The sources that answer, and the claims of those the page lists (:shown, a JSON list of ids).
+ANSWERING_SOURCES = f"select distinct o.source_id {COMPARABLE_CLAIMS}"
 TOPIC_CLAIMS = f"""
     select o.id, o.source_id, o.position, o.type, o.statement, o.quote, o.answer, o.stance, o.certainty,
            o.status, o.statement_kind, o.therapy, o.condition,
            oi.label as therapy_label, oc.label as condition_label
-    from claims o join interventions oi on oi.id = o.therapy join conditions oc on oc.id = o.condition
-    where o.topic = :topic and ({comparable('o', 'therapy')} and {comparable('o', 'condition')} or o.id = :id)
+    {COMPARABLE_CLAIMS}
+      and o.source_id in (select value from json_each(:shown))
     order by o.source_id, o.position
 """
 TOPIC_SUMMARY = "select * from topic_summary where topic = :topic and therapy = :therapy and condition = :condition"
@@ -84,14 +91,13 @@ def answers_by_source(sources, topic_claims, claim_id):
     return answering, silent
 
 
-def shown_answers(answering, silent):
-    """(answering, silent, how many of each are left out): the first ANSWERING_SHOWN answering sources
-    in their order, with the claim's own source kept, and the first SILENT_SHOWN silent ones."""
-    shown = [source for index, source in enumerate(answering)
-             if index < ANSWERING_SHOWN - 1 or any(other["is_this"] for other in source["claims"])]
-    if len(answering) <= ANSWERING_SHOWN:
-        shown = answering
-    return shown, silent[:SILENT_SHOWN], len(answering) - len(shown), max(0, len(silent) - SILENT_SHOWN)
+def shown_sources(answering_sources, own_source):
+    """The ids of the answering sources the page lists: the first ANSWERING_SHOWN in their order, the
+    claim's own source kept among them."""
+    ids = [source["id"] for source in answering_sources]
+    if len(ids) <= ANSWERING_SHOWN:
+        return ids
+    return [source_id for index, source_id in enumerate(ids) if index < ANSWERING_SHOWN - 1 or source_id == own_source]
 
 
 def summary_links(datasette, claim):
@@ -115,17 +121,21 @@ async def claim_context(datasette, request, claim_id):
     claim = found[0]
     text = claim.pop("source_text")
     terms = {key: claim[key] for key in ("id", "topic", "therapy", "condition", "therapy_lineage", "condition_lineage")}
-    answering, silent, more_answering, more_silent = shown_answers(*answers_by_source(
-        await rows(database, SOURCES, terms), await rows(database, TOPIC_CLAIMS, terms), claim_id))
+    sources = await rows(database, SOURCES, terms)
+    speaking = {row["source_id"] for row in await rows(database, ANSWERING_SOURCES, terms)}
+    shown = shown_sources([source for source in sources if source["id"] in speaking], claim["source_id"])
+    answering, _ = answers_by_source(sources, await rows(database, TOPIC_CLAIMS, {**terms, "shown": json.dumps(shown)}),
+                                     claim_id)
+    silent = [source for source in sources if source["id"] not in speaking and source["comparable"]]
     summary = await rows(database, TOPIC_SUMMARY, terms)
     return {
         **summary_links(datasette, claim),
         "claim": claim,
         "context": context_markup(text, claim["quote_start"], claim["quote_end"]),
         "answering": answering,
-        "silent": silent,
-        "more_answering": more_answering,
-        "more_silent": more_silent,
+        "silent": silent[:SILENT_SHOWN],
+        "more_answering": len(speaking) - len(shown),
+        "more_silent": max(0, len(silent) - SILENT_SHOWN),
         "summary": summary[0] if summary else None,
         "studies": await rows(database, CITED_STUDIES, {"id": claim_id}),
         "conflicts": await rows(database, CONFLICTS, {"id": claim_id}),

@@ -25,28 +25,25 @@ TICK_GAP = 9
 
 # An axis draws its first BARS_SHOWN claims (in source and article order) and says how many more
 # the comparison holds: with thousands of sources a page of every bar is megabytes no one can read.
-# The axis' extent is still that of all its claims (the window aggregates), so the bars shown sit
-# where they would among all of them.
+# The axes, their claim counts and extents come from range_axes (loaders/serving.py, built with
+# kb.db), so the bars shown sit where they would among all of them, and each axis' first claims
+# are read through the (topic, source_id, position) index.
 BARS_SHOWN = 40
 RANGE_CLAIMS = """
-    select * from (
-      select t.id as topic, t.label, t.description, t.unit, c.id, c.source_id, c.answer, c.quote,
-             c.norm_min, c.norm_max, c.statement_kind, c.status,
-             c.therapy, i.label as therapy_label, c.condition, k.label as condition_label,
-             row_number() over axis as bar, count(*) over axis as axis_bars,
-             min(case when c.norm_min > 0 then c.norm_min end) over axis as axis_low_min,
-             min(case when c.norm_max > 0 then c.norm_max end) over axis as axis_low_max,
-             max(c.norm_min) over axis as axis_high_min, max(c.norm_max) over axis as axis_high_max,
-             c.position
-      from claims c join topics t on t.id = c.topic
-      left join interventions i on i.id = c.therapy left join conditions k on k.id = c.condition
-      where t.kind = 'range' and (c.norm_min is not null or c.norm_max is not null)
-      window axis as (partition by c.topic, c.therapy, c.condition order by c.source_id, c.position
-                      rows between unbounded preceding and unbounded following)
-    ) where bar <= :shown
-    order by topic, therapy_label, condition_label, source_id, position
+    select a.topic, t.label, t.description, t.unit, c.id, c.source_id, c.answer, c.quote,
+           c.norm_min, c.norm_max, c.statement_kind, c.status,
+           c.therapy, i.label as therapy_label, c.condition, k.label as condition_label,
+           a.claim_count as axis_bars, a.low_min, a.low_max, a.high_min, a.high_max
+    from range_axes a join topics t on t.id = a.topic
+    join claims c on c.rowid in (
+      select x.rowid from claims x
+      where x.topic = a.topic and x.therapy = a.therapy and x.condition = a.condition
+        and (x.norm_min is not null or x.norm_max is not null)
+      order by x.source_id, x.position limit :shown)
+    left join interventions i on i.id = c.therapy left join conditions k on k.id = c.condition
+    order by a.topic, therapy_label, condition_label, c.source_id, c.position
 """
-AXIS_EXTENT = ("axis_low_min", "axis_low_max", "axis_high_min", "axis_high_max")
+AXIS_EXTENT = ("low_min", "low_max", "high_min", "high_max")
 GROUP_FIELDS = ("topic", "label", "unit", "description", "therapy", "therapy_label", "condition", "condition_label")
 
 
