@@ -11,7 +11,7 @@ import sqlite_utils
 from sqlalchemy import create_engine, event
 from sqlalchemy.schema import CreateTable
 
-from . import compare, conflicts, fidelity, scorecard
+from . import compare, conflicts, fidelity, scorecard, serving
 from .atomic import atomic_path
 from .cache import ParseCache
 from .progress import SILENT
@@ -210,6 +210,7 @@ def write_database(path, rows):
     database["sources"].enable_fts(["title", "text"], tokenize="porter")
     database["studies"].enable_fts(["label", "venue", "organization", "finding"], tokenize="porter")
     compare.write_matrix(database, rows["comparison_cells"], rows["sources"], rows["topics"])
+    serving.write_serving_tables(database)
     database.execute("VACUUM")
     database.close()
     return counts

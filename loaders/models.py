@@ -68,9 +68,20 @@ class ClaimKey(SQLModel):
     position: int = Field(description="Order of the quote in the article (1 = first).")
 
 
+# The claims table's facets (loaders/web/metadata.yaml), each with its covering index below.
+CLAIM_FACETS = ("type", "certainty", "stance", "status", "therapy", "condition")
+
+
 class ClaimRow(ClaimFields, ClaimKey, table=True):
     __tablename__ = "claims"
-    __table_args__ = (Index("ix_claims_topic_source", "topic", "source_id"),)
+    # What the pages read claims by: a topic's claims in source and article order, with their type so
+    # that session figures skip the other types in the index alone (comparisons, session figures,
+    # /ranges); and for each facet of the claims table one index leading with it and holding the other
+    # facets, so that a facet, alone or on a page filtered by another facet, counts an index range
+    # instead of reading the claims (tests/test_serve_scale.py checks FACETS against the metadata).
+    __table_args__ = (Index("ix_claims_topic_source", "topic", "source_id", "position", "type"),
+                      *(Index(f"ix_claims_facets_{column}", column, *(other for other in CLAIM_FACETS if other != column))
+                        for column in CLAIM_FACETS))
     quote_start: int = Field(description="Offset of the quote's first character in the article text.")
     quote_end: int = Field(description="Offset just after the quote's last character.")
     value_min: Optional[float] = Field(description="Lower bound as stated (null = open).")

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -22,12 +23,15 @@ from .project import Project
 from . import vocabulary
 from .models import column_descriptions
 from .web import METADATA_FRAGMENTS, PACKAGE, STATIC, STATIC_MOUNT, TEMPLATES, missing_plugins
+from .web.paging import PAGE_SQL
 from .web.shared import KB_DB, severity_rank, sql_list
 
 # Datasette settings, declared once for the server and the tests.
 SETTINGS = {
-    # Facet suggestions cost ~1 s a page on a large claims table; the default facets are declared.
+    # Facet suggestions cost ~1 s a page on a large claims table; the default facets are declared,
+    # and each counts an index (loaders/models.py), well inside the facets' own time limit.
     "suggest_facets": False,
+    "facet_time_limit_ms": 1000,
     "default_page_size": 100,
     "sql_time_limit_ms": 3000,
     "truncate_cells_html": 0,
@@ -37,6 +41,11 @@ HOST = "127.0.0.1"
 # The metadata `kb serve` hands Datasette: written in the project's folder (gitignored), rewritten
 # on each start, so nothing is left behind in /tmp.
 METADATA_FILE = ".kb-metadata.json"
+# `datasette inspect`'s table counts of the immutable kb.db, written beside it on each start, so
+# no page counts 100,000 claims again (loaders/web/fresh_kb.py drops them when kb.db is rebuilt).
+INSPECT_FILE = ".kb-inspect.json"
+# kb serve --workers N: the project the worker processes' app factory serves.
+PROJECT_VARIABLE = "KB_SERVE_PROJECT"
 
 
 class PortInUse(UsageError):
@@ -90,6 +99,8 @@ def metadata() -> dict:
             query["sql"] = fill_sql(query["sql"])
             if name == KB_DB:  # readers come for the answers: the SQL is one click away ("Show SQL")
                 query.setdefault("hide_sql", True)
+                if ":_page_size" not in query["sql"]:  # a query may page an inner select itself
+                    query["sql"] += PAGE_SQL  # HTML pages of PAGE_ROWS rows (loaders/web/paging.py)
     tables = merged.setdefault("databases", {}).setdefault(KB_DB, {}).setdefault("tables", {})
     for table, columns in column_descriptions().items():
         if columns:
@@ -124,8 +135,12 @@ def make_datasette(project: Project, settings: dict | None = None, **overrides):
     from datasette.app import Datasette
 
     require_plugins()
-    os.environ.update(environment(project))
+    variables = environment(project)
+    os.environ.update(variables)
     return Datasette(
+        # datasette serve reads DATASETTE_SECRET itself; an app built here is given it, so that the
+        # processes of kb serve --workers N all sign and check the same log-in cookies.
+        secret=variables["DATASETTE_SECRET"],
         files=[str(ensure_editorial_db(project))],
         immutables=[str(project.db_path)],
         metadata=metadata(),
@@ -133,15 +148,16 @@ def make_datasette(project: Project, settings: dict | None = None, **overrides):
         static_mounts=[(STATIC_MOUNT, str(STATIC))],
         settings={**SETTINGS, **(settings or {})},
         crossdb=True,
-        **overrides,
+        **{"inspect_data": inspect_data(project.db_path) if project.db_path.exists() else None, **overrides},
     )
 
 
-def command(project: Project, metadata_file: Path, port: int) -> list:
+def command(project: Project, metadata_file: Path, port: int, inspect_file: Path | None = None) -> list:
     """The datasette command line for `kb serve`."""
     args = [str(Path(sys.executable).parent / "datasette"), "serve",
             "-i", str(project.db_path), str(ensure_editorial_db(project)),
             "--metadata", str(metadata_file), "--template-dir", str(TEMPLATES),
+            *(["--inspect-file", str(inspect_file)] if inspect_file else []),
             "--static", f"{STATIC_MOUNT}:{STATIC}",
             "--crossdb", "--host", HOST, "--port", str(port)]
     for name, value in SETTINGS.items():
@@ -168,11 +184,56 @@ def write_metadata(project: Project) -> Path:
     return path
 
 
-def serve(project: Project, port: int = DEFAULT_PORT):
-    """Run Datasette on 127.0.0.1:port until interrupted."""
+def inspect_data(db_path: Path) -> dict:
+    """What `datasette inspect` says of kb.db (its hash, size and every table's row count), read with
+    sqlite3 directly so that it can be made inside a running event loop (tests) as well as before one."""
+    from datasette.inspect import inspect_hash
+
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
+        tables = [name for (name,) in connection.execute("select name from sqlite_master where type = 'table'")]
+        counts = {name: connection.execute(f'select count(*) from "{name}"').fetchone()[0] for name in tables}
+    return {KB_DB: {"hash": inspect_hash(Path(db_path)), "size": Path(db_path).stat().st_size, "file": str(db_path),
+                    "tables": {name: {"count": count} for name, count in counts.items()}}}
+
+
+def write_inspect(project: Project) -> Path:
+    """The inspect data of kb.db as JSON in the project's folder, for datasette serve --inspect-file."""
+    path = project.root / INSPECT_FILE
+    atomic_write(path, json.dumps(inspect_data(project.db_path)))
+    return path
+
+
+def worker_app():
+    """The ASGI app of one `kb serve --workers N` process (uvicorn's factory): Datasette configured as
+    make_datasette configures it, over the project named by KB_SERVE_PROJECT, its startup hooks run
+    before the first request is answered."""
+    project = Project(Path(os.environ[PROJECT_VARIABLE]))
+    datasette = make_datasette(project, inspect_data=json.loads((project.root / INSPECT_FILE).read_text(encoding="utf-8")))
+    app = datasette.app()
+
+    async def started(scope, receive, send):
+        await datasette.invoke_startup()  # once; later calls return at once
+        await app(scope, receive, send)
+
+    return started
+
+
+def worker_command(project: Project, port: int, workers: int) -> list:
+    """The uvicorn command line for `kb serve --workers N`: N processes sharing one socket."""
+    return [str(Path(sys.executable).parent / "uvicorn"), "--factory", f"{__name__}:worker_app",
+            "--host", HOST, "--port", str(port), "--workers", str(workers), "--no-access-log"]
+
+
+def serve(project: Project, port: int = DEFAULT_PORT, workers: int = 1):
+    """Run Datasette on 127.0.0.1:port until interrupted; with workers > 1, that many processes."""
     require_plugins()
     check_port(port)
     metadata_file = write_metadata(project)
+    inspect_file = write_inspect(project)
     env = {**os.environ, **environment(project)}
-    args = command(project, metadata_file, port)
+    if workers > 1:
+        env[PROJECT_VARIABLE] = str(project.root)
+        args = worker_command(project, port, workers)
+    else:
+        args = command(project, metadata_file, port, inspect_file)
     os.execve(args[0], args, env)

@@ -23,12 +23,13 @@ def free_port():
 
 
 @contextmanager
-def running_server(project, timeout=30):
-    """Run `kb serve` for project on a free port; yield its base URL; stop it afterwards."""
+def running_server(project, timeout=30, options=()):
+    """Run `kb serve` for project on a free port (with options, e.g. --workers 2); yield its base URL;
+    stop it afterwards."""
     port = free_port()
     kb = Path(sys.executable).parent / "kb"
     log = open(project.root / "serve.log", "w")
-    process = subprocess.Popen([str(kb), "serve", "--port", str(port)], cwd=project.root,
+    process = subprocess.Popen([str(kb), "serve", "--port", str(port), *options], cwd=project.root,
                                stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
     base = f"http://127.0.0.1:{port}"
     try:

@@ -110,11 +110,13 @@ def build(check: bool = typer.Option(False, "--check", help="Fail if kb.db diffe
 
 
 @app.command()
-def serve(port: int = typer.Option(DEFAULT_PORT, "--port", "-p", help="Port on 127.0.0.1.")):
+def serve(port: int = typer.Option(DEFAULT_PORT, "--port", "-p", help="Port on 127.0.0.1."),
+          workers: int = typer.Option(1, "--workers", "-w", min=1,
+                                      help="Server processes sharing the port (one per core serves more readers).")):
     """Serve kb.db (immutable) and editorial.db with Datasette on http://127.0.0.1:PORT."""
     project = Project.find()
     project.built_db()
-    serve_project(project, port)
+    serve_project(project, port, workers)
 
 
 VERBOSE_HELP = "Every field of every row, whole (the table cuts long text with an ellipsis)."

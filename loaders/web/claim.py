@@ -3,6 +3,7 @@ source answers the same topic, the works it cites, its conflicts, and editors' f
 Datasette renders the page from templates/row-kb-claims.html; this module adds the variables.
 """
 
+import json
 import urllib.parse
 
 from datasette import hookimpl
@@ -40,12 +41,18 @@ SOURCES = f"""
     order by s.title, s.id
 """
 # Like for like: the claims on the topic whose therapy and condition compare with the claim's.
+COMPARABLE_CLAIMS = f"""
+    from claims o join interventions oi on oi.id = o.therapy join conditions oc on oc.id = o.condition
+    where o.topic = :topic and ({comparable('o', 'therapy')} and {comparable('o', 'condition')} or o.id = :id)
+"""
+# The sources that answer, and the claims of those the page lists (:shown, a JSON list of ids).
+ANSWERING_SOURCES = f"select distinct o.source_id {COMPARABLE_CLAIMS}"
 TOPIC_CLAIMS = f"""
     select o.id, o.source_id, o.position, o.type, o.statement, o.quote, o.answer, o.stance, o.certainty,
            o.status, o.statement_kind, o.therapy, o.condition,
            oi.label as therapy_label, oc.label as condition_label
-    from claims o join interventions oi on oi.id = o.therapy join conditions oc on oc.id = o.condition
-    where o.topic = :topic and ({comparable('o', 'therapy')} and {comparable('o', 'condition')} or o.id = :id)
+    {COMPARABLE_CLAIMS}
+      and o.source_id in (select value from json_each(:shown))
     order by o.source_id, o.position
 """
 # Live: its conflicts counted by the editors' verdicts (loaders/editorial/verdicts.py).
@@ -71,6 +78,12 @@ CONFLICTS = f"""
 """
 
 
+# With thousands of sources a claim page cannot list every answer: it shows this many sources (its
+# own always among them) and links to the comparison for the rest, and names this many silent ones.
+ANSWERING_SHOWN = 30
+SILENT_SHOWN = 60
+
+
 def answers_by_source(sources, topic_claims, claim_id):
     """Every source with its comparable claims on the topic (the current claim marked), and the silent
     sources: those whose main therapy and condition compare with the claim's and who say nothing."""
@@ -80,6 +93,15 @@ def answers_by_source(sources, topic_claims, claim_id):
     answering = [{**source, "claims": by_source[source["id"]]} for source in sources if source["id"] in by_source]
     silent = [source for source in sources if source["id"] not in by_source and source.get("comparable", True)]
     return answering, silent
+
+
+def shown_sources(answering_sources, own_source):
+    """The ids of the answering sources the page lists: the first ANSWERING_SHOWN in their order, the
+    claim's own source kept among them."""
+    ids = [source["id"] for source in answering_sources]
+    if len(ids) <= ANSWERING_SHOWN:
+        return ids
+    return [source_id for index, source_id in enumerate(ids) if index < ANSWERING_SHOWN - 1 or source_id == own_source]
 
 
 def summary_links(datasette, claim):
@@ -109,15 +131,21 @@ async def claim_context(datasette, request, claim_id):
     claim = found[0]
     text = claim.pop("source_text")
     terms = {key: claim[key] for key in ("id", "topic", "therapy", "condition", "therapy_lineage", "condition_lineage")}
-    answering, silent = answers_by_source(await rows(database, SOURCES, terms),
-                                          await rows(database, TOPIC_CLAIMS, terms), claim_id)
+    sources = await rows(database, SOURCES, terms)
+    speaking = {row["source_id"] for row in await rows(database, ANSWERING_SOURCES, terms)}
+    shown = shown_sources([source for source in sources if source["id"] in speaking], claim["source_id"])
+    answering, _ = answers_by_source(sources, await rows(database, TOPIC_CLAIMS, {**terms, "shown": json.dumps(shown)}),
+                                     claim_id)
+    silent = [source for source in sources if source["id"] not in speaking and source["comparable"]]
     summary = await rows(database, TOPIC_SUMMARY, terms)
     return {
         **summary_links(datasette, claim),
         "claim": claim,
         "context": context_markup(text, claim["quote_start"], claim["quote_end"]),
         "answering": answering,
-        "silent": silent,
+        "silent": silent[:SILENT_SHOWN],
+        "more_answering": len(speaking) - len(shown),
+        "more_silent": max(0, len(silent) - SILENT_SHOWN),
         "summary": summary[0] if summary else None,
         "studies": await cited_studies(datasette, database, claim_id),
         "conflicts": await rows(database, CONFLICTS, {"id": claim_id}),

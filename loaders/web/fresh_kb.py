@@ -4,7 +4,8 @@ Datasette opens immutable databases once per worker thread and keeps the connect
 would go on reading the replaced file until a restart. Each thread here remembers which file
 (inode and modification time) its connection was opened on, and reopens when `kb build` has
 swapped in a new one. The crossdb `_memory` database, which attaches kb.db, follows the same
-file. Writes to the editorial database are untouched.
+file. Writes to the editorial database are untouched. The table counts of the inspect file
+`kb serve` hands Datasette describe the file it started on: they are dropped once it is replaced.
 """
 
 import asyncio
@@ -34,6 +35,7 @@ class FreshDatabase(Database):
         super().__init__(datasette, **kwargs)
         self.watched_path = watched_path
         self._thread_connections = threading.local()
+        self.started_on = file_stamp(watched_path)
 
     def fresh_connection(self):
         stamp = file_stamp(self.watched_path)
@@ -43,6 +45,8 @@ class FreshDatabase(Database):
         if cached is not None:
             cached[1].close()
             self._cached_table_counts = None
+        if stamp != self.started_on:
+            self.ds.inspect_data = None  # counted on the file the server started on, since replaced
         connection = self.connect()
         self.ds._prepare_connection(connection, self.name)
         self._thread_connections.entry = (stamp, connection)

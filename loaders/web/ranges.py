@@ -23,15 +23,27 @@ LOG_MARGIN = 1.1
 # Tick labels no closer than this, in percent of the axis.
 TICK_GAP = 9
 
+# An axis draws its first BARS_SHOWN claims (in source and article order) and says how many more
+# the comparison holds: with thousands of sources a page of every bar is megabytes no one can read.
+# The axes, their claim counts and extents come from range_axes (loaders/serving.py, built with
+# kb.db), so the bars shown sit where they would among all of them, and each axis' first claims
+# are read through the (topic, source_id, position) index.
+BARS_SHOWN = 40
 RANGE_CLAIMS = """
-    select t.id as topic, t.label, t.description, t.unit, c.id, c.source_id, c.answer, c.quote,
+    select a.topic, t.label, t.description, t.unit, c.id, c.source_id, c.answer, c.quote,
            c.norm_min, c.norm_max, c.statement_kind, c.status,
-           c.therapy, i.label as therapy_label, c.condition, k.label as condition_label
-    from claims c join topics t on t.id = c.topic
+           c.therapy, i.label as therapy_label, c.condition, k.label as condition_label,
+           a.claim_count as axis_bars, a.low_min, a.low_max, a.high_min, a.high_max
+    from range_axes a join topics t on t.id = a.topic
+    join claims c on c.rowid in (
+      select x.rowid from claims x
+      where x.topic = a.topic and x.therapy = a.therapy and x.condition = a.condition
+        and (x.norm_min is not null or x.norm_max is not null)
+      order by x.source_id, x.position limit :shown)
     left join interventions i on i.id = c.therapy left join conditions k on k.id = c.condition
-    where t.kind = 'range' and (c.norm_min is not null or c.norm_max is not null)
-    order by t.id, i.label, k.label, c.source_id, c.position
+    order by a.topic, therapy_label, condition_label, c.source_id, c.position
 """
+AXIS_EXTENT = ("low_min", "low_max", "high_min", "high_max")
 GROUP_FIELDS = ("topic", "label", "unit", "description", "therapy", "therapy_label", "condition", "condition_label")
 
 
@@ -124,7 +136,9 @@ def bars(rows, claim_url):
     """Place each claim's interval on the axis of its topic, therapy and condition; claim_url(id) links each bar."""
     topics = axes(rows)
     for topic in topics:
-        finite = [v for c in topic["claims"] for v in (c["norm_min"], c["norm_max"]) if v is not None]
+        finite = [v for c in topic["claims"] for v in (c["norm_min"], c["norm_max"], *(c.get(f) for f in AXIS_EXTENT))
+                  if v is not None]
+        topic["more"] = max(0, topic["claims"][0].get("axis_bars", 0) - len(topic["claims"]))
         scale = Scale(topic["unit"], finite)
         topic["log_scale"], topic["ticks"] = scale.log, scale.ticks()
         topic["scale"] = {"low": scale.low, "high": scale.high}
@@ -137,7 +151,7 @@ def bars(rows, claim_url):
 
 async def ranges_page(datasette, request):
     database = datasette.get_database(KB_DB)
-    rows = (await database.execute(RANGE_CLAIMS)).rows
+    rows = (await database.execute(RANGE_CLAIMS, {"shown": BARS_SHOWN})).rows
     topics = bars(rows, lambda claim_id: row_url(datasette, "claims", claim_id))
     for topic in topics:
         topic["compare_url"] = datasette.urls.query(KB_DB, "topic_comparison") + "?" + urllib.parse.urlencode(

@@ -1,0 +1,70 @@
+"""Pages of the kb canned queries: /kb/consensus?_page=2 shows rows 101-200.
+
+A canned query answers with every row it finds, and Datasette renders each cell of each row
+through the plugins' hooks: a query of 1,000 rows took seconds to draw at 100,000 claims. So the
+HTML page of a kb canned query shows PAGE_ROWS rows and links to the next page; JSON and CSV
+still carry the whole answer (up to Datasette's max_returned_rows; CSV ?_stream=on carries all).
+loaders/serve.py ends every kb canned query with PAGE_SQL; the magic parameters :_page_size and
+:_page_offset are filled here from the request.
+"""
+
+import urllib.parse
+
+from datasette import hookimpl
+
+from .shared import KB_DB
+
+PAGE_ROWS = 100
+PAGE_ARG = "_page"
+PAGE_SQL = "\nlimit :_page_size offset :_page_offset"
+UNLIMITED = -1  # SQLite's LIMIT -1: no limit
+
+
+def is_html(request):
+    return request.url_vars.get("format") in (None, "", "html")
+
+
+def page_number(request):
+    """The page asked for (?_page=N, from 1); 1 when absent or not a whole number."""
+    try:
+        return max(1, int(request.args.get(PAGE_ARG, "1")))
+    except ValueError:
+        return 1
+
+
+def page_parameter(key, request):
+    if key == "size":
+        return PAGE_ROWS if is_html(request) else UNLIMITED
+    if key == "offset":
+        return (page_number(request) - 1) * PAGE_ROWS if is_html(request) else 0
+    raise KeyError(key)
+
+
+@hookimpl
+def register_magic_parameters():
+    return [("page", page_parameter)]
+
+
+def page_url(request, number):
+    """The current page's URL with ?_page=number (no _page for the first page)."""
+    args = [(key, value) for key, value in urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+            if key != PAGE_ARG]
+    if number > 1:
+        args.append((PAGE_ARG, str(number)))
+    return request.path + ("?" + urllib.parse.urlencode(args) if args else "")
+
+
+def pager(request):
+    """What templates/_kb_pager.html shows: the page number, its first row, and the neighbours' URLs."""
+    number = page_number(request)
+    return {"number": number, "size": PAGE_ROWS, "first_row": (number - 1) * PAGE_ROWS + 1,
+            "previous_url": page_url(request, number - 1) if number > 1 else None,
+            "next_url": page_url(request, number + 1)}
+
+
+@hookimpl
+def extra_template_vars(template, database, request):
+    # Canned queries only (/kb/<query>): arbitrary SQL (/kb?sql=) is not paged.
+    if not template.startswith("query-") or database != KB_DB or request is None or "table" not in request.url_vars:
+        return {}
+    return {"kb_pager": pager(request)}
