@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8001
 INPUTS := $(wildcard sources/* claims/*)
 
-.PHONY: install build serve test screenshots browser clean
+.PHONY: install build serve test screenshots browser clean bench
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ test: $(STAMP) browser
 # (tests is named so that pytest loads tests/conftest.py, which declares --screenshots, before parsing it.)
 screenshots: $(STAMP) browser
 	$(BIN)/python -m pytest -q -m browser --screenshots docs/screenshots tests
+
+# The build benchmark on a generated corpus of SIZE claims (README, Benchmarks): prints the figures,
+# writes build/bench/SIZE.json and puts its table in the README.
+SIZE ?= 100000
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --claims $(SIZE) --json build/bench/$(SIZE).json
+	$(BIN)/python benchmarks/bench.py --readme build/bench/$(SIZE).json
 
 clean:
 	rm -rf $(VENV)

@@ -11,9 +11,10 @@ from typing import Optional
 
 from .atomic import atomic_write_all
 from .errors import UsageError
-from .extract import EXTRACTOR, detect_furniture, dump_yaml, extract, project_studies, project_topics, read_article
+from .extract import EXTRACTOR, detect_furniture, dump_yaml, extract, read_article
+from .extract.batch import cores, run_all
+from .extract.entry import ProjectTerms
 from .project import Project
-from .terms import project_vocabularies
 
 DEFAULT_KIND = "web article"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -78,18 +79,30 @@ def target_paths(project: Project, source_id: str):
             project.claims_dir / f"{source_id}.yaml"]
 
 
-def add_source(project: Project, path: Path, *, title: str, publisher=None, author=None, published=None,
-               url=None, kind: str = DEFAULT_KIND, commercial_interest=None, source_id=None,
-               therapy=None, condition=None) -> Added:
-    """Register the article at path; refuse (writing nothing) an unreadable file or a taken id."""
+@dataclass
+class Prepared:
+    """A registration ready to be written: the id, the three files' contents, what was found."""
+
+    source_id: str
+    contents: dict  # {target path: bytes}
+    claims: int
+    artefacts: int
+
+
+def prepare_source(project: Project, path: Path, *, title: Optional[str] = None, publisher=None, author=None,
+                   published=None, url=None, kind: str = DEFAULT_KIND, commercial_interest=None, source_id=None,
+                   therapy=None, condition=None, terms: Optional[ProjectTerms] = None) -> Prepared:
+    """Read and draft the article at path, writing nothing (the slow part, run in parallel for many
+    files); refuse an unreadable file or a taken id."""
     raw, text = read_article(path)
     title = title if title is not None else title_from_text(text)
     source_id = source_id_for(title, source_id)
     targets = _free_targets(project, source_id)
     date, date_text = published_fields(published)
     artefacts = detect_furniture(text)
-    draft = extract(text, project_topics(project), project_studies(project), artefacts, source_id,
-                    vocabularies=project_vocabularies(project), therapy=therapy, condition=condition)
+    terms = terms or ProjectTerms.of(project)
+    draft = extract(text, terms.topics, terms.studies, artefacts, source_id,
+                    vocabularies=terms.vocabularies, therapy=therapy, condition=condition)
     metadata = {
         "id": source_id, "title": title.strip(), "publisher": publisher, "author": author,
         "published": date, "published_text": date_text, "url": url, "text": targets[0].name,
@@ -100,8 +113,45 @@ def add_source(project: Project, path: Path, *, title: str, publisher=None, auth
         "artefacts": artefacts,
     }
     contents = [raw, dump_yaml(metadata).encode("utf-8"), dump_yaml(draft.document()).encode("utf-8")]
-    _write_all(project, source_id, dict(zip(targets, contents)))
-    return Added(source_id, targets, len(draft.claims), len(artefacts))
+    return Prepared(source_id, dict(zip(targets, contents)), len(draft.claims), len(artefacts))
+
+
+def write_source(project: Project, prepared: Prepared) -> Added:
+    """Write a prepared registration: all three files, or none when its id was taken meanwhile."""
+    _write_all(project, prepared.source_id, prepared.contents)
+    return Added(prepared.source_id, list(prepared.contents), prepared.claims, prepared.artefacts)
+
+
+def add_source(project: Project, path: Path, *, title: Optional[str], **details) -> Added:
+    """Register the article at path; refuse (writing nothing) an unreadable file or a taken id."""
+    return write_source(project, prepare_source(project, path, title=title, **details))
+
+
+@dataclass(frozen=True)
+class _Prepare:
+    """prepare_source for one file of many (a picklable task for the process pool)."""
+
+    project: Project
+    details: dict
+    terms: ProjectTerms
+
+    def __call__(self, path):
+        return prepare_source(self.project, path, terms=self.terms, **self.details)
+
+
+def add_sources(project: Project, paths: list, jobs: int = 0, console=None, **details) -> list:
+    """Register several articles: drafted in parallel over `jobs` processes (0: every core), then
+    written one by one in the order given (a title taken by an earlier file of the batch is refused).
+    [Outcome] whose result is each file's Added, or its failure."""
+    outcomes = run_all(_Prepare(project, details, ProjectTerms.of(project)), list(paths), jobs or cores(),
+                       "registering", console)
+    for outcome in outcomes:
+        if outcome.error is None:
+            try:
+                outcome.result = write_source(project, outcome.result)
+            except UsageError as error:
+                outcome.result, outcome.error = None, str(error)
+    return outcomes
 
 
 def _free_targets(project: Project, source_id: str):

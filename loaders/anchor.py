@@ -1,6 +1,8 @@
 """Find a quote in its article, tolerant of typographic variants, with offsets into the original text."""
 
+import re
 import unicodedata
+from bisect import bisect_right
 
 # Characters folded to one form before matching. Typography differs between a
 # capture and a curator's keyboard; the words must not.
@@ -12,13 +14,37 @@ FOLD = {
 }
 
 
+# Printable ASCII words joined by single spaces fold to themselves (the backtick excepted): such
+# runs are copied whole, and only the characters between them are folded one by one.
+PLAIN_RUN = re.compile(r"[!-_a-~]+(?: [!-_a-~]+)*")
+
+
 class FoldedText:
-    """Text folded for matching, with a map from each folded character back to the original."""
+    """Text folded for matching, with a map from each folded character back to the original.
+
+    The map is kept as segments (folded start, original start, step): step 1 for a run copied
+    as it is, step 0 for the pieces of one folded character, so memory and time follow the
+    number of special characters, not the length of the text.
+    """
 
     def __init__(self, text: str):
-        folded, origin = [], []
-        previous_space = False
-        for index, char in enumerate(text):
+        parts, self._starts, self._segments = [], [], []
+        length, previous_space, position = 0, False, 0
+        for run in PLAIN_RUN.finditer(text):
+            length, previous_space = self._fold_chars(text, position, run.start(), parts, length, previous_space)
+            self._starts.append(length)
+            self._segments.append((run.start(), 1))
+            parts.append(run.group())
+            length += run.end() - run.start()
+            previous_space, position = False, run.end()
+        self._fold_chars(text, position, len(text), parts, length, previous_space)
+        self.text = "".join(parts)
+        self.original_length = len(text)
+
+    def _fold_chars(self, text, start, end, parts, length, previous_space):
+        """Fold text[start:end] character by character; return the new (length, previous_space)."""
+        for index in range(start, end):
+            char = text[index]
             piece = FOLD.get(char) or unicodedata.normalize("NFKC", char)
             if piece.isspace():
                 # Runs of spaces, tabs, newlines and non-breaking spaces match one space.
@@ -27,12 +53,17 @@ class FoldedText:
                 piece, previous_space = " ", True
             else:
                 previous_space = False
-            for folded_char in piece:
-                folded.append(folded_char)
-                origin.append(index)
-        self.text = "".join(folded)
-        self.origin = origin
-        self.original_length = len(text)
+            self._starts.append(length)
+            self._segments.append((index, 0))
+            parts.append(piece)
+            length += len(piece)
+        return length, previous_space
+
+    def origin(self, folded_index: int) -> int:
+        """The index in the original text of the character folded_index comes from."""
+        segment = bisect_right(self._starts, folded_index) - 1
+        original, step = self._segments[segment]
+        return original + step * (folded_index - self._starts[segment])
 
     def find_all(self, quote: str):
         """Every (start, end) span of the original text whose folded form equals the folded quote."""
@@ -40,7 +71,7 @@ class FoldedText:
         spans, start = [], self.text.find(needle) if needle else -1
         while start != -1:
             end = start + len(needle)
-            spans.append((self.origin[start], self.origin[end - 1] + 1))
+            spans.append((self.origin(start), self.origin(end - 1) + 1))
             start = self.text.find(needle, start + 1)
         return spans
 

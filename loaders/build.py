@@ -8,16 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
-from sqlalchemy import create_engine, event, insert
+from sqlalchemy import create_engine, event
 from sqlalchemy.schema import CreateTable
 
-from . import compare, conflicts, serving
+from . import compare, conflicts, fidelity, scorecard, serving
 from .atomic import atomic_path
+from .cache import ParseCache
+from .progress import SILENT
 from . import vocabulary as v
 from .errors import KbError
 from .models import TABLES
 from .project import Project
 from .terms import Likeness
+from .relations import derivations_of, relations_of
 from .schema import ClaimFields, SourceFields, StudyFields, TopicFields, shared_fields
 from .validate import Report, validate
 
@@ -41,13 +44,17 @@ class BuildResult:
     counts: dict
 
 
-def build(project: Project, check: bool = False, output: Path = None) -> BuildResult:
-    """Validate, then build kb.db atomically; with check, only compare a fresh build to the existing file."""
-    report = validate(project)
+def build(project: Project, check: bool = False, output: Path = None, progress=SILENT) -> BuildResult:
+    """Validate, then build kb.db atomically; with check, only compare a fresh build to the existing file.
+
+    Files unchanged since the last build are read back from the parse cache (.kb-cache/), not parsed."""
+    report = validate(project, ParseCache(project.root), progress)
     if not report.ok:
         raise InvalidProject(report)
     target = Path(output or project.db_path)
+    progress.step("conflicts and comparisons")
     rows = table_rows(report.corpus, project)
+    progress.step("writing kb.db")
     if check:
         with tempfile.TemporaryDirectory(prefix="kb-check-") as folder:
             fresh = Path(folder) / target.name
@@ -123,11 +130,14 @@ def table_rows(corpus, project):
     claims_by_source = {}
     for anchored in corpus.claims:
         claims_by_source.setdefault(anchored.source_id, []).append(anchored)
+    # The validated claims are handed over to their rows, source by source, so that the models and
+    # the rows of 100,000 claims are never all in memory at once.
+    corpus.claims = []
     rows = {"sources": [], "source_artefacts": [], "claims": [], "claim_studies": []}
     for source_id in sorted(corpus.sources):
         source = corpus.sources[source_id]
         meta = source.meta
-        in_order = sorted(claims_by_source.get(source_id, []), key=lambda a: (a.quote_start, a.claim.id))
+        in_order = sorted(claims_by_source.pop(source_id, []), key=lambda a: (a.quote_start, a.claim.id))
         rows["sources"].append({
             **shared_fields(meta, SourceFields), "id": meta.id,
             "published": meta.published.isoformat() if meta.published else None,
@@ -150,16 +160,37 @@ def table_rows(corpus, project):
     for link in rows["claim_studies"]:
         cited[link["claim_id"]].add(link["study_id"])
     likeness = Likeness.of_corpus(corpus)
-    rows["conflicts"] = conflicts.detect(rows["claims"], topics, likeness, cited)
+    rows["conflicts"], rows["conflict_pairs"] = conflicts.detect_with_pairs(
+        rows["claims"], topics, likeness, cited, relations_of(corpus.topics), derivations_of(corpus.topics),
+        conflicts.source_names(rows["sources"]))
+    rows["citation_fidelity"] = fidelity.judge(rows["claims"], rows["claim_studies"], rows["studies"], topics, likeness)
+    rows["source_scorecard"] = scorecard.scorecards(rows["sources"], rows["claims"], rows["conflicts"],
+                                                    rows["citation_fidelity"])
     summary, cells = compare.tables(rows["claims"], topics, rows["sources"], rows["conflicts"], likeness)
     rows["topic_summary"], rows["comparison_cells"] = summary, cells
+    rows["topic_summary_conflicts"] = compare.summary_conflicts(summary)  # counted live by verdict when served
     return rows
+
+
+# The database is a scratch file until atomic_path syncs it and swaps it in whole, so a sync on
+# every commit (sqlite-utils commits each chunk) buys nothing: it made the matrix alone take seconds.
+FAST_SCRATCH = "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY;"
+
+
+def insert_rows(connection, table, rows):
+    """executemany of plain tuples: the rows are already the columns' values, and Core's per-row
+    parameter processing cost more than SQLite's own insert."""
+    columns = [column.name for column in table.columns]
+    names = ", ".join(f'"{name}"' for name in columns)
+    statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+    # The DB-API cursor of the same transaction takes a generator: no second copy of the rows.
+    connection.connection.cursor().executemany(statement, (tuple(row.get(name) for name in columns) for row in rows))
 
 
 def write_database(path, rows):
     """Create the schema from the SQLModel tables, bulk insert with Core, add FTS and the matrix view."""
     engine = create_engine(f"sqlite:///{path}")
-    event.listen(engine, "connect", lambda connection, _: connection.execute("PRAGMA foreign_keys=ON"))
+    event.listen(engine, "connect", lambda connection, _: connection.executescript(FAST_SCRATCH + "PRAGMA foreign_keys=ON;"))
     counts = {}
     with engine.begin() as connection:
         for model in TABLES:
@@ -170,10 +201,11 @@ def write_database(path, rows):
             for index in sorted(table.indexes, key=lambda index: index.name):
                 index.create(connection)
             if rows.get(table.name):
-                connection.execute(insert(table), rows[table.name])
+                insert_rows(connection, table, rows[table.name])
             counts[table.name] = len(rows.get(table.name, []))
     engine.dispose()
     database = sqlite_utils.Database(path)
+    database.conn.executescript(FAST_SCRATCH)
     database["claims"].enable_fts(["statement", "quote"], tokenize="porter")
     database["sources"].enable_fts(["title", "text"], tokenize="porter")
     database["studies"].enable_fts(["label", "venue", "organization", "finding"], tokenize="porter")

@@ -9,6 +9,9 @@ percentages: with a handful of sources a percentage misleads.
 
 import json
 import sqlite3
+from collections import defaultdict
+from itertools import groupby
+from operator import itemgetter
 
 import pandas as pd
 
@@ -19,46 +22,64 @@ from .vocabulary import human_range_text
 SILENT = None  # a source that says nothing on a topic: an empty cell, which is information too
 
 
-def claims_frame(claims: list) -> pd.DataFrame:
-    columns = ["id", "source_id", "position", "topic", "therapy", "condition", "answer", "quote", "stance",
-               "norm_min", "norm_max"]
-    return pd.DataFrame(claims, columns=columns).sort_values(["topic", "source_id", "position"])
+CLAIM_COLUMNS = ["id", "source_id", "position", "topic", "therapy", "condition", "answer", "quote", "stance",
+                 "norm_min", "norm_max"]
 
 
 def tables(claims: list, topics: dict, sources: list, conflicts: list, likeness: Likeness = None):
     """(topic_summary rows, comparison_cells rows) for the build."""
     likeness = likeness or Likeness({}, {})
-    frame = claims_frame(claims)
-    cells = comparison_cells(frame, likeness)
-    summary = topic_summary(frame, topics, sources, conflicts, likeness)
+    # Plain tuples of the few columns compared, not a DataFrame: the rows below filter a topic's
+    # claims once per therapy and condition, and pandas' per-call overhead made that the build's
+    # slowest step at scale.
+    ordered = sorted((tuple(claim[column] for column in CLAIM_COLUMNS) for claim in claims),
+                     key=lambda claim: (claim[3], claim[1], claim[2]))
+    rows = list(comparison_rows(ordered, likeness))
+    cells = comparison_cells(rows)
+    summary = topic_summary(rows, topics, sources, conflicts, likeness)
     return summary, cells
 
 
-def comparison_rows(frame: pd.DataFrame, likeness: Likeness):
+def summary_conflicts(summary: list) -> list:
+    """topic_summary_conflicts rows: each conflict a topic_summary row counts, by the row's key."""
+    return [{"topic": row["topic"], "therapy": row["therapy"], "condition": row["condition"], "conflict_id": conflict_id}
+            for row in summary for conflict_id in json.loads(row["conflict_ids"])]
+
+
+ID, SOURCE, POSITION, TOPIC, THERAPY, CONDITION, ANSWER, QUOTE, STANCE, NORM_MIN, NORM_MAX = range(11)
+
+
+def comparison_rows(ordered: list, likeness: Likeness):
     """(topic, therapy, condition, claims) for every therapy and condition a topic's claims name, each
     with the claims about that therapy and condition or a broader one, in topic and article order."""
-    for topic, group in frame.groupby("topic", sort=True):
-        for therapy, condition in sorted(set(zip(group["therapy"], group["condition"]))):
-            members = group[group["therapy"].isin(likeness.chain("therapy", therapy))
-                            & group["condition"].isin(likeness.chain("condition", condition))]
+    for topic, group in groupby(ordered, key=itemgetter(TOPIC)):
+        group = list(group)
+        for therapy, condition in sorted({(claim[THERAPY], claim[CONDITION]) for claim in group}):
+            therapies = set(likeness.chain("therapy", therapy))
+            conditions = set(likeness.chain("condition", condition))
+            members = [claim for claim in group if claim[THERAPY] in therapies and claim[CONDITION] in conditions]
             yield topic, therapy, condition, members
 
 
-def comparison_cells(frame: pd.DataFrame, likeness: Likeness) -> list:
+def comparison_cells(rows) -> list:
     """One row per (topic, therapy, condition, source): the source's distinct answers in article order."""
-    rows = []
-    for topic, therapy, condition, members in comparison_rows(frame, likeness):
-        for source_id, group in members.groupby("source_id", sort=True):
-            rows.append({
+    cells = []
+    for topic, therapy, condition, members in rows:
+        by_source = defaultdict(list)
+        for claim in members:
+            by_source[claim[SOURCE]].append(claim)
+        for source_id in sorted(by_source):
+            group = by_source[source_id]
+            cells.append({
                 "topic": topic,
                 "therapy": therapy,
                 "condition": condition,
                 "source_id": source_id,
-                "answer": "; ".join(dict.fromkeys(group["answer"])),
-                "claim_ids": json.dumps(list(group["id"])),
-                "quotes": "\n".join(f"“{quote}”" for quote in dict.fromkeys(group["quote"])),
+                "answer": "; ".join(dict.fromkeys(claim[ANSWER] for claim in group)),
+                "claim_ids": json.dumps([claim[ID] for claim in group]),
+                "quotes": "\n".join(f"“{quote}”" for quote in dict.fromkeys(claim[QUOTE] for claim in group)),
             })
-    return rows
+    return cells
 
 
 def concerned_sources(sources, therapy, condition, likeness):
@@ -68,22 +89,25 @@ def concerned_sources(sources, therapy, condition, likeness):
             and likeness.comparable("condition", source["condition"], condition)]
 
 
-def topic_summary(frame, topics, sources, conflicts, likeness) -> list:
+def topic_summary(rows, topics, sources, conflicts, likeness) -> list:
     conflicts_by_pair = {}
     for item in conflicts:
         conflicts_by_pair.setdefault(item["topic"], []).append(item)
-    rows = []
-    for topic_id, therapy, condition, group in comparison_rows(frame, likeness):
+    concerned_by_subject = {}  # a few dozen (therapy, condition) pairs: each scans the sources once
+    summary = []
+    for topic_id, therapy, condition, group in rows:
         topic = topics[topic_id]
-        ids = set(group["id"])
+        ids = {claim[ID] for claim in group}
         inside = [c for c in conflicts_by_pair.get(topic_id, []) if c["claim_a"] in ids and c["claim_b"] in ids]
         firm = sum(1 for c in inside if c["severity"] != "low")
-        speaking = sorted(group["source_id"].unique())
-        stance_sources = {stance: sorted(group.loc[group["stance"] == stance, "source_id"].unique())
+        speaking = sorted({claim[SOURCE] for claim in group})
+        stance_sources = {stance: sorted({claim[SOURCE] for claim in group if claim[STANCE] == stance})
                           for stance in ("supports", "opposes", "mixed")}
         lowest, highest = numeric_extent(group)
-        concerned = concerned_sources(sources, therapy, condition, likeness)
-        rows.append({
+        if (therapy, condition) not in concerned_by_subject:
+            concerned_by_subject[therapy, condition] = concerned_sources(sources, therapy, condition, likeness)
+        speaking_set = set(speaking)
+        summary.append({
             "topic": topic_id,
             "therapy": therapy,
             "condition": condition,
@@ -92,7 +116,7 @@ def topic_summary(frame, topics, sources, conflicts, likeness) -> list:
             "unit": topic["unit"],
             "source_count": len(speaking),
             "sources": ", ".join(speaking),
-            "silent_sources": ", ".join(s for s in concerned if s not in speaking),
+            "silent_sources": ", ".join(s for s in concerned_by_subject[therapy, condition] if s not in speaking_set),
             "claim_count": len(group),
             "supports": len(stance_sources["supports"]),
             "opposes": len(stance_sources["opposes"]),
@@ -105,15 +129,17 @@ def topic_summary(frame, topics, sources, conflicts, likeness) -> list:
             "spread": spread_text(lowest, highest, topic["unit"]) if topic["kind"] == "range" and len(group) else None,
             "conflict_count": len(inside),
             "consensus": consensus(len(speaking), len(inside), firm),
+            "conflict_ids": json.dumps(sorted(c["id"] for c in inside)),
         })
-    return rows
+    return summary
 
 
 def numeric_extent(group):
-    bounds = pd.concat([group["norm_min"], group["norm_max"]]).dropna()
-    if bounds.empty:
+    bounds = [bound for claim in group for bound in (claim[NORM_MIN], claim[NORM_MAX])
+              if bound is not None and bound == bound]  # None and NaN are no bound
+    if not bounds:
         return None, None
-    return float(bounds.min()), float(bounds.max())
+    return float(min(bounds)), float(max(bounds))
 
 
 def spread_text(lowest, highest, unit):
@@ -163,7 +189,10 @@ def write_matrix(database, cells, sources, topics):
     table.create(columns, pk=("topic", "therapy", "condition"),
                  foreign_keys=[("topic", "topics", "id"), ("therapy", "interventions", "id"),
                                ("condition", "conditions", "id")])
-    table.insert_all(wide.to_dict(orient="records"))
+    placeholders = ", ".join("?" * len(wide.columns))
+    database.conn.executemany(f"INSERT INTO comparison_matrix VALUES ({placeholders})",
+                              wide.itertuples(index=False, name=None))
+    database.conn.commit()
 
 
 def read_topic_query(db_path, sql: str, topic_pattern, **params) -> pd.DataFrame:

@@ -17,43 +17,126 @@ pairs, and at most MAX_PER_TOPIC conflicts are kept per topic.
 """
 
 import hashlib
+import re
 import heapq
 import itertools
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from . import vocabulary as v
 from .compare import read_topic_query
 from .terms import Likeness
 
-MAX_PER_TOPIC = 20
-# Pairs gathered per rule and topic before one is kept per pair of sources: enough that the
-# deduplication still leaves MAX_PER_TOPIC distinct conflicts where there are that many.
+MAX_PER_TOPIC = 60
+# Pairs gathered per rule and topic before they are grouped per pair of sources: enough that the
+# grouping still leaves MAX_PER_TOPIC distinct conflicts where there are that many.
 CANDIDATES = 5 * MAX_PER_TOPIC
+# Values derived per source (rate x duration): a bound, so a source with many numbers stays linear.
+MAX_DERIVED_PER_SOURCE = 20
 # Approximate bounds ("about 20–30 minutes") are widened by this fraction before testing overlap.
 APPROXIMATE_TOLERANCE = 0.10
 SEVERITIES = tuple(v.SEVERITIES)  # most severe first, declared once in the vocabulary
-# How firmly a claim is made: a hedged "may" weighs less than a flat assertion.
+# How firmly a claim is made: a hedged "may" weighs less than a flat assertion (also the pair order).
 CERTAINTY_WEIGHT = {"asserted": 3, "recommended": 3, "reported": 2, "hedged": 1}
 
 
-def detect(claims: list, topics: dict, likeness: Likeness = None, cited: dict = None) -> list:
+def detect(claims: list, topics: dict, likeness: Likeness = None, cited: dict = None,
+           relations: list = (), derivations: dict = None) -> list:
     """Every conflict among claim rows (dicts as stored in kb.db), grouped by topic and ranked.
 
     likeness says which therapies, conditions and qualifier values compare (default: equality);
-    cited maps a claim id to the ids of the works it cites (for the arms of one study).
+    cited maps a claim id to the ids of the works it cites (for the arms of one study); relations
+    (loaders/relations.Relation) read one topic's answer as another's; derivations map a range topic
+    to the (rate, duration) topics whose product gives it.
     """
+    return detect_with_pairs(claims, topics, likeness, cited, relations, derivations)[0]
+
+
+def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cited: dict = None,
+                      relations: list = (), derivations: dict = None, source_names: dict = None):
+    """(conflicts, conflict_pairs): each conflict is a cluster (one topic, rule and pair of sources)
+    shown by its strongest pair; conflict_pairs lists every pair of every kept cluster. source_names
+    (source id → how a reader knows it, see source_names()) names the sources in the sentences."""
     join = Join(likeness or Likeness({}, {}), cited or {})
     by_topic = defaultdict(list)
     for claim in claims:
         by_topic[claim["topic"]].append(claim)
-    found = []
+    for reading in related_readings(claims, topics, relations):
+        by_topic[reading["topic"]].append(reading)
+    for topic_id, (rate, duration) in (derivations or {}).items():
+        by_topic[topic_id] += derived(by_topic.get(rate, []), by_topic.get(duration, []), topics[topic_id], join)
+    found, pairs, seen_pairs = [], [], set()
     for topic_id in sorted(by_topic):
-        kind = topics[topic_id]["kind"]
-        rule = {"range": range_conflicts, "stance": stance_conflicts}.get(kind)
+        rule = {"range": range_conflicts, "stance": stance_conflicts}.get(topics[topic_id]["kind"])
         if rule:
-            found += ranked(rule(by_topic[topic_id], join), topics[topic_id])
-    return found
+            clusters, members = ranked(rule(by_topic[topic_id], join), topics[topic_id], seen_pairs,
+                                       source_names or {})
+            found += clusters
+            pairs += members
+    return found, pairs
+
+
+# -- claims read through relations and derivations -----------------------------------------
+
+def related_readings(claims, topics, relations):
+    """Copies of claims whose answer a relation carries to another topic, marked with `via`."""
+    by_answer = defaultdict(list)
+    for relation in relations:
+        by_answer[(relation.topic, relation.answer)].append(relation)
+    if not by_answer:
+        return
+    for claim in claims:
+        answer = "present" if topics[claim["topic"]]["kind"] == "presence" else claim["stance"]
+        for relation in by_answer.get((claim["topic"], answer), ()):
+            yield {**claim, "topic": relation.target, "stance": relation.target_answer,
+                   "answer": relation.reading(), "via": relation.wording}
+
+
+def derived(rates, durations, topic, join):
+    """Values of topic implied by a rate and a duration of one source that describe the same thing
+    ("twice weekly" for "several weeks" of the initial phase: 6 or more sessions), marked derived
+    with the arithmetic. The claim's id is the rate's; the duration is named in the arithmetic."""
+    by_source = defaultdict(list)
+    for duration in durations:
+        if duration["norm_min"] is not None or duration["norm_max"] is not None:
+            by_source[duration["source_id"]].append(duration)
+    made = defaultdict(int)
+    for rate in rates:
+        for duration in by_source.get(rate["source_id"], ()):
+            if made[rate["source_id"]] >= MAX_DERIVED_PER_SOURCE:
+                break
+            product = multiplied(rate, duration, topic, join)
+            if product:
+                made[rate["source_id"]] += 1
+                yield product
+
+
+def multiplied(rate, duration, topic, join):
+    """rate x duration as a claim row of topic, or None when they do not describe the same course."""
+    same_kind = rate["statement_kind"] == duration["statement_kind"] and rate["arm"] == duration["arm"]
+    if not same_kind or rate.get("via") or rate.get("derivation"):
+        return None
+    qualifiers = join.merged_qualifiers(rate, duration)
+    if qualifiers is None:
+        return None
+    per = rate["norm_unit"].partition("/")[2] + "s"  # sessions/week: durations in weeks
+    times = lambda x, y: None if x is None or y is None else x * v.convert(y, duration["norm_unit"], per)
+    low, high = times(rate["norm_min"], duration["norm_min"]), times(rate["norm_max"], duration["norm_max"])
+    if low is None and high is None:
+        return None
+    unit = topic["unit"]
+    arithmetic = (f"{v.range_text(rate['norm_min'], rate['norm_max'], rate['norm_unit'])} × "
+                  f"{v.range_text(duration['norm_min'], duration['norm_max'], duration['norm_unit'])} "
+                  f"(“{duration['quote']}”) = {v.range_text(low, high, unit)}")
+    weaker = min((rate, duration), key=lambda c: CERTAINTY_WEIGHT.get(c["certainty"], 1))
+    return {**rate, "topic": topic["id"], "norm_min": low, "norm_max": high, "norm_unit": unit,
+            "approximate": bool(rate["approximate"] or duration["approximate"]), "certainty": weaker["certainty"],
+            "qualifiers": json.dumps(qualifiers, sort_keys=True), "answer": f"{v.range_text(low, high, unit)}, derived",
+            "derivation": arithmetic, "derived_with": duration["id"]}
+
+
+def indirect(claim):
+    return bool(claim.get("via") or claim.get("derivation"))
 
 
 # -- which claims compare like with like -----------------------------------------------
@@ -113,8 +196,35 @@ class Join:
                    for dimension, value in profile]
         return itertools.product(*options)
 
+    def merged_qualifiers(self, a, b):
+        """The qualifiers of two claims that describe the same thing (the more specific value of each
+        shared key), or None when their therapy, condition or a shared qualifier differ."""
+        if not (self.likeness.comparable("therapy", a["therapy"], b["therapy"])
+                and self.likeness.comparable("condition", a["condition"], b["condition"])):
+            return None
+        merged, theirs = json.loads(a["qualifiers"]), json.loads(b["qualifiers"])
+        for key, value in theirs.items():
+            dimension = f"qualifier:{key}"
+            mine = merged.get(key, value)
+            if not self.likeness.comparable(dimension, mine, value):
+                return None
+            merged[key] = value if mine in self.likeness.chain(dimension, value) else mine
+        return merged
+
+    def shares_study(self, a, b):
+        return bool(self.cited.get(a["id"], set()) & self.cited.get(b["id"], set()))
+
     def allowed(self, a, b):
-        """False for claims that describe one study without disagreeing: two arms, or its protocol and result."""
+        """False for a claim against its own reading through a relation, two indirect readings, and
+        claims that describe one study without disagreeing: two arms, or its protocol and result."""
+        if a["id"] == b["id"] or (indirect(a) and indirect(b)):
+            return False
+        # Two claims drawn from one passage of one source are one statement read twice, not a disagreement.
+        if a["source_id"] == b["source_id"] and a["quote"] == b["quote"]:
+            return False
+        # A source's own count is what it says: a value derived from its other numbers only meets other sources.
+        if (a.get("derivation") or b.get("derivation")) and a["source_id"] == b["source_id"]:
+            return False
         if a["statement_kind"] == "advice" or b["statement_kind"] == "advice":
             return True
         if not self.cited.get(a["id"], set()) & self.cited.get(b["id"], set()):
@@ -152,16 +262,18 @@ def best_pairs(claims, join, pick_left, pick_right, left_score, right_score, lim
         buckets.append((score(left[0], right[0]), left, right))
     buckets.sort(key=lambda bucket: -bucket[0])
     best = []  # a min-heap of the best pairs so far: its top is the score to beat
+    order = itertools.count()
     floor = lambda: best[0][0] if len(best) == limit else 0
     for top, left, right in buckets:
         if top <= floor():
             break
         for pair_score, i, j in walk(left, right, score, floor):
             a, b = left[i], right[j]
-            if a is not b and join.allowed(a, b):
-                entry = (pair_score, a["id"], b["id"], a, b)
+            if join.allowed(a, b):
+                # Derived copies of one claim share its id: the count breaks ties before the dicts would.
+                entry = (pair_score, a["id"], b["id"], next(order), a, b)
                 heapq.heappush(best, entry) if len(best) < limit else heapq.heapreplace(best, entry)
-    return [(entry[0], entry[3], entry[4]) for entry in sorted(best, reverse=True)]
+    return [(entry[0], entry[4], entry[5]) for entry in sorted(best, reverse=True)]
 
 
 # -- ranges -------------------------------------------------------------------
@@ -183,26 +295,21 @@ def range_conflicts(claims, join):
     """Disjoint ranges: a (the lower) ends before b (the upper) starts; the score is the gap.
 
     Advice and findings contradict each other; a study's protocol against them is only context
-    (a low tension), and two protocols are just two studies.
+    (a low tension), and two protocols are just two studies. A pair with a derived value (rate x
+    duration) is `range-derived`.
     """
     numeric = lambda c: c["norm_min"] is not None or c["norm_max"] is not None
     statement = lambda c: numeric(c) and not is_protocol(c)
-    protocol = lambda c: numeric(c) and is_protocol(c)
+    protocol = lambda c: numeric(c) and is_protocol(c) and not indirect(c)
     ends_early = lambda c: -bounds(c)[1]
     starts_late = lambda c: bounds(c)[0]
     for gap, lower, upper in best_pairs(claims, join, statement, statement, ends_early, starts_late):
-        yield conflict(lower, upper, "range-disjoint", range_severity(gap, lower, upper), gap)
+        rule = "range-derived" if indirect(lower) or indirect(upper) else "range-disjoint"
+        yield conflict(lower, upper, rule, join, gap)
     for pick_lower, pick_upper in ((protocol, statement), (statement, protocol)):
         for gap, lower, upper in best_pairs(claims, join, pick_lower, pick_upper, ends_early, starts_late):
-            yield conflict(lower, upper, "protocol-context", "low", gap)
-
-
-def range_severity(gap, low_claim, high_claim):
-    relative = gap / max(abs(bounds(high_claim)[0]), 1e-9)
-    level = 0 if relative >= 0.5 else 1
-    if "hedged" in (low_claim["certainty"], high_claim["certainty"]):
-        level += 1
-    return SEVERITIES[min(level, 2)]
+            if not (indirect(lower) or indirect(upper)):
+                yield conflict(lower, upper, "protocol-context", join, gap)
 
 
 # -- stances ------------------------------------------------------------------
@@ -212,83 +319,211 @@ def weight(claim):
 
 
 def stance_conflicts(claims, join):
-    """supports against opposes; a mixed stance against a firm one is a lower tension."""
-    is_ = lambda *stances: (lambda c: c["stance"] in stances and not is_protocol(c))
-    for score, a, b in best_pairs(claims, join, is_("supports"), is_("opposes"), weight, weight):
-        yield conflict(a, b, "stance-opposed", "high" if min(weight(a), weight(b)) >= 2 else "medium", score)
-    for score, a, b in best_pairs(claims, join, is_("mixed"), is_("supports", "opposes"), weight, weight):
-        yield conflict(a, b, "stance-tension", "low", score)
+    """supports against opposes (`topic-relation` when one side is read through a relation); a study's
+    mixed result against another source's firm advice, or two sources' reports of one study, is a
+    lower tension. A mixed sentence beside a firm one in the same article, a hedged mixed sentence, or
+    mixed advice is a caveat ("not everyone responds", "pain may return"), not a conflict."""
+    firm = lambda *stances: (lambda c: c["stance"] in stances and not is_protocol(c))
+    for score, a, b in best_pairs(claims, join, firm("supports"), firm("opposes"), weight, weight):
+        yield conflict(a, b, "topic-relation" if indirect(a) or indirect(b) else "stance-opposed", join, score)
+    mixed = lambda c: (c["stance"] == "mixed" and c["statement_kind"] == "finding" and c["certainty"] != "hedged"
+                       and not indirect(c))
+    direct_firm = lambda c: firm("supports", "opposes")(c) and not indirect(c)
+    for score, a, b in best_pairs(claims, join, mixed, direct_firm, weight, weight):
+        if a["source_id"] != b["source_id"] and (b["statement_kind"] == "advice" or join.shares_study(a, b)):
+            yield conflict(a, b, "stance-tension", join, score)
 
 
-# -- rows ---------------------------------------------------------------------
+# -- severity -------------------------------------------------------------------
 
-def conflict(a, b, rule, severity, score):
-    return {"a": a, "b": b, "rule": rule, "severity": severity, "score": score}
+# Points for how firmly each side is made; the pair's score is the sum, less what makes it unlike.
+FIRMNESS = {"recommended": 3, "asserted": 2, "reported": 2, "hedged": 1}
+HIGH_SCORE, MEDIUM_SCORE = 6, 4
+UNLIKE_PENALTY = 1
+# A value derived, or an answer read through a relation, is one step from what the source said.
+INDIRECT_PENALTY = 1
+# A range gap at least this fraction of the upper range's start is "far apart" (one point more).
+FAR_GAP = 0.5
 
 
-def ranked(found, topic):
-    """Order curated before drafted, then by severity and strength; one conflict per pair of sources and
-    rule; keep MAX_PER_TOPIC.
+def severity(a, b, rule, join, gap):
+    """(severity, score, basis): see the README's "Conflicts" section for the scale.
+
+    high needs firm (asserted or recommended), like-for-like, direct claims: stances opposed, or ranges
+    far apart; a protocol beside advice is always low (context), a mixed result at most medium.
+    """
+    score = FIRMNESS.get(a["certainty"], 1) + FIRMNESS.get(b["certainty"], 1)
+    basis = [f"{a['certainty']} + {b['certainty']} ({score})"]
+    unlike = qualifier_mismatch(a, b)
+    if unlike:
+        score -= UNLIKE_PENALTY
+        basis.append(f"not like for like: {unlike} (-{UNLIKE_PENALTY})")
+    if indirect(a) or indirect(b):
+        score -= INDIRECT_PENALTY
+        basis.append(f"one side derived or read through a relation (-{INDIRECT_PENALTY}, never high)")
+    if rule == "stance-tension":
+        score -= 2
+        basis.append("mixed against firm (-2)")
+    if rule in ("range-disjoint", "range-derived"):
+        relative = gap / max(abs(bounds(b)[0]), 1e-9)
+        if relative >= FAR_GAP:
+            score += 1
+            basis.append(f"gap {relative:.0%} of the higher range (+1)")
+    firm = {a["certainty"], b["certainty"]} <= {"asserted", "recommended"}
+    if rule == "protocol-context":
+        level = "low"
+        basis.append("a protocol is context: low")
+    elif score >= HIGH_SCORE and firm and not unlike and not (indirect(a) or indirect(b)):
+        level = "high"
+    elif score >= MEDIUM_SCORE:
+        level = "medium"
+    else:
+        level = "low"
+    return level, score, "; ".join(basis)
+
+
+def qualifier_mismatch(a, b):
+    """What keeps a pair from being like for like: a qualifier both state with values equal only
+    through the hierarchy ("sham acupuncture" against "placebo", "morphine" against "opioids"). A
+    qualifier only one side states is no mismatch (the other is unscoped), nor a broader condition."""
+    mine, theirs = json.loads(a["qualifiers"]), json.loads(b["qualifiers"])
+    differences = [f"{key}: {mine[key]} / {theirs[key]}" for key in sorted(mine.keys() & theirs.keys())
+                   if mine[key] != theirs[key]]
+    return ", ".join(differences)
+
+
+# -- clusters and rows --------------------------------------------------------
+
+def conflict(a, b, rule, join, score):
+    level, points, basis = severity(a, b, rule, join, score)
+    return {"a": a, "b": b, "rule": rule, "severity": level, "score": score, "severity_score": points,
+            "severity_basis": basis}
+
+
+def ranked(found, topic, seen_pairs=None, names=None):
+    """(conflicts, pairs): one conflict per pair of sources and rule, shown by its strongest pair (curated
+    before drafted, then severity, then strength), with every pair behind it; MAX_PER_TOPIC kept.
 
     Two articles that disagree on a topic often do so in several sentences: the editor sees the
-    strongest pair once, with a count of the similar pairs behind it, instead of a near-n² list.
+    strongest pair first and every other pair on the conflict page, instead of a near-n² list.
     """
     # Reviewed claims first: a flood of unreviewed drafts must not push curated conflicts past the cap.
     drafted = lambda i: "draft" in (i["a"]["status"], i["b"]["status"])
-    ordered = sorted(found, key=lambda i: (drafted(i), SEVERITIES.index(i["severity"]), -i["score"],
-                                           i["a"]["id"], i["b"]["id"]))
-    representatives, similar, seen_pairs = {}, defaultdict(int), set()
+    ordered = sorted(found, key=lambda i: (drafted(i), SEVERITIES.index(i["severity"]), -i["severity_score"],
+                                           -i["score"], i["a"]["id"], i["b"]["id"]))
+    # A pair's id is its rule and claims: one pair is kept once, even if relations bring it to two topics.
+    clusters, seen_pairs = defaultdict(list), set() if seen_pairs is None else seen_pairs
     for item in ordered:
-        claim_pair = tuple(sorted((item["a"]["id"], item["b"]["id"])))
+        claim_pair = (item["rule"], *sorted((item["a"]["id"], item["b"]["id"])))
         if claim_pair in seen_pairs:
             continue
         seen_pairs.add(claim_pair)
-        key = (item["rule"], tuple(sorted((item["a"]["source_id"], item["b"]["source_id"]))))
-        if key in representatives:
-            similar[key] += 1
-        else:
-            representatives[key] = item
-    kept = list(representatives.items())[:MAX_PER_TOPIC]
-    return [row(item, topic, rank, similar[key]) for rank, (key, item) in enumerate(kept, start=1)]
+        clusters[(item["rule"], *sorted((item["a"]["source_id"], item["b"]["source_id"])))].append(item)
+    kept = list(clusters.items())[:MAX_PER_TOPIC]
+    conflicts, pairs = [], []
+    for rank, (key, members) in enumerate(kept, start=1):
+        cluster_id = identifier(topic["id"], *key)
+        member_rows = [pair_row(item, topic, cluster_id, order, names or {})
+                       for order, item in enumerate(members, start=1)]
+        conflicts.append(cluster_row(member_rows[0], cluster_id, rank, len(members)))
+        pairs += member_rows
+    return conflicts, pairs
 
 
-def row(item, topic, rank, similar=0):
+def identifier(*parts):
+    return "cf-" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
+
+
+def pair_row(item, topic, cluster_id, order, names):
     a, b = sorted((item["a"], item["b"]), key=lambda c: c["id"])
-    digest = hashlib.sha1(f"{item['rule']}|{a['id']}|{b['id']}".encode()).hexdigest()[:12]
+    derivation = "; ".join(f"{c['id']}: {c['derivation']}" for c in (a, b) if c.get("derivation")) or None
+    relation = "; ".join(c["via"] for c in (a, b) if c.get("via")) or None
     return {
-        # Stable across rebuilds (editors' flags point at it): derived from the rule and both claim ids.
-        "id": f"cf-{digest}",
+        # Stable across rebuilds: derived from the rule and both claim ids (as conflict ids were before clusters).
+        "id": identifier(item["rule"], a["id"], b["id"]),
+        "conflict_id": cluster_id,
+        "position": order,
         "topic": topic["id"],
         "claim_a": a["id"],
         "claim_b": b["id"],
         "source_a": a["source_id"],
         "source_b": b["source_id"],
-        "within_source": a["source_id"] == b["source_id"],
         "rule": item["rule"],
         "severity": item["severity"],
-        "rank": rank,
-        "similar_pairs": similar,
+        "severity_score": item["severity_score"],
+        "severity_basis": item["severity_basis"],
+        "derivation": derivation,
+        "relation": relation,
         "involves_draft": "draft" in (a["status"], b["status"]),
-        "explanation": explain(a, b, item["rule"], topic)
+        "explanation": explain(a, b, item["rule"], topic, names),
+    }
+
+
+def cluster_row(pair, cluster_id, rank, size):
+    """The conflict: its id names the topic, rule and two sources (stable when its strongest pair changes)."""
+    similar = size - 1
+    return {
+        "id": cluster_id,
+        **{key: pair[key] for key in ("topic", "claim_a", "claim_b", "source_a", "source_b", "rule", "severity",
+                                      "severity_score", "severity_basis", "derivation", "relation",
+                                      "involves_draft")},
+        "within_source": pair["source_a"] == pair["source_b"],
+        "rank": rank,
+        "pair_id": pair["id"],
+        "pair_count": size,
+        "similar_pairs": similar,
+        "explanation": pair["explanation"]
         + (f" {similar} more pair(s) of claims from the same two sources say the same." if similar else ""),
     }
 
 
 def side(claim):
-    return f"“{claim['quote']}” ({claim['answer']}, {claim['certainty']})"
+    shown = f"“{claim['quote']}” ({claim['answer']}, {claim['certainty']})"
+    if claim.get("derivation"):
+        shown += f" [derived: {claim['derivation']}]"
+    return shown
 
 
-def explain(a, b, rule, topic):
-    verb = {"range-disjoint": "answers that cannot both hold", "stance-opposed": "opposite answers",
-            "stance-tension": "a mixed answer against a firm one",
+def explain(a, b, rule, topic, names=None):
+    """The conflict as a sentence a reader follows: the topic's question, each source by its name."""
+    verb = {"range-disjoint": "answers that cannot both hold", "range-derived": "answers that cannot both hold",
+            "stance-opposed": "opposite answers", "topic-relation": "opposite answers",
+            "stance-tension": "a mixed result against a firm answer",
             "protocol-context": "a study's protocol (context, not a contradiction) beside advice"}[rule]
-    question = topic["description"]
+    question = question_of(topic)
+    name_a, name_b = ((names or {}).get(c["source_id"], c["source_id"]) for c in (a, b))
     if rule == "protocol-context":
-        return (f"Context, not a contradiction: on “{question}”, {a['source_id']} says {side(a)}, "
-                f"and {b['source_id']} says {side(b)}.")
+        return (f"Context, not a contradiction: on “{question}”, {name_a} says {side(a)}, "
+                f"and {name_b} says {side(b)}.")
     if a["source_id"] == b["source_id"]:
-        return f"{a['source_id']} gives {verb} to “{question}”: {side(a)} but also {side(b)}."
-    return f"On “{question}”, {a['source_id']} says {side(a)}, while {b['source_id']} says {side(b)}."
+        return f"{name_a} gives {verb} to “{question}”: {side(a)} but also {side(b)}."
+    return f"On “{question}”, {name_a} says {side(a)}, while {name_b} says {side(b)}."
+
+
+def question_of(topic) -> str:
+    """The topic's question for readers: its description's first question without the curators' notes
+    (what follows the question mark, answers in brackets such as "(supports)"); its label when the
+    question speaks of claims and fields, which only curators know."""
+    description = topic.get("description") or ""
+    question = description.split("?")[0] + "?" if "?" in description else description
+    question = " ".join(re.sub(r"\s*\([^)]*\)", "", question).split())
+    if not question or re.search(r"\bclaim'?s?\b|\bfields?\b", question):
+        return topic["label"]
+    return question
+
+
+def source_names(sources) -> dict:
+    """Source id → how a reader knows the source: its publisher, when no other source has that
+    publisher, else its title (the id when it has neither); a study abstract by its title, since its
+    publisher is only where the copy was found."""
+    publishers = Counter(source.get("publisher") for source in sources)
+
+    def name(source):
+        if (source.get("publisher") and publishers[source["publisher"]] == 1
+                and source.get("kind") != v.STUDY_ABSTRACT_KIND):
+            return source["publisher"]
+        return source.get("title") or source["id"]
+    return {source["id"]: name(source) for source in sources}
 
 
 def stored(db_path, topic_pattern=None, per_topic=5, curated_only=False):

@@ -105,24 +105,44 @@ class ClaimStudyRow(SQLModel, table=True):
     study_id: str = Field(foreign_key="studies.id", primary_key=True, index=True)
 
 
-class ConflictRow(SQLModel, table=True):
-    __tablename__ = "conflicts"
-    id: str = Field(primary_key=True)
+class ConflictFields(SQLModel):
+    """What a conflict and each pair of claims behind it share."""
     topic: str = Field(foreign_key="topics.id", index=True)
     claim_a: str = Field(foreign_key="claims.id", index=True)
     claim_b: str = Field(foreign_key="claims.id", index=True)
     source_a: str = Field(foreign_key="sources.id")
     source_b: str = Field(foreign_key="sources.id")
-    within_source: bool = Field(description="True when both claims come from the same article.")
     rule: str = Field(description=(
-        "range-disjoint (numbers that cannot both be true), stance-opposed, stance-tension (mixed against firm), "
+        "range-disjoint (numbers that cannot both be true), range-derived (one number derived: rate x duration), "
+        "stance-opposed, topic-relation (opposed once one answer is read through a relation of topics.yaml), "
+        "stance-tension (a study's mixed result against firm advice), "
         "or protocol-context (a study's protocol beside advice: context, not a contradiction)."))
-    severity: str = Field(description="high, medium or low.")
-    rank: int = Field(description="1 = most severe conflict of its topic.")
-    similar_pairs: int = Field(description="Further claim pairs of the same two sources behind this conflict")
+    severity: str = Field(description="high, medium or low: from severity_score, see severity_basis.")
+    severity_score: int = Field(description="Firmness of both sides, less what makes them unlike (README: Conflicts).")
+    severity_basis: str = Field(description="How the severity was scored: certainties, mismatches, gap.")
+    derivation: Optional[str] = Field(default=None, description="The arithmetic of a derived value (rate x duration).")
+    relation: Optional[str] = Field(default=None, description="The topic relation one side is read through.")
     involves_draft: bool = Field(index=True, description=(
         "True when either claim is an unreviewed draft of `kb extract`: read it as a lead, not a finding."))
     explanation: str = Field(description="Both sides, quoted, in a sentence an editor can read.")
+
+
+class ConflictRow(ConflictFields, table=True):
+    __tablename__ = "conflicts"
+    id: str = Field(primary_key=True, description=(
+        "cf- + sha1(topic|rule|source|source): the same while the same two sources disagree under the same rule."))
+    within_source: bool = Field(description="True when both claims come from the same article.")
+    rank: int = Field(description="1 = most severe conflict of its topic.")
+    pair_id: str = Field(description="The strongest pair of claims, shown as this conflict (conflict_pairs.id).")
+    pair_count: int = Field(description="Pairs of claims of the same two sources behind this conflict.")
+    similar_pairs: int = Field(description="Further claim pairs of the same two sources behind this conflict")
+
+
+class ConflictPairRow(ConflictFields, table=True):
+    __tablename__ = "conflict_pairs"
+    id: str = Field(primary_key=True, description="cf- + sha1(rule|claim a|claim b): stable across rebuilds.")
+    conflict_id: str = Field(foreign_key="conflicts.id", index=True)
+    position: int = Field(description="1 = the strongest pair, the one the conflict shows.")
 
 
 class TopicSummaryRow(SQLModel, table=True):
@@ -151,6 +171,8 @@ class TopicSummaryRow(SQLModel, table=True):
     spread: Optional[str] = Field(description="Range of every numeric answer, converted to the topic's unit.")
     conflict_count: int
     consensus: str = Field(description="agree, conflict, tension, single source, or silent.")
+    conflict_ids: str = Field(default="[]", description=(
+        "The conflicts counted in conflict_count, as a JSON list of ids (one row each in topic_summary_conflicts)."))
 
 
 class ComparisonCellRow(SQLModel, table=True):
@@ -166,8 +188,66 @@ class ComparisonCellRow(SQLModel, table=True):
     quotes: str
 
 
+class CitationFidelityRow(SQLModel, table=True):
+    """Does the article report the cited work as the work itself does? (loaders/fidelity.py)"""
+
+    __tablename__ = "citation_fidelity"
+    id: str = Field(primary_key=True, description=(
+        "Stable id, derived from the claim and study ids: editors' verdicts point at it."))
+    claim_id: str = Field(foreign_key="claims.id", index=True, description="The article's claim that cites the work.")
+    study_id: str = Field(foreign_key="studies.id", index=True, description="The cited work.")
+    source_id: str = Field(foreign_key="sources.id", index=True, description="The article.")
+    abstract_source: Optional[str] = Field(foreign_key="sources.id", description=(
+        "The work's abstract, captured as a source of kind study abstract (null: none captured)."))
+    work_claim_id: Optional[str] = Field(foreign_key="claims.id", index=True, description=(
+        "The claim of the work's abstract the verdict rests on (null: none on the topic)."))
+    topic: str = Field(foreign_key="topics.id", index=True)
+    verdict: str = Field(index=True, description=(
+        "faithful, overstated, misattributed, contradicted, unverifiable, or needs-editor (the rules cannot decide)."))
+    rule: str = Field(description="The rule that gave the verdict (agrees, hedged-as-firm, stance-opposed, not-in-work, ...).")
+    reason: str = Field(description="Why, in a sentence an editor can read.")
+    article_quote: str = Field(description="What the article says the work found, verbatim.")
+    work_quote: Optional[str] = Field(description="What the work itself says, verbatim from its abstract.")
+    involves_draft: bool = Field(description="True when either claim is an unreviewed draft.")
+
+
+class SourceScorecardRow(SQLModel, table=True):
+    """Per source: counts with their denominators, never a single score (loaders/scorecard.py)."""
+
+    __tablename__ = "source_scorecard"
+    source_id: str = Field(foreign_key="sources.id", primary_key=True)
+    kind: str = Field(description="What sort of publisher this is.")
+    commercial_interest: Optional[str] = Field(description="What the publisher sells, if anything.")
+    claims: int = Field(description="Claims drawn from the source.")
+    claims_by_type: str = Field(description="Claims per type, most frequent first.")
+    citing_claims: int = Field(description="Claims that cite a work (of claims).")
+    faithful: int = Field(description="Citing claims whose every cited work, in its own words, says what the claim says (of citing_claims).")
+    overstated: int = Field(description="Citing claims at worst overstated (of citing_claims).")
+    misattributed: int = Field(description="Citing claims at worst misattributed: the work does not say it (of citing_claims).")
+    contradicted_by_work: int = Field(description="Citing claims their own cited work contradicts (of citing_claims).")
+    needs_editor: int = Field(description="Citing claims the rules cannot decide (of citing_claims).")
+    unverifiable: int = Field(description="Citing claims whose works are not identified or have no abstract (of citing_claims).")
+    hedged: int = Field(description="Claims stated with may / might / could (of claims).")
+    firm: int = Field(description="Claims asserted, recommended or reported without a hedge (of claims).")
+    contradictions_within: int = Field(description=(
+        "Pairs of this source's own claims that cannot both hold (range-disjoint or stance-opposed conflicts)."))
+    contradicted_by_others: int = Field(description=(
+        "Claims in a detected contradiction with another source (of claims; detection keeps the strongest "
+        "pair per pair of sources, rule and topic, so this is a floor)."))
+
+
+class TopicSummaryConflictRow(SQLModel, table=True):
+    """Which conflicts each topic_summary row counts: pages count them live by editors' verdict from here."""
+    __tablename__ = "topic_summary_conflicts"
+    topic: str = Field(foreign_key="topics.id", primary_key=True)
+    therapy: str = Field(foreign_key="interventions.id", primary_key=True)
+    condition: str = Field(foreign_key="conditions.id", primary_key=True)
+    conflict_id: str = Field(foreign_key="conflicts.id", primary_key=True, index=True)
+
+
 TABLES = [InterventionRow, ConditionRow, SourceRow, ArtefactRow, TopicRow, StudyRow, ClaimRow, ClaimStudyRow,
-          ConflictRow, TopicSummaryRow, ComparisonCellRow]
+          ConflictRow, ConflictPairRow, TopicSummaryRow, ComparisonCellRow, CitationFidelityRow,
+          SourceScorecardRow, TopicSummaryConflictRow]
 
 
 def column_descriptions() -> dict:

@@ -77,6 +77,11 @@ class StudyFields(SQLModel):
     finding: Optional[str] = Field(description="The finding as the article states it.")
     identified: Optional[str] = Field(
         description="A verified reference, or null when the citation is too vague to identify.")
+    # The fidelity checks set what an article says a work found against what the work says:
+    # this names the source holding the work's own abstract or summary.
+    abstract_source: Optional[SlugText] = Field(
+        default=None, foreign_key="sources.id", index=True,
+        description="The source (of kind study abstract) holding the work's own abstract or summary.")
     notes: Optional[str] = None
 
 
@@ -145,8 +150,22 @@ class SourceMeta(SourceFields):
         return value
 
 
+class TopicRelation(SQLModel):
+    """One answer of a topic read as an answer of another: "side_effect.minimal: present" (minimal side
+    effects) contradicts "safety.serious_adverse_effects: supports"."""
+
+    model_config = STRICT
+    answer: Text = Field(description="This topic's answer the relation starts from: a stance, or present.")
+    implies: Optional[str] = Field(default=None, description="'topic: answer' that answer also gives.")
+    contradicts: Optional[str] = Field(default=None, description="'topic: answer' that answer rules out.")
+
+
 class Topic(TopicFields):
     model_config = STRICT
+    # Read by conflict detection only (not stored in the topics table).
+    relations: list[TopicRelation] = []
+    derived_from: list[str] = Field(default=[], description=(
+        "A rate topic and a duration topic whose product gives this topic's values (sessions/week x weeks)."))
 
 
 class Study(StudyFields):

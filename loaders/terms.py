@@ -2,6 +2,7 @@
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from .project import Project
 from .schema import Term
@@ -30,21 +31,56 @@ def project_vocabularies(project: Project):
     return read_terms(project.interventions_file), read_terms(project.conditions_file)
 
 
-def _pattern(words):
-    alternatives = sorted({word.lower() for word in words}, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(word) for word in alternatives) + r")(?![\w-])",
-                      re.IGNORECASE)
+@lru_cache(maxsize=64)
+def _pattern(words: tuple):
+    """One regular expression for every name, compiled once (the extractor asks for every claim).
+
+    The names are factored into a trie ("low back pain|low back" is "low back(?: pain)?"): an
+    alternation of a hundred names is tried name by name at every character of a text, a trie
+    character by character. Where several names match at one place the longest wins, as in an
+    alternation sorted longest first: they lie on one path of the trie, tried deepest first.
+    """
+    trie = {}
+    for word in {word.lower() for word in words}:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a name ends here
+    return re.compile(r"(?<![\w-])" + _alternatives(trie) + r"(?![\w-])", re.IGNORECASE)
+
+
+def _alternatives(node):
+    """The regular expression of a trie node: its continuations, longest first, then its end."""
+    branches = [re.escape(char) + _alternatives(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
+_NAMES = {}  # id(terms) -> (terms, {name: term id}): the extractor asks for every claim of an article
+
+
+def _names(terms: dict) -> dict:
+    """{lower-case label or synonym: term id}, read once per vocabulary (of the same size: not edited since)."""
+    cached = _NAMES.get(id(terms))
+    if cached is None or cached[0] is not terms or cached[1] != len(terms):
+        names = {}
+        for term in terms.values():
+            for name in (term.label, *term.synonyms):
+                names.setdefault(name.lower(), term.id)
+        if len(_NAMES) > 32:  # vocabularies of projects read and dropped (tests): forget them
+            _NAMES.clear()
+        cached = _NAMES[id(terms)] = (terms, len(terms), names)
+    return cached[2]
 
 
 def mentions(text: str, terms: dict) -> Counter:
     """How often each term is named in text, by its label and synonyms; a longer name wins its span."""
-    names = {}
-    for term in terms.values():
-        for name in (term.label, *term.synonyms):
-            names.setdefault(name.lower(), term.id)
+    names = _names(terms)
     counts = Counter()
     if names:
-        for match in _pattern(names).finditer(text):
+        for match in _pattern(tuple(names)).finditer(text):
             counts[names[match.group(0).lower()]] += 1
     return counts
 
@@ -71,6 +107,7 @@ class Likeness:
                         "condition": {t.id: t.parent for t in conditions.values()}}
         for term in qualifier_terms:
             self.parents.setdefault(f"qualifier:{term.key}", {})[term.value] = term.parent
+        self._chains = {}
         self.with_children = {dimension: {parent for parent in parents.values() if parent is not None}
                               for dimension, parents in self.parents.items()}
 
@@ -80,7 +117,12 @@ class Likeness:
 
     def chain(self, dimension: str, value) -> list:
         """value and its ancestors, nearest first (a value the vocabulary does not know: itself only)."""
-        return ancestors(value, self.parents.get(dimension, {}))
+        # Asked once per claim and pair of claims at build time over a few dozen distinct values:
+        # remembered, and returned as a tuple so that no caller can change what is remembered.
+        key = (dimension, value)
+        if key not in self._chains:
+            self._chains[key] = tuple(ancestors(value, self.parents.get(dimension, {})))
+        return self._chains[key]
 
     def has_children(self, dimension: str, value) -> bool:
         return value in self.with_children.get(dimension, ())

@@ -2,13 +2,17 @@
 
 import gc
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from . import relations
 from . import vocabulary as v
 from .anchor import FoldedText, anchor
+from .cache import prefill
+from .progress import SILENT
 from .project import Project
 from .schema import Claim, ClaimsFile, QualifierTerm, SourceMeta, Study, Term, Topic
 from .messages import closest, explain_pydantic
@@ -62,6 +66,11 @@ PROBLEM_CODES = {
     "parent-cycle": "A term cannot be its own ancestor: break the loop of parents.",
     "protocol-without-study": "A protocol or finding claim must cite the study it describes (cites: [study-id]).",
     "unexpected-arm": "Only protocol and finding claims name a trial arm; remove arm or set statement_kind.",
+    "unknown-abstract-source": "A study's abstract_source must name a sources/<id>.yaml of kind 'study abstract'.",
+    "relation-unknown-topic": "A relation or derived_from must name a topic id declared in claims/topics.yaml.",
+    "relation-unknown-answer": "Use an answer the topic has: supports/opposes/mixed (stance) or present (presence).",
+    "relation-target": "A relation gives exactly one of implies: or contradicts:, as 'topic: answer'.",
+    "relation-units": "derived_from is [rate topic, duration topic] whose units multiply to this topic's unit.",
 }
 
 _PYDANTIC_CODES = {"extra_forbidden": "unknown-field", "missing": "missing-field"}
@@ -140,25 +149,36 @@ def field_path(loc):
 
 
 class _Checker:
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, cache=None, progress=SILENT):
         self.project = project
+        self.cache = cache
+        self.progress = progress
         self.report = Report()
+        # Claims are checked file by file as the files are read (holding every file's parsed YAML
+        # at once cost more memory than the whole corpus). Their problems are kept apart and put
+        # after the files' own, as when every file was read first; a study cited before the file
+        # that declares it has been read waits in pending_studies until all are known.
+        self.sink = self.report.problems
+        self.claim_problems = []
+        self.pending_studies = []
+        self.all_studies_known = False
         self.corpus = self.report.corpus
         self.study_origin = {}
+        self.study_places = []
         self.root = project.root.resolve()
 
     # -- helpers ---------------------------------------------------------
 
     def problem(self, code, path, lines, loc, message):
         name = str(Path(path).absolute().relative_to(self.project.root.absolute()))
-        self.report.problems.append(Problem(code, name, line_of(lines, loc), field_path(loc), message))
+        self.sink.append(Problem(code, name, line_of(lines, loc), field_path(loc), message))
 
     def read(self, path):
         """(data, lines) of a YAML file, or (None, None) with the problem reported; never raises."""
         if not self.inside_project(path):
             return None, None
         try:
-            data, lines = load(path)
+            data, lines = load(path, self.cache)
         except YamlSyntaxError as error:
             self.problem(error.code, path, {(): error.line}, (), error.message)
             return None, None
@@ -211,12 +231,21 @@ class _Checker:
 
     def topics(self):
         path = self.project.topics_file
-        for topic, lines, loc in self.list_of(Topic, path):
+        entries = self.list_of(Topic, path)
+        for topic, lines, loc in entries:
             if topic.id in self.corpus.topics:
                 self.problem("duplicate-id", path, lines, loc + ("id",), f"topic {topic.id!r} is declared twice")
             if topic.kind == "range" and topic.unit is None:
                 self.problem("missing-field", path, lines, loc + ("unit",), "range topics need a unit")
             self.corpus.topics[topic.id] = topic
+        self.topic_relations(path, entries)
+
+    def topic_relations(self, path, entries):
+        """Relations and derivations between topics name known topics and answers (loaders/relations.py)."""
+        where = {topic.id: (lines, loc) for topic, lines, loc in entries}
+        for topic_id, loc, code, message in relations.check(self.corpus.topics):
+            lines, topic_loc = where[topic_id]
+            self.problem(code, path, lines, topic_loc + loc, message)
 
     def terms(self, path, into, noun):
         """A vocabulary of terms with parents: ids unique, parents declared, no loops."""
@@ -253,6 +282,7 @@ class _Checker:
 
     def add_study(self, study, path, lines, loc):
         known = self.corpus.studies.get(study.id)
+        self.study_places.append((study, path, lines, loc))
         if known is None:
             self.corpus.studies[study.id] = study
             self.study_origin[study.id] = path
@@ -267,8 +297,26 @@ class _Checker:
         for study, lines, loc in self.list_of(Study, path):
             self.add_study(study, path, lines, loc)
 
+    def check_abstract_sources(self):
+        """Every abstract_source names a declared source of kind study abstract."""
+        declared = {meta_path.stem for meta_path in self.project.source_metadata_files()}
+        for study, path, lines, loc in self.study_places:
+            source_id = study.abstract_source
+            if source_id is None:
+                continue
+            source = self.corpus.sources.get(source_id)
+            if source is None and source_id not in declared:
+                self.problem("unknown-abstract-source", path, lines, loc + ("abstract_source",),
+                             f"no source {source_id!r} in sources/{closest(source_id, declared)}")
+            elif source is not None and source.meta.kind != v.STUDY_ABSTRACT_KIND:
+                self.problem("unknown-abstract-source", path, lines, loc + ("abstract_source",),
+                             f"source {source_id!r} is of kind {source.meta.kind!r}, not {v.STUDY_ABSTRACT_KIND!r}")
+
     def sources(self):
-        for path in self.project.source_metadata_files():
+        # Listed once: listing (and sorting) sources/ again for every claims file was quadratic.
+        metadata_files = self.project.source_metadata_files()
+        self.declared_sources = {path.stem for path in metadata_files}
+        for path in self.progress.track(metadata_files, "reading sources", len(metadata_files)):
             data, lines = self.read(path)
             if lines is None:
                 continue
@@ -325,7 +373,9 @@ class _Checker:
         self.corpus.sources[meta.id] = source
 
     def claims_files(self):
-        for path in self.project.claims_files():
+        paths = self.project.claims_files()
+        for path in self.progress.track(paths, "checking claims", len(paths)):
+            self.sink = self.report.problems
             data, lines = self.read(path)
             if lines is None:
                 continue
@@ -341,11 +391,12 @@ class _Checker:
             yield path, lines, data
 
     def check_claims(self, path, lines, data):
+        self.sink = self.claim_problems
         source_id = data.get("source") if isinstance(data.get("source"), str) else None
         source = self.corpus.sources.get(source_id)
         if source_id != path.stem:
             self.problem("id-mismatch", path, lines, ("source",), f"source {source_id!r} but file is {path.name}")
-        declared = {meta_path.stem for meta_path in self.project.source_metadata_files()}
+        declared = self.declared_sources
         if source is None and source_id not in declared:
             self.problem("unknown-source", path, lines, ("source",),
                          f"no source {source_id!r} in sources/{closest(source_id, declared)}")
@@ -376,8 +427,23 @@ class _Checker:
                          f"no topic {topic_id!r}{closest(topic_id, self.corpus.topics)}")
         for position, study_id in enumerate(cites if isinstance(cites, list) else []):
             if isinstance(study_id, str) and study_id not in self.corpus.studies:
-                self.problem("unknown-study", path, lines, loc + ("cites", position),
-                             f"no study {study_id!r}{closest(study_id, self.corpus.studies)}")
+                if self.all_studies_known:
+                    self.unknown_study(study_id, path, lines, loc + ("cites", position))
+                else:
+                    self.pending_studies.append((len(self.sink), study_id, path, lines, loc + ("cites", position)))
+
+    def unknown_study(self, study_id, path, lines, loc):
+        self.problem("unknown-study", path, lines, loc, f"no study {study_id!r}{closest(study_id, self.corpus.studies)}")
+
+    def resolve_pending_studies(self):
+        """Report the cited studies that no file declared, each where it would have stood in the list."""
+        self.all_studies_known = True
+        for index, study_id, path, lines, loc in reversed(self.pending_studies):
+            if study_id not in self.corpus.studies:
+                self.sink = []
+                self.unknown_study(study_id, path, lines, loc)
+                self.claim_problems[index:index] = self.sink
+        self.pending_studies = []
 
     def check_claim(self, claim, path, lines, loc):
         topic = self.corpus.topics.get(claim.topic)
@@ -416,6 +482,8 @@ class _Checker:
                          f"{value.unit} cannot be converted to the topic's unit {topic.unit}")
 
     def anchor_claim(self, claim, source, path, lines, loc):
+        if source.folded is None:  # another file's claims naming this source (reported as id-mismatch)
+            source.folded = FoldedText(source.text)
         start, end, count = anchor(source.folded, claim.quote, claim.occurrence)
         if start is None:
             if count > 1 and claim.occurrence is None:
@@ -441,22 +509,41 @@ class _Checker:
         self.qualifier_terms()
         self.studies()
         self.sources()
-        # Studies of every claims file are collected before any claim is checked,
-        # so a claim may cite a work declared in another article's file.
-        files = list(self.claims_files())
-        for path, lines, data in files:
+        # A claim may cite a work declared in another article's file, even a later one:
+        # unknown studies are reported once every file's studies are known.
+        for path, lines, data in self.claims_files():
             self.check_claims(path, lines, data)
+            source = self.corpus.sources.get(path.stem)
+            if source is not None:
+                source.folded = None  # its claims are anchored: the build needs only the text
+        self.check_abstract_sources()  # once every file's studies are known
+        self.resolve_pending_studies()
+        self.report.problems.extend(self.claim_problems)
         return self.report
 
 
-def validate(project: Project) -> Report:
-    """Validate a whole project and return every problem found, with the parsed corpus."""
+def validate(project: Project, cache=None, progress=SILENT) -> Report:
+    """Validate a whole project and return every problem found, with the parsed corpus.
+
+    With a cache.ParseCache, files whose bytes have not changed since the last run are not parsed again."""
     # The corpus is kept in memory for the build, so the cyclic garbage collector would rescan
     # an ever-growing heap of live objects while parsing; pausing it makes large builds faster.
+    workers = int(os.environ.get("KB_PARSE_WORKERS") or 1)
+    if cache is not None and workers > 1:
+        # Opt-in: parse what the cache lacks in worker processes first. On this project's shared
+        # 2-core machine it did not pay (README, Benchmarks), so one process is the default.
+        progress.step("parsing YAML")
+        prefill(cache, project.root, [path for path in project.input_files() if path.suffix == ".yaml"], workers)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Checker(project).run()
+        report = _Checker(project, cache, progress).run()
+        if cache is not None:
+            cache.prune()
+        return report
     finally:
         if was_enabled:
             gc.enable()
+
+
+pydantic_code = _Checker.pydantic_code  # the extractor's rule files (extract/rules.py) are reported alike

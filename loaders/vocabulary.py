@@ -68,6 +68,9 @@ STATEMENT_KINDS = {
     "protocol": "What a cited study did (per arm where it has arms): sessions given, their length, the course.",
     "finding": "What a cited study or organisation found or concluded.",
 }
+# The source kind of a cited work's own abstract or summary: not an article, so the extractor's
+# evaluation leaves it out, and a study's abstract_source must be of this kind.
+STUDY_ABSTRACT_KIND = "study abstract"
 ARTEFACT_KINDS = ("navigation", "debug", "teaser", "advert", "caption", "byline", "other")
 # How severe a detected conflict is, most severe first: pages and queries list conflicts in this order.
 SEVERITIES = {
@@ -89,11 +92,12 @@ FLAG_KINDS = {
 FLAG_STATUSES = {
     "open": "Raised, not yet reviewed.",
     "confirmed": "Reviewed: the problem is real and needs a fix.",
-    "dismissed": "Reviewed: not a problem.",
+    "dismissed": "Reviewed: the flag was not a problem. (Whether a conflict is real is its verdict, not a flag status.)",
     "resolved": "Fixed in the YAML.",
 }
 TARGET_TYPES = ("claim", "conflict")
 TARGET_TABLES = {"claim": "claims", "conflict": "conflicts"}
+
 
 
 def _parent(terms, term_id):
@@ -239,3 +243,33 @@ def human_range_text(low, high, unit, approximate=False):
 def human_value_text(value, unit):
     """One value in the unit a person would use for it: 60480.0 minutes is "6 weeks"."""
     return human_range_text(value, value, unit)
+
+
+# Citation fidelity: does an article report the work it cites as the work itself does? The rules of
+# loaders/fidelity.py give one of these per claim and cited work; editors confirm or correct them.
+CITATION_VERDICTS = {
+    "faithful": "The work's own words (its abstract) say what the article says it found.",
+    "overstated": "The work found less: hedged, short-term only, against sham only, or in a narrower population.",
+    "misattributed": "The work does not say it: nothing on the topic, or about another therapy, condition or scope.",
+    "contradicted": "The work says the opposite: opposed stances, or numbers that cannot both hold.",
+    "unverifiable": "The work is not identified, its abstract has not been captured, or the abstract does not cover it.",
+}
+# The rules' word where the structure does not decide: an editor's verdict is awaited.
+AWAITING_EDITOR = "needs-editor"
+RULE_VERDICTS = {**CITATION_VERDICTS,
+                 AWAITING_EDITOR: "The rules cannot decide from the claims' structure: an editor's verdict is awaited."}
+UNFAITHFUL_VERDICTS = ("overstated", "misattributed", "contradicted")
+
+
+# Editors' verdicts: an explicit judgement on a target of kb.db, per target kind. Conflicts are
+# judged by editors on the conflict page or with `kb verdict`; citations (a claim citing a study,
+# issue 16) reuse the same storage with their own words.
+VERDICTS = {
+    "conflict": {
+        "contradiction": "Confirmed: the two claims cannot both be true.",
+        "tension": "The claims pull apart (hedged, differently scoped) but need not contradict.",
+        "not-a-conflict": "A false detection: the claims agree, or are about different things.",
+    },
+    # A citation: the words of the fidelity rules, declared above; an editor confirms or corrects them.
+    "citation": CITATION_VERDICTS,
+}

@@ -56,14 +56,35 @@ def decode(path, raw: bytes) -> str:
                                           "save the file as UTF-8", "not-utf8") from None
 
 
-def load(path: Path):
-    """Return (data, lines): the document and {field path tuple: 1-based line}."""
-    text = decode(path, read_bytes(path))
+def load(path: Path, cache=None):
+    """Return (data, lines): the document and {field path tuple: 1-based line}.
+
+    With a cache.ParseCache, a file whose bytes were parsed before is read back, not parsed."""
+    raw = read_bytes(path)
+    if cache is not None:
+        key = cache.key(raw)
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    data, lines = parse(path, raw)
+    if cache is not None:
+        cache.put(key, (data, lines))
+    return data, lines
+
+
+def parse(path: Path, raw: bytes):
+    """(data, lines) of the file's bytes; YamlSyntaxError naming the line when they are not good YAML."""
+    text = decode(path, raw)
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
+        lines = {}
         if node is not None:
-            measure(path, node)
+            # Aliases need an anchor (&name): without one the nodes form a plain tree, and the walk
+            # that records the lines checks its depth too. With one, measure the graph first.
+            if "&" in text:
+                measure(path, node)
+            _record_lines(node, (), lines, path)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -77,9 +98,6 @@ def load(path: Path):
         raise YamlSyntaxError(path, 1, "nested too deeply to read", "yaml-too-deep") from None
     finally:
         loader.dispose()
-    lines = {}
-    if node is not None:
-        _record_lines(node, (), lines)
     return data, lines
 
 
@@ -128,15 +146,23 @@ def _children(node):
     return []
 
 
-def _record_lines(node, path, lines):
-    lines[path] = node.start_mark.line + 1
+def _record_lines(node, path, lines, file, depth=0):
+    """Record each value's line under its field path (None below a key that is not a scalar)."""
+    if depth > MAX_DEPTH:
+        raise YamlSyntaxError(file, node.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels",
+                              "yaml-too-deep")
+    if path is not None:
+        lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                _record_lines(value_node, path + (key_node.value,), lines)
+                _record_lines(value_node, None if path is None else path + (key_node.value,), lines, file, depth + 1)
+            else:
+                _record_lines(key_node, None, lines, file, depth + 1)
+                _record_lines(value_node, None, lines, file, depth + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, path + (index,), lines)
+            _record_lines(item, None if path is None else path + (index,), lines, file, depth + 1)
 
 
 def line_of(lines, path):

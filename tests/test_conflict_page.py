@@ -36,3 +36,20 @@ async def test_conflict_page_shows_both_passages_and_its_flags(flagged_conflict)
     assert f"/editorial/flag_conflict?target={conflict_id}" in editor.text
     assert "/kb/topic_comparison?topic=sessions.count" in html
     assert (await datasette.client.get(f"/kb/conflicts/{conflict_id}.json")).status_code == 200
+
+
+async def test_conflict_page_lists_every_pair_of_its_cluster_with_quotes(built_project, built_datasette):
+    with sqlite3.connect(built_project.db_path) as db:
+        conflict_id, count = db.execute(
+            "select conflict_id, count(*) from conflict_pairs group by conflict_id order by count(*) desc, conflict_id"
+        ).fetchone()
+        pairs = db.execute("select p.id, a.quote, b.quote from conflict_pairs p join claims a on a.id = p.claim_a "
+                           "join claims b on b.id = p.claim_b where p.conflict_id = ?", (conflict_id,)).fetchall()
+    assert count > 1
+    html = (await built_datasette.client.get(f"/kb/conflicts/{conflict_id}")).text
+    assert f"{count} pairs of claims behind this conflict" in html
+    for pair_id, quote_a, quote_b in pairs:
+        assert f'id="pair-{pair_id}"' in html
+        for quote in (quote_a, quote_b):
+            assert quote.replace("'", "&#39;").replace('"', "&#34;") in html or quote in html
+    assert "Severity" in html and "score" in html

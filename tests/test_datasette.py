@@ -11,7 +11,12 @@ CANNED = {
     "source_claims": {"source": "breeze-academy-back-pain"},
     "open_conflicts": {"topic": "", "curated_only": ""},
     "consensus": {},
+    "search": {"q": "sessions"},
 }
+# Canned queries tested on their own small projects: the real corpus may have no row for them yet.
+TESTED_ELSEWHERE = {"unfaithful_citations"}  # tests/test_fidelity_pages.py
+# Canned queries whose rows come from editorial.db: tests/test_verdicts.py records verdicts and reads them.
+EDITORIAL_CANNED = {"reviewed_conflicts"}
 
 
 @pytest.fixture
@@ -27,7 +32,7 @@ async def get_json(datasette, path):
 
 
 def test_every_canned_query_is_tested():
-    assert set(metadata()["databases"]["kb"]["queries"]) == set(CANNED)
+    assert set(metadata()["databases"]["kb"]["queries"]) == set(CANNED) | TESTED_ELSEWHERE | EDITORIAL_CANNED
 
 
 @pytest.mark.parametrize("name", sorted(CANNED))
@@ -42,7 +47,14 @@ async def test_canned_query_returns_rows(datasette, name):
 async def test_claims_json_lists_claims_from_every_source(datasette, built_project):
     data = await get_json(datasette, "/kb/claims.json?_size=max&_facet=source_id&_facet_size=max")
     sources = {row["value"] for row in data["facet_results"]["source_id"]["results"]}
-    assert sources == {path.stem for path in built_project.sources_dir.glob("*.txt")}
+    # A source may hold no claim yet (a cited work's record page with nothing curated from it).
+    import sqlite3
+
+    with sqlite3.connect(built_project.db_path) as db:
+        with_claims = {row[0] for row in db.execute("select id from sources where claim_count > 0")}
+        served = {row[0] for row in db.execute("select id from sources")}
+    assert served == {path.stem for path in built_project.sources_dir.glob("*.txt")}
+    assert sources == with_claims
 
 
 async def test_topic_comparison_shows_silent_sources_and_quotes(datasette):

@@ -303,15 +303,15 @@ def test_cli_export_import_round_trip(kb, project, conflict_id, tmp_path, monkey
     kb("flags", "set-status", "1", "confirmed", "--editor", "bob", "--note", "Yes.")
     kb("flags", "set-status", "1", "resolved", "--editor", "alice")
     exported = tmp_path / "flags.yaml"
-    assert kb("flags", "export", str(exported)) == (0, f"exported 2 flag(s) to {exported}\n")
+    assert kb("flags", "export", str(exported)) == (0, f"exported 2 flag(s) and 0 verdict(s) to {exported}\n")
     document = yaml.load(exported.read_text(), Loader=yaml.CSafeLoader)
     assert [len(flag["history"]) for flag in document["flags"]] == [2, 0]
 
     fresh = small_project(tmp_path / "fresh")
     monkeypatch.chdir(fresh.root)
     assert not fresh.editorial_db_path.exists()
-    assert kb("flags", "import", str(exported))[1].startswith("imported 2 flag(s) and 2 status change(s)")
-    assert kb("flags", "import", str(exported))[1].startswith("imported 0 flag(s) and 0 status change(s)")
+    assert kb("flags", "import", str(exported))[1].startswith("imported 2 flag(s), 2 status change(s)")
+    assert kb("flags", "import", str(exported))[1].startswith("imported 0 flag(s), 0 status change(s)")
     again = tmp_path / "again.yaml"
     kb("flags", "export", str(again))
     assert again.read_text() == exported.read_text()

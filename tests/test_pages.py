@@ -258,7 +258,7 @@ async def test_front_page_guides_a_first_time_researcher(built_project, built_da
                           (counts["k"], "conflicts")):
         assert f"<strong>{figure:,}</strong> {label}" in page
     for link in ('href="/kb/comparison_matrix"', 'href="/kb/open_conflicts"', 'href="/kb/topic_summary"',
-                 'href="/kb/sources"', 'action="/kb/claims"', 'name="_search"'):
+                 'href="/kb/sources"', 'action="/kb/search"', 'name="q"'):
         assert link in page, link
     for source in query(built_project, "select id from sources"):
         assert f'href="/kb/sources/{tilde_encode(source["id"])}"' in page
@@ -267,7 +267,7 @@ async def test_front_page_guides_a_first_time_researcher(built_project, built_da
 
 
 async def test_front_page_links_lead_somewhere(built_project, built_datasette):
-    await get_pages(built_datasette, "/kb/sources", "/kb/topic_summary", "/kb/claims?_search=sessions",
+    await get_pages(built_datasette, "/kb/sources", "/kb/topic_summary", "/kb/search?q=sessions", "/kb/claims?_search=sessions&_sort=id",
               "/kb/comparison_matrix", "/kb/open_conflicts")
 
 

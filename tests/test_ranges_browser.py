@@ -1,5 +1,5 @@
 """/ranges in a real browser: every axis has labelled ticks along it, a log axis never starts at 0, and
-each bar's ends sit where the axis' ticks put its true bounds (within 2 px)."""
+each bar's ends sit where the axis' tick marks put its true bounds (within 2 px)."""
 
 import math
 
@@ -16,7 +16,7 @@ GEOMETRY = """
     title: section.querySelector('h2').innerText,
     log: scale.dataset.log === '1', low: +scale.dataset.low,
     ticks: [...scale.querySelectorAll('.range-tick')].map(t => ({
-      value: +t.dataset.value, label: t.innerText, x: box(t).left + box(t).width / 2})),
+      value: +t.dataset.value, label: t.innerText, x: box(t).left})),
     bars: [...section.querySelectorAll('.range-bar')].map(b => ({
       min: b.dataset.min, max: b.dataset.max, left: box(b).left, right: box(b).right})),
   };

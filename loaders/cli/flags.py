@@ -11,7 +11,7 @@ from .. import editorial
 from ..project import Project
 from .output import Format, console, print_frame
 
-flags_app = typer.Typer(help="List flags; change their status; export and import them as YAML.")
+flags_app = typer.Typer(help="List flags; change their status; export and import them (and the verdicts) as YAML.")
 
 
 def editor_or_user(editor):
@@ -71,14 +71,14 @@ def flags_set_status(flag_id: int = typer.Argument(..., metavar="ID", help="The 
 
 @flags_app.command("export")
 def flags_export(file: Path = typer.Argument(..., help="The YAML file to write.")):
-    """Write every flag and its history to a YAML file, in a stable order, for review and git."""
+    """Write every flag and its history, and every verdict, to a YAML file, in a stable order, for review and git."""
     count = editorial.export_flags(Project.find(), file)
-    console.print(f"exported {count} flag(s) to {file}", highlight=False)
+    console.print(f"exported {count.flags} flag(s) and {count.verdicts} verdict(s) to {file}", highlight=False)
 
 
 @flags_app.command("import")
 def flags_import(file: Path = typer.Argument(..., help="A YAML file written by `kb flags export`.")):
-    """Add the flags and status changes of an export that are missing here (importing twice adds nothing)."""
+    """Add the flags, status changes and verdicts of an export that are missing here (importing twice adds nothing)."""
     result = editorial.import_flags(Project.find(), file)
-    console.print(f"imported {result.flags_added} flag(s) and {result.changes_added} status change(s) from {file}",
-                  highlight=False)
+    console.print(f"imported {result.flags_added} flag(s), {result.changes_added} status change(s) and "
+                  f"{result.verdicts_added} verdict(s) from {file}", highlight=False)

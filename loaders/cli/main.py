@@ -6,6 +6,7 @@ from typing import Optional
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -13,14 +14,17 @@ from .. import vocabulary as v
 from ..build import build as build_project
 from ..compare import resolve_term, topic_answers
 from ..conflicts import stored as stored_conflicts
+from ..fidelity import stored as stored_fidelity
 from ..errors import EXIT_INVALID, KbError, UsageError, reraised
+from ..cache import ParseCache
+from ..progress import Progress
 from ..project import Project
 from ..serve import DEFAULT_PORT, serve as serve_project
 from ..validate import validate as validate_project
 from .editor import editor_app
 from .flags import flag, flags_app
 from .help import plain_help
-from .output import Format, console, print_error, print_frame, print_problems
+from .output import Format, console, errors, print_error, print_frame, print_problems
 
 
 class KbGroup(TyperGroup):
@@ -83,7 +87,9 @@ def validate(vocabulary: bool = typer.Option(False, "--vocabulary", help="List c
     if vocabulary:
         print_vocabulary(output_format)
         return
-    report = validate_project(Project.find())
+    project = Project.find()
+    with Progress() as progress:
+        report = validate_project(project, ParseCache(project.root), progress)
     if not report.ok:
         # A report, not an error: the problems are the output.
         print_problems(report.problems)
@@ -97,7 +103,8 @@ def validate(vocabulary: bool = typer.Option(False, "--vocabulary", help="List c
 def build(check: bool = typer.Option(False, "--check", help="Fail if kb.db differs from a fresh build."),
           output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of kb.db.")):
     """Validate, then build kb.db (atomically: a failed build leaves the old file untouched)."""
-    result = build_project(Project.find(), check=check, output=output)
+    with Progress() as progress:
+        result = build_project(Project.find(), check=check, output=output, progress=progress)
     summary = ", ".join(f"{count} {table}" for table, count in result.counts.items())
     console.print(f"{'up to date' if check else 'built'}: {result.path.name} ({summary})", highlight=False)
 
@@ -157,11 +164,13 @@ def conflicts_command(topic: Optional[str] = typer.Option(None, "--topic", "-t",
                           False, "--curated-only", help="Leave out conflicts that involve an unreviewed draft."),
                       output_format: Format = typer.Option(Format.table, "--format", "-f", help=FORMAT_HELP),
                       verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP)):
-    """List detected conflicts, grouped by topic, most severe first (involves_draft marks unreviewed drafts).
+    """List detected conflicts, grouped by topic, most severe first, with editors' verdicts (involves_draft
+    marks unreviewed drafts; verdict is empty, "open" in the table, where no editor has judged it).
 
     The table shows one conflict a line (draft: * where it involves an unreviewed draft); --verbose or
     --format json shows its claims, therapy and condition."""
-    frame = stored_conflicts(Project.find().built_db(), topic, per_topic, curated_only)
+    project = Project.find()
+    frame = with_verdicts(project, stored_conflicts(project.built_db(), topic, per_topic, curated_only))
     if output_format is not Format.table:
         print_frame(frame, output_format, "Conflicts")
         return
@@ -170,29 +179,79 @@ def conflicts_command(topic: Optional[str] = typer.Option(None, "--topic", "-t",
         if not verbose:
             shown = pd.DataFrame({"#": group["rank"], "severity": group["severity"], "rule": group["rule"],
                                   "draft": group["involves_draft"].map(lambda draft: "*" if draft else ""),
+                                  "verdict": group["verdict"].fillna("open"),  # open: no verdict yet, as in open_conflicts
                                   "id": group["id"], "explanation": group["explanation"]})
         print_frame(shown, output_format, f"Conflicts on {group_topic}", texts=("explanation",), verbose=verbose)
     drafts = int(frame["involves_draft"].sum()) if len(frame) else 0
+    unreviewed = int(frame["verdict"].isna().sum()) if len(frame) else 0
     console.print(f"{len(frame)} conflict(s) shown, at most {per_topic} per topic; "
-                  f"{drafts} involve an unreviewed draft", highlight=False)
+                  f"{drafts} involve an unreviewed draft; {unreviewed} without an editor's verdict", highlight=False)
+
+
+def with_verdicts(project, frame):
+    """The conflicts with their editors' verdict (verdict, verdict_note, verdict_editor, verdict_judged)."""
+    from ..editorial.verdicts import verdicts_for
+
+    judged = verdicts_for(project, "conflict", frame["id"])
+    for field in ("verdict", "note", "editor", "judged"):
+        column = field if field == "verdict" else f"verdict_{field}"
+        frame[column] = [judged[key][field] if key in judged else None for key in frame["id"]]
+    return frame
+
+
+@app.command(name="fidelity")
+def fidelity_command(topic: Optional[str] = typer.Option(None, "--topic", "-t", help="A topic id or prefix."),
+                     every: bool = typer.Option(False, "--all", help="Every verdict, faithful and undecided too."),
+                     output_format: Format = typer.Option(Format.table, "--format", "-f", help=FORMAT_HELP),
+                     verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP)):
+    """List unfaithful citations: claims whose cited work, in its own words, says less, otherwise or the opposite.
+
+    Verdicts: overstated, misattributed, contradicted (--all adds faithful, unverifiable and needs-editor).
+    The table groups them by article; --format json carries both quotes, the reason and every id."""
+    project = Project.find()
+    frame = stored_fidelity(project.built_db(), topic, every, project.editorial_db_path)
+    if output_format is not Format.table:
+        print_frame(frame, output_format, "Citation fidelity")
+        return
+    for source, group in frame.groupby("source_id", sort=False):
+        shown = group if verbose else pd.DataFrame({
+            "verdict": group["effective_verdict"], "claim": group["claim_id"].str.split("/").str[-1],
+            "article says": group["article_quote"], "the work says": group["work_quote"].fillna("—")})
+        print_frame(shown, output_format, f"Citations in {source}", texts=("article says", "the work says"),
+                    verbose=verbose)
+    counts = frame["effective_verdict"].value_counts()
+    summary = ", ".join(f"{count} {verdict}" for verdict, count in counts.items()) or "none"
+    console.print(f"{len(frame)} citation(s) shown: {summary}", highlight=False)
 
 
 app.command()(flag)
 
 
+JOBS_HELP = "Processes to draft with (default: one per core)."
+
+
 @app.command("extract")
-def extract_claims(file: Path = typer.Argument(..., help=ARTICLE_HELP),
-                   output: Optional[Path] = typer.Option(None, "--output", "-o",
-                                                         help="Write the claims file here instead of printing it."),
+def extract_claims(file: Path = typer.Argument(..., help=ARTICLE_HELP + " Or a folder of them (with -o FOLDER)."),
+                   output: Optional[Path] = typer.Option(
+                       None, "--output", "-o", help="Write the claims file here instead of printing it (for a "
+                                                    "folder: a folder, one claims file per text)."),
                    source_id: Optional[str] = typer.Option(None, "--id", help="Source id (default: the file name)."),
                    force: bool = typer.Option(False, "--force", help="Overwrite OUTPUT if it exists."),
                    therapy: Optional[str] = typer.Option(
                        None, "--therapy", help="Main therapy (default: the source metadata's, else detected)."),
                    condition: Optional[str] = typer.Option(
-                       None, "--condition", help="Main condition (default: the source metadata's, else detected).")):
-    """Draft quoted claims for an article, in the claims-file format (status: draft)."""
+                       None, "--condition", help="Main condition (default: the source metadata's, else detected)."),
+                   jobs: int = typer.Option(0, "--jobs", "-j", min=0, help=JOBS_HELP)):
+    """Draft quoted claims for an article, or for every .txt of a folder, in the claims-file format (status: draft)."""
     from ..extract import extract_to
+    from ..extract.batch import extract_folder
 
+    if file.is_dir():
+        if source_id:
+            raise UsageError("--id names one article: it cannot be given with a folder (ids are the file names)")
+        outcomes = extract_folder(Project.find(), file, output, force, jobs, therapy, condition, console=errors)
+        report_outcomes(outcomes, lambda count: f"{count} claim(s)", f"drafted into {output}")
+        return
     text, draft = extract_to(Project.find(), file, output, source_id, force, therapy, condition)
     if output is None:
         sys.stdout.write(text)
@@ -200,8 +259,12 @@ def extract_claims(file: Path = typer.Argument(..., help=ARTICLE_HELP),
         console.print(f"drafted {len(draft.claims)} claim(s) for {draft.source} in {output}", highlight=False)
 
 
+# Options that describe one article: refused with several files.
+_ONE_ARTICLE = ("--title", "--author", "--published", "--url", "--id")
+
+
 @app.command("add")
-def add_article(file: Path = typer.Argument(..., help=ARTICLE_HELP),
+def add_article(files: list[Path] = typer.Argument(..., help=ARTICLE_HELP + " Several files are drafted in parallel."),
                 title: Optional[str] = typer.Option(None, "--title",
                                                     help="The article's title (default: its first line)."),
                 publisher: Optional[str] = typer.Option(None, "--publisher"),
@@ -215,23 +278,54 @@ def add_article(file: Path = typer.Argument(..., help=ARTICLE_HELP),
                 therapy: Optional[str] = typer.Option(
                     None, "--therapy", help="Main therapy, an id of claims/interventions.yaml (default: detected)."),
                 condition: Optional[str] = typer.Option(
-                    None, "--condition", help="Main condition, an id of claims/conditions.yaml (default: detected).")):
-    """Register an article: copy it into sources/, write its metadata, draft its claims (status: draft)."""
-    from ..add import add_source
+                    None, "--condition", help="Main condition, an id of claims/conditions.yaml (default: detected)."),
+                jobs: int = typer.Option(0, "--jobs", "-j", min=0, help=JOBS_HELP)):
+    """Register articles: copy each into sources/, write its metadata, draft its claims (status: draft)."""
+    from ..add import add_source, add_sources
     from ..extract import ExtractionError, UnreadableText
 
+    shared = dict(publisher=publisher, kind=kind, commercial_interest=commercial_interest, therapy=therapy,
+                  condition=condition)
+    if len(files) > 1:
+        given = [name for name, value in zip(_ONE_ARTICLE, (title, author, published, url, source_id)) if value]
+        if given:
+            raise UsageError(f"{', '.join(given)} describe one article: add the {len(files)} files one by one to "
+                             "give them (each file's title is its first line)")
+        outcomes = add_sources(Project.find(), files, jobs, console=errors, **shared)
+        report_outcomes(outcomes, lambda added: f"added {added.source_id}: {added.claims} draft claim(s)",
+                        "registered; review their claims/<id>.yaml")
+        return
     # As for `kb extract`; kb add has always reported an unreadable article as a usage error (exit 2).
     with reraised(UsageError, UnreadableText, ExtractionError):
-        added = add_source(Project.find(), file, title=title, publisher=publisher, author=author,
-                           published=published, url=url, kind=kind, commercial_interest=commercial_interest,
-                           source_id=source_id, therapy=therapy, condition=condition)
+        added = add_source(Project.find(), files[0], title=title, author=author, published=published, url=url,
+                           source_id=source_id, **shared)
     console.print(f"added {added.source_id}: {added.claims} draft claim(s), {added.artefacts} artefact(s) detected; "
                   f"review claims/{added.source_id}.yaml", highlight=False)
+
+
+def report_outcomes(outcomes, done, summary):
+    """One line per file (its result, or its failure on stderr with its name), then the total; a
+    KbError (non-zero exit) when any file failed."""
+    for outcome in outcomes:
+        if outcome.error is None:
+            console.print(f"{outcome.path}: {done(outcome.result)}", highlight=False, soft_wrap=True)
+        else:
+            shown = outcome.error if outcome.error.startswith(str(outcome.path)) else f"{outcome.path}: {outcome.error}"
+            errors.print(f"[bold red]error:[/] {escape(shown)}", highlight=False, soft_wrap=True)
+    failed = sum(outcome.error is not None for outcome in outcomes)
+    console.print(f"{len(outcomes) - failed} of {len(outcomes)} file(s) {summary}", highlight=False, soft_wrap=True)
+    if failed:
+        raise KbError(f"{failed} of {len(outcomes)} file(s) failed (listed above); the others were done")
 
 
 from .remove import remove  # noqa: E402  (its own module; registered here, after the others)
 
 app.command("remove")(remove)
+
+from .verdicts import verdict, verdicts  # noqa: E402  (editors' verdicts on conflicts)
+
+app.command()(verdict)
+app.command()(verdicts)
 
 
 def main():

@@ -15,12 +15,14 @@ from pathlib import Path
 from ..errors import KbError
 from ..project import MissingKnowledgeBase
 # The flag vocabulary is declared once, in vocabulary.py: the CLI, the triggers and the forms read it.
-from ..vocabulary import FLAG_KINDS, FLAG_STATUSES, TARGET_TABLES, TARGET_TYPES
+from ..vocabulary import FLAG_KINDS, FLAG_STATUSES, TARGET_TABLES, TARGET_TYPES, VERDICTS
 
 # Writers wait this long for one another instead of failing with "database is locked".
 BUSY_TIMEOUT_SECONDS = 30
 FLAG_FIELDS = ("uid", "target", "target_type", "kind", "status", "note", "editor", "created", "updated")
 HISTORY_FIELDS = ("from_status", "to_status", "editor", "changed", "note")
+# One judgement of a verdict_history row: what an export holds, and what an import adds when missing.
+JUDGEMENT_FIELDS = ("uid", "target_kind", "target", "verdict", "note", "editor", "judged")
 
 
 class UnknownTarget(KbError):
@@ -35,8 +37,88 @@ def sql_words(words):
     return ", ".join(f"'{word}'" for word in words)
 
 
-# The triggers carry the vocabulary, so a write from any client (Datasette, CLI, sqlite3 shell) is checked.
+def verdict_checks():
+    """Trigger lines refusing a verdict outside its target kind's words (vocabulary.VERDICTS)."""
+    return "\n".join(
+        f"    SELECT RAISE(ABORT, 'a {kind} verdict must be one of: {word_list(words)}')\n"
+        f"        WHERE NEW.target_kind = '{kind}' AND NEW.verdict NOT IN ({sql_words(words)});"
+        for kind, words in VERDICTS.items())
 
+
+# Editors' verdicts, generic over target_kind (conflicts; citations for issue 16). A judgement is a
+# row of verdict_history, never changed nor deleted; a trigger applies it to verdicts, which holds
+# each target's current verdict and can change only that way (its row must mirror a judgement).
+VERDICT_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS verdict_history (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    target_kind TEXT,
+    target TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    editor TEXT NOT NULL,
+    judged TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS verdict_history_target ON verdict_history (target_kind, target, judged);
+CREATE TABLE IF NOT EXISTS verdicts (
+    target_kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    editor TEXT NOT NULL,
+    judged TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    PRIMARY KEY (target_kind, target)
+);
+CREATE INDEX IF NOT EXISTS verdicts_verdict ON verdicts (target_kind, verdict);
+
+DROP TRIGGER IF EXISTS verdict_history_check;
+CREATE TRIGGER verdict_history_check BEFORE INSERT ON verdict_history BEGIN
+    SELECT RAISE(ABORT, 'unknown target: no such conflict (or citation) in kb.db')
+        WHERE NEW.target_kind IS NULL;
+    SELECT RAISE(ABORT, 'target_kind must be one of: {word_list(VERDICTS)}')
+        WHERE NEW.target_kind NOT IN ({sql_words(VERDICTS)});
+{verdict_checks()}
+    SELECT RAISE(ABORT, 'a verdict needs its target') WHERE coalesce(NEW.target, '') = '';
+    SELECT RAISE(ABORT, 'editor is required') WHERE coalesce(NEW.editor, '') = '';
+END;
+DROP TRIGGER IF EXISTS verdict_history_apply;
+-- Only a judgement at least as new as the target's current one replaces it, so importing older
+-- history never rolls a verdict back.
+CREATE TRIGGER verdict_history_apply AFTER INSERT ON verdict_history BEGIN
+    INSERT INTO verdicts (target_kind, target, verdict, note, editor, judged, uid)
+        VALUES (NEW.target_kind, NEW.target, NEW.verdict, NEW.note, NEW.editor, NEW.judged, NEW.uid)
+        ON CONFLICT (target_kind, target) DO UPDATE SET verdict = excluded.verdict, note = excluded.note,
+            editor = excluded.editor, judged = excluded.judged, uid = excluded.uid
+        WHERE excluded.judged >= verdicts.judged;
+END;
+DROP TRIGGER IF EXISTS verdict_history_kept;
+CREATE TRIGGER verdict_history_kept BEFORE UPDATE ON verdict_history BEGIN
+    SELECT RAISE(ABORT, 'verdict history never changes: record a new verdict instead');
+END;
+DROP TRIGGER IF EXISTS verdict_history_kept_delete;
+CREATE TRIGGER verdict_history_kept_delete BEFORE DELETE ON verdict_history BEGIN
+    SELECT RAISE(ABORT, 'verdict history is never deleted');
+END;
+DROP TRIGGER IF EXISTS verdicts_insert_mirrors;
+CREATE TRIGGER verdicts_insert_mirrors BEFORE INSERT ON verdicts BEGIN
+    SELECT RAISE(ABORT, 'a verdict is recorded as a judgement: insert into verdict_history')
+        WHERE NOT EXISTS (SELECT 1 FROM verdict_history h WHERE h.uid = NEW.uid AND h.target_kind = NEW.target_kind
+            AND h.target = NEW.target AND h.verdict = NEW.verdict AND h.note = NEW.note AND h.editor = NEW.editor
+            AND h.judged = NEW.judged);
+END;
+DROP TRIGGER IF EXISTS verdicts_update_mirrors;
+CREATE TRIGGER verdicts_update_mirrors BEFORE UPDATE ON verdicts BEGIN
+    SELECT RAISE(ABORT, 'a verdict is recorded as a judgement: insert into verdict_history')
+        WHERE NOT EXISTS (SELECT 1 FROM verdict_history h WHERE h.uid = NEW.uid AND h.target_kind = NEW.target_kind
+            AND h.target = NEW.target AND h.verdict = NEW.verdict AND h.note = NEW.note AND h.editor = NEW.editor
+            AND h.judged = NEW.judged);
+END;
+DROP TRIGGER IF EXISTS verdicts_kept;
+CREATE TRIGGER verdicts_kept BEFORE DELETE ON verdicts BEGIN
+    SELECT RAISE(ABORT, 'verdicts are never deleted: record another verdict instead');
+END;
+"""
 
 # The triggers carry the vocabulary, so a write from any client (Datasette, CLI, sqlite3 shell) is checked.
 SCHEMA = f"""
@@ -115,7 +197,7 @@ DROP TRIGGER IF EXISTS flag_history_kept_delete;
 CREATE TRIGGER flag_history_kept_delete BEFORE DELETE ON flag_history BEGIN
     SELECT RAISE(ABORT, 'flag history is never deleted');
 END;
-"""
+""" + VERDICT_SCHEMA
 # PRAGMA user_version holds the schema's fingerprint: a changed schema or vocabulary is applied once.
 SCHEMA_VERSION = int(hashlib.sha256(SCHEMA.encode()).hexdigest()[:7], 16)
 

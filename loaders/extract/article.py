@@ -8,7 +8,7 @@ from typing import Optional
 from spacy.util import filter_spans
 
 from .furniture import _BULLET, _heading_like, _raw_lines, _RawLine
-from .matching import matchers, pipeline
+from .matching import Label, Match, matchers, pipeline
 from .rules import _QUANTITY_PRIORITY, load_rules
 
 @dataclass
@@ -19,7 +19,8 @@ class Line:
     kind: str  # blank, heading, item or prose
     heading: Optional[int] = None  # the heading above
     lead_in: Optional[int] = None  # for list items: the line that introduces the list
-    labels: set = field(default_factory=set)  # every match label within the line
+    labels: set = field(default_factory=set)  # every match Label within the line
+    kinds: set = field(default_factory=set)  # and their kinds
 
 
 @dataclass
@@ -32,15 +33,17 @@ class Sentence:
     line: Line
     skip: bool = False
     about_comparator: bool = False
-    matches: list = field(default_factory=list)  # (label, start token, end token)
-    labels: set = field(default_factory=set)  # every label, and every "family:" prefix of one
+    matches: list = field(default_factory=list)  # Match(Label, start token, end token)
+    labels: set = field(default_factory=set)  # every Label matched
+    kinds: set = field(default_factory=set)  # every kind of Label matched
 
-    def has(self, label):
-        """True when a match has this label, or this "family:" prefix."""
-        return label in self.labels
+    def has(self, kind, value=None):
+        """True when a match is of this kind (and, given one, this value)."""
+        return kind in self.kinds if value is None else Label(kind, value) in self.labels
 
-    def find(self, prefix):
-        return [(label, start, end) for label, start, end in self.matches if label.startswith(prefix)]
+    def find(self, kind):
+        """The matches of this kind, in order."""
+        return [match for match in self.matches if match.label.kind == kind]
 
 
 def _continues(previous, line):
@@ -51,11 +54,16 @@ def _continues(previous, line):
 
 def _classify_lines(text, furniture):
     lines, heading, lead_in, previous = [], None, None, None
+    table_row = re.compile(load_rules()["furniture"]["table_row"])
     for raw in _raw_lines(text):
         index = len(lines)
         continues, previous = _continues(previous, raw), raw
         if raw.blank or _in_spans(raw.start, raw.end, furniture):
             kind = "blank"
+        elif table_row.match(raw.text):
+            kind = "item"
+            if not (lines and lines[-1].kind == "item" and lines[-1].lead_in is not None):
+                lead_in = index  # the table's first row introduces the others
         elif continues:
             kind = "item" if lines[-1].kind == "item" else "prose"
             if lines[-1].kind == "heading":  # the "heading" was the first line of a wrapped paragraph
@@ -151,7 +159,7 @@ class Article:
             self.sentence_of[start:end] = [sentence.index] * (end - start)
             self.sentences.append(sentence)
 
-    def _token_matches(self, matcher, triggers, before=8, after=6):
+    def _token_matches(self, matcher, triggers, found_labels, before=8, after=6):
         """Run a token Matcher only around its trigger words (a few tokens either side, within the
         sentence): the Matcher is the costly part of extraction, and most text cannot match."""
         strings, found = self.doc.vocab.strings, []
@@ -170,7 +178,8 @@ class Article:
                 else:
                     windows.append((start, end))
         for start, end in windows:
-            found += [(strings[m], start + s, start + e) for m, s, e in matcher(self.doc[start:end])]
+            found += [Match(found_labels.label(strings[m]), start + s, start + e)
+                      for m, s, e in matcher(self.doc[start:end])]
         return found
 
     def _matches(self):
@@ -178,31 +187,29 @@ class Article:
         strings = self.doc.vocab.strings
         raw, everything = [], []
         for group in found.groups:
-            matches = self._token_matches(group.matcher, group.triggers)
+            matches = self._token_matches(group.matcher, group.triggers, found)
             (raw if group.quantity else everything).extend(matches)
         # Overlapping quantities: the longest wins; of equal spans, the more specific reading.
         labels = {}
-        for label, start, end in sorted(raw, key=lambda m: _QUANTITY_PRIORITY.index(m[0]), reverse=True):
-            labels[(start, end)] = label
-        longest = filter_spans([self.doc[start:end] for _, start, end in raw])
-        self.quantities = [(labels[(span.start, span.end)], span.start, span.end) for span in longest]
-        everything += [(strings[m], s, e) for m, s, e in found.phrases(self.doc)]
-        everything += [(strings[m], s, e) for m, s, e in found.names(self.doc)]
+        for match in sorted(raw, key=lambda m: _QUANTITY_PRIORITY.index(m.label.kind), reverse=True):
+            labels[(match.start, match.end)] = match.label
+        longest = filter_spans([self.doc[match.start:match.end] for match in raw])
+        self.quantities = [Match(labels[(span.start, span.end)], span.start, span.end) for span in longest]
+        everything += [Match(found.label(strings[m]), s, e) for m, s, e in found.phrases(self.doc)]
+        everything += [Match(found.label(strings[m]), s, e) for m, s, e in found.names(self.doc)]
         everything += self.quantities
         self.phrase_ends = {}
-        for label, start, end in everything:
-            sentence = self.sentences[self.sentence_of[start]]
-            sentence.matches.append((label, start, end))
-            line_labels = self.line_at(self.idx[start]).labels
-            line_labels.add(label)
-            line_labels.add(label.split(":")[0])
-            self.phrase_ends.setdefault(end, []).append((label, start))
+        for match in everything:
+            sentence = self.sentences[self.sentence_of[match.start]]
+            sentence.matches.append(match)
+            line = self.line_at(self.idx[match.start])
+            line.labels.add(match.label)
+            line.kinds.add(match.label.kind)
+            self.phrase_ends.setdefault(match.end, []).append((match.label, match.start))
         for sentence in self.sentences:
-            sentence.matches.sort(key=lambda match: (match[1], -match[2]))
-            for label, _, _ in sentence.matches:
-                sentence.labels.add(label)
-                if ":" in label:
-                    sentence.labels.add(label[:label.index(":") + 1])
+            sentence.matches.sort(key=lambda match: (match.start, -match.end))
+            sentence.labels = {match.label for match in sentence.matches}
+            sentence.kinds = {label.kind for label in sentence.labels}
 
     def _comparators(self, rules):
         """Mark sentences whose subject is a comparator (morphine, massage...), not acupuncture."""
@@ -217,7 +224,7 @@ class Article:
                 first += 2
             if first >= sentence.end:
                 continue
-            starts = {start for label, start, _ in sentence.matches if label == "comparator"}
+            starts = {match.start for match in sentence.find("comparator")}
             if first in starts:
                 sentence.about_comparator = True
             elif self.lower[first] in anaphora and previous is not None and previous.line is sentence.line:
@@ -243,13 +250,13 @@ class Article:
             if self.lower[i] in hypotheticals:
                 return True
             i -= 1
-        return any(label == "hypothetical" and self.clause[s] == self.clause[start] for label, s, _ in sentence.matches)
+        return any(self.clause[match.start] == self.clause[start] for match in sentence.find("hypothetical"))
 
-    def prefix(self, start, labels=("approx", "bound:")):
-        """The bound and approximator phrases ending just before a quantity: [(label, start)], and where they begin."""
+    def prefix(self, start, kinds=("approx", "bound")):
+        """The bound and approximator phrases ending just before a quantity: [Label], and where they begin."""
         found, position = [], start
         for _ in range(3):
-            before = [(label, s) for label, s in self.phrase_ends.get(position, ()) if label.startswith(labels)]
+            before = [(label, s) for label, s in self.phrase_ends.get(position, ()) if label.kind in kinds]
             if not before:
                 break
             label, position = max(before, key=lambda item: position - item[1])

@@ -9,8 +9,10 @@ from typing import Optional
 
 from spacy.util import filter_spans
 
+from .findings import CitationFinding
+from .matching import Label
 from .numbers import number_value
-from .rules import load_rules
+from .rules import EXTRACTOR, load_rules
 
 @dataclass
 class Citation:
@@ -24,7 +26,9 @@ class Citation:
     finding: Optional[str] = None
     finding_span: tuple = (0, 0)
     outlet: bool = False  # an attribution ("as X reports"), not a study citation
-    phrase: Optional[str] = None  # the article's words for the work: "large German trial"
+    phrase: Optional[str] = None  # the article's words for the work: "large German trial", "Nahin et al, Sept 2016"
+    new: bool = True  # introduced as another work ("a study", "a 2004 trial"), not "the study" of before
+    same_venue: bool = False  # "in the same journal": the venue of the work cited before
 
     @property
     def label(self):
@@ -41,6 +45,16 @@ class Citation:
             words.append(f"by {self.organization}")
         text = " ".join(words)
         return text[0].upper() + text[1:]
+
+
+def _slug(text):
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "claim"
+
+
+def _short_slug(text, words=5):
+    """A slug of the first few telling words of a label ("2017-systematic-review-journal-pain")."""
+    kept = [word for word in _slug(text).split("-") if word not in ("of", "the", "in", "by", "published", "and")]
+    return "-".join(kept[:words]) or "study"
 
 
 def _normal_name(name):
@@ -82,6 +96,33 @@ def finding_overlap(study, text):
     return len(words & _content_words(text)) / len(words) if words else 0.0
 
 
+# Designs that name no particular kind of work: "the study" may be the trial or review cited before.
+_GENERIC_DESIGNS = (None, "study")
+_NOT_WORKS = ("organisation statement", "press report")
+_FINDING_OVERLAP = 0.25
+
+
+def _count(text):
+    found = re.search(r"\d[\d,]*", text or "")
+    return found.group().replace(",", "") if found else None
+
+
+def same_work(earlier: Citation, later: Citation) -> bool:
+    """True when nothing the later citation states contradicts the earlier work: a later mention of it."""
+    if earlier.design in _NOT_WORKS or later.design in _NOT_WORKS or earlier.outlet:
+        return False
+    if not (earlier.design in _GENERIC_DESIGNS or later.design in _GENERIC_DESIGNS or earlier.design == later.design):
+        return False
+    if earlier.year and later.year and earlier.year != later.year:
+        return False
+    if earlier.venue and later.venue and not same_name(earlier.venue, later.venue):
+        return False
+    if earlier.organization and later.organization and not same_name(
+            _organisation_name(earlier.organization), _organisation_name(later.organization)):
+        return False
+    return not (earlier.participants and later.participants and _count(earlier.participants) != _count(later.participants))
+
+
 def link_study(citation: Citation, studies, sentence_text) -> Optional[str]:
     """The id of the known study that is the same work as citation, or None. Identifiers are never invented."""
     best = None
@@ -92,6 +133,10 @@ def link_study(citation: Citation, studies, sentence_text) -> Optional[str]:
         overlap = finding_overlap(study, sentence_text)
         if citation.organization and study.get("organization") and same_name(
                 _organisation_name(citation.organization), _organisation_name(study["organization"])):
+            # An organisation publishes many works: one of its works is this one only if the sentence
+            # says something of what that work found.
+            if study.get("design") not in _NOT_WORKS and not citation.year and overlap < _FINDING_OVERLAP:
+                continue
             score = 3
         elif citation.venue and (same_name(citation.venue, study.get("venue"))
                                  or (citation.outlet and same_name(citation.venue, study.get("label")))):
@@ -159,8 +204,11 @@ class _CitationReader:
 
     def venues(self):
         """Venues after "published in": "the Journal of Pain", "the ECAM journal" (without "journal")."""
-        found = []
+        found, months = [], set(self.rules["months"])
         for _, start, end in self.sentence.find("venue_intro"):
+            while end < self.sentence.end and (self.lower[end] in months or self.lower[end].isdigit()
+                                               or self.lower[end] == "the"):
+                end += 1  # "in the May 11 Archives of Internal Medicine"
             noun = self.proper_noun_at(end)
             if noun and noun[1] - noun[0] > 1 and self.lower[noun[1] - 1] in self.rules["venue_suffixes"]:
                 noun = (noun[0], noun[1] - 1)
@@ -174,14 +222,20 @@ class _CitationReader:
                 if re.fullmatch(r"\d{4}", self.lower[i]) and limits["min"] <= int(self.lower[i]) <= limits["max"]]
 
     def participants(self):
-        nouns = set(self.rules["participant_nouns"])
+        nouns, lexicon = set(self.rules["participant_nouns"]), load_rules()["lexicon"]
         arm_sizes = {i for _, s, e in self.sentence.find("arm_size") for i in range(s, e)}
         found = []
         for i in range(self.sentence.start, self.sentence.end):
             if i in arm_sizes:
                 continue
-            if self.lower[i] in nouns and i > self.sentence.start and number_value(self.lower[i - 1], load_rules()["lexicon"]):
-                start = i - 1
+            if self.lower[i] not in nouns or i <= self.sentence.start:
+                continue
+            # "1,162 adults", "64 office workers": a number, and at most one word describing them.
+            start = next((j for j in (i - 1, i - 2) if j >= self.sentence.start and j not in arm_sizes
+                          and number_value(self.lower[j], lexicon)
+                          and (j == i - 1 or self.article.texts[i - 1].isalpha() and self.article.texts[i - 1].islower())),
+                         None)
+            if start is not None:
                 while start - 1 > self.sentence.start and self.lower[start - 1] in self.rules["participant_qualifiers"]:
                     start -= 1
                 found.append((start, i + 1))
@@ -191,11 +245,11 @@ class _CitationReader:
         """Organisation mentions: known names, and proper nouns holding an organisation word."""
         taken = {i for s, e in venues for i in range(s, e)}
         found = {}
-        for label, start, end in self.sentence.find("organisation:"):
+        for label, start, end in self.sentence.find("organisation"):
             if start not in taken:
-                found[start] = (end, label.split(":", 1)[1])
+                found[start] = (end, label.value)
         words = set(self.rules["organisation_words"])
-        not_organisations = {(s, e) for label, s, e in self.sentence.matches if label == "not_organisation"}
+        not_organisations = {(s, e) for _, s, e in self.sentence.find("not_organisation")}
         for position in range(self.sentence.start, self.sentence.end):
             if self.lower[position] not in words or not self.capitalised(position):
                 continue
@@ -204,12 +258,23 @@ class _CitationReader:
                 continue
             if any(s <= noun[0] < found[s][0] for s in found):
                 continue
-            found[noun[0]] = (noun[1], self.text(*noun))
+            found[noun[0]] = (self.place_cut(noun[0], noun[1], words), self.text(noun[0], self.place_cut(noun[0], noun[1], words)))
         return found
+
+    def place_cut(self, start, end, words):
+        """Where an organisation's name ends before its place: "Wake Forest Baptist Medical Center in Winston-Salem"."""
+        for i in range(start + 1, end - 1):
+            if self.lower[i] in self.rules["place_connectors"] and self.lower[i - 1] in words:
+                return i
+        return end
 
     def cited(self, start, end):
         """An organisation is cited when "by", "via", "according to" stands before it or a finding verb follows."""
+        if self.team(start) or self.dated(start, end):
+            return True
         before = [self.lower[i] for i in range(max(self.sentence.start, start - 3), start) if self.lower[i] != "the"]
+        if before and before[-1] == "by":  # "recommended by NICE", not "affordable by the NHS"
+            return len(before) > 1 and before[-2] in self.rules["by_verbs"]
         if before and (before[-1] in self.rules["citing_before"] or " ".join(before[-2:]) in self.rules["citing_before"]):
             return True
         after = end
@@ -219,6 +284,51 @@ class _CitationReader:
             after += 1
         verbs = set(self.rules["finding_verbs"]) | set(self.rules["citing_after"])
         return after < self.sentence.end and self.lower[after] in verbs
+
+    def word_before(self, start):
+        i = start - 1
+        while i > self.sentence.start and self.lower[i] == "the":
+            i -= 1
+        return self.lower[i] if i >= self.sentence.start else None
+
+    def counted(self, work):
+        """ "Two systematic reviews", "RCTs (n=11)": a number of works, cited together."""
+        lexicon = load_rules()["lexicon"]
+        for i in range(work.start - 1, max(self.sentence.start, work.start - 3) - 1, -1):
+            if self.article.punct[i]:
+                break
+            if number_value(self.lower[i], lexicon):
+                return True
+        after = "".join(self.lower[work.end:work.end + 4])
+        return re.match(r"\(n=\d", after) is not None
+
+    def team(self, start):
+        """True for "researchers at X": X is the institution of the work the sentence reports."""
+        before = [self.lower[i] for i in range(max(self.sentence.start, start - 3), start) if self.lower[i] != "the"]
+        return " ".join(before[-2:]) in self.rules["team_before"]
+
+    def dated(self, start, end):
+        """The year of a bracketed organisation citation, "(Agency for Healthcare Research and Quality,
+        Feb 2016)", or None."""
+        if start <= self.sentence.start or self.lower[start - 1] != "(":
+            return None
+        months, position = set(self.rules["months"]), end
+        while position < self.sentence.end and (self.lower[position] in months or self.article.punct[position]
+                                                and self.lower[position] != ")"):
+            position += 1
+        year = self.year_at(position)
+        return year if year and position + 1 < self.sentence.end and self.lower[position + 1] == ")" else None
+
+    def year_at(self, position):
+        limits = self.rules["years"]
+        if position < self.sentence.end and re.fullmatch(r"\d{4}", self.lower[position]) and \
+                limits["min"] <= int(self.lower[position]) <= limits["max"]:
+            return int(self.lower[position])
+        return None
+
+    def author_years(self):
+        """Author-year citations: [(start, end, year)]."""
+        return [(start, end, self.year_at(end - 1)) for _, start, end in self.sentence.find("author_year")]
 
     def finding(self, after):
         """The finding: what follows the first finding verb after a position (and "that"), else the sentence."""
@@ -247,19 +357,45 @@ class _CitationReader:
             i -= 1
         return None
 
+    def counted_phrase(self, work):
+        """The article's words for counted works: "Two systematic reviews and one overview"."""
+        start = work.start
+        while start > self.sentence.start and not self.article.punct[start - 1] and work.start - start < 2:
+            start -= 1
+        end = work.end
+        if end + 2 < self.sentence.end and self.lower[end] in ("and", "or") and self.lower[end + 2] in (
+                "overview", "review", "meta-analysis", "trial"):
+            end += 3
+        if end < self.sentence.end and self.lower[end] == "(":  # "RCTs (n=11)"
+            close = next((i for i in range(end, min(end + 5, self.sentence.end)) if self.lower[i] == ")"), None)
+            end = close + 1 if close is not None else end
+        return self.text(start, end), end
+
+    def marked_new(self, start):
+        """ "new draft guidelines", "the latest review": a work other than the ones cited before."""
+        reach = self.rules["determiner_reach"]
+        return any(self.lower[i] in self.rules["new_markers"] for i in range(max(self.sentence.start, start - reach), start))
+
     def specific(self, start):
         return self.determiner(start) is not None
 
     def read(self):
+        if self.sentence.has("citation_count"):
+            return []  # "cited 312 times": a count, not what a work found
         venues = self.venues()
         organisations = self.organisations(venues)
         years = self.years()
         participants = self.participants()
-        works = filter_spans([self.article.doc[s:e] for label, s, e in self.sentence.find("work:")])
-        designs = {(s, e): label.split(":", 1)[1] for label, s, e in self.sentence.find("work:")}
-        citations, absorbed = [], set()
+        named = [(s, e) for s, (e, _) in organisations.items()]
+        # A work noun inside an organisation's name ("Agency for Healthcare Research") is no work.
+        works = [span for span in filter_spans([self.article.doc[s:e] for _, s, e in self.sentence.find("work")])
+                 if not any(s <= span.start and span.end <= e for s, e in named)]
+        designs = {(s, e): label.value for label, s, e in self.sentence.find("work")}
+        authors = self.author_years()
+        citations, absorbed, used_authors = [], set(), set()
+        phrase_end = -1  # "Two systematic reviews and one overview": the overview is in the counted phrase
         for index, work in enumerate(works):
-            if index and self.pooled(works[index - 1], work):
+            if (index and self.pooled(works[index - 1], work)) or work.end <= phrase_end:
                 continue
             citation = Citation(designs[(work.start, work.end)])
             window = range(work.start - self.rules["determiner_reach"], work.end + 3)
@@ -267,25 +403,56 @@ class _CitationReader:
             citation.venue = next((self.text(s, e) for s, e in venues if s >= work.end), None)
             for start, (end, name) in organisations.items():
                 # "A Cochrane Review", "a study by the NIH": the organisation is the work's.
-                ours = work.start - 3 <= start <= work.end or (start > work.end and self.cited(start, end))
+                reach = work.end + self.rules["organisation_reach"]
+                ours = (work.start - 3 <= start <= work.end or (work.end < start <= reach and self.cited(start, end))
+                        or (work.end < start <= work.end + 3
+                            and self.word_before(start) in self.rules["work_organisation_before"]))
                 if ours and citation.organization is None:
                     citation.organization = name
                     absorbed.add(start)
             citation.participants = next((self.text(s, e) for s, e in participants if s >= work.end), None)
+            # "a study by Cherkin et al. 2011": the authors name the work.
+            author = next(((s, e, y) for s, e, y in authors if work.end <= s <= work.end + 2), None)
+            if author:
+                used_authors.add(author)
+                citation.year, citation.phrase = author[2], self.text(author[0], author[1])
             identified = citation.year or citation.venue or citation.organization or citation.participants
+            counted = self.counted(work) and self.has_finding_verb(self.sentence.start)
             # "Studies show" cites no work; "a recent review found" cites one, unnamed.
-            if not (identified or (self.specific(work.start) and (self.has_finding_verb(work.end)
-                                                                   or self.sentence.has("protocol")))):
+            if not (identified or counted or (self.specific(work.start) and (self.has_finding_verb(work.end)
+                                                                              or self.sentence.has("protocol")))):
                 continue
+            if counted and not citation.phrase:
+                citation.phrase, phrase_end = self.counted_phrase(work)
             citation.finding, citation.finding_span = self.finding(work.end)
             determiner = self.determiner(work.start)
-            if determiner is not None:
+            if determiner is not None and not author:
                 citation.phrase = self.text(determiner + 1, work.end)
+            citation.new = determiner is not None or counted or self.marked_new(work.start)
+            citation.same_venue = citation.venue is None and self.sentence.has("same_venue")
+            citations.append(citation)
+        used_venues = {c.venue for c in citations}
+        for start, end in venues:
+            # "researchers report in the Archives of Internal Medicine": a work, named by its venue only.
+            if self.text(start, end) not in used_venues:
+                citation = Citation(None, venue=self.text(start, end), new=False)
+                citation.finding, citation.finding_span = self.finding(self.sentence.start)
+                citations.append(citation)
+                used_venues.add(citation.venue)
+        for start, end, year in authors:
+            if (start, end, year) in used_authors:
+                continue
+            citation = Citation(None, year=year, phrase=self.text(start, end))
+            citation.finding, citation.finding_span = self.finding(end)
             citations.append(citation)
         for start, (end, name) in organisations.items():
             if start in absorbed or not self.cited(start, end):
                 continue
-            citation = Citation("organisation statement", organization=name)
+            if self.team(start):  # "researchers at X found": the work of X's researchers
+                citation = Citation(None, organization=name, phrase=self.rules["team_label"].format(organisation=name),
+                                    new=False)
+            else:
+                citation = Citation("organisation statement", organization=name, year=self.dated(start, end))
             citation.finding, citation.finding_span = self.finding(end)
             citations.append(citation)
         return citations
@@ -316,7 +483,7 @@ class _CitationReader:
         outlets = []
         for start, end in found:
             name = self.text(start, end)
-            covered = any(label == "not_organisation" and s <= start and end <= e for label, s, e in self.sentence.matches)
+            covered = any(s <= start and end <= e for _, s, e in self.sentence.find("not_organisation"))
             if covered or name in named or any(same_name(name, other) for other in named if other):
                 continue
             if set(self.lower[start:end]) & set(self.rules["organisation_words"]):
@@ -325,56 +492,175 @@ class _CitationReader:
         return outlets
 
 
-def citation_claims(article, topics, studies, drafter):
+class CitedWorks:
+    """The works an article cites: linked to the known studies, or its own drafted ones (merged as later
+    sentences describe them further), and which sentences and lines cite which. Every family's claims
+    cite from here: cited_works() builds it once and the families are handed it."""
+
+    def __init__(self, article, known_studies, source_id):
+        self.article, self.source_id = article, source_id
+        self.known_list = list(known_studies)
+        self.known_studies = {study["id"]: study for study in self.known_list}
+        self.local_studies = {}  # id -> studies entry drafted from the article's words
+        self.local_citations = {}  # id -> the Citation it was drafted from (fields merged in)
+        self.aliases = {}  # drafted study id -> the known study it turned out to be
+        # sentence index -> study ids it cites; line index -> study ids its sentences cite.
+        self.sentence_cites, self.line_cites = {}, {}
+        self.findings = []  # CitationFinding, what the works found
+
+    def study_for(self, citation, quote):
+        """The id of the work a citation names: a known study, an earlier drafted one, or a new one."""
+        if citation.same_venue:
+            citation.venue = next((c.venue for c in reversed(self.local_citations.values()) if c.venue), None)
+        linked = link_study(citation, self.known_list, quote)
+        earlier = self.referred(citation)
+        if linked:
+            if earlier is not None:  # the work drafted before is this known one: its claims cite it
+                self.aliases[earlier] = linked
+            return linked
+        for study_id, study in self.local_studies.items():
+            if study["label"] == citation.label:
+                return study_id
+        if earlier is not None:
+            return self.merge(earlier, citation)
+        base = f"{self.source_id}-{_short_slug(citation.label)}"
+        study_id, n = base, 2
+        while study_id in self.known_studies or study_id in self.local_studies:
+            study_id, n = f"{base}-{n}", n + 1
+        self.local_citations[study_id] = citation
+        self.local_studies[study_id] = {
+            "id": study_id, "label": citation.label, "year": citation.year, "venue": citation.venue,
+            "organization": citation.organization, "design": citation.design,
+            "participants": citation.participants, "finding": citation.finding or quote, "identified": None,
+            "notes": f"Drafted by {EXTRACTOR} from the article's wording; not verified.",
+        }
+        return study_id
+
+    def known(self, study_id):
+        """The study id claims cite: a drafted work later found to be a known one cites that one."""
+        return self.aliases.get(study_id, study_id)
+
+    def referred(self, citation):
+        """The id of the work drafted earlier that "the study, published in X" describes further, or None:
+        the latest one with no stated detail against it. "A study", "a 2004 trial" introduce another work."""
+        if citation.new or citation.outlet:
+            return None
+        for study_id in reversed(self.local_citations):
+            if study_id not in self.aliases and same_work(self.local_citations[study_id], citation):
+                return study_id
+        return None
+
+    def merge(self, study_id, citation):
+        """Add what a later sentence states of an earlier work (venue, participants...) to its entry."""
+        merged = self.local_citations[study_id]
+        for name in ("design", "year", "venue", "organization", "participants", "phrase"):
+            if getattr(merged, name) is None:
+                setattr(merged, name, getattr(citation, name))
+        study = self.local_studies[study_id]
+        study.update({"label": merged.label, "year": merged.year, "venue": merged.venue,
+                      "organization": merged.organization, "design": merged.design,
+                      "participants": merged.participants})
+        return study_id
+
+    def record(self, sentence, study_ids, in_line=True):
+        """The works a sentence cites; in_line: its line (paragraph or list item) cites them too."""
+        self.sentence_cites[sentence.index] = study_ids
+        if in_line:
+            self.line_cites.setdefault(sentence.line.index, []).extend(study_ids)
+
+    def cites_for(self, sentence):
+        """Works cited in the sentence; else earlier in its paragraph or list item; else by its list's lead-in."""
+        own = self.sentence_cites.get(sentence.index)
+        if own:
+            return list(dict.fromkeys(own))
+        line = sentence.line
+        earlier = [study for other in self.article.line_sentences.get(line.index, []) if other.index < sentence.index
+                   for study in self.sentence_cites.get(other.index, [])]
+        if earlier:
+            return list(dict.fromkeys(earlier))
+        if line.kind == "item" and line.lead_in is not None and self.line_cites.get(line.lead_in):
+            return list(dict.fromkeys(self.line_cites[line.lead_in]))
+        if sentence.has("study_reference") or sentence.has("protocol"):
+            return self.section_work(sentence)
+        return []
+
+    def section_work(self, sentence):
+        """[the last work cited above the sentence under its heading], for "the trial found", or []."""
+        line = sentence.line
+        for index in range(line.index - 1, -1, -1):
+            above = self.article.lines[index]
+            if index == line.heading or above.heading != line.heading:
+                break
+            if self.line_cites.get(index):
+                return [self.line_cites[index][-1]]
+        return []
+
+    def study(self, study_id):
+        """The studies entry of a work, drafted or known ({} for neither)."""
+        return self.local_studies.get(study_id) or self.known_studies.get(study_id) or {}
+
+    def design(self, study_id):
+        return self.study(study_id).get("design")
+
+    def drafted(self, cited):
+        """The article's own drafted works among the cited ids, as studies entries."""
+        return [study for study_id, study in self.local_studies.items() if study_id in cited]
+
+
+def cited_works(article, topics, studies, source_id) -> CitedWorks:
+    """The works the article cites, with what they found (CitedWorks.findings)."""
     rules = load_rules()["citations"]
+    works = CitedWorks(article, studies, source_id)
     telling = set(rules["organisation_words"]) | set(rules["attribution_verbs"])
     for sentence in article.sentences:
         if sentence.skip:
             continue
-        if not (sentence.has("work:") or sentence.has("organisation:") or sentence.has("attribution")
+        if not (sentence.has("work") or sentence.has("organisation") or sentence.has("attribution")
+                or sentence.has("author_year") or sentence.has("venue_intro")
                 or not telling.isdisjoint(article.lower[sentence.start:sentence.end])):
             continue
         reader = _CitationReader(article, sentence)
         citations = reader.read()
         outlets = reader.outlets(citations)
         if not citations and not outlets:
-            _referenced_finding(article, sentence, reader, topics, drafter)
+            _referenced_finding(article, sentence, reader, topics, works)
             continue
         quote = article.quote(sentence)
-        cited = [drafter.study_for(citation, quote, studies) for citation in citations]
-        relayed = [drafter.study_for(outlet, quote, studies) for outlet in outlets]
-        drafter.record_cites(sentence, cited + relayed)
+        cited = [works.study_for(citation, quote) for citation in citations]
+        relayed = [works.study_for(outlet, quote) for outlet in outlets]
+        works.record(sentence, cited + relayed)
         for citation, study_id in zip(citations, cited):
             if citation.finding is None and sentence.has("protocol"):
                 continue  # what the study did, not what it found: its protocol claims cite it
             for topic, stance in _finding_topics(article, sentence, citation, rules, topics):
-                drafter.citation(sentence, topic, stance, study_id, citation.finding_span[0])
+                works.findings.append(CitationFinding(sentence, topic, study_id, citation.finding_span[0], stance))
+    return works
 
 
-def _referenced_finding(article, sentence, reader, topics, drafter):
+def _referenced_finding(article, sentence, reader, topics, works):
     """ "The trial found that ...": a finding of the work cited last above it (paragraph, list or section)."""
     if not sentence.has("study_reference"):
         return
     relaying = set(load_rules()["statements"]["relaying_designs"])
-    works = [work for work in drafter.cites_for(sentence) if drafter.design(work) not in relaying]
+    cited = [work for work in works.cites_for(sentence) if works.design(work) not in relaying]
     finding, span = reader.finding(sentence.start)
-    if not works or finding is None:
+    if not cited or finding is None:
         return
-    drafter.record_cites(sentence, works[-1:], in_line=False)
-    citation = Citation(drafter.design(works[-1]), finding=finding, finding_span=span)
+    works.record(sentence, cited[-1:], in_line=False)
+    citation = Citation(works.design(cited[-1]), finding=finding, finding_span=span)
     for topic, stance in _finding_topics(article, sentence, citation, load_rules()["citations"], topics):
-        drafter.citation(sentence, topic, stance, works[-1], span[0])
+        works.findings.append(CitationFinding(sentence, topic, cited[-1], span[0], stance))
 
 
 def _finding_topics(article, sentence, citation, rules, topics):
     start, end = citation.finding_span
     labels = {label for label, s, e in sentence.matches if start <= s and e <= end}
-    opposing = "finding_opposing" in labels
+    opposing = Label("finding_opposing") in labels
     chosen = []
     for index, rule in enumerate(rules["finding_topics"]):
-        if f"finding:{index}" not in labels:
+        if Label("finding", index) not in labels:
             continue
-        if rule.get("also") and f"finding_also:{index}" not in labels:
+        if rule.get("also") and Label("finding_also", index) not in labels:
             continue
         chosen.append((rule["topic"], rule.get("stance")))
     if not chosen:
@@ -386,9 +672,35 @@ def _finding_topics(article, sentence, citation, rules, topics):
             continue
         if topics[topic]["kind"] != "stance":
             stance = None
-        elif "finding_mixed" in labels:
+        elif Label("finding_mixed") in labels:
             stance = "mixed"
         elif opposing and stance:
             stance = {"supports": "opposes", "opposes": "supports"}.get(stance, stance)
         result.append((topic, stance))
     return result
+
+
+def register_patterns(build):
+    """The citation family's patterns: works, organisations, venues, findings, arms
+    (matching.matchers() calls this)."""
+    citations, statements = build.rules["citations"], build.rules["statements"]
+    for phrase, design in citations["works"].items():
+        build.phrases("work", [phrase], design)
+    for name, aliases in citations["organisations"].items():
+        build.names("organisation", aliases, name)
+    build.phrases("not_organisation", citations["not_organisations"])
+    build.patterns("venue_intro", citations["venue_intro"])
+    build.patterns("attribution", citations["attribution"])
+    build.patterns("author_year", citations["author_year"])
+    build.phrases("same_venue", citations["same_venue"])
+    build.patterns("citation_count", citations["citation_counts"])
+    for index, rule in enumerate(citations["finding_topics"]):
+        build.phrases("finding", rule["any"], index)
+        if rule.get("also"):
+            build.phrases("finding_also", rule["also"], index)
+    build.phrases("finding_opposing", citations["opposing"])
+    build.phrases("finding_mixed", citations["mixed"])
+    build.patterns("arm_size", citations["arm_sizes"])
+    build.patterns("protocol", statements["protocol"]["cues"])
+    build.patterns("study_reference", statements["references"])
+    build.patterns("arm", statements["arms"]["patterns"])

@@ -3,20 +3,24 @@
 from spacy.util import filter_spans
 
 from .article import words_in
+from .findings import PresenceFinding
+from .matching import Label
 from .rules import load_rules
 
-def mechanism_claims(article, topics, drafter):
+def mechanism_findings(article, topics, works) -> list:
+    """[PresenceFinding] of the mechanisms a sentence says the therapy acts through."""
+    found = []
     lexicon = load_rules()["lexicon"]
     negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
     agents = set(lexicon["agents"])
     for sentence in article.sentences:
         if sentence.skip or sentence.about_comparator or sentence.has("not_mechanism_sentence"):
             continue
-        mentions = sentence.find("mechanism:")
+        mentions = sentence.find("mechanism")
         if not mentions:
             continue
         context = article.context_labels(sentence) if sentence.line.kind == "item" else set()
-        if "not_mechanism_list" in context and not sentence.has("explicit_mechanism"):
+        if Label("not_mechanism_list") in context and not sentence.has("explicit_mechanism"):
             continue
         agent_here = bool(agents & set(article.lower[sentence.start:sentence.end])) or sentence.has("explicit_mechanism")
         # A list item ("Reduce inflammation") may leave acupuncture to its lead-in ("acupuncture may:").
@@ -25,31 +29,35 @@ def mechanism_claims(article, topics, drafter):
         if not (agent_here or agent_above):
             continue
         for label, start, end in mentions:
-            topic = label.split(":", 1)[1]
+            topic = label.value
             if topic not in topics or article.negated(start, end, negations):
                 continue
             if article.hypothetical(start, hypotheticals, sentence):
                 continue
-            drafter.presence(sentence, "mechanism", topic, start)
+            found.append(PresenceFinding(sentence, "mechanism", topic, start, works.cites_for(sentence)))
+    return found
 
 
-def understanding_claims(article, topics, drafter):
+def understanding_findings(article, topics, works) -> list:
     """ "It is not yet clear how acupuncture works": a stance on whether the mechanism is understood."""
-    spec = load_rules()["mechanisms"]["understanding"]
+    spec, found = load_rules()["mechanisms"]["understanding"], []
     if spec["topic"] not in topics:
-        return
+        return found
     for sentence in article.sentences:
         if sentence.skip or not sentence.has("understanding"):
             continue
         if words_in(article, sentence, spec["requires"]) and words_in(article, sentence, spec["requires_also"]):
-            drafter.presence(sentence, "mechanism", spec["topic"], sentence.find("understanding")[0][1],
-                             stance=spec["stance"], statement=spec["statement"])
+            found.append(PresenceFinding(sentence, "mechanism", spec["topic"], sentence.find("understanding")[0].start,
+                                         works.cites_for(sentence), stance=spec["stance"], statement=spec["statement"]))
+    return found
 
 
 # -- contraindications and side effects ---------------------------------------------------
 
 
-def safety_claims(article, topics, drafter):
+def safety_findings(article, topics, works) -> list:
+    """[PresenceFinding] of the contraindications and side effects the article names."""
+    found = []
     lexicon = load_rules()["lexicon"]
     safety = load_rules()["safety"]
     negations = set(lexicon["negations"])
@@ -57,31 +65,31 @@ def safety_claims(article, topics, drafter):
         if sentence.skip:
             continue
         spans = filter_spans([article.doc[s:e] for label, s, e in sentence.matches
-                              if label.startswith(("contraindications:", "side_effects:", "ignore"))])
+                              if label.kind in ("contraindications", "side_effects", "ignore")])
         kept = {(span.start, span.end) for span in spans}
         mentions = [(label, s, e) for label, s, e in sentence.matches if (s, e) in kept
-                    and label.startswith(("contraindications:", "side_effects:"))]
+                    and label.kind in ("contraindications", "side_effects")]
         # A list item takes its cues from its heading and lead-in; prose from its heading too
         # ("Who should not have acupuncture?" over "People with haemophilia ...").
         context = article.context_labels(sentence) if sentence.line.kind == "item" else (
             article.lines[sentence.line.heading].labels if sentence.line.heading is not None else set())
-        own = {label.split(":")[0] for label, _, _ in sentence.matches}
-        cues = context | own
+        cues = context | sentence.labels
         for label, start, end in mentions:
-            family, topic = label.split(":", 1)
-            if topic not in topics or f"{family}_cue" not in cues:
+            family, topic = label.kind, label.value
+            if topic not in topics or Label("cue", family) not in cues:
                 continue
             if family == "contraindications":
                 severity = _severity(article, sentence)
                 stance = safety["contraindications"]["stances"].get(topic)
-                drafter.presence(sentence, "contraindication", topic, start,
-                                 {"severity": severity} if severity else {}, stance)
+                found.append(PresenceFinding(sentence, "contraindication", topic, start, works.cites_for(sentence),
+                                             {"severity": severity} if severity else {}, stance))
             elif not sentence.about_comparator and not article.negated(start, end, negations):
-                drafter.presence(sentence, "side_effect", topic, start)
+                found.append(PresenceFinding(sentence, "side_effect", topic, start, works.cites_for(sentence)))
         minimal = safety["side_effects"]["minimal_topic"]
         if sentence.has("minimal_side_effects") and minimal in topics and not sentence.about_comparator:
-            start = sentence.find("minimal_side_effects")[0][1]
-            drafter.presence(sentence, "side_effect", minimal, start)
+            start = sentence.find("minimal_side_effects")[0].start
+            found.append(PresenceFinding(sentence, "side_effect", minimal, start, works.cites_for(sentence)))
+    return found
 
 
 def _severity(article, sentence):
@@ -90,8 +98,37 @@ def _severity(article, sentence):
     for index in places:
         if index is None:
             continue
-        found = {label.split(":")[1] for label in article.lines[index].labels if label.startswith("severity:")}
+        found = {label.value for label in article.lines[index].labels if label.kind == "severity"}
         if len(found) == 1:
             return found.pop()
-    found = {label.split(":")[1] for label, _, _ in sentence.find("severity:")}
+    found = {label.value for label, _, _ in sentence.find("severity")}
     return found.pop() if len(found) == 1 else None
+
+
+def register_mechanism_patterns(build):
+    """The mechanism family's patterns (matching.matchers() calls this)."""
+    mechanisms = build.rules["mechanisms"]
+    for topic, spec in mechanisms["topics"].items():
+        if spec.get("phrases"):
+            build.phrases("mechanism", spec["phrases"], topic)
+        if spec.get("patterns"):
+            build.patterns("mechanism", spec["patterns"], topic)
+    build.phrases("not_mechanism_list", mechanisms["not_in_lists"])
+    build.phrases("explicit_mechanism", mechanisms["explicit"])
+    build.patterns("explicit_mechanism", mechanisms["explicit_patterns"])
+    build.patterns("understanding", mechanisms["understanding"]["patterns"])
+    build.phrases("not_mechanism_sentence", mechanisms["not_in_sentences"])
+
+
+def register_safety_patterns(build):
+    """The contraindication and side-effect families' patterns (matching.matchers() calls this)."""
+    safety = build.rules["safety"]
+    for family in ("contraindications", "side_effects"):
+        spec = safety[family]
+        build.phrases("cue", spec["cues"], family)
+        for topic, words in spec["topics"].items():
+            build.phrases(family, words, topic)
+    for severity, words in safety["contraindications"]["severity"].items():
+        build.phrases("severity", words, severity)
+    build.patterns("minimal_side_effects", safety["side_effects"]["minimal"])
+    build.phrases("ignore", safety["ignore"])

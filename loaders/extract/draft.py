@@ -7,32 +7,12 @@ from typing import Optional
 
 import yaml
 
-from .citations import link_study
-from .numbers import Value, _plain
+from .. import vocabulary as v
+from .citations import _slug
+from .findings import CitationFinding, NumericFinding, PresenceFinding
+from .numbers import _plain
 from .rules import EXTRACTOR, FAMILY_ORDER, load_rules
 from .statements import statement_kind
-
-def _slug(text):
-    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "claim"
-
-
-def _short_slug(text, words=5):
-    """A slug of the first few telling words of a label ("2017-systematic-review-journal-pain")."""
-    kept = [word for word in _slug(text).split("-") if word not in ("of", "the", "in", "by", "published", "and")]
-    return "-".join(kept[:words]) or "study"
-
-
-def _range_text(value: Value):
-    def number(n):
-        n = _plain(n)
-        return f"{n:g}" if isinstance(n, float) else str(n)
-
-    about = "about " if value.approximate else ""
-    if value.min is not None and value.max is not None:
-        return about + (number(value.min) if value.min == value.max else f"{number(value.min)}–{number(value.max)}")
-    if value.min is not None:
-        return f"at least {about}{number(value.min)}"
-    return f"up to {about}{number(value.max)}"
 
 
 @dataclass
@@ -70,82 +50,30 @@ class Draft:
 
 
 class _Drafter:
-    """Collects claims as the families find them, then orders, names and anchors them."""
+    """Turns the families' findings into claims, then orders, names and anchors them."""
 
-    def __init__(self, article, topics, source_id, known_studies, main=None):
+    def __init__(self, article, topics, source_id, works, main=None):
         self.article, self.topics, self.source_id = article, topics, source_id
+        self.works = works  # CitedWorks: the studies claims cite
         self.main = main  # MainTerms, or None: claims name no therapy or condition of their own
-        self.known_studies = {study["id"]: study for study in known_studies}
-        self.known_ids = set(self.known_studies)
         self.pending = []  # ((quote start, family order, token), (id stem, claim), sentence)
-        self.local_studies = {}
-        # What citation_claims() found, for the claims of later families: sentence index -> study ids
-        # it cites; line index -> study ids its sentences cite (a list's lead-in, a section's works).
-        self.sentence_cites, self.line_cites = {}, {}
         self.seen = set()
         self.statements = load_rules()["numbers"]["statements"]
+        self.templates = load_rules()["statements"]["templates"]
+        therapy = main.therapy if main is not None else load_rules()["terms"]["defaults"]["therapy"]
+        term = main.interventions.get(therapy) if main is not None else None
+        self.therapy = term.label if term is not None else therapy.replace("-", " ")
 
-    # Studies ------------------------------------------------------------------------
-
-    def study_for(self, citation, quote, studies):
-        linked = link_study(citation, studies, quote)
-        if linked:
-            return linked
-        for study_id, study in self.local_studies.items():
-            if study["label"] == citation.label:
-                return study_id
-        base = f"{self.source_id}-{_short_slug(citation.label)}"
-        study_id, n = base, 2
-        while study_id in self.known_ids or study_id in self.local_studies:
-            study_id, n = f"{base}-{n}", n + 1
-        self.local_studies[study_id] = {
-            "id": study_id, "label": citation.label, "year": citation.year, "venue": citation.venue,
-            "organization": citation.organization, "design": citation.design,
-            "participants": citation.participants, "finding": citation.finding or quote, "identified": None,
-            "notes": f"Drafted by {EXTRACTOR} from the article's wording; not verified.",
-        }
-        return study_id
-
-    def record_cites(self, sentence, study_ids, in_line=True):
-        """The works a sentence cites; in_line: its line (paragraph or list item) cites them too."""
-        self.sentence_cites[sentence.index] = study_ids
-        if in_line:
-            self.line_cites.setdefault(sentence.line.index, []).extend(study_ids)
-
-    def cites_for(self, sentence):
-        """Works cited in the sentence; else earlier in its paragraph or list item; else by its list's lead-in."""
-        own = self.sentence_cites.get(sentence.index)
-        if own:
-            return list(dict.fromkeys(own))
-        line = sentence.line
-        earlier = [study for other in self.article.line_sentences.get(line.index, []) if other.index < sentence.index
-                   for study in self.sentence_cites.get(other.index, [])]
-        if earlier:
-            return list(dict.fromkeys(earlier))
-        if line.kind == "item" and line.lead_in is not None and self.line_cites.get(line.lead_in):
-            return list(dict.fromkeys(self.line_cites[line.lead_in]))
-        if sentence.has("study_reference") or sentence.has("protocol"):
-            return self.section_work(sentence)
-        return []
-
-    def section_work(self, sentence):
-        """[the last work cited above the sentence under its heading], for "the trial found", or []."""
-        line = sentence.line
-        for index in range(line.index - 1, -1, -1):
-            above = self.article.lines[index]
-            if index == line.heading or above.heading != line.heading:
-                break
-            if self.line_cites.get(index):
-                return [self.line_cites[index][-1]]
-        return []
+    def draft(self, findings) -> Draft:
+        """The Draft of every finding, whatever family found it."""
+        adders = {NumericFinding: self.numeric, PresenceFinding: self.presence, CitationFinding: self.citation}
+        for finding in findings:
+            adders[type(finding)](finding)
+        return self.finish()
 
     def statement_kind(self, sentence, type_, cites, position):
         """(statement_kind, arm) of a claim citing cites, by the designs of those works."""
-        return statement_kind(self.article, sentence, type_, [self.design(c) for c in cites], position)
-
-    def design(self, study_id):
-        study = self.local_studies.get(study_id) or self.known_studies.get(study_id) or {}
-        return study.get("design")
+        return statement_kind(self.article, sentence, type_, [self.works.design(c) for c in cites], position)
 
     # Claims -------------------------------------------------------------------------
 
@@ -153,7 +81,7 @@ class _Drafter:
         if cites:
             return "reported"
         for level in ("reported", "recommended", "hedged"):
-            if sentence.has(f"certainty:{level}"):
+            if sentence.has("certainty", level):
                 return level
         return "asserted"
 
@@ -163,8 +91,7 @@ class _Drafter:
         self.seen.add(key)
         self.pending.append(((sentence.quote_start, order, position), claim, sentence))
 
-    def _claim(self, sentence, type_, topic, statement, extra, cites=None, stance=None, position=None):
-        cites = self.cites_for(sentence) if cites is None else cites
+    def _claim(self, sentence, type_, topic, statement, extra, cites, stance=None, position=None):
         claim = {"id": None, "type": type_, "topic": topic, "statement": statement,
                  "quote": self.article.quote(sentence)}
         claim.update(extra)
@@ -183,14 +110,22 @@ class _Drafter:
         claim["extracted_by"] = EXTRACTOR
         return claim
 
-    def numeric(self, sentence, type_, topic, value, qualifiers, position):
-        unit = value.unit if value.unit != "sessions/week" else "sessions"
+    def say(self, template, **words):
+        """A statement from its template (rules data): each {word} in lower case, {Word} capitalised."""
+        words = {"therapy": self.therapy, **words}
+        words = {key: value[0].lower() + value[1:] if value and not value[:2].isupper() else value
+                 for key, value in words.items()}
+        words.update({key.capitalize(): value[0].upper() + value[1:] if value else value for key, value in words.items()})
+        return template.format(**words)
+
+    def numeric(self, finding):
+        sentence, topic, value, position = finding.sentence, finding.topic, finding.value, finding.position
         template = self.statements["immediate"] if value.min == value.max == 0 else self.statements[topic]
-        statement = template.format(range=_range_text(value), unit=unit)
+        statement = self.say(template, range=v.range_text(value.min, value.max, value.unit, value.approximate))
         extra = {"value": value.as_yaml()}
-        if qualifiers:
-            extra["qualifiers"] = qualifiers
-        claim = self._claim(sentence, type_, topic, statement, extra, position=position)
+        if finding.qualifiers:
+            extra["qualifiers"] = finding.qualifiers
+        claim = self._claim(sentence, finding.type, topic, statement, extra, finding.cites, position=position)
         if claim["statement_kind"] == load_rules()["statements"]["protocol"]["kind"] and not claim.get("cites"):
             return
         key = (sentence.index, topic, value.min, value.max, value.unit, claim.get("arm"))
@@ -198,25 +133,23 @@ class _Drafter:
                f"{_slug(_plain(value.max) if value.max is not None else 'open')}"
         self.add(sentence, FAMILY_ORDER.index("numeric"), (name, claim), position, key)
 
-    def presence(self, sentence, type_, topic, position, qualifiers=None, stance=None, statement=None):
-        label = self.topics[topic]["label"]
-        statements = {
-            "mechanism": f"Acupuncture is said to act through {label[0].lower() + label[1:]}.",
-            "contraindication": f"{label}: a reason to avoid acupuncture or to have it only with care.",
-            "side_effect": f"{label}: named as an effect of acupuncture.",
-        }
+    def presence(self, finding):
+        sentence, type_, topic, stance = finding.sentence, finding.type, finding.topic, finding.stance
         if self.topics[topic]["kind"] == "stance" and stance is None:
             return
-        extra = {"qualifiers": qualifiers} if qualifiers else {}
-        claim = self._claim(sentence, type_, topic, statement or statements[type_], extra,
+        extra = {"qualifiers": finding.qualifiers} if finding.qualifiers else {}
+        statement = finding.statement or self.say(self.templates[type_], label=self.topics[topic]["label"])
+        claim = self._claim(sentence, type_, topic, statement, extra, finding.cites,
                             stance=stance if self.topics[topic]["kind"] == "stance" else None)
+        position = finding.position
         self.add(sentence, FAMILY_ORDER.index(type_), (topic, claim), position, (sentence.index, type_, topic))
 
-    def citation(self, sentence, topic, stance, study_id, position):
-        study = self.local_studies.get(study_id) or self.known_studies.get(study_id) or {"label": study_id}
-        statement = f"{study['label']}, cited on: {self.topics[topic]['label'].lower()}."
-        claim = self._claim(sentence, "study_citation", topic, statement, {}, cites=[study_id], stance=stance)
-        short = study_id[len(self.source_id) + 1:] if study_id in self.local_studies else study_id
+    def citation(self, finding):
+        sentence, topic, study_id, position = finding.sentence, finding.topic, finding.study, finding.position
+        label = self.works.study(self.works.known(study_id)).get("label") or study_id
+        statement = self.say(self.templates["study_citation"], work=label, label=self.topics[topic]["label"])
+        claim = self._claim(sentence, "study_citation", topic, statement, {}, [study_id], stance=finding.stance)
+        short = study_id[len(self.source_id) + 1:] if study_id in self.works.local_studies else study_id
         self.add(sentence, FAMILY_ORDER.index("study_citation"), (f"cites-{short}-{topic}", claim), position,
                  (sentence.index, "study_citation", topic, study_id))
 
@@ -226,6 +159,8 @@ class _Drafter:
         anchors = self.article.anchors
         used, claims = set(), []
         for _, (name, claim), sentence in sorted(self.pending, key=lambda item: item[0]):
+            if claim.get("cites"):
+                claim["cites"] = list(dict.fromkeys(self.works.known(study) for study in claim["cites"]))
             base = _slug(name)
             claim_id, n = base, 2
             while claim_id in used:
@@ -237,7 +172,7 @@ class _Drafter:
                 claim = _with_occurrence(claim, occurrence)
             claims.append(claim)
         cited = {study for claim in claims for study in claim.get("cites", [])}
-        studies = [study for study_id, study in self.local_studies.items() if study_id in cited]
+        studies = self.works.drafted(cited)
         return Draft(self.source_id, claims, studies)
 
 

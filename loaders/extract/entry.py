@@ -1,5 +1,6 @@
 """The entry point, extract(), and its use on a project's files: draft_file(), extract_to()."""
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -8,11 +9,11 @@ import yaml
 from ..project import Project
 from ..terms import project_vocabularies
 from .article import Article
-from .citations import citation_claims
-from .concepts import mechanism_claims, safety_claims, understanding_claims
+from .citations import cited_works
+from .concepts import mechanism_findings, safety_findings, understanding_findings
 from .draft import Draft, _Drafter, _slug, dump_yaml
 from .furniture import Anchors, find_furniture
-from .numbers import numeric_claims
+from .numbers import numeric_findings
 from .reading import read_article
 from .rules import ExtractionError
 from .terms import MainTerms
@@ -35,13 +36,12 @@ def extract(text: str, topics: dict, studies=(), artefacts=(), source_id: str = 
     main = None
     if vocabularies is not None:
         main = MainTerms.of(_outside(text, spans), *vocabularies, therapy=therapy, condition=condition)
-    drafter = _Drafter(article, topics, source_id, studies, main)
-    citation_claims(article, topics, list(studies), drafter)
-    numeric_claims(article, topics, drafter)
-    mechanism_claims(article, topics, drafter)
-    understanding_claims(article, topics, drafter)
-    safety_claims(article, topics, drafter)
-    draft = drafter.finish()
+    # The works cited come first because every family's claims cite them: they are handed over, not shared.
+    works = cited_works(article, topics, list(studies), source_id)
+    findings = list(works.findings)
+    for family in (numeric_findings, mechanism_findings, understanding_findings, safety_findings):
+        findings += family(article, topics, works)
+    draft = _Drafter(article, topics, source_id, works, main).draft(findings)
     if main is not None:
         draft.therapy, draft.condition, draft.detected = main.therapy, main.condition, main.detected
     else:
@@ -104,16 +104,36 @@ def known_artefacts(project: Project, path: Path) -> list:
     return [a for a in data.get("artefacts") or [] if isinstance(a, dict) and a.get("quote")]
 
 
+@dataclass
+class ProjectTerms:
+    """What every draft of one project is drafted against, read once for many articles."""
+
+    topics: dict
+    studies: list
+    vocabularies: tuple
+
+    @classmethod
+    def of(cls, project: Project) -> "ProjectTerms":
+        return cls(project_topics(project), project_studies(project), project_vocabularies(project))
+
+
 def draft_file(project: Project, path: Path, source_id: Optional[str] = None, therapy: Optional[str] = None,
-               condition: Optional[str] = None) -> Draft:
-    """Draft the claims of an article file against a project's topics, studies and vocabularies; the
-    main therapy and condition are the ones given, else the source metadata's, else detected."""
+               condition: Optional[str] = None, terms: Optional[ProjectTerms] = None) -> Draft:
+    """Draft the claims of an article file against a project's topics, studies and vocabularies (terms,
+    when already read); the main therapy and condition are the ones given, else the source
+    metadata's, else detected."""
     _, text = read_article(path)
     source_id = source_id or _slug(Path(path).stem)
     metadata = known_metadata(project, path)
-    return extract(text, project_topics(project), project_studies(project), known_artefacts(project, path), source_id,
-                   vocabularies=project_vocabularies(project), therapy=therapy or metadata.get("therapy"),
+    terms = terms or ProjectTerms.of(project)
+    return extract(text, terms.topics, terms.studies, known_artefacts(project, path), source_id,
+                   vocabularies=terms.vocabularies, therapy=therapy or metadata.get("therapy"),
                    condition=condition or metadata.get("condition"))
+
+
+def draft_text(draft: Draft) -> str:
+    """A draft as the claims file kb extract writes: its header comments, then its YAML."""
+    return draft.header() + dump_yaml(draft.document())
 
 
 def extract_to(project: Project, path: Path, output: Optional[Path] = None, source_id: Optional[str] = None,
@@ -124,7 +144,7 @@ def extract_to(project: Project, path: Path, output: Optional[Path] = None, sour
     if output is not None and not Path(output).parent.is_dir():
         raise ExtractionError(f"{Path(output).parent} is not a folder: expected -o in an existing folder")
     draft = draft_file(project, path, source_id, therapy, condition)
-    text = draft.header() + dump_yaml(draft.document())
+    text = draft_text(draft)
     if output is not None:
         Path(output).write_text(text, encoding="utf-8")
     return text, draft

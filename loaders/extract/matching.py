@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import spacy
 from spacy.language import Language
@@ -10,46 +10,8 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.util import compile_infix_regex
 
 from .rules import _QUANTITY_PRIORITY, load_rules
-
-def _lookup(reference, lexicon):
-    """The word list a "$name" or "$name.key" reference stands for (a mapping gives its keys)."""
-    found = lexicon
-    for part in reference[1:].split("."):
-        found = found[part]
-    return list(found)
-
-
-def _resolve(value, lexicon):
-    """Replace "$references" in a token spec by lexicon word lists; a list of references is flattened."""
-    if isinstance(value, str) and value.startswith("$"):
-        return _lookup(value, lexicon)
-    if isinstance(value, list):
-        items = []
-        for item in value:
-            if isinstance(item, str) and item.startswith("$"):
-                items.extend(_lookup(item, lexicon))
-            else:
-                items.append(_resolve(item, lexicon))
-        return items
-    if isinstance(value, dict):
-        return {key: _resolve(item, lexicon) for key, item in value.items()}
-    return value
-
-
-def _pattern(items, classes):
-    """A Matcher pattern from its YAML form: CLASS names (with an optional ? * + suffix) expand."""
-    tokens = []
-    for item in items:
-        if isinstance(item, str):
-            name, op = (item[:-1], item[-1]) if item[-1] in "?*+" else (item, None)
-            token = dict(classes[name])
-            if op:
-                token["OP"] = op
-            tokens.append(token)
-        else:
-            tokens.append(item)
-    return tokens
-
+from .ruleschema import expand as _pattern
+from .ruleschema import resolve as _resolve
 
 @Language.component("kb_line_starts")
 def _line_starts(doc):
@@ -81,16 +43,36 @@ def pipeline() -> Language:
     nlp = spacy.blank("en")
     infixes = list(nlp.Defaults.infixes) + load_rules()["lexicon"]["infixes"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    for word in load_rules()["citations"]["abbreviations"]:
+        nlp.tokenizer.add_special_case(word, [{"ORTH": word}])
     nlp.add_pipe("kb_line_starts")
     nlp.add_pipe("sentencizer")
     return nlp
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a match found: its kind ("mechanism", "work", "near"...) and, for the kinds that have
+    several, which one (a topic, a design, an organisation, a rule's index, a (key, value) pair).
+    Matches carry these, never a string to decode."""
+
+    kind: str
+    value: object = None
+
+
+class Match(NamedTuple):
+    """One match of a rule in the article: what it found, and its tokens."""
+
+    label: Label
+    start: int
+    end: int
 
 
 @dataclass
 class TokenGroup:
     """A token Matcher for one label, and the words without which it cannot match (None: any)."""
 
-    label: str
+    label: Label
     matcher: Matcher
     triggers: Optional[set]
     quantity: bool
@@ -103,6 +85,18 @@ class Matchers:
     # One Matcher per label: its cost grows with tokens × patterns, so each runs only around its
     # own trigger words, with its own few patterns.
     groups: list = field(default_factory=list)
+    # spaCy keys its matches by string: each Label gets an opaque key of its own, looked up here.
+    labels: dict = field(default_factory=dict)  # key -> Label
+    keys: dict = field(default_factory=dict)  # Label -> key
+
+    def key(self, label: Label) -> str:
+        if label not in self.keys:
+            self.keys[label] = f"{label.kind}#{len(self.keys)}"
+            self.labels[self.keys[label]] = label
+        return self.keys[label]
+
+    def label(self, key: str) -> Label:
+        return self.labels[key]
 
 
 # Words too common to tell whether a pattern can match a sentence.
@@ -128,9 +122,9 @@ def _trigger_words(pattern):
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
 
-def _group(vocab, label, patterns, quantity=False):
-    matcher = Matcher(vocab)
-    matcher.add(label, patterns, greedy="LONGEST" if quantity else None)
+def _group(vocab, label, key, patterns, quantity=False):
+    matcher = Matcher(vocab, validate=True)  # load_rules() has checked each pattern; this guards the expansion here
+    matcher.add(key, patterns, greedy="LONGEST" if quantity else None)
     triggers = set()
     for pattern in patterns:
         words = _trigger_words(pattern)
@@ -146,15 +140,22 @@ class _Builder:
         self.lexicon = rules["lexicon"]
         self.classes = _resolve(rules["quantities"]["classes"], self.lexicon)
 
-    def phrases(self, label, words):
-        self.found.phrases.add(label, [self.nlp.make_doc(str(word)) for word in words])
+    def phrases(self, kind, words, value=None):
+        """Lower-case phrases found as Label(kind, value)."""
+        key = self.found.key(Label(kind, value))
+        self.found.phrases.add(key, [self.nlp.make_doc(str(word)) for word in words])
 
-    def patterns(self, label, items, classes=False, quantity=False):
-        """Token patterns; with classes, their CLASS names (quantities.yaml) expand too."""
+    def names(self, kind, words, value=None):
+        """Case-sensitive names found as Label(kind, value)."""
+        self.found.names.add(self.found.key(Label(kind, value)), [self.nlp.make_doc(str(word)) for word in words])
+
+    def patterns(self, kind, items, value=None, classes=False, quantity=False):
+        """Token patterns found as Label(kind, value); with classes, their CLASS names (quantities.yaml) expand too."""
         items = [_resolve(p, self.lexicon) for p in items]
         if classes:
             items = [_pattern(p, self.classes) for p in items]
-        self.found.groups.append(_group(self.nlp.vocab, label, items, quantity=quantity))
+        label = Label(kind, value)
+        self.found.groups.append(_group(self.nlp.vocab, label, self.found.key(label), items, quantity=quantity))
 
 
 @lru_cache(maxsize=1)
@@ -163,89 +164,30 @@ def matchers() -> Matchers:
     nlp = pipeline()
     found = Matchers(PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseMatcher(nlp.vocab, attr="ORTH"))
     build = _Builder(nlp, load_rules(), found)
-    for adds in (_lexicon_matchers, _number_matchers, _mechanism_matchers, _citation_matchers, _safety_matchers):
+    from . import citations, concepts, numbers  # each claim family registers its own patterns
+
+    for adds in (_lexicon_matchers, numbers.register_patterns, concepts.register_mechanism_patterns,
+                 citations.register_patterns, concepts.register_safety_patterns):
         adds(build)
     return found
 
 
 def _lexicon_matchers(build):
     lexicon, quantities = build.lexicon, build.rules["quantities"]
-    for label, items in quantities["patterns"].items():
-        build.patterns(label, items, classes=True, quantity=True)
-    for label, items in quantities["sized_counts"].items():
-        build.patterns(label, items, classes=True)
+    for kind, items in quantities["patterns"].items():
+        build.patterns(kind, items, classes=True, quantity=True)
+    for kind, items in quantities["sized_counts"].items():
+        build.patterns(kind, items, classes=True)
     build.phrases("approx", lexicon["approximators"])
     build.phrases("open_above", lexicon["open_above"])
     for kind, words in lexicon["bounds"].items():
-        build.phrases(f"bound:{kind}", words)
+        build.phrases("bound", words, kind)
     for key in lexicon["vague"]:
-        build.phrases(f"vague:{key}", [key])
+        build.phrases("vague", [key], key)
     for key in lexicon["fixed_times"]:
-        build.phrases(f"fixed:{key}", [key])
+        build.phrases("fixed", [key], key)
     build.phrases("comparator", lexicon["comparators"])
     for level, words in lexicon["certainty"].items():
-        build.phrases(f"certainty:{level}", words)
+        build.phrases("certainty", words, level)
     for word in lexicon["hypothetical_phrases"]:
         build.phrases("hypothetical", [word])
-
-
-def _number_matchers(build):
-    numbers = build.rules["numbers"]
-    for family in _QUANTITY_PRIORITY:
-        for index, rule in enumerate(numbers[family]):
-            if rule.get("near") or rule.get("near_before"):
-                build.phrases(f"near:{family}:{index}", rule.get("near") or rule["near_before"])
-    build.patterns("illness_duration", numbers["illness_duration"])
-    for index, rule in enumerate(numbers["not_claims"]):
-        build.patterns(f"not_claim:{index}", rule["patterns"], classes=True)
-    for key, values in numbers["qualifiers"].items():
-        for value, words in values.items():
-            build.phrases(f"qualifier:{key}:{value}", words)
-
-
-def _mechanism_matchers(build):
-    mechanisms = build.rules["mechanisms"]
-    for topic, spec in mechanisms["topics"].items():
-        if spec.get("phrases"):
-            build.phrases(f"mechanism:{topic}", spec["phrases"])
-        if spec.get("patterns"):
-            build.patterns(f"mechanism:{topic}", spec["patterns"])
-    build.phrases("not_mechanism_list", mechanisms["not_in_lists"])
-    build.phrases("explicit_mechanism", mechanisms["explicit"])
-    build.patterns("explicit_mechanism", mechanisms["explicit_patterns"])
-    build.patterns("understanding", mechanisms["understanding"]["patterns"])
-    build.phrases("not_mechanism_sentence", mechanisms["not_in_sentences"])
-
-
-def _citation_matchers(build):
-    citations, statements = build.rules["citations"], build.rules["statements"]
-    for phrase, design in citations["works"].items():
-        build.phrases(f"work:{design}", [phrase])
-    for name, aliases in citations["organisations"].items():
-        build.found.names.add(f"organisation:{name}", [build.nlp.make_doc(alias) for alias in aliases])
-    build.phrases("not_organisation", citations["not_organisations"])
-    build.patterns("venue_intro", citations["venue_intro"])
-    build.patterns("attribution", citations["attribution"])
-    for index, rule in enumerate(citations["finding_topics"]):
-        build.phrases(f"finding:{index}", rule["any"])
-        if rule.get("also"):
-            build.phrases(f"finding_also:{index}", rule["also"])
-    build.phrases("finding_opposing", citations["opposing"])
-    build.phrases("finding_mixed", citations["mixed"])
-    build.patterns("arm_size", citations["arm_sizes"])
-    build.patterns("protocol", statements["protocol"]["cues"])
-    build.patterns("study_reference", statements["references"])
-    build.patterns("arm", statements["arms"]["patterns"])
-
-
-def _safety_matchers(build):
-    safety = build.rules["safety"]
-    for family in ("contraindications", "side_effects"):
-        spec = safety[family]
-        build.phrases(f"{family}_cue", spec["cues"])
-        for topic, words in spec["topics"].items():
-            build.phrases(f"{family}:{topic}", words)
-    for severity, words in safety["contraindications"]["severity"].items():
-        build.phrases(f"severity:{severity}", words)
-    build.patterns("minimal_side_effects", safety["side_effects"]["minimal"])
-    build.phrases("ignore", safety["ignore"])

@@ -6,16 +6,43 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from number_parser import parse_number
+from spacy.lang.en.lex_attrs import like_num
+from text_to_num import text2num
 
 from .. import vocabulary as v
 from .article import words_in
+from .matching import Label
 from .rules import _QUANTITY_PRIORITY, load_rules
 
 @lru_cache(maxsize=512)
 def _number_word(word):
-    value = parse_number(word)
-    return value if isinstance(value, (int, float)) else None
+    """A number word's value ("seven", "twenty-one"), by text2num (benchmarks/library_eval.py measured
+    it against number-parser); None for any other word. spaCy's English number words must agree,
+    part by part: text2num also reads plurals ("ones" 1, "thousands" 1000), which count nothing here."""
+    if not all(like_num(part) for part in word.split("-")):
+        return None
+    try:
+        return text2num(word, "en")
+    except ValueError:
+        return None
+
+
+_HYPHENS = ("-", "‐")
+
+
+def _compound_numbers(tokens):
+    """tokens with a hyphenated number word the tokenizer split ("twenty", "-", "one") joined back
+    into one token ("twenty-one"), so it is read as 21, not as the range 1-20."""
+    joined, i = [], 0
+    while i < len(tokens):
+        if (i + 2 < len(tokens) and tokens[i + 1] in _HYPHENS and tokens[i].isalpha() and tokens[i + 2].isalpha()
+                and _number_word(f"{tokens[i]}-{tokens[i + 2]}") is not None):
+            joined.append(f"{tokens[i]}-{tokens[i + 2]}")
+            i += 3
+        else:
+            joined.append(tokens[i])
+            i += 1
+    return joined
 
 
 def number_value(token_text, lexicon, allow_articles=False):
@@ -31,7 +58,7 @@ def number_value(token_text, lexicon, allow_articles=False):
     if re.fullmatch(r"\d+(\.\d+)?", digits):
         number = float(digits)
         return int(number) if number.is_integer() else number
-    if lower.isalpha():
+    if lower.replace("-", "").isalpha():
         return _number_word(lower)
     return None
 
@@ -58,10 +85,11 @@ def _plain(number):
 
 
 def read_value(article, label, start, end) -> Optional[Value]:
-    """The value of a quantity match, with its bounds and approximators."""
+    """The value of a quantity match (label: its quantity kind, "count", "rate"...), with its bounds and approximators."""
     lexicon = load_rules()["lexicon"]
-    tokens = article.lower[start:end]
-    inside = [item for item in article.sentences[article.sentence_of[start]].matches if start <= item[1] and item[2] <= end]
+    tokens = _compound_numbers(article.lower[start:end])
+    inside = [match for match in article.sentences[article.sentence_of[start]].matches
+              if start <= match.start and match.end <= end]
     if label == "immediate":
         return Value(0, 0, "minutes")
     unit = _unit_of(label, tokens, lexicon)
@@ -69,10 +97,10 @@ def read_value(article, label, start, end) -> Optional[Value]:
         return None
     # Vague words count sessions or time; fixed phrases ("half an hour") are times. In a rate,
     # "a week" is the period, not a quantity.
-    vague = next((lexicon["vague"][l.split(":", 1)[1]] for l, _, _ in inside
-                  if l.startswith("vague:") and label in ("count", "time")), None)
-    fixed = next((lexicon["fixed_times"][l.split(":", 1)[1]] for l, _, _ in inside
-                  if l.startswith("fixed:") and label == "time"), None)
+    vague = next((lexicon["vague"][m.label.value] for m in inside
+                  if m.label.kind == "vague" and label in ("count", "time", "rate")), None)
+    fixed = next((lexicon["fixed_times"][m.label.value] for m in inside
+                  if m.label.kind == "fixed" and label == "time"), None)
     approximate = False
     if vague:
         low, high, approximate = vague["min"], vague["max"], bool(vague.get("approximate"))
@@ -83,19 +111,30 @@ def read_value(article, label, start, end) -> Optional[Value]:
         numbers = _numbers(label, tokens, lexicon)
         if not numbers:
             return None
+        if label == "time":
+            numbers, unit = _in_one_unit(tokens, numbers, unit, lexicon)
         low, high = (numbers[0], numbers[1]) if len(numbers) > 1 else (numbers[0], numbers[0])
         if low > high:
             low, high = high, low
     if label in ("rate", "period"):
-        factor = _rate_factor(tokens, lexicon)
-        low, high = (None if low is None else low * factor), (None if high is None else high * factor)
+        low_factor, high_factor = _rate_factors(tokens, lexicon)
+        low, high = (None if low is None else low * low_factor), (None if high is None else high * high_factor)
     prefix, _ = article.prefix(start)
-    if any(label.startswith("bound:at_most") for label in prefix) and low == high and not vague:
+    if Label("bound", "at_most") in prefix and low == high and not vague:
         low = None
-    if any(label.startswith("bound:at_least") for label in prefix) or _open_above(article, inside, end):
+    if Label("bound", "at_least") in prefix or _open_above(article, inside, end):
         high = None
-    approximate = approximate or "approx" in prefix
+    approximate = approximate or Label("approx") in prefix
     return Value(low, high, unit, approximate)
+
+
+def _in_one_unit(tokens, numbers, unit, lexicon):
+    """ "between 30 minutes and one hour": both ends in the first one's unit (30–60 minutes)."""
+    words = {word: name for name, items in lexicon["units"].items() for word in items if name != "sessions"}
+    units = [words[token] for token in tokens if token in words]
+    if len(numbers) != 2 or len(units) != 2 or units[0] == units[1]:
+        return numbers, unit
+    return [numbers[0], round(v.convert(numbers[1], units[1], units[0]), 4)], units[0]
 
 
 def _unit_of(label, tokens, lexicon):
@@ -137,24 +176,25 @@ def _sizes(tokens, i, lexicon):
                                    and unit in lexicon["units"])
 
 
-def _rate_factor(tokens, lexicon):
-    """Sessions per week for one "time": "a week" 1, "a month" 12/52, "every other week" 1/2,
-    "every two weeks" 1/2."""
+def _rate_factors(tokens, lexicon):
+    """(low, high) sessions per week for one "time": "a week" 1, "a month" 12/52, "every other week" 1/2,
+    "every two weeks" 1/2, "every 2 to 4 weeks" 1/4 to 1/2."""
     periods = [lexicon["periods"][token] for token in tokens if token in lexicon["periods"]]
     factor = periods[-1] if periods else 1
+    if "other" in tokens:
+        factor /= 2
     if "every" in tokens:
-        after = [number_value(token, lexicon) for token in tokens[tokens.index("every") + 1:]]
-        every = next((n for n in after if n), None)
+        every = [n for n in (number_value(token, lexicon) for token in tokens[tokens.index("every") + 1:]) if n]
         if every:
-            factor /= every
-    return factor / 2 if "other" in tokens else factor
+            return factor / max(every), factor / min(every)
+    return factor, factor
 
 
 def _open_above(article, inside, end):
     """ "10 or more treatments", "10 treatments or more": the range is open upwards."""
     following = article.sentences[article.sentence_of[end - 1]].matches
-    return any(label == "open_above" for label, _, _ in inside) or any(
-        label == "open_above" and start == end for label, start, _ in following)
+    return any(m.label.kind == "open_above" for m in inside) or any(
+        m.label.kind == "open_above" and m.start == end for m in following)
 
 
 # -- numeric claims -----------------------------------------------------------------------
@@ -200,7 +240,7 @@ def choose_topic(article, sentence, family, unit, start, end, topics):
             fallback = fallback or rule
             continue
         cued = rule.get("near") or rule.get("near_before")
-        distance = _nearest(article, sentence, f"near:{family}:{index}", start, end,
+        distance = _nearest(article, sentence, Label("near", (family, index)), start, end,
                             before_only=bool(rule.get("near_before")), scope=rule.get("scope", "segment")) if cued else 0
         if rule.get("followed_by") and end < sentence.end and article.lower[end] in rule["followed_by"]:
             distance = 0
@@ -213,24 +253,29 @@ def _qualifiers(article, sentence, topic, start):
     keys = load_rules()["numbers"]["qualifier_keys"].get(topic, [])
     found = {}
     for key in keys:
-        candidates = sentence.find(f"qualifier:{key}:")
+        candidates = [match for match in sentence.find("qualifier") if match.label.value[0] == key]
         if not candidates:
             continue
-        same_segment = [c for c in candidates if article.segment[c[1]] == article.segment[start]]
-        label, _, _ = min(same_segment or candidates, key=lambda c: abs(c[1] - start))
-        found[key] = label.split(":", 2)[2]
+        same_segment = [c for c in candidates if article.segment[c.start] == article.segment[start]]
+        nearest = min(same_segment or candidates, key=lambda c: abs(c.start - start))
+        found[key] = nearest.label.value[1]
     return found
 
 
-def numeric_claims(article, topics, drafter):
+def numeric_findings(article, topics, works) -> list:
+    """The numeric findings of the article: [NumericFinding], citing what works says each sentence cites."""
+    from .findings import NumericFinding
+
     lexicon = load_rules()["lexicon"]
     negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
     numbers = load_rules()["numbers"]
+    found = []
     for sentence in article.sentences:
         # "The massage group had six sessions": an arm of a trial, not a comparator's own advice.
         if sentence.skip or (sentence.about_comparator and not (sentence.has("arm") and sentence.has("protocol"))):
             continue
-        for family, start, end in sentence.matches:
+        for label, start, end in sentence.matches:
+            family = label.kind
             if family not in _QUANTITY_PRIORITY:
                 continue
             if article.negated(start, end, negations) or article.hypothetical(start, hypotheticals, sentence):
@@ -250,22 +295,23 @@ def numeric_claims(article, topics, drafter):
                 continue
             if rule.get("at_least") and value.min == value.max and words_in(article, sentence, rule["at_least"]):
                 value.max = None
-            drafter.numeric(sentence, numbers["claim_types"][topic], topic, value,
-                            _qualifiers(article, sentence, topic, start), start)
+            found.append(NumericFinding(sentence, numbers["claim_types"][topic], topic, value, start,
+                                        works.cites_for(sentence), _qualifiers(article, sentence, topic, start)))
+    return found
 
 
 def _comparator_session(article, sentence, start):
     """ "..., and a massage session usually takes an hour": the number's clause is about a comparator's sessions."""
     sessions = set(load_rules()["lexicon"]["units"]["sessions"])
-    return any(label == "comparator" and article.clause[s] == article.clause[start] and e < sentence.end
-               and article.lower[e] in sessions for label, s, e in sentence.matches)
+    return any(article.clause[s] == article.clause[start] and e < sentence.end and article.lower[e] in sessions
+               for _, s, e in sentence.find("comparator"))
 
 
 def refused(article, sentence, family, start, end):
     """The name of the not-claim rule (numbers.yaml not_claims) that refuses a quantity, or None."""
     rules = load_rules()["numbers"]["not_claims"]
-    for label, s, e in sentence.find("not_claim:"):
-        rule = rules[int(label.split(":", 1)[1])]
+    for label, s, e in sentence.find("not_claim"):
+        rule = rules[label.value]
         if family not in rule["families"]:
             continue
         reach = rule["reach"]
@@ -281,5 +327,24 @@ def refused(article, sentence, family, start, end):
 
 def _after_illness(article, sentence, start):
     """A length of time right after "pain that has lasted" describes the illness."""
-    return any(label == "illness_duration" and end <= start and article.segment[s] == article.segment[start]
-               for label, s, end in sentence.matches)
+    # "a session for sciatica lasts 30 minutes": the illness named as what is treated, not what lasts.
+    treated = set(load_rules()["numbers"]["illness_treated_after"])
+    return any(end <= start and article.segment[s] == article.segment[start]
+               and not (s > sentence.start and article.lower[s - 1] in treated)
+               for _, s, end in sentence.find("illness_duration"))
+
+
+def register_patterns(build):
+    """The numeric family's patterns: topic cues, illness durations, not-claims, qualifiers
+    (matching.matchers() calls this)."""
+    numbers = build.rules["numbers"]
+    for family in _QUANTITY_PRIORITY:
+        for index, rule in enumerate(numbers[family]):
+            if rule.get("near") or rule.get("near_before"):
+                build.phrases("near", rule.get("near") or rule["near_before"], (family, index))
+    build.patterns("illness_duration", numbers["illness_duration"])
+    for index, rule in enumerate(numbers["not_claims"]):
+        build.patterns("not_claim", rule["patterns"], index, classes=True)
+    for key, values in numbers["qualifiers"].items():
+        for value, words in values.items():
+            build.phrases("qualifier", words, (key, value))

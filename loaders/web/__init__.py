@@ -9,8 +9,10 @@ package is loaded once by Datasette itself, in `kb serve` and in any in-process 
     article   an article's row page (/kb/sources/<id>)
     claim     a claim's row page (/kb/claims/<id>)
     conflict  a conflict's row page (/kb/conflicts/<id>)
+    study     a cited work's row page (/kb/studies/<id>): what articles say it found, beside what it says
     ranges    the range chart (/ranges)
     editorial editors' log-in, flag forms and flag lists
+    verdicts  editors' verdicts on conflicts, read live on every kb.db page; the verdict form's route
     fresh_kb  the follower that serves a rebuilt kb.db without a restart
     paging    pages of PAGE_ROWS rows for the kb canned queries (?_page=N)
 
@@ -30,7 +32,8 @@ STATIC_MOUNT = "kb-static"
 METADATA_FRAGMENTS = ("metadata.yaml", "editorial.yaml")
 # The plugin modules, as the `datasette` entry points of pyproject.toml name them.
 PLUGINS = tuple(f"{__name__}.{name}" for name in
-                ("site", "front", "article", "claim", "conflict", "ranges", "comparison", "editorial", "fresh_kb", "paging"))
+                ("site", "front", "article", "claim", "conflict", "study", "ranges", "comparison", "editorial",
+                 "verdicts", "fresh_kb", "search", "paging"))
 
 
 def missing_plugins() -> list:

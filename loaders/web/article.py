@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 
 from loaders.vocabulary import range_text
 
+from .citations import scorecard
 from .shared import KB_DB, row_page_variables, row_url, rows
 
 SOURCE = "select * from sources where id = :id"
@@ -201,6 +202,7 @@ async def article(datasette, source_id):
         "claims": claims,
         "artefacts": artefact_summary(artefacts),
         "types": types_in_order(claims),
+        "scorecard": await scorecard(datasette, source_id),
         "markup": article_markup(source["text"], claims, artefacts,
                                  lambda claim_id: row_url(datasette, "claims", claim_id)),
     }

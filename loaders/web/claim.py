@@ -9,6 +9,7 @@ import urllib.parse
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 
+from .citations import citations
 from .shared import KB_DB, context_markup, flag_url, flags, row_page_variables, rows, severity_rank
 
 CLAIM = """
@@ -54,7 +55,8 @@ TOPIC_CLAIMS = f"""
       and o.source_id in (select value from json_each(:shown))
     order by o.source_id, o.position
 """
-TOPIC_SUMMARY = "select * from topic_summary where topic = :topic and therapy = :therapy and condition = :condition"
+# Live: its conflicts counted by the editors' verdicts (loaders/editorial/verdicts.py).
+TOPIC_SUMMARY = "select * from live_topic_summary where topic = :topic and therapy = :therapy and condition = :condition"
 CITED_STUDIES = """
     select s.* from claim_studies cs join studies s on s.id = cs.study_id
     where cs.claim_id = :id order by s.year, s.label
@@ -64,13 +66,15 @@ CONFLICTS = f"""
            o.id as other_id, o.statement as other_statement, o.quote as other_quote,
            o.answer as other_answer, o.stance as other_stance, o.status as other_status,
            oi.label as other_therapy_label, oc.label as other_condition_label,
-           so.id as other_source_id, so.title as other_source_title
+           so.id as other_source_id, so.title as other_source_title,
+           v.verdict, v.verdict_note, v.verdict_editor, v.verdict_judged
     from conflicts k
+    left join conflict_verdicts v on v.conflict_id = k.id
     join claims o on o.id = case when k.claim_a = :id then k.claim_b else k.claim_a end
     join sources so on so.id = o.source_id
     left join interventions oi on oi.id = o.therapy left join conditions oc on oc.id = o.condition
     where :id in (k.claim_a, k.claim_b)
-    order by {severity_rank('k.severity')}, k.rank, k.id
+    order by v.verdict = 'not-a-conflict', {severity_rank('k.severity')}, k.rank, k.id
 """
 
 
@@ -112,6 +116,12 @@ def summary_links(datasette, claim):
     }
 
 
+async def cited_studies(datasette, database, claim_id):
+    """The works the claim cites, each with its fidelity verdict: the work's own words beside the article's."""
+    verdicts = {row["study_id"]: row for row in await citations(datasette, "f.claim_id = :id", {"id": claim_id})}
+    return [{**study, "fidelity": verdicts.get(study["id"])} for study in await rows(database, CITED_STUDIES, {"id": claim_id})]
+
+
 async def claim_context(datasette, request, claim_id):
     """Everything the claim template shows, or None when the claim does not exist."""
     database = datasette.get_database(KB_DB)
@@ -137,7 +147,7 @@ async def claim_context(datasette, request, claim_id):
         "more_answering": len(speaking) - len(shown),
         "more_silent": max(0, len(silent) - SILENT_SHOWN),
         "summary": summary[0] if summary else None,
-        "studies": await rows(database, CITED_STUDIES, {"id": claim_id}),
+        "studies": await cited_studies(datasette, database, claim_id),
         "conflicts": await rows(database, CONFLICTS, {"id": claim_id}),
         "flags": await flags(datasette, claim_id),
         "flag_url": await flag_url(datasette, request, "flag_claim", claim_id),

@@ -1,16 +1,25 @@
-"""The conflict page: a conflict's row page (/kb/conflicts/<id>) shows both passages side by side,
-each in its paragraph with its therapy and condition, the rule and severity, whether it involves an
-unreviewed draft, the topic's other answers, and editors' flags on it.
+"""The conflict page: a conflict's row page (/kb/conflicts/<id>) shows both passages of its strongest
+pair side by side, each in its paragraph with its therapy and condition, the rule and severity (and how
+it was scored), whether it involves an unreviewed draft, every pair of claims of the same two sources
+behind it with their quotes, the topic's other answers, the editors' verdict (with its form) and flags on it.
 Datasette renders the page from templates/row-kb-conflicts.html; this module adds the variables.
 """
 
 from datasette import hookimpl
 
 from .shared import KB_DB, context_markup, flag_url, flags, row_page_variables, rows
+from .verdicts import conflict_verdict
 
 CONFLICT = """
     select k.*, t.label as topic_label, t.description as topic_description
     from conflicts k join topics t on t.id = k.topic where k.id = :id
+"""
+PAIRS = """
+    select p.id, p.position, p.rule, p.severity, p.severity_score, p.severity_basis, p.derivation, p.relation,
+           p.claim_a, p.claim_b, a.quote as quote_a, b.quote as quote_b, a.answer as answer_a, b.answer as answer_b,
+           a.certainty as certainty_a, b.certainty as certainty_b
+    from conflict_pairs p join claims a on a.id = p.claim_a join claims b on b.id = p.claim_b
+    where p.conflict_id = :id order by p.position
 """
 SIDE = """
     select c.*, s.title as source_title, s.kind as source_kind, s.commercial_interest, s.text as source_text,
@@ -39,8 +48,11 @@ async def conflict_context(datasette, request, conflict_id):
     return {
         "conflict": conflict,
         "sides": [await side(database, conflict["claim_a"]), await side(database, conflict["claim_b"])],
+        # Every pair of claims of the two sources behind this conflict, strongest first (the one shown above).
+        "pairs": await rows(database, PAIRS, {"id": conflict_id}),
         "flags": await flags(datasette, conflict_id),
         "flag_url": await flag_url(datasette, request, "flag_conflict", conflict_id),
+        "verdict": await conflict_verdict(datasette, request, conflict_id),
     }
 
 

@@ -19,6 +19,7 @@ OPEN_FLAGS_PATH = "/editorial/open-flags"
 # How an account is made: the log-in page says it, with or without accounts.
 ADD_EDITOR = "kb editor add NAME --password-stdin"
 _editors_cache = {}
+VERDICT_TABLES = ("verdicts", "verdict_history")
 
 
 def database_path(datasette, name):
@@ -46,7 +47,8 @@ def editors(datasette) -> dict:
 # The editorial database's description: its links are built by Datasette (they follow base_url),
 # so it is given here rather than in editorial.yaml.
 DESCRIPTION_HTML = Markup(
-    "Editors' flags on claims and conflicts, and the history of every status change. Kept apart\n"
+    "Editors' flags on claims and conflicts, and the history of every status change; editors'\n"
+    "verdicts on conflicts (verdicts), with every judgement (verdict_history). Kept apart\n"
     "from kb.db, which is rebuilt: a flag outlives any rebuild, and one whose claim or conflict\n"
     'has gone is shown as orphaned. See the <a href="{open_flags}">open flags</a>,\n'
     'the <a href="{orphaned_flags}">orphaned flags</a>, or\n'
@@ -152,10 +154,11 @@ def extra_template_vars(template, database, request, datasette):
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    # In the editorial tables a flag's target links to the claim or conflict it is about.
-    if database != EDITORIAL_DB or table != "flags" or column != "target" or not value:
+    # In the editorial tables a flag's target (a verdict's, when a conflict) links to what it is about.
+    if database != EDITORIAL_DB or table not in VERDICT_TABLES + ("flags",) or column != "target" or not value:
         return None
-    url = target_url(datasette, row["target_type"], value)
+    kind = row["target_type"] if table == "flags" else row["target_kind"]
+    url = target_url(datasette, kind, value)
     return Markup(f'<a href="{escape(url)}">{escape(value)}</a>') if url else None
 
 

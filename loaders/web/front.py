@@ -15,6 +15,7 @@ COUNTS = """
            (select count(*) from topics) as topics,
            (select count(distinct topic) from claims) as answered_topics,
            (select count(*) from conflicts) as conflicts,
+           (select count(*) from conflict_verdicts) as judged_conflicts,
            (select count(*) from studies) as studies
 """
 # The front page lists this many articles and links to the sources table for the rest: a page of

@@ -2,11 +2,14 @@
 that every URL is built by Datasette (datasette.urls, tilde_encode) and respects its base_url."""
 
 import re
+import sqlite3
+from contextlib import closing
 
 from datasette import hookimpl
-from datasette.utils import tilde_encode
+from datasette.utils import path_with_replaced_args, tilde_encode
 from markupsafe import Markup, escape
 
+from .fresh_kb import file_stamp
 from .shared import KB_DB, row_url
 
 # Flag columns of kb.db shown as words on the HTML pages (JSON and CSV keep 0 and 1).
@@ -21,20 +24,38 @@ BOOLEAN_WORDS = {
 def prepare_jinja2_environment(env, datasette):
     env.globals["kb_row_url"] = lambda table, key: row_url(datasette, table, key)
     env.globals["kb_hidden_columns"] = hidden_columns
+    env.globals["kb_column_label"] = lambda table, name: column_label(datasette, table, name)
+    # Query pages, unlike table pages, have no path_with_replaced_args in their context.
+    env.globals["kb_path_with_args"] = lambda request, args: str(datasette.urls.path(path_with_replaced_args(request, args)))
 
 
 # Asking for these shows the columns asked for, or all of them, instead of a table's key columns.
 COLUMN_ARGS = ("_col", "_nocol", "_all")
 
 
-def hidden_columns(metadata, request, display_columns) -> set:
-    """The columns a table page leaves out: those not in its metadata's key_columns, unless the
-    request asks for columns itself (_col, _nocol) or for all of them (_all); none on a row page."""
-    keys = (metadata or {}).get("key_columns")
-    if not keys or request is None or "pks" in request.url_vars or any(request.args.get(arg) for arg in COLUMN_ARGS):
+def hidden_columns(metadata, request, display_columns, display_rows=None) -> set:
+    """The columns a table or canned-query page leaves out, unless the request asks for columns itself
+    (_col, _nocol) or for all of them (_all), and none on a row page: those not in its metadata's
+    key_columns; those in its hidden_columns; with hide_empty_columns, those empty in every row shown
+    (the matrix's sources silent on the topics shown)."""
+    metadata = metadata or {}
+    if request is None or "pks" in request.url_vars or any(request.args.get(arg) for arg in COLUMN_ARGS):
         return set()
-    names = [column["name"] if isinstance(column, dict) else column.name for column in display_columns]
-    return {name for name in names if name not in keys}
+    names = [column if isinstance(column, str) else column["name"] if isinstance(column, dict) else column.name
+             for column in display_columns]
+    keys = metadata.get("key_columns")
+    hidden = {name for name in names if keys and name not in keys} | set(metadata.get("hidden_columns", ()))
+    if metadata.get("hide_empty_columns") and display_rows:
+        filled = {cell["column"] for row in display_rows for cell in row if cell["raw"] not in (None, "")}
+        hidden |= {name for name in names if name not in filled}
+    return hidden & set(names)
+
+
+def column_label(datasette, table, name) -> str:
+    """A column's header: a source's title where the column is a source (the comparison matrix)."""
+    if table == "comparison_matrix":
+        return source_titles(datasette).get(name, name)
+    return name
 
 
 
@@ -82,12 +103,44 @@ def links_markup(value):
 
 
 @hookimpl
-def render_cell(value, column, database):
+def render_cell(value, column, table, database, datasette):
     """0 and 1 in a flag column (BOOLEAN_WORDS) as words: "same article", "draft", "about"; a links
-    column's links."""
+    column's links; in a canned query's results, a source id as its title and a claim or conflict id
+    as a link to its page (table pages do this themselves through their foreign keys)."""
     if column == LINKS_COLUMN and isinstance(value, str):
         return links_markup(value)
     words = BOOLEAN_WORDS.get(column)
-    if words is None or database != KB_DB or value not in (0, 1) or isinstance(value, float):
+    if words is not None and database == KB_DB and value in (0, 1) and not isinstance(value, float):
+        return words[value]
+    if table is None and isinstance(value, str) and value and database in (KB_DB, "_memory", "editorial"):
+        if column in SOURCE_COLUMNS:
+            return source_link(datasette, value)
+        if column in ROW_LINK_COLUMNS:
+            return Markup(f'<a href="{escape(row_url(datasette, ROW_LINK_COLUMNS[column], value))}">{escape(value)}</a>')
+    return None
+
+
+# Query result columns holding a source id, and those holding a row key of another table.
+SOURCE_COLUMNS = {"source", "source_a", "source_b", "source_id"}
+ROW_LINK_COLUMNS = {"claim_a": "claims", "claim_b": "claims", "claim_id": "claims", "conflict_id": "conflicts"}
+
+
+def source_link(datasette, source_id):
+    """A source's title linking to its article page; the id itself when kb.db does not know it."""
+    title = source_titles(datasette).get(source_id)
+    if title is None:
         return None
-    return words[value]
+    return Markup(f'<a href="{escape(row_url(datasette, "sources", source_id))}" title="{escape(source_id)}">'
+                  f'{escape(title)}</a>')
+
+
+def source_titles(datasette) -> dict:
+    """Source id → title, read once per kb.db file (kb build swaps the file: the stamp changes)."""
+    path = datasette.get_database(KB_DB).path
+    stamp = file_stamp(path)
+    cached = getattr(datasette, "_kb_source_titles", None)
+    if cached is None or cached[0] != stamp:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            titles = dict(connection.execute("select id, coalesce(nullif(title, ''), id) from sources"))
+        cached = datasette._kb_source_titles = (stamp, titles)
+    return cached[1]

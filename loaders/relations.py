@@ -1,0 +1,101 @@
+"""Relations between topics, as data in claims/topics.yaml: one topic's answer read as another's.
+
+    - id: side_effect.minimal
+      relations:
+        - answer: present                                    # "minimal side effects"
+          contradicts: "safety.serious_adverse_effects: supports"
+
+A claim answering `answer` on its topic is also read, for conflict detection only, as answering the
+target topic: with the target answer (implies) or with its opposite (contradicts). A presence
+topic's answer is `present`. And `derived_from: [rate topic, duration topic]` on a range topic says
+that a rate times a duration of one source gives a value of this topic (sessions/week x weeks =
+sessions). Both are checked here and reported by `kb validate` with stable problem codes.
+"""
+
+from dataclasses import dataclass
+
+from . import vocabulary as v
+
+OPPOSITE = {"supports": "opposes", "opposes": "supports"}
+PRESENT = "present"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Claims answering `answer` on `topic` also answer `target` with `target_answer`."""
+    topic: str
+    answer: str
+    target: str
+    target_answer: str
+    wording: str  # as written in topics.yaml, for the conflict sentence
+
+    def reading(self):
+        return f"read as “{self.target}: {self.target_answer}” ({self.wording})"
+
+
+def answers_of(topic) -> tuple:
+    """The answers a claim on topic can give."""
+    return (PRESENT,) if topic.kind == "presence" else tuple(v.STANCES) if topic.kind == "stance" else ()
+
+
+def split_target(text):
+    topic, _, answer = (text or "").partition(":")
+    return topic.strip(), answer.strip()
+
+
+def check(topics: dict):
+    """(topic id, field path, code, message) for every relation or derivation topics.yaml cannot honour."""
+    for topic in topics.values():
+        topic_id = topic.id
+        for number, relation in enumerate(topic.relations):
+            where = ("relations", number)
+            if relation.answer not in answers_of(topic):
+                yield topic_id, where + ("answer",), "relation-unknown-answer", (
+                    f"{topic.id} ({topic.kind}) has no answer {relation.answer!r}; expected one of {list(answers_of(topic))}")
+            kinds = [k for k in ("implies", "contradicts") if getattr(relation, k)]
+            if len(kinds) != 1:
+                yield topic_id, where, "relation-target", "give exactly one of implies: or contradicts: ('topic: answer')"
+                continue
+            target_id, answer = split_target(getattr(relation, kinds[0]))
+            target = topics.get(target_id)
+            if target is None:
+                yield topic_id, where + (kinds[0],), "relation-unknown-topic", f"no topic {target_id!r} in topics.yaml"
+            elif target.kind != "stance" or answer not in OPPOSITE:
+                yield topic_id, where + (kinds[0],), "relation-unknown-answer", (
+                    f"{target_id!r} must be a stance topic and the answer supports or opposes, not {answer!r}")
+        if topic.derived_from:
+            yield from check_derivation(topic_id, topic, topics)
+
+
+def check_derivation(topic_id, topic, topics):
+    factors = [topics.get(name) for name in topic.derived_from]
+    if len(factors) != 2 or None in factors:
+        missing = [t for t, f in zip(topic.derived_from, factors) if f is None]
+        yield topic_id, ("derived_from",), "relation-unknown-topic", (
+            f"derived_from needs two range topics [rate, duration]; unknown: {missing}" if missing
+            else "derived_from needs exactly two topics [rate, duration]")
+        return
+    rate, duration = factors
+    counted, _, per = (rate.unit or "").partition("/")
+    if topic.kind != "range" or counted != topic.unit or not per or not v.convertible(duration.unit, per + "s"):
+        yield topic_id, ("derived_from",), "relation-units", (
+            f"{rate.id} ({rate.unit}) x {duration.id} ({duration.unit}) does not give {topic.id} ({topic.unit})")
+
+
+def relations_of(topics: dict) -> list:
+    """Every relation of the (valid) topics, as Relation records."""
+    found = []
+    for topic in topics.values():
+        for relation in topic.relations:
+            kind = "implies" if relation.implies else "contradicts"
+            target, answer = split_target(getattr(relation, kind))
+            if kind == "contradicts":
+                answer = OPPOSITE[answer]
+            found.append(Relation(topic.id, relation.answer, target, answer,
+                                  f"{topic.id}: {relation.answer} {kind} {getattr(relation, kind)}"))
+    return found
+
+
+def derivations_of(topics: dict) -> dict:
+    """{target topic: (rate topic, duration topic)} for every topic with derived_from."""
+    return {topic.id: tuple(topic.derived_from) for topic in topics.values() if topic.derived_from}

@@ -1,0 +1,52 @@
+"""Claim search, best match first: the ranked search page orders by FTS5 rank, marks the matched words
+(and escapes everything else), and a browser's search of the claims table is sent to it unless the
+request sorts or filters the table itself."""
+
+import sqlite3
+
+from loaders.web.search import MARK_END, MARK_START, render_cell
+
+
+def ranks(project, words):
+    """bm25 ranks, computed straight from kb.db, best first: the order the page must show."""
+    with sqlite3.connect(project.db_path) as db:
+        return [row[0] for row in db.execute(
+            "select c.id from claims_fts join claims c on c.rowid = claims_fts.rowid "
+            "where claims_fts match ? order by claims_fts.rank, c.id", (words,))]
+
+
+async def test_search_orders_by_relevance_not_by_id(built_project, built_datasette):
+    response = await built_datasette.client.get("/kb/search.json?q=sessions+back+pain&_shape=array")
+    assert response.status_code == 200
+    found = [row["claim_id"] for row in response.json()]
+    expected = ranks(built_project, "sessions back pain")
+    assert len(found) >= 5 and found == expected[:len(found)]
+    assert found != sorted(found), "relevance order should differ from id order on this corpus"
+
+
+async def test_search_page_marks_the_matching_words(built_datasette):
+    page = (await built_datasette.client.get("/kb/search?q=endorphins")).text
+    assert "<mark>endorphins</mark>" in page.lower()
+    assert MARK_START not in page and MARK_END not in page
+    assert 'href="/kb/claims?_search=endorphins&amp;_sort=id"' in page  # the same matches, faceted
+
+
+def test_marked_text_is_escaped_around_the_marks():
+    rendered = str(render_cell(f"a <b>bold</b> {MARK_START}claim{MARK_END}"))
+    assert rendered == "a &lt;b&gt;bold&lt;/b&gt; <mark>claim</mark>"
+    assert render_cell("no marks here") is None and render_cell(3) is None
+
+
+async def test_odd_search_text_gives_results_or_none_never_an_error(built_datasette):
+    for words in ('"unbalanced', "acupuncture's", "AND OR NOT", "*", "-", "needle)"):
+        response = await built_datasette.client.get("/kb/search.json", params={"q": words, "_shape": "array"})
+        assert response.status_code == 200, (words, response.text[:200])
+
+
+async def test_table_search_goes_to_the_ranked_page_unless_the_table_is_asked_for(built_datasette):
+    response = await built_datasette.client.get("/kb/claims?_search=needle+depth")
+    assert response.status_code == 302
+    assert response.headers["location"] == "/kb/search?q=needle+depth"
+    for kept in ("/kb/claims?_search=needle&_sort=id", "/kb/claims?_search=needle&type=mechanism",
+                 "/kb/claims.json?_search=needle", "/kb/claims"):
+        assert (await built_datasette.client.get(kept)).status_code == 200, kept
