@@ -89,7 +89,9 @@ def pages(db_path: Path) -> list:
         Page("claims table", ["/kb/claims"], "<td"),
         Page("a facet (claims by type)", [f"/kb/claims?type={urllib.parse.quote(claim_type)}"], "<td"),
         Page("facet by topic", ["/kb/claims?_facet=topic"], "<td"),
-        Page("full-text search", [f"/kb/claims?_search={word}"], "<td"),
+        Page("full-text search", [f"/kb/search?q={word}"], "<td"),
+        # /kb/claims?_search=w alone redirects to /kb/search; with another argument it filters the table.
+        Page("claims table searched", [f"/kb/claims?_search={word}&_sort=id"], "<td"),
         Page("topic comparison", comparison, "<td"),
         Page("open conflicts", ["/kb/open_conflicts?topic=&curated_only="], "<td"),
         Page("claim page", [f"/kb/claims/{tilde(c)}" for c in claims], "claim-quote"),

@@ -72,6 +72,7 @@ SQL_FRAGMENTS = {
         column, " ".join(f"when '{word}' then {rank}" for rank, word in enumerate(vocabulary.CONSENSUS)),
         len(vocabulary.CONSENSUS)),
 }
+OWN_LIMIT = re.compile(r"\blimit\s+\d+\s*$", re.I)
 SQL_FRAGMENT = re.compile(r"\{(\w+)(?:\(([\w.]+)\))?\}")
 
 
@@ -99,8 +100,10 @@ def metadata() -> dict:
             query["sql"] = fill_sql(query["sql"])
             if name == KB_DB:  # readers come for the answers: the SQL is one click away ("Show SQL")
                 query.setdefault("hide_sql", True)
-                if ":_page_size" not in query["sql"]:  # a query may page an inner select itself
-                    query["sql"] += PAGE_SQL  # HTML pages of PAGE_ROWS rows (loaders/web/paging.py)
+                # HTML pages of PAGE_ROWS rows (loaders/web/paging.py), unless the query pages an inner
+                # select itself or is bounded by its own limit (search: its 200 best matches).
+                if ":_page_size" not in query["sql"] and not OWN_LIMIT.search(query["sql"]):
+                    query["sql"] += PAGE_SQL
     tables = merged.setdefault("databases", {}).setdefault(KB_DB, {}).setdefault("tables", {})
     for table, columns in column_descriptions().items():
         if columns:

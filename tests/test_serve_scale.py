@@ -96,9 +96,12 @@ async def test_a_claim_page_of_a_topic_with_many_sources_says_how_many_more(buil
 
 @pytest.fixture(scope="module")
 def mid_size_db(tmp_path_factory):
-    """A kb.db of 3,000 claims in 100 sources, built by `kb build` from build_bench's generator."""
+    """A kb.db of 3,000 claims in 100 sources, built from benchmarks/corpus.py's realistic project."""
+    from loaders.project import Project
+
     root = tmp_path_factory.mktemp("mid")
-    project = load_benchmark("build_bench").make_corpus(root, 3_000, 30)
+    load_benchmark("corpus").write_project(root, 3_000, 30)
+    project = Project(root)
     build(project)
     return project.db_path
 
