@@ -3,6 +3,7 @@ that every URL is built by Datasette (datasette.urls, tilde_encode) and respects
 
 import re
 import sqlite3
+import time
 from contextlib import closing
 
 from datasette import hookimpl
@@ -138,12 +139,20 @@ def source_link(datasette, source_id):
 
 
 def source_titles(datasette) -> dict:
-    """Source id → title, read once per kb.db file (kb build swaps the file: the stamp changes)."""
+    """Source id → title, read once per kb.db file: kb build swaps the file, so its stamp is looked at
+    again, but at most once a second (not for every cell of a page, which cost a stat call each)."""
+    cached = getattr(datasette, "_kb_source_titles", None)
+    if cached is not None and time.monotonic() - cached[0] < STAMP_CHECK_SECONDS:
+        return cached[2]
     path = datasette.get_database(KB_DB).path
     stamp = file_stamp(path)
-    cached = getattr(datasette, "_kb_source_titles", None)
-    if cached is None or cached[0] != stamp:
+    if cached is None or cached[1] != stamp:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
             titles = dict(connection.execute("select id, coalesce(nullif(title, ''), id) from sources"))
-        cached = datasette._kb_source_titles = (stamp, titles)
-    return cached[1]
+    else:
+        titles = cached[2]
+    datasette._kb_source_titles = (time.monotonic(), stamp, titles)
+    return titles
+
+
+STAMP_CHECK_SECONDS = 1.0
