@@ -293,3 +293,22 @@ async def test_a_conflict_flag_says_its_status_is_not_the_verdict(project, confl
     ds = make_datasette(project)
     page = await ds.client.get(f"/editorial/set_flag_status?id={flag['id']}", cookies=editor_cookies(ds))
     assert "A flag's status is about the flag" in page.text and f"/kb/conflicts/{conflict_id}" in page.text
+
+
+async def test_a_flag_on_a_conflicts_former_pair_id_still_finds_its_conflict(project, conflict_id):  # noqa: F811
+    """Before conflicts were clusters, a conflict's id was its pair's: such flags are not orphaned, and
+    show on the conflict page of the cluster the pair now belongs to."""
+    with sqlite3.connect(project.db_path) as kb:
+        (pair_id,) = kb.execute("select id from conflict_pairs where conflict_id = ?", (conflict_id,)).fetchone()
+    assert pair_id != conflict_id
+    ds = make_datasette(project)  # creates editorial.db
+    with sqlite3.connect(project.editorial_db_path) as db:
+        db.execute("insert into flags (uid, target, target_type, kind, note, editor, created, updated) values "
+                   "('old-flag', ?, 'conflict', 'other', 'Flagged under the pair id', 'alice', '2026-11-30', '2026-11-30')",
+                   (pair_id,))
+    [flag] = editorial.list_flags(project)
+    assert flag["target"] == pair_id and flag["orphaned"] is False
+    page = (await ds.client.get(f"/kb/conflicts/{conflict_id}")).text
+    assert "Flagged under the pair id" in page
+    orphans = (await ds.client.get("/_memory/orphaned_flags.json?_shape=array")).json()
+    assert orphans == []

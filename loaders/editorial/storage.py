@@ -256,12 +256,17 @@ def kb_uri(kb_path: Path) -> str:
 
 
 def known_targets(kb_path: Path) -> set:
-    """Every (target_type, id) in kb.db: its claims and its conflicts."""
+    """Every (target_type, id) in kb.db: its claims and its conflicts, and as conflicts the pairs of
+    claims behind them (a conflict's id was its pair's before conflicts became clusters of pairs,
+    so a flag made then still finds its conflict)."""
     if not Path(kb_path).exists():
         raise MissingKnowledgeBase(f"{Path(kb_path).name} does not exist: run `kb build` first")
     with closing(sqlite3.connect(kb_uri(kb_path), uri=True)) as kb:
-        return {(kind, row[0]) for kind, table in TARGET_TABLES.items()
-                for row in kb.execute(f"SELECT id FROM {table}")}
+        found = {(kind, row[0]) for kind, table in TARGET_TABLES.items()
+                 for row in kb.execute(f"SELECT id FROM {table}")}
+        if kb.execute("SELECT 1 FROM sqlite_master WHERE name = 'conflict_pairs'").fetchone():
+            found |= {("conflict", row[0]) for row in kb.execute("SELECT id FROM conflict_pairs")}
+        return found
 
 
 def has_target(kb_path: Path, target_type: str, target: str) -> bool:

@@ -45,12 +45,14 @@ async def conflict_context(datasette, request, conflict_id):
     if not found:
         return None
     conflict = found[0]
+    # Every pair of claims of the two sources behind this conflict, strongest first (the one shown above).
+    pairs = await rows(database, PAIRS, {"id": conflict_id})
     return {
         "conflict": conflict,
         "sides": [await side(database, conflict["claim_a"]), await side(database, conflict["claim_b"])],
-        # Every pair of claims of the two sources behind this conflict, strongest first (the one shown above).
-        "pairs": await rows(database, PAIRS, {"id": conflict_id}),
-        "flags": await flags(datasette, conflict_id),
+        "pairs": pairs,
+        # A flag made when a conflict's id was its pair's still shows on the conflict the pair belongs to.
+        "flags": await flags(datasette, conflict_id, [pair["id"] for pair in pairs if "id" in pair]),
         "flag_url": await flag_url(datasette, request, "flag_conflict", conflict_id),
         "verdict": await conflict_verdict(datasette, request, conflict_id),
     }

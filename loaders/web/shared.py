@@ -2,6 +2,7 @@
 editors' flags, and the SQL fragments drawn from the vocabulary. An ordinary module: the page
 modules import it."""
 
+import json
 import re
 import urllib.parse
 
@@ -16,7 +17,8 @@ KB_DB = "kb"
 EDITORIAL_DB = "editorial"
 # A paragraph longer than this is cut to about this many characters either side of the quote.
 CONTEXT_REACH = 320
-FLAGS = "select * from flags where target = :id order by created desc"
+FLAGS = ("select * from flags where target = :id or target in (select value from json_each(:aliases)) "
+         "order by created desc")
 # A claim type's colours in static/kb.css: ".type-<claim type> { --hl: ...; --hl-strong: ...; }".
 TYPE_COLOURS = re.compile(r"^\.type-(\w+)\s*\{[^}]*--hl:[^}]*--hl-strong:", re.M)
 
@@ -94,14 +96,16 @@ def context_markup(text, start, end):
         text[end:after].rstrip(), " …" if after < paragraph_end else "")
 
 
-async def flags(datasette, target):
-    """Editors' flags on a claim or conflict, or None when the editorial database or its flags table is absent."""
+async def flags(datasette, target, aliases=()):
+    """Editors' flags on a claim or conflict (or on one of its aliases: the ids of a conflict's pairs,
+    which flags made before conflicts were clusters point at), or None when the editorial database or
+    its flags table is absent."""
     if EDITORIAL_DB not in datasette.databases:
         return None
     editorial = datasette.get_database(EDITORIAL_DB)
     if not await editorial.table_exists("flags"):
         return None
-    return await rows(editorial, FLAGS, {"id": target})
+    return await rows(editorial, FLAGS, {"id": target, "aliases": json.dumps(list(aliases))})
 
 
 async def flag_url(datasette, request, query_name, target):
