@@ -107,7 +107,8 @@ class Verdict:
     def row(self, claim, study):
         work = self.work_claim
         return {
-            "id": citation_id(claim["id"], study["id"]),
+            # Stable across rebuilds: editors' citation verdicts (editorial.db) point at it.
+            "id": v.citation_id(claim["id"], study["id"]),
             "claim_id": claim["id"],
             "study_id": study["id"],
             "source_id": claim["source_id"],
@@ -121,12 +122,6 @@ class Verdict:
             "work_quote": work["quote"] if work else None,
             "involves_draft": claim["status"] == "draft" or bool(work and work["status"] == "draft"),
         }
-
-
-def citation_id(claim_id, study_id):
-    """A citation's stable id, "<claim id>@<study id>": the target id editors' verdicts use
-    (target kind citation in editorial.db), so a verdict outlives every rebuild."""
-    return f"{claim_id}@{study_id}"
 
 
 def best(claim, work, study, topic, likeness):

@@ -254,6 +254,24 @@ CITATION_VERDICTS = {
     "contradicted": "The work says the opposite: opposed stances, or numbers that cannot both hold.",
     "unverifiable": "The work is not identified, its abstract has not been captured, or the abstract does not cover it.",
 }
+# A citation, a claim citing a study, is named "<claim id>@<study id>" (citation_fidelity's id, and
+# the target of an editor's citation verdict); claim and study ids are slugs, never holding "@".
+CITATION_SEPARATOR = "@"
+
+
+def citation_id(claim_id: str, study_id: str) -> str:
+    return f"{claim_id}{CITATION_SEPARATOR}{study_id}"
+
+
+def is_citation_id(target: str) -> bool:
+    return CITATION_SEPARATOR in target
+
+
+def citation_claim(citation: str) -> str:
+    """The id of the claim a citation id names."""
+    return citation.rsplit(CITATION_SEPARATOR, 1)[0]
+
+
 # The rules' word where the structure does not decide: an editor's verdict is awaited.
 AWAITING_EDITOR = "needs-editor"
 RULE_VERDICTS = {**CITATION_VERDICTS,

@@ -7,7 +7,7 @@ import typer
 
 from ..editorial import verdicts as store
 from ..project import Project
-from ..vocabulary import VERDICTS
+from ..vocabulary import VERDICTS, is_citation_id
 from .flags import editor_or_user
 from .output import Format, console, print_frame
 
@@ -34,7 +34,7 @@ def verdict(target: str = typer.Argument(..., metavar="TARGET",
 
 def target_kind(target: str) -> str:
     """A citation id names a claim and a study (claim@study); anything else is a conflict id."""
-    return "citation" if "@" in target else "conflict"
+    return "citation" if is_citation_id(target) else "conflict"
 
 
 def verdicts(kind: str = typer.Option("conflict", "--kind", "-k", help=f"One of: {', '.join(VERDICTS)}."),

@@ -45,6 +45,17 @@ def verdict_checks():
         for kind, words in VERDICTS.items())
 
 
+def mirror_triggers():
+    """The triggers refusing a row of verdicts, inserted or updated, that mirrors no judgement."""
+    return "\n".join(f"""DROP TRIGGER IF EXISTS verdicts_{event.lower()}_mirrors;
+CREATE TRIGGER verdicts_{event.lower()}_mirrors BEFORE {event} ON verdicts BEGIN
+    SELECT RAISE(ABORT, 'a verdict is recorded as a judgement: insert into verdict_history')
+        WHERE NOT EXISTS (SELECT 1 FROM verdict_history h WHERE h.uid = NEW.uid AND h.target_kind = NEW.target_kind
+            AND h.target = NEW.target AND h.verdict = NEW.verdict AND h.note = NEW.note AND h.editor = NEW.editor
+            AND h.judged = NEW.judged);
+END;""" for event in ("INSERT", "UPDATE"))
+
+
 # Editors' verdicts, generic over target_kind (conflicts; citations for issue 16). A judgement is a
 # row of verdict_history, never changed nor deleted; a trigger applies it to verdicts, which holds
 # each target's current verdict and can change only that way (its row must mirror a judgement).
@@ -100,20 +111,7 @@ DROP TRIGGER IF EXISTS verdict_history_kept_delete;
 CREATE TRIGGER verdict_history_kept_delete BEFORE DELETE ON verdict_history BEGIN
     SELECT RAISE(ABORT, 'verdict history is never deleted');
 END;
-DROP TRIGGER IF EXISTS verdicts_insert_mirrors;
-CREATE TRIGGER verdicts_insert_mirrors BEFORE INSERT ON verdicts BEGIN
-    SELECT RAISE(ABORT, 'a verdict is recorded as a judgement: insert into verdict_history')
-        WHERE NOT EXISTS (SELECT 1 FROM verdict_history h WHERE h.uid = NEW.uid AND h.target_kind = NEW.target_kind
-            AND h.target = NEW.target AND h.verdict = NEW.verdict AND h.note = NEW.note AND h.editor = NEW.editor
-            AND h.judged = NEW.judged);
-END;
-DROP TRIGGER IF EXISTS verdicts_update_mirrors;
-CREATE TRIGGER verdicts_update_mirrors BEFORE UPDATE ON verdicts BEGIN
-    SELECT RAISE(ABORT, 'a verdict is recorded as a judgement: insert into verdict_history')
-        WHERE NOT EXISTS (SELECT 1 FROM verdict_history h WHERE h.uid = NEW.uid AND h.target_kind = NEW.target_kind
-            AND h.target = NEW.target AND h.verdict = NEW.verdict AND h.note = NEW.note AND h.editor = NEW.editor
-            AND h.judged = NEW.judged);
-END;
+{mirror_triggers()}
 DROP TRIGGER IF EXISTS verdicts_kept;
 CREATE TRIGGER verdicts_kept BEFORE DELETE ON verdicts BEGIN
     SELECT RAISE(ABORT, 'verdicts are never deleted: record another verdict instead');

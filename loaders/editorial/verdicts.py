@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import KbError
 from ..project import MissingKnowledgeBase
-from ..vocabulary import VERDICTS
+from ..vocabulary import CITATION_SEPARATOR, VERDICTS, citation_id
 from .accounts import InvalidEditor, registered_editor
 from .storage import JUDGEMENT_FIELDS, editorial_db, kb_uri, new_uid, now, transaction, word_list
 
@@ -54,20 +54,19 @@ def check_verdict(target_kind: str, verdict: str):
         raise UnknownVerdict(f"unknown {target_kind} verdict {verdict!r}: use one of {word_list(VERDICTS[target_kind])}")
 
 
-def citation_target(claim_id: str, study_id: str) -> str:
-    """The target id of a citation verdict: the claim citing the study, "<claim id>@<study id>"."""
-    return f"{claim_id}@{study_id}"
+# The target id of a citation verdict: the claim citing the study (vocabulary.citation_id).
+citation_target = citation_id
 
 
 # Every target id of each kind in kb.db.
 TARGET_IDS = {
     "conflict": "SELECT id FROM conflicts",
-    "citation": "SELECT claim_id || '@' || study_id FROM claim_studies",
+    "citation": f"SELECT claim_id || '{CITATION_SEPARATOR}' || study_id FROM claim_studies",
 }
 # How a target id of each kind is found in kb.db.
 TARGET_LOOKUPS = {
     "conflict": "SELECT 1 FROM conflicts WHERE id = ?",
-    "citation": "SELECT 1 FROM claim_studies WHERE claim_id || '@' || study_id = ?",
+    "citation": f"SELECT 1 FROM claim_studies WHERE claim_id || '{CITATION_SEPARATOR}' || study_id = ?",
 }
 
 

@@ -13,7 +13,7 @@ from datasette.utils.asgi import Response
 
 from loaders import editorial
 from loaders.editorial import verdicts
-from loaders.vocabulary import VERDICTS
+from loaders.vocabulary import VERDICTS, citation_claim
 
 from .editorial import database_path
 from .shared import EDITORIAL_DB, KB_DB, current_path, login_url, row_url, rows, safe_next
@@ -82,7 +82,7 @@ async def record(request, datasette):
     datasette.add_message(request, f"Verdict recorded: {judgement['verdict']}"
                           + (f" (was {judgement['previous']})" if judgement["previous"] else ""), datasette.INFO)
     judged_page = row_url(datasette, "conflicts", target) if kind == "conflict" else \
-        row_url(datasette, "claims", target.rsplit("@", 1)[0])
+        row_url(datasette, "claims", citation_claim(target))
     return Response.redirect(safe_next(post.get("next")) or judged_page)
 
 
