@@ -92,9 +92,21 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def open_page(browser):
+    """open_page(width, height): a fresh browser page in a window of that size; every page opened
+    is closed after the test, whether it passes or fails."""
+    contexts = []
+
+    def open_(width, height):
+        contexts.append(browser.new_context(viewport={"width": width, "height": height}))
+        return contexts[-1].new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page):
     """A fresh browser page at 1,280 × 1,000 px, closed after the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    yield page
-    context.close()
+    return open_page(1280, 1000)

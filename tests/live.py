@@ -10,10 +10,21 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from loaders.project import Project
+
 CHROMIUM = "/usr/bin/chromium"
 # Flags for a closed network: without them Chromium keeps trying to reach Google's hosts.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def copy_built_project(built: Project, target: Path) -> Project:
+    """A private copy of a built project (its sources, claims and kb.db), for a server whose
+    editorial writes must stay out of the shared copy."""
+    for folder in ("sources", "claims"):
+        shutil.copytree(built.root / folder, target / folder)
+    shutil.copy2(built.db_path, target / "kb.db")
+    return Project(target)
 
 
 def free_port():

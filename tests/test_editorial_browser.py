@@ -1,7 +1,6 @@
 """An editor logs in with a real Chromium on a real `kb serve`, flags a claim, and sees it listed
 with its quote; the screenshot of that list is the one the README shows (`make screenshots`)."""
 
-import shutil
 import sqlite3
 import urllib.error
 import urllib.parse
@@ -10,9 +9,8 @@ import urllib.request
 import pytest
 
 from loaders import editorial
-from loaders.project import Project
 
-from .live import running_server
+from .live import copy_built_project, running_server
 
 PASSWORD = "correct horse battery"
 
@@ -20,11 +18,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(scope="module")
 def editorial_server(built_project, tmp_path_factory):
     """`kb serve` on a private copy of the built project (its flags stay out of the shared copy)."""
-    root = tmp_path_factory.mktemp("editorial")
-    for folder in ("sources", "claims"):
-        shutil.copytree(built_project.root / folder, root / folder)
-    shutil.copy2(built_project.db_path, root / "kb.db")
-    project = Project(root)
+    project = copy_built_project(built_project, tmp_path_factory.mktemp("editorial"))
     with running_server(project) as base_url:
         yield project, base_url
 

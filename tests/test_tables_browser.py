@@ -9,11 +9,8 @@ FIRST_ROW_TOP = "() => document.querySelector('table.rows-and-columns tbody tr')
 
 
 @pytest.fixture
-def wide_page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
+def wide_page(open_page):
+    return open_page(1400, 900)
 
 
 def test_claims_table_shows_its_first_row_in_the_first_screen(wide_page, live_server, screenshots):

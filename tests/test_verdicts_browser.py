@@ -3,7 +3,6 @@ it leaves the open conflicts and the consensus counts at once, without a rebuild
 judged after `kb build`."""
 
 import json
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -14,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from loaders import editorial
-from loaders.project import Project
 
-from .live import running_server
+from .live import copy_built_project, running_server
 
 PASSWORD = "correct horse battery"
 
@@ -24,11 +22,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(scope="module")
 def verdict_server(built_project, tmp_path_factory):
     """`kb serve` on a private copy of the built project (its verdicts stay out of the shared copy)."""
-    root = tmp_path_factory.mktemp("verdicts")
-    for folder in ("sources", "claims"):
-        shutil.copytree(built_project.root / folder, root / folder)
-    shutil.copy2(built_project.db_path, root / "kb.db")
-    project = Project(root)
+    project = copy_built_project(built_project, tmp_path_factory.mktemp("verdicts"))
     with running_server(project) as base_url:
         yield project, base_url
 

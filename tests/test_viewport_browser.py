@@ -41,22 +41,19 @@ def scroll_width(page):
 
 
 @pytest.mark.parametrize("width", [1400, 390])
-def test_no_page_is_wider_than_the_window(browser, live_server, built_project, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
+def test_no_page_is_wider_than_the_window(open_page, live_server, built_project, width):
+    page = open_page(width, 900)
     wide = []
     for path in FIXED + row_pages(built_project) + [MATRIX]:
         response = page.goto(live_server + path)
         assert response.status == 200, path
         if scroll_width(page) > width:
             wide.append((path, scroll_width(page)))
-    context.close()
     assert not wide, wide
 
 
-def test_key_columns_are_on_screen_at_1400_px(browser, live_server, built_project):
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
+def test_key_columns_are_on_screen_at_1400_px(open_page, live_server, built_project):
+    page = open_page(1400, 900)
     cut = []
     for path in FIXED + row_pages(built_project):
         page.goto(live_server + path)
@@ -67,5 +64,4 @@ def test_key_columns_are_on_screen_at_1400_px(browser, live_server, built_projec
     (matrix,) = page.evaluate(TABLES)
     assert matrix["table"] > matrix["frame"], "the matrix of sessions.count should need sideways scrolling"
     assert 0 <= matrix["first_left"] < 50, "the topic column stays in view while the sources scroll"
-    context.close()
     assert not cut, cut
