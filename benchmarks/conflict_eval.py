@@ -17,7 +17,9 @@ keeps its label when a rule renames it or a cluster changes its representative.
 
 A detected conflict whose pair is in neither the labels nor the additions file is "unlabelled":
 counted and listed, not scored, until someone labels it in conflict-label-additions-*.yaml by
-reading both claims in their articles. The test split is every conflict touching an article of
+reading both claims in their articles. Every conflict-label-additions-*.yaml and every
+real-conflicts-*.yaml of benchmarks/conflict_labels/ is read (sorted by name), so several labellers'
+files combine; a pair two files label differently stops the script, naming both files. The test split is every conflict touching an article of
 the extractor's frozen test split (benchmarks/splits.yaml).
 """
 
@@ -39,8 +41,9 @@ from loaders.validate import validate  # noqa: E402
 LABELS = ROOT / "benchmarks" / "conflict_labels"
 DETECTED_FILE = LABELS / "detected-conflicts-2026-12-01.yaml"
 LABELS_FILE = LABELS / "conflict-labels-2026-12-01.yaml"
-ADDITIONS_FILE = LABELS / "conflict-label-additions-2026-12-01.yaml"
-REAL_FILE = LABELS / "real-conflicts-2026-12-01.yaml"
+# Every labeller writes files of their own; all of them are read, in name order, and combined.
+ADDITIONS_GLOB = "conflict-label-additions-*.yaml"
+REAL_GLOB = "real-conflicts-*.yaml"
 SPLITS_FILE = ROOT / "benchmarks" / "splits.yaml"
 TRUE_LABELS = ("contradiction", "tension")
 
@@ -49,17 +52,51 @@ def pair_key(claim_a, claim_b):
     return tuple(sorted((claim_a, claim_b)))
 
 
-def read_labels():
-    """{claim pair: label entry}: the original labels (by the detected file's pairs) and the additions."""
-    detected = {item["id"]: item for item in yaml.safe_load(DETECTED_FILE.read_text())}
-    labels = {}
-    for entry in yaml.safe_load(LABELS_FILE.read_text()):
+def files_of(folder, pattern):
+    """Every file of the folder matching the pattern, sorted by name so the reading order is fixed."""
+    return sorted(Path(folder).glob(pattern))
+
+
+def pair_entries(paths):
+    """(path, entry) for every claim-pair entry of the files, in file order."""
+    for path in paths:
+        for entry in yaml.safe_load(path.read_text()) or []:
+            yield path, entry
+
+
+def add_label(labels, origin, key, entry, path):
+    """Files one pair's label; two files labelling one pair differently is an error, not a silent choice."""
+    if key in labels:
+        kept = labels[key]
+        if (kept["label"], kept["severity"]) != (entry["label"], entry["severity"]):
+            raise SystemExit(f"{path.name}: the pair {key[0]} | {key[1]} is labelled {entry['label']} "
+                             f"{entry['severity']}, but {origin[key].name} labels it {kept['label']} "
+                             f"{kept['severity']}: the labellers must agree on one label")
+        return
+    labels[key] = entry
+    origin[key] = path
+
+
+def read_labels(folder=LABELS):
+    """{claim pair: label entry}: the original labels (by the detected file's pairs) and every additions file."""
+    folder = Path(folder)
+    detected = {item["id"]: item for item in yaml.safe_load((folder / DETECTED_FILE.name).read_text())}
+    labels, origin = {}, {}
+    labels_path = folder / LABELS_FILE.name
+    for entry in yaml.safe_load(labels_path.read_text()):
         item = detected[entry["id"]]
-        labels[pair_key(item["claim_a"], item["claim_b"])] = entry
-    if ADDITIONS_FILE.exists():
-        for entry in yaml.safe_load(ADDITIONS_FILE.read_text()) or []:
-            labels[pair_key(entry["claim_a"], entry["claim_b"])] = entry
+        add_label(labels, origin, pair_key(item["claim_a"], item["claim_b"]), entry, labels_path)
+    for path, entry in pair_entries(files_of(folder, ADDITIONS_GLOB)):
+        add_label(labels, origin, pair_key(entry["claim_a"], entry["claim_b"]), entry, path)
     return labels
+
+
+def read_real(folder=LABELS):
+    """The real conflicts of every real-conflicts-*.yaml, each pair once (the first file listing it)."""
+    real = {}
+    for _, entry in pair_entries(files_of(folder, REAL_GLOB)):
+        real.setdefault(pair_key(entry["claim_a"], entry["claim_b"]), entry)
+    return list(real.values())
 
 
 def test_sources():
@@ -127,7 +164,8 @@ def score(project):
                 s.wrong.append((conflict, entry))
     shown = {pair_key(c["claim_a"], c["claim_b"]) for c in conflicts}
     listed = shown | {pair_key(p["claim_a"], p["claim_b"]) for p in cluster_pairs}
-    for real in yaml.safe_load(REAL_FILE.read_text()):
+    reals = read_real()
+    for real in reals:
         key = pair_key(real["claim_a"], real["claim_b"])
         for name in (split_of(*key, tests), "all"):
             s = scores[name]
@@ -138,7 +176,7 @@ def score(project):
                 s.missed.append(real)
     # Every conflict known to be real: the real list, and every labelled pair read as a contradiction
     # or tension (so a rule change that stops detecting a true conflict shows here as a loss).
-    known = {pair_key(r["claim_a"], r["claim_b"]) for r in yaml.safe_load(REAL_FILE.read_text())}
+    known = {pair_key(r["claim_a"], r["claim_b"]) for r in reals}
     known |= {key for key, entry in labels.items() if entry["label"] in TRUE_LABELS}
     for key in known:
         for name in (split_of(*key, tests), "all"):
