@@ -13,7 +13,9 @@ keeps its label when a rule renames it or a cluster changes its representative.
                          any cluster (the conflict page lists them all) / real conflicts listed;
                          "as representative" counts only the pair a cluster shows first; and over
                          every known real conflict (the list plus every pair labelled contradiction
-                         or tension), so true conflicts a rule change stopped detecting count as lost
+                         or tension), so true conflicts a rule change stopped detecting count as lost;
+                         a labelled pair naming a claim this corpus lacks (another branch's article)
+                         is counted apart and said so, not as lost
 
 A detected conflict whose pair is in neither the labels nor the additions file is "unlabelled":
 counted and listed, not scored, until someone labels it in conflict-label-additions-*.yaml by
@@ -121,6 +123,7 @@ class Score:
     known_found: int = 0
     by_rule: dict = field(default_factory=dict)  # rule: [true, labelled]
     unlabelled: list = field(default_factory=list)
+    absent: int = 0  # true-labelled pairs naming a claim the corpus lacks (not counted as known)
     missed: list = field(default_factory=list)
     wrong: list = field(default_factory=list)
 
@@ -137,12 +140,25 @@ def detect(project):
     if not report.ok:
         raise SystemExit("kb validate fails: fix the corpus first")
     rows = table_rows(report.corpus, project)
-    return rows["conflicts"], rows.get("conflict_pairs", [])
+    return rows["conflicts"], rows.get("conflict_pairs", []), {claim["id"] for claim in rows["claims"]}
+
+
+def known_pairs(reals, labels, claim_ids):
+    """(every conflict known to be real, how many true labels were left out for naming absent claims).
+
+    Known: the real list, and every labelled pair read as a contradiction or tension, so a rule change
+    that stops detecting a true conflict shows as a loss. A labelled pair naming a claim this corpus
+    lacks (labelled on another branch's articles, not merged here) cannot be detected: it is counted
+    apart, not as a lost conflict."""
+    known = {pair_key(r["claim_a"], r["claim_b"]) for r in reals}
+    true_labelled = {key for key, entry in labels.items() if entry["label"] in TRUE_LABELS}
+    present = {key for key in true_labelled if set(key) <= claim_ids}
+    return known | present, len(true_labelled - present)
 
 
 def score(project):
     """{split name: Score} for development, test and all."""
-    conflicts, cluster_pairs = detect(project)
+    conflicts, cluster_pairs, claim_ids = detect(project)
     labels, tests = read_labels(), test_sources()
     scores = {name: Score() for name in ("development", "test", "all")}
     for conflict in conflicts:
@@ -174,10 +190,7 @@ def score(project):
             s.found_as_representative += key in shown
             if key not in listed:
                 s.missed.append(real)
-    # Every conflict known to be real: the real list, and every labelled pair read as a contradiction
-    # or tension (so a rule change that stops detecting a true conflict shows here as a loss).
-    known = {pair_key(r["claim_a"], r["claim_b"]) for r in reals}
-    known |= {key for key, entry in labels.items() if entry["label"] in TRUE_LABELS}
+    known, scores["all"].absent = known_pairs(reals, labels, claim_ids)
     for key in known:
         for name in (split_of(*key, tests), "all"):
             scores[name].known += 1
@@ -196,6 +209,8 @@ def main():
         print(scores[name].line(name))
         print(f"{'':<12} precision by rule: " + ", ".join(
             f"{rule} {true}/{count}" for rule, (true, count) in sorted(scores[name].by_rule.items())))
+    if scores["all"].absent:
+        print(f"{'':<12} {scores['all'].absent} pairs labelled true name claims this corpus lacks: not counted as known")
     if args.unlabelled:
         for conflict in scores["all"].unlabelled:
             print(f"\nUNLABELLED {conflict['id']} {conflict['rule']} {conflict['severity']}\n  {conflict['explanation']}")

@@ -66,3 +66,12 @@ def test_repository_labels_combine_every_file():
     labels = conflict_eval.read_labels()
     for path, entry in conflict_eval.pair_entries(conflict_eval.files_of(conflict_eval.LABELS, "conflict-label-additions-*.yaml")):
         assert conflict_eval.pair_key(entry["claim_a"], entry["claim_b"]) in labels, path.name
+
+
+def test_true_labels_on_claims_the_corpus_lacks_are_not_counted_as_lost():
+    """A labeller's file may cover another branch's articles: those pairs are set apart, not missed."""
+    labels = {("s1/a", "s2/b"): {"label": "tension"}, ("s1/a", "s9/gone"): {"label": "contradiction"},
+              ("s1/a", "s3/c"): {"label": "false"}}
+    reals = [pair("s4/d", "s5/e")]
+    known, absent = conflict_eval.known_pairs(reals, labels, {"s1/a", "s2/b", "s3/c", "s4/d", "s5/e"})
+    assert known == {("s1/a", "s2/b"), ("s4/d", "s5/e")} and absent == 1
