@@ -21,8 +21,8 @@ A detected conflict whose pair is in neither the labels nor the additions file i
 counted and listed, not scored, until someone labels it in conflict-label-additions-*.yaml by
 reading both claims in their articles. Every conflict-label-additions-*.yaml and every
 real-conflicts-*.yaml of benchmarks/conflict_labels/ is read (sorted by name), so several labellers'
-files combine; a pair two files label differently stops the script, naming both files. The test split is every conflict touching an article of
-the extractor's frozen test split (benchmarks/splits.yaml).
+files combine; a pair two files label differently stops the script, naming both files. The test
+split is every conflict touching an article of the extractor's frozen test split (benchmarks/splits.yaml).
 """
 
 import argparse
@@ -54,9 +54,22 @@ def pair_key(claim_a, claim_b):
     return tuple(sorted((claim_a, claim_b)))
 
 
-def files_of(folder, pattern):
-    """Every file of the folder matching the pattern, sorted by name so the reading order is fixed."""
-    return sorted(Path(folder).glob(pattern))
+def read_labels():
+    """{claim pair: label entry}: the original labels (by the detected file's pairs) and the additions."""
+    detected = {item["id"]: item for item in yaml.safe_load(DETECTED_FILE.read_text())}
+    # Every additions file of every labeller; a pair two files label differently stops the script.
+    labels, origin = {}, {}
+    for entry in yaml.safe_load(LABELS_FILE.read_text()):
+        item = detected[entry["id"]]
+        add_label(labels, origin, pair_key(item["claim_a"], item["claim_b"]), entry, LABELS_FILE)
+    for path, entry in pair_entries(files_of(ADDITIONS_GLOB)):
+        add_label(labels, origin, pair_key(entry["claim_a"], entry["claim_b"]), entry, path)
+    return labels
+
+
+def files_of(pattern):
+    """Every file of the labels folder matching the pattern, sorted by name so the reading order is fixed."""
+    return sorted(LABELS.glob(pattern))
 
 
 def pair_entries(paths):
@@ -79,24 +92,10 @@ def add_label(labels, origin, key, entry, path):
     origin[key] = path
 
 
-def read_labels(folder=LABELS):
-    """{claim pair: label entry}: the original labels (by the detected file's pairs) and every additions file."""
-    folder = Path(folder)
-    detected = {item["id"]: item for item in yaml.safe_load((folder / DETECTED_FILE.name).read_text())}
-    labels, origin = {}, {}
-    labels_path = folder / LABELS_FILE.name
-    for entry in yaml.safe_load(labels_path.read_text()):
-        item = detected[entry["id"]]
-        add_label(labels, origin, pair_key(item["claim_a"], item["claim_b"]), entry, labels_path)
-    for path, entry in pair_entries(files_of(folder, ADDITIONS_GLOB)):
-        add_label(labels, origin, pair_key(entry["claim_a"], entry["claim_b"]), entry, path)
-    return labels
-
-
-def read_real(folder=LABELS):
+def read_real():
     """The real conflicts of every real-conflicts-*.yaml, each pair once (the first file listing it)."""
     real = {}
-    for _, entry in pair_entries(files_of(folder, REAL_GLOB)):
+    for _, entry in pair_entries(files_of(REAL_GLOB)):
         real.setdefault(pair_key(entry["claim_a"], entry["claim_b"]), entry)
     return list(real.values())
 

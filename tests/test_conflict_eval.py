@@ -22,19 +22,22 @@ def pair(a, b, label="tension", severity="low"):
 
 
 @pytest.fixture
-def folder(tmp_path):
-    """A labels folder: one original label and one additions file, one real-conflicts file."""
-    write(tmp_path / conflict_eval.DETECTED_FILE.name, [{"id": "cf-1", "claim_a": "s1/a", "claim_b": "s2/b"}])
-    write(tmp_path / conflict_eval.LABELS_FILE.name,
-          [{"id": "cf-1", "label": "false", "severity": "low", "reason": "read in context"}])
+def folder(tmp_path, monkeypatch):
+    """The script pointed at a labels folder of its own: one original label, one additions file and
+    one real-conflicts file."""
+    detected, original = tmp_path / conflict_eval.DETECTED_FILE.name, tmp_path / conflict_eval.LABELS_FILE.name
+    write(detected, [{"id": "cf-1", "claim_a": "s1/a", "claim_b": "s2/b"}])
+    write(original, [{"id": "cf-1", "label": "false", "severity": "low", "reason": "read in context"}])
     write(tmp_path / "conflict-label-additions-2026-12-01.yaml", [pair("s1/c", "s3/d")])
     write(tmp_path / "real-conflicts-2026-12-01.yaml", [pair("s1/e", "s4/f")])
+    for name, value in (("LABELS", tmp_path), ("DETECTED_FILE", detected), ("LABELS_FILE", original)):
+        monkeypatch.setattr(conflict_eval, name, value)
     return tmp_path
 
 
 def test_every_additions_file_is_read(folder):
     write(folder / "conflict-label-additions-other-2026-12-02.yaml", [pair("s5/g", "s6/h", "contradiction", "high")])
-    labels = conflict_eval.read_labels(folder)
+    labels = conflict_eval.read_labels()
     assert set(labels) == {("s1/a", "s2/b"), ("s1/c", "s3/d"), ("s5/g", "s6/h")}
     assert labels[("s5/g", "s6/h")]["label"] == "contradiction"
 
@@ -42,20 +45,20 @@ def test_every_additions_file_is_read(folder):
 def test_every_real_conflicts_file_is_read_each_pair_once(folder):
     # The second file lists one new pair and, in the other order, a pair the first already lists.
     write(folder / "real-conflicts-other-2026-12-02.yaml", [pair("s7/i", "s8/j"), pair("s4/f", "s1/e")])
-    real = conflict_eval.read_real(folder)
+    real = conflict_eval.read_real()
     assert sorted(conflict_eval.pair_key(r["claim_a"], r["claim_b"]) for r in real) == [
         ("s1/e", "s4/f"), ("s7/i", "s8/j")]
 
 
 def test_files_that_agree_on_a_pair_combine(folder):
     write(folder / "conflict-label-additions-other-2026-12-02.yaml", [pair("s3/d", "s1/c")])
-    assert len(conflict_eval.read_labels(folder)) == 2
+    assert len(conflict_eval.read_labels()) == 2
 
 
 def test_files_that_disagree_on_a_pair_stop_naming_both(folder):
     write(folder / "conflict-label-additions-other-2026-12-02.yaml", [pair("s3/d", "s1/c", "false", "low")])
     with pytest.raises(SystemExit) as stop:
-        conflict_eval.read_labels(folder)
+        conflict_eval.read_labels()
     message = str(stop.value)
     assert "conflict-label-additions-other-2026-12-02.yaml" in message
     assert "conflict-label-additions-2026-12-01.yaml" in message and "s1/c | s3/d" in message
@@ -64,7 +67,7 @@ def test_files_that_disagree_on_a_pair_stop_naming_both(folder):
 def test_repository_labels_combine_every_file():
     """Every pair of every committed additions file is among the labels the benchmark scores with."""
     labels = conflict_eval.read_labels()
-    for path, entry in conflict_eval.pair_entries(conflict_eval.files_of(conflict_eval.LABELS, "conflict-label-additions-*.yaml")):
+    for path, entry in conflict_eval.pair_entries(conflict_eval.files_of(conflict_eval.ADDITIONS_GLOB)):
         assert conflict_eval.pair_key(entry["claim_a"], entry["claim_b"]) in labels, path.name
 
 
