@@ -131,7 +131,8 @@ def multiplied(rate, duration, topic, join):
     arithmetic = (f"{v.range_text(rate['norm_min'], rate['norm_max'], rate['norm_unit'])} × "
                   f"{v.range_text(in_per(duration['norm_min']), in_per(duration['norm_max']), per)} "
                   f"({duration['id']}: “{duration['quote']}”) = {v.range_text(low, high, unit)}")
-    weaker = min((rate, duration), key=lambda c: CERTAINTY_WEIGHT.get(c["certainty"], 1))
+    # A product is only as firm as its weaker factor, on the severity scale (asserted is weaker than recommended).
+    weaker = min((rate, duration), key=lambda c: (FIRMNESS.get(c["certainty"], 1), CERTAINTY_WEIGHT.get(c["certainty"], 1)))
     return {**rate, "topic": topic["id"], "norm_min": low, "norm_max": high, "norm_unit": unit,
             "approximate": bool(rate["approximate"] or duration["approximate"]), "certainty": weaker["certainty"],
             "qualifiers": json.dumps(qualifiers, sort_keys=True), "answer": f"{v.range_text(low, high, unit)}, derived",
@@ -379,6 +380,10 @@ HIGH_SCORE, MEDIUM_SCORE = 6, 4
 UNLIKE_PENALTY = 1
 # A value derived, or an answer read through a relation, is one step from what the source said.
 INDIRECT_PENALTY = 1
+# A condition only one side names as a qualifier ("real beats sham for acute pain" against a finding on
+# low back pain) narrows that claim to another condition than its article's: not quite like for like.
+SCOPE_PENALTY = 1
+SCOPE_KEYS = ("condition",)
 # Ranges that share only one end can both hold, at that one value: a tension, as a mixed result is.
 TOUCHING_PENALTY = 2
 # A range gap at least this fraction of the upper range's start is "far apart" (one point more).
@@ -397,6 +402,10 @@ def severity(a, b, rule, join, gap):
     if unlike:
         score -= UNLIKE_PENALTY
         basis.append(f"not like for like: {unlike} (-{UNLIKE_PENALTY})")
+    scope = scope_mismatch(a, b)
+    if scope:
+        score -= SCOPE_PENALTY
+        basis.append(f"different scope: {scope} (-{SCOPE_PENALTY})")
     if indirect(a) or indirect(b):
         score -= INDIRECT_PENALTY
         basis.append(f"one side derived or read through a relation (-{INDIRECT_PENALTY}, never high)")
@@ -415,7 +424,7 @@ def severity(a, b, rule, join, gap):
     if rule == "protocol-context":
         level = "low"
         basis.append("a protocol is context: low")
-    elif score >= HIGH_SCORE and firm and not unlike and not (indirect(a) or indirect(b)):
+    elif score >= HIGH_SCORE and firm and not (unlike or scope) and not (indirect(a) or indirect(b)):
         level = "high"
     elif score >= MEDIUM_SCORE:
         level = "medium"
@@ -432,6 +441,13 @@ def qualifier_mismatch(a, b):
     differences = [f"{key}: {mine[key]} / {theirs[key]}" for key in sorted(mine.keys() & theirs.keys())
                    if mine[key] != theirs[key]]
     return ", ".join(differences)
+
+
+def scope_mismatch(a, b):
+    """The scope qualifiers (SCOPE_KEYS) that only one side states, as "condition: acute pain"."""
+    mine, theirs = json.loads(a["qualifiers"]), json.loads(b["qualifiers"])
+    return ", ".join(f"{key}: {side[key]}" for key in SCOPE_KEYS for side in (mine, theirs)
+                     if key in side and key not in (theirs if side is mine else mine))
 
 
 # -- clusters and rows --------------------------------------------------------
@@ -538,9 +554,12 @@ def explain(a, b, rule, topic, names=None):
     if rule == "protocol-context":
         return (f"Context, not a contradiction: on “{question}”, {name_a} says {side(a)}, "
                 f"and {name_b} says {side(b)}.")
+    # Ranges that touch look compatible at a glance: say where they meet.
+    touching = (f" The two ranges meet only at {v.number_text(a['norm_max'])}: both hold only there."
+                if rule == "range-touching" else "")
     if a["source_id"] == b["source_id"]:
-        return f"{name_a} gives {verb} to “{question}”: {side(a)} but also {side(b)}."
-    return f"On “{question}”, {name_a} says {side(a)}, while {name_b} says {side(b)}."
+        return f"{name_a} gives {verb} to “{question}”: {side(a)} but also {side(b)}.{touching}"
+    return f"On “{question}”, {name_a} says {side(a)}, while {name_b} says {side(b)}.{touching}"
 
 
 def question_of(topic) -> str:
