@@ -118,7 +118,7 @@ def multiplied(rate, duration, topic, join):
     if not same_kind or rate.get("via") or rate.get("derivation"):
         return None
     qualifiers = join.merged_qualifiers(rate, duration)
-    if qualifiers is None or not same_phase(rate, duration):
+    if qualifiers is None:
         return None
     per = rate["norm_unit"].partition("/")[2] + "s"  # sessions/week: durations in weeks
     # The duration in the rate's time unit ("6–8 weeks", not 60480–80640 minutes), as the product uses it.
@@ -139,18 +139,20 @@ def multiplied(rate, duration, topic, join):
             "derivation": arithmetic, "derived_with": duration["id"]}
 
 
-def same_phase(rate, duration):
-    """A rate applies to a duration of its own phase; a duration without one runs from the first session,
-    so "once a week to maintain the results" never multiplies "6–8 weeks to begin seeing results"."""
-    phase = lambda claim: json.loads(claim["qualifiers"]).get("phase")
-    return phase(rate) in (None, phase(duration) or v.FIRST_PHASE)
-
-
 def indirect(claim):
     return bool(claim.get("via") or claim.get("derivation"))
 
 
 # -- which claims compare like with like -----------------------------------------------
+
+def compared_qualifiers(claim):
+    """The claim's qualifiers as compared: a claim without a `phase` is read in the first phase (advice
+    on how often or how long runs from the first session), so "once a week to maintain the results"
+    meets neither "2–3 times a week" for acute pain nor "6–8 weeks to begin seeing results"."""
+    qualifiers = json.loads(claim["qualifiers"])
+    qualifiers.setdefault("phase", v.FIRST_PHASE)
+    return qualifiers
+
 
 class Join:
     """Finds the compatible claims of a topic by hashing, and says which pairs may never conflict."""
@@ -171,7 +173,7 @@ class Join:
         """
         by_key_set = defaultdict(list)
         for claim in claims:
-            qualifiers = json.loads(claim["qualifiers"])
+            qualifiers = compared_qualifiers(claim)
             by_key_set[frozenset(qualifiers)].append((qualifiers, claim))
         key_sets = sorted(by_key_set, key=sorted)
         for left_keys in key_sets:
@@ -213,7 +215,7 @@ class Join:
         if not (self.likeness.comparable("therapy", a["therapy"], b["therapy"])
                 and self.likeness.comparable("condition", a["condition"], b["condition"])):
             return None
-        merged, theirs = json.loads(a["qualifiers"]), json.loads(b["qualifiers"])
+        merged, theirs = compared_qualifiers(a), compared_qualifiers(b)
         for key, value in theirs.items():
             dimension = f"qualifier:{key}"
             mine = merged.get(key, value)

@@ -88,13 +88,28 @@ def test_a_maintenance_rate_never_multiplies_a_time_counted_from_the_first_sessi
     assert conflicts == {}
 
 
-def test_a_maintenance_rate_multiplies_a_maintenance_duration():
-    conflicts = found([
+def test_a_maintenance_rate_multiplies_a_maintenance_duration_and_meets_only_maintenance_claims():
+    claims = [
         row("weekly", "a", "sessions.frequency", "Then once a week to maintain the results.", 1, 1, phase="maintenance"),
         row("months", "a", "course.length", "Maintenance runs 6-8 weeks.", 6, 8, phase="maintenance"),
         row("few", "b", "sessions.count", "One to three treatments.", 1, 3),
+    ]
+    # A claim without a phase is read in the initial phase: one to three treatments are not maintenance.
+    assert found(claims) == {}
+    claims.append(row("few-more", "c", "sessions.count", "One to three maintenance sessions.", 1, 3, phase="maintenance"))
+    assert [key for key in found(claims)] == [("range-derived", "a/weekly", "c/few-more")]
+
+
+def test_a_maintenance_rate_never_meets_a_rate_without_a_phase():
+    assert found([
+        row("weekly", "a", "sessions.frequency", "Then once a week to maintain the results.", 1, 1, phase="maintenance"),
+        row("acute", "b", "sessions.frequency", "Acute: 2-3 times per week.", 2, 3, population="acute"),
+    ]) == {}
+    conflicts = found([
+        row("weekly", "a", "sessions.frequency", "Once a week at first.", 1, 1, phase="initial"),
+        row("acute", "b", "sessions.frequency", "Acute: 2-3 times per week.", 2, 3, population="acute"),
     ])
-    assert [key[0] for key in conflicts] == ["range-derived"]
+    assert [key[0] for key in conflicts] == ["range-disjoint"]
 
 
 def test_noticeable_improvement_is_a_first_result_through_the_qualifier_hierarchy():
