@@ -10,7 +10,8 @@ keeps its label when a rule renames it or a cluster changes its representative.
     precision          = (contradiction + tension) / labelled detected conflicts (representatives)
     severity agreement = detected severity == the editor's severity, over the same conflicts
     recall             = real conflicts (real-conflicts-*.yaml) found among the detected pairs of
-                         any cluster (the conflict page lists them all) / real conflicts listed;
+                         any cluster (the conflict page lists them all; a derived pair also shows
+                         the claim it was derived with) / real conflicts listed;
                          "as representative" counts only the pair a cluster shows first; and over
                          every known real conflict (the list plus every pair labelled contradiction
                          or tension), so true conflicts a rule change stopped detecting count as lost
