@@ -114,6 +114,7 @@ class ConflictFields(SQLModel):
     source_b: str = Field(foreign_key="sources.id")
     rule: str = Field(description=(
         "range-disjoint (numbers that cannot both be true), range-derived (one number derived: rate x duration), "
+        "range-touching (ranges that share only one end), "
         "stance-opposed, topic-relation (opposed once one answer is read through a relation of topics.yaml), "
         "stance-tension (a study's mixed result against firm advice), "
         "or protocol-context (a study's protocol beside advice: context, not a contradiction)."))
