@@ -211,10 +211,32 @@ class Article:
             sentence.labels = {match.label for match in sentence.matches}
             sentence.kinds = {label.kind for label in sentence.labels}
 
+    def _own_subjects(self, rules):
+        """The comparators this article is about (by their first word): named in its title, or
+        mentioned at least own_subject_mentions times and as often as the therapy they are compared with."""
+        mentions, title = {}, None
+        for sentence in self.sentences:
+            if sentence.skip and sentence.line.kind != "heading":
+                continue
+            # The title: the first line, when it is a heading.
+            title = (sentence.line if sentence.line.kind == "heading" else False) if title is None else title
+            for _, start, _ in sentence.find("comparator"):
+                mentions.setdefault(self.lower[start], []).append(sentence.line is title)
+        rivals = sum(len(self.positions.get(word, ())) for word in rules["own_subject_rivals"])
+        return {word for word, lines in mentions.items()
+                if any(lines) or (len(lines) >= rules["own_subject_mentions"] and len(lines) >= rivals)}
+
     def _comparators(self, rules):
-        """Mark sentences whose subject is a comparator (morphine, massage...), not acupuncture."""
+        """Mark sentences whose subject is a comparator (morphine, massage...), not acupuncture (nor
+        the article's own subject)."""
         skip_words = {"the", "a", "an"} | set(rules["bullets"])
         anaphora = set(rules["anaphora"])
+        self.own_subjects = self._own_subjects(rules)
+        for sentence in self.sentences:
+            if self.own_subjects and sentence.has("comparator"):
+                sentence.matches = [m for m in sentence.matches
+                                    if not (m.label.kind == "comparator" and self.lower[m.start] in self.own_subjects)]
+                sentence.kinds = {match.label.kind for match in sentence.matches}
         previous = None
         for sentence in self.sentences:
             first = sentence.start

@@ -32,17 +32,28 @@ _HYPHENS = ("-", "‐")
 
 def _compound_numbers(tokens):
     """tokens with a hyphenated number word the tokenizer split ("twenty", "-", "one") joined back
-    into one token ("twenty-one"), so it is read as 21, not as the range 1-20."""
+    into one token ("twenty-one"), so it is read as 21, not as the range 1-20; and a number with a
+    half ("one and a half") as one number (1.5)."""
     joined, i = [], 0
     while i < len(tokens):
         if (i + 2 < len(tokens) and tokens[i + 1] in _HYPHENS and tokens[i].isalpha() and tokens[i + 2].isalpha()
                 and _number_word(f"{tokens[i]}-{tokens[i + 2]}") is not None):
             joined.append(f"{tokens[i]}-{tokens[i + 2]}")
             i += 3
+        elif tokens[i + 1:i + 4] in (["and", "a", "half"], ["and", "an", "half"]) and _whole(tokens[i]) is not None:
+            joined.append(str(_whole(tokens[i]) + 0.5))
+            i += 4
         else:
             joined.append(tokens[i])
             i += 1
     return joined
+
+
+def _whole(token):
+    """The value of a digit or number word token ("2", "two"), else None."""
+    if token.isdigit():
+        return int(token)
+    return _number_word(token) if token.isalpha() else None
 
 
 def number_value(token_text, lexicon, allow_articles=False):
@@ -55,6 +66,8 @@ def number_value(token_text, lexicon, allow_articles=False):
     if lower in lexicon["number_words"]:
         return lexicon["number_words"][lower]
     digits = lower.replace(",", "")
+    if re.fullmatch(r"\d+x", digits):  # "3x a week": three times
+        digits = digits[:-1]
     if re.fullmatch(r"\d+(\.\d+)?", digits):
         number = float(digits)
         return int(number) if number.is_integer() else number
@@ -180,6 +193,8 @@ def _rate_factors(tokens, lexicon):
     """(low, high) sessions per week for one "time": "a week" 1, "a month" 12/52, "every other week" 1/2,
     "every two weeks" 1/2, "every 2 to 4 weeks" 1/4 to 1/2."""
     periods = [lexicon["periods"][token] for token in tokens if token in lexicon["periods"]]
+    if len(periods) == 2 and len(tokens) <= 4 and tokens[0] in lexicon["periods"]:
+        return min(periods), max(periods)  # "weekly or fortnightly": one period or the other
     factor = periods[-1] if periods else 1
     if "other" in tokens:
         factor /= 2

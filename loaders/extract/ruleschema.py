@@ -252,6 +252,8 @@ class LexiconRules(Rules):
     dashes: Words
     certainty: dict[str, Words]
     comparators: Words
+    own_subject_mentions: int
+    own_subject_rivals: Words
     anaphora: Words
     agents: Words
     bullets: Words
