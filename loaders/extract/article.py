@@ -84,6 +84,11 @@ def _classify_lines(text, furniture):
     return lines
 
 
+def _singular(word):
+    """A word without a plural s ("exercises" and "exercise" name one therapy)."""
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
 def _in_spans(start, end, spans):
     return any(start < span_end and end > span_start for span_start, span_end in spans)
 
@@ -214,17 +219,19 @@ class Article:
     def _own_subjects(self, rules):
         """The comparators this article is about (by their first word): named in its title, or
         mentioned at least own_subject_mentions times and as often as the therapy they are compared with."""
-        mentions, title = {}, None
+        mentions, title, titled = {}, None, set()
         for sentence in self.sentences:
             if sentence.skip and sentence.line.kind != "heading":
                 continue
-            # The title: the first line, when it is a heading.
-            title = (sentence.line if sentence.line.kind == "heading" else False) if title is None else title
+            if title is None:  # the title: the first line, when it is a heading
+                title = sentence.line.index if sentence.line.kind == "heading" else -1
+            if sentence.line.index == title:
+                titled |= {_singular(word) for word in self.lower[sentence.start:sentence.end]}
             for _, start, _ in sentence.find("comparator"):
-                mentions.setdefault(self.lower[start], []).append(sentence.line is title)
+                mentions.setdefault(self.lower[start], []).append(start)
         rivals = sum(len(self.positions.get(word, ())) for word in rules["own_subject_rivals"])
-        return {word for word, lines in mentions.items()
-                if any(lines) or (len(lines) >= rules["own_subject_mentions"] and len(lines) >= rivals)}
+        return {word for word, found in mentions.items() if _singular(word) in titled
+                or (len(found) >= rules["own_subject_mentions"] and len(found) >= rivals)}
 
     def _comparators(self, rules):
         """Mark sentences whose subject is a comparator (morphine, massage...), not acupuncture (nor

@@ -230,7 +230,7 @@ def _nearest(article, sentence, label, start, end, before_only=False, scope="seg
 
 
 def _word_before(article, position, sentence):
-    skip = {"the", "your", "their", "his", "her", "my", "our", "its", "this", "that"}
+    skip = {"the", "your", "their", "his", "her", "my", "our", "its", "this", "that", "first", "next", "initial"}
     i = position - 1
     while i >= sentence.start and article.lower[i] in skip:
         i -= 1
@@ -289,9 +289,11 @@ def numeric_findings(article, topics, works) -> list:
         # "The massage group had six sessions": an arm of a trial, not a comparator's own advice.
         if sentence.skip or (sentence.about_comparator and not (sentence.has("arm") and sentence.has("protocol"))):
             continue
-        for label, start, end in sentence.matches:
+        quantities = [match for match in sentence.matches if match.label.kind in _QUANTITY_PRIORITY]
+        rates = []  # (finding, start, end) of the sentence's frequencies, to join "X or Y"
+        for label, start, end in quantities:
             family = label.kind
-            if family not in _QUANTITY_PRIORITY:
+            if _inside_another(quantities, family, start, end):
                 continue
             if article.negated(start, end, negations) or article.hypothetical(start, hypotheticals, sentence):
                 continue
@@ -310,9 +312,35 @@ def numeric_findings(article, topics, works) -> list:
                 continue
             if rule.get("at_least") and value.min == value.max and words_in(article, sentence, rule["at_least"]):
                 value.max = None
-            found.append(NumericFinding(sentence, numbers["claim_types"][topic], topic, value, start,
-                                        works.cites_for(sentence), _qualifiers(article, sentence, topic, start)))
+            finding = NumericFinding(sentence, numbers["claim_types"][topic], topic, value, start,
+                                     works.cites_for(sentence), _qualifiers(article, sentence, topic, start))
+            if topic == "sessions.frequency" and rates and _joined(article, rates[-1][2], start):
+                rates[-1][0].value = _span_of(rates[-1][0].value, value)
+                rates[-1] = (rates[-1][0], rates[-1][1], end)
+                continue
+            if topic == "sessions.frequency":
+                rates.append((finding, start, end))
+            found.append(finding)
     return found
+
+
+def _inside_another(quantities, family, start, end):
+    """ "10-20 one hour sessions": a count read inside a longer count of the same sentence is part of it."""
+    return any(label.kind == family and s <= start and end <= e and (s, e) != (start, end) for label, s, e in quantities)
+
+
+def _joined(article, end, start):
+    """ "every other day or twice a week", "from once a week to several times a week": two frequencies
+    joined by one word are the two ends of one range."""
+    return start - end == 1 and article.lower[end] in load_rules()["numbers"]["range_joins"]
+
+
+def _span_of(first, second):
+    """The range from the lower to the higher of two values of one unit (an open end stays open)."""
+    low = None if first.min is None or second.min is None else min(first.min, second.min)
+    highs = [first.max, second.max]
+    high = None if None in highs else max(highs)
+    return Value(low, high, first.unit, first.approximate or second.approximate)
 
 
 def _comparator_session(article, sentence, start):

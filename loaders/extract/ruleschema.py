@@ -327,6 +327,7 @@ class NumberRules(Rules):
     time: list[TopicRule]
     illness_duration: list[Pattern]
     max_sessions: Count
+    range_joins: Words
     not_claims: list[NotClaim]
     qualifiers: dict[str, dict[str, Words]]
     qualifier_keys: dict[str, Words]
