@@ -153,6 +153,7 @@ class FindingTopic(DefaultFinding):
 class CitationRules(Rules):
     works: dict[str, str]
     specific_determiners: Words
+    referring_determiners: Words
     determiner_reach: Count
     pooled_by: Words
     pooled_reach: Count
@@ -181,6 +182,8 @@ class CitationRules(Rules):
     months: Words
     abbreviations: Words
     author_year: list[Pattern]
+    not_authors: Words
+    citing_adverbs: Words
     citation_counts: list[Pattern]
     place_connectors: Words
     work_organisation_before: Words
