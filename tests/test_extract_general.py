@@ -135,3 +135,32 @@ def test_our_study_is_particular_and_refers_to_the_researchers_cited_before(topi
     cited = {tuple(cites) for cites, _ in works(text, topics)}
     assert len(cited) == 1, cited
     assert one_work("As our factsheet shows, the evidence favours gentle exercise for back pain.", topics)
+
+
+# -- more therapies than acupuncture ------------------------------------------------------
+
+
+def test_chiropractic_adjustments_and_exercise_classes_are_sessions(topics):
+    chiropractic = values("Chiropractic for Sore Backs\n\nMost people need 4 to 10 chiropractic adjustments. "
+                          "A typical adjustment takes 15 minutes.", topics)
+    assert {("sessions.count", 4, 10, "sessions"), ("sessions.duration", 15, 15, "minutes")} <= chiropractic
+    classes = values("Tai Chi for Knees\n\nEach class lasted 50 minutes.", topics)
+    assert ("sessions.duration", 50, 50, "minutes") in classes
+
+
+def test_the_articles_own_therapy_acts_through_a_mechanism(topics):
+    draft = extract("Massage for Tight Hips\n\nMassage eases muscle tension and improves blood flow.", topics)
+    found = {claim["topic"] for claim in draft.claims if claim["type"] == "mechanism"}
+    assert {"mechanism.muscle_relaxation", "mechanism.circulation"} <= found
+
+
+def test_the_condition_in_the_title_is_no_mechanism(topics):
+    text = ("How often should you have acupuncture for anxiety?\n\nMany people try acupuncture for anxiety. "
+            "Acupuncture is thought to release endorphins.")
+    found = {claim["topic"] for claim in extract(text, topics).claims if claim["type"] == "mechanism"}
+    assert found == {"mechanism.endorphins"}
+
+
+def test_a_work_opening_its_sentence_after_in_is_cited(topics):
+    assert one_work("In a systematic review of cupping, the largest trial treated only one point.", topics)["design"] \
+        == "systematic review"

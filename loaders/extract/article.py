@@ -217,7 +217,8 @@ class Article:
             sentence.kinds = {label.kind for label in sentence.labels}
 
     def _own_subjects(self, rules):
-        """The comparators this article is about (by their first word): named in its title, or
+        """The comparators this article is about (by their first word): named in its title (whose words
+        it keeps, singular, as title_words), or
         mentioned at least own_subject_mentions times and as often as the therapy they are compared with."""
         mentions, title, titled = {}, None, set()
         for sentence in self.sentences:
@@ -229,6 +230,7 @@ class Article:
                 titled |= {_singular(word) for word in self.lower[sentence.start:sentence.end]}
             for _, start, _ in sentence.find("comparator"):
                 mentions.setdefault(self.lower[start], []).append(start)
+        self.title_words = titled
         rivals = sum(len(self.positions.get(word, ())) for word in rules["own_subject_rivals"])
         return {word for word, found in mentions.items() if _singular(word) in titled
                 or (len(found) >= rules["own_subject_mentions"] and len(found) >= rivals)}

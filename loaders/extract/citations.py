@@ -394,6 +394,14 @@ class _CitationReader:
         reach = self.rules["determiner_reach"]
         return any(self.lower[i] in self.rules["new_markers"] for i in range(max(self.sentence.start, start - reach), start))
 
+    def framed_by(self, work):
+        """ "In a systematic review of ..., the best trial used one needle": a particular work opening its
+        sentence after "in" frames what the sentence reports of it."""
+        determiner = self.determiner(work.start)
+        before = determiner - 1 if determiner is not None else None
+        return (before is not None and before >= self.sentence.start and self.lower[before] == "in"
+                and (before == self.sentence.start or self.article.punct[before - 1]))
+
     def specific(self, start):
         return self.determiner(start) is not None
 
@@ -440,7 +448,8 @@ class _CitationReader:
                 continue  # "Vickers and colleagues pooled 29 trials": the trials are the authors' material
             # "Studies show" cites no work; "a recent review found" cites one, unnamed.
             if not (identified or counted or (self.specific(work.start) and (self.has_finding_verb(work.end)
-                                                                              or self.sentence.has("protocol")))):
+                                                                              or self.sentence.has("protocol")
+                                                                              or self.framed_by(work)))):
                 continue
             if counted and not citation.phrase:
                 citation.phrase, phrase_end = self.counted_phrase(work)
