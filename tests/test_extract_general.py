@@ -58,7 +58,6 @@ def test_a_comparator_in_an_acupuncture_article_stays_a_comparator(topics):
     ("Later, one session per week keeps the gains.", ("sessions.frequency", 1, 1, "sessions/week")),
     ("Expect three sessions a week for the first month.", ("course.length", 1, 1, "months")),
     ("The usual duration of rehabilitation is 6 to 10 weeks.", ("course.length", 6, 10, "weeks")),
-    ("Healing could take 2-4 months.", ("course.length", 2, 4, "months")),
     ("It can take six to nine sessions to observe a real change.", ("onset.sessions", 6, 9, "sessions")),
 ])
 def test_general_number_shapes(text, expected, topics):
@@ -78,6 +77,7 @@ def test_a_count_inside_a_longer_count_is_part_of_it(topics):
     ("Doctors may prescribe two classes of painkillers.", "classes of medicine"),
     ("Swallow the dose three times a day.", "medication dosing"),
     ("Back pain with a duration of 4 months is chronic.", "pain duration"),
+    ("A strained back can take 6 to 12 weeks to heal.", "how long an illness lasts"),
 ])
 def test_more_traps_are_refused(text, trap, topics):
     assert values(text, topics) == set(), trap
