@@ -59,6 +59,10 @@ def test_a_comparator_in_an_acupuncture_article_stays_a_comparator(topics):
     ("Expect three sessions a week for the first month.", ("course.length", 1, 1, "months")),
     ("The usual duration of rehabilitation is 6 to 10 weeks.", ("course.length", 6, 10, "weeks")),
     ("It can take six to nine sessions to observe a real change.", ("onset.sessions", 6, 9, "sessions")),
+    ("Visits are spaced two to three weeks apart.", ("sessions.frequency", 0.333, 0.5, "sessions/week")),
+    ("We run twice-weekly classes.", ("sessions.frequency", 2, 2, "sessions/week")),
+    ("Expect appointments of 40 to 50 minutes.", ("sessions.duration", 40, 50, "minutes")),
+    ("Most clients see an improvement within 3 weeks.", ("onset.time", None, 3, "weeks")),
 ])
 def test_general_number_shapes(text, expected, topics):
     topic, low, high, unit = expected

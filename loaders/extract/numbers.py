@@ -166,6 +166,8 @@ def _numbers(label, tokens, lexicon):
     if label == "ordinal":
         return [lexicon["ordinals"][token] for token in tokens if token in lexicon["ordinals"]][:1]
     if label in ("rate", "period"):
+        if tokens[-1] == "apart":  # "two weeks apart": one session each time
+            return [1]
         # Only the count of times: the period's article ("a week") is not a number.
         numbers = []
         for token in tokens:
@@ -198,8 +200,9 @@ def _rate_factors(tokens, lexicon):
     factor = periods[-1] if periods else 1
     if "other" in tokens:
         factor /= 2
-    if "every" in tokens:
-        every = [n for n in (number_value(token, lexicon) for token in tokens[tokens.index("every") + 1:]) if n]
+    if "every" in tokens or tokens[-1] == "apart":
+        after = tokens[tokens.index("every") + 1:] if "every" in tokens else tokens
+        every = [n for n in (number_value(token, lexicon) for token in after) if n]
         if every:
             return factor / max(every), factor / min(every)
     return factor, factor
