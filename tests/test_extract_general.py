@@ -63,6 +63,10 @@ def test_a_comparator_in_an_acupuncture_article_stays_a_comparator(topics):
     ("We run twice-weekly classes.", ("sessions.frequency", 2, 2, "sessions/week")),
     ("Expect appointments of 40 to 50 minutes.", ("sessions.duration", 40, 50, "minutes")),
     ("Most clients see an improvement within 3 weeks.", ("onset.time", None, 3, "weeks")),
+    ("Each arm had 5-8 consultations of about 30 minutes.", ("sessions.count", 5, 8, "sessions")),
+    ("Visits had a mean duration of 35 minutes.", ("sessions.duration", 35, 35, "minutes")),
+    ("Start with three to four outpatient visits per week.", ("sessions.frequency", 3, 4, "sessions/week")),
+    ("The intensive phase usually lasts three weeks.", ("course.length", 3, 3, "weeks")),
 ])
 def test_general_number_shapes(text, expected, topics):
     topic, low, high, unit = expected
@@ -168,3 +172,8 @@ def test_the_condition_in_the_title_is_no_mechanism(topics):
 def test_a_work_opening_its_sentence_after_in_is_cited(topics):
     assert one_work("In a systematic review of cupping, the largest trial treated only one point.", topics)["design"] \
         == "systematic review"
+
+
+def test_the_cause_of_the_condition_is_no_mechanism(topics):
+    text = "Sciatica is pressure on the nerve roots, often caused by a bulging disc, and it can be treated."
+    assert not [claim for claim in extract(text, topics).claims if claim["type"] == "mechanism"]
