@@ -177,3 +177,10 @@ def test_a_work_opening_its_sentence_after_in_is_cited(topics):
 def test_the_cause_of_the_condition_is_no_mechanism(topics):
     text = "Sciatica is pressure on the nerve roots, often caused by a bulging disc, and it can be treated."
     assert not [claim for claim in extract(text, topics).claims if claim["type"] == "mechanism"]
+
+
+def test_a_report_is_a_work_and_findings_appear_in_a_venue(topics):
+    report = one_work("According to a 2018 report by the AHRQ, heat wraps are safe.", topics)
+    assert report["year"] == 2018 and report["organization"] == "Agency for Healthcare Research and Quality"
+    assert one_work("The results appear in the Journal of Pain.", topics)["venue"] == "Journal of Pain"
+    assert works("Many patients report less stiffness after stretching.", topics) == []
