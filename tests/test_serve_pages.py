@@ -96,3 +96,25 @@ async def test_the_claims_page_reads_its_facets_from_the_counts(built_datasette,
     read.clear()
     assert (await built_datasette.client.get("/kb/claims?_search=sessions&_sort=id")).status_code == 200
     assert not read  # a search is counted live
+
+
+@pytest.mark.asyncio
+async def test_ranges_come_in_pages_of_whole_axes_each_bar_once(built_datasette, built_project, monkeypatch):
+    import re
+
+    from loaders.web import ranges
+
+    monkeypatch.setattr(ranges, "BARS_PAGE", 30)
+    with sqlite3.connect(built_project.db_path) as connection:
+        axes, bars = connection.execute(f"select count(*), sum(min(claim_count, {ranges.BARS_SHOWN})) "
+                                        "from range_axes").fetchone()
+    seen_bars, seen_axes, url = 0, 0, "/ranges"
+    while url:
+        html = (await built_datasette.client.get(url)).text
+        page_bars = html.count('class="range-bar')
+        assert page_bars <= 30 + ranges.BARS_SHOWN
+        seen_bars += page_bars
+        seen_axes += html.count('class="range-topic"')
+        following = re.search(r'<a href="([^"]+)" rel="next">', html)
+        url = following[1] if following else None
+    assert (seen_axes, seen_bars) == (axes, bars) and bars > 30
