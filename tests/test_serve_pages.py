@@ -1,6 +1,7 @@
 """The pages' shortcuts answer as Datasette itself would: facet counts read from facet_counts equal
 the counts of the rows, and the cached table permission rules equal Datasette's own."""
 
+import re
 import sqlite3
 
 import pytest
@@ -100,8 +101,6 @@ async def test_the_claims_page_reads_its_facets_from_the_counts(built_datasette,
 
 @pytest.mark.asyncio
 async def test_ranges_come_in_pages_of_whole_axes_each_bar_once(built_datasette, built_project, monkeypatch):
-    import re
-
     from loaders.web import ranges
 
     monkeypatch.setattr(ranges, "BARS_PAGE", 30)
@@ -118,3 +117,27 @@ async def test_ranges_come_in_pages_of_whole_axes_each_bar_once(built_datasette,
         following = re.search(r'<a href="([^"]+)" rel="next">', html)
         url = following[1] if following else None
     assert (seen_axes, seen_bars) == (axes, bars) and bars > 30
+
+
+def without_timing(html):
+    return re.sub(r"Queries took [0-9.]+ms", "", html)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("path", ["/kb/claims", "/kb/claims?type=study_citation", "/kb/sources", "/kb/topic_summary",
+                                  "/kb/conflicts"])
+async def test_drawing_only_the_key_cells_changes_nothing_on_the_page(built_datasette, monkeypatch, path):
+    from loaders.web import columns
+
+    drawn = []
+    original = columns.drawn_columns
+
+    def spy(*args):
+        drawn.append(original(*args))
+        return drawn[-1]
+
+    monkeypatch.setattr(columns, "drawn_columns", spy)
+    trimmed = without_timing((await built_datasette.client.get(path)).text)
+    assert drawn and drawn[-1]  # the key columns only were drawn
+    monkeypatch.setattr(columns, "drawn_columns", lambda *args: None)
+    assert without_timing((await built_datasette.client.get(path)).text) == trimmed
