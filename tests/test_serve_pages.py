@@ -141,3 +141,11 @@ async def test_drawing_only_the_key_cells_changes_nothing_on_the_page(built_data
     assert drawn and drawn[-1]  # the key columns only were drawn
     monkeypatch.setattr(columns, "drawn_columns", lambda *args: None)
     assert without_timing((await built_datasette.client.get(path)).text) == trimmed
+
+
+@pytest.mark.asyncio
+async def test_a_query_page_sends_only_its_key_columns_cells(built_datasette):
+    shown = (await built_datasette.client.get("/kb/consensus")).text
+    every = (await built_datasette.client.get("/kb/consensus?_all=1")).text
+    assert 'class="col-label"' in shown and 'class="col-silent_sources"' not in shown
+    assert 'class="col-silent_sources"' in every and len(every) > len(shown)
