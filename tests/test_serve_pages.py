@@ -149,3 +149,20 @@ async def test_a_query_page_sends_only_its_key_columns_cells(built_datasette):
     every = (await built_datasette.client.get("/kb/consensus?_all=1")).text
     assert 'class="col-label"' in shown and 'class="col-silent_sources"' not in shown
     assert 'class="col-silent_sources"' in every and len(every) > len(shown)
+
+
+@pytest.mark.asyncio
+async def test_a_kb_db_without_facet_counts_is_counted_live(tmp_path, built_project):
+    import shutil
+
+    from loaders.project import Project
+    from loaders.serve import make_datasette
+
+    for name in ("sources", "claims"):
+        (tmp_path / name).mkdir()
+    shutil.copy(built_project.db_path, tmp_path / "kb.db")
+    with sqlite3.connect(tmp_path / "kb.db") as connection:
+        connection.execute("drop table facet_counts")
+    response = await make_datasette(Project(tmp_path)).client.get("/kb/claims.json?_size=0")
+    assert response.status_code == 200
+    assert facet_counts(response)["type"] == live_counts(tmp_path / "kb.db", "claims", "type", "where 1", size=6)

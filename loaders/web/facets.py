@@ -11,6 +11,8 @@ This module's column facet replaces Datasette's (same type, "column"), so datase
 unregistered at start and its date and array facets are registered from here.
 """
 
+import sqlite3
+
 from datasette import hookimpl
 from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
 from datasette.utils import detect_json1, escape_sqlite, path_with_added_args, path_with_removed_args
@@ -73,15 +75,17 @@ class CountedColumnFacet(ColumnFacet):
         subset = self.counted()
         if subset is None:
             return await super().facet_results()
-        counted = [config for config in super().get_configs() if self.is_counted(config)]
+        try:
+            counted = [await self.counted_result(config, subset)
+                       for config in super().get_configs() if self.is_counted(config)]
+        except sqlite3.OperationalError:  # a kb.db built before facet_counts existed: count them all live
+            return await super().facet_results()
         self._live_only = True
         try:
             results, timed_out = await super().facet_results()
         finally:
             self._live_only = False
-        for config in counted:
-            results.append(await self.counted_result(config, subset))
-        return results, timed_out
+        return results + counted, timed_out
 
     async def counted_result(self, source_and_config, subset):
         """One facet's result from facet_counts, shaped as ColumnFacet.facet_results shapes it
