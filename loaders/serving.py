@@ -28,6 +28,7 @@ FACET_COUNTS = """
         primary key (table_name, filter_column, filter_value, column_name, count desc, value)
     ) without rowid
 """
+SERVING_TABLES = ("range_axes", "facet_counts")
 # The extent: the smallest positive bounds (a log axis starts there) and the largest bounds.
 RANGE_AXES = """
     create table range_axes as
@@ -64,8 +65,11 @@ def facet_count_statements(table, columns):
 
 
 def write_serving_tables(database):
-    """Materialise the serving tables in kb.db (a sqlite_utils.Database being built), in one transaction."""
+    """Materialise the serving tables in kb.db (a sqlite_utils.Database being built), in one transaction;
+    called again on a built kb.db (an incremental rebuild), it replaces them."""
     with database.conn:
+        for table in SERVING_TABLES:
+            database.execute(f"drop table if exists {table}")
         database.execute(RANGE_AXES)
         database.execute(FACET_COUNTS)
         for table, columns in COUNTED_FACETS.items():

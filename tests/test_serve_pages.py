@@ -166,3 +166,20 @@ async def test_a_kb_db_without_facet_counts_is_counted_live(tmp_path, built_proj
     response = await make_datasette(Project(tmp_path)).client.get("/kb/claims.json?_size=0")
     assert response.status_code == 200
     assert facet_counts(response)["type"] == live_counts(tmp_path / "kb.db", "claims", "type", "where 1", size=6)
+
+
+def test_the_serving_tables_are_replaced_when_written_again(built_project, tmp_path):
+    import shutil
+
+    import sqlite_utils
+
+    from loaders import serving
+
+    copy = tmp_path / "kb.db"
+    shutil.copy(built_project.db_path, copy)
+    database = sqlite_utils.Database(copy)
+    before = {table: database.execute(f"select * from {table} order by 1, 2, 3, 4, 5").fetchall()
+              for table in serving.SERVING_TABLES}
+    serving.write_serving_tables(database)
+    assert before == {table: database.execute(f"select * from {table} order by 1, 2, 3, 4, 5").fetchall()
+                      for table in serving.SERVING_TABLES}
