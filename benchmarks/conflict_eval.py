@@ -10,7 +10,8 @@ keeps its label when a rule renames it or a cluster changes its representative.
     precision          = (contradiction + tension) / labelled detected conflicts (representatives)
     severity agreement = detected severity == the editor's severity, over the same conflicts
     recall             = real conflicts (real-conflicts-*.yaml) found among the detected pairs of
-                         any cluster (the conflict page lists them all) / real conflicts listed;
+                         any cluster (the conflict page lists them all; a derived pair also shows
+                         the claim it was derived with) / real conflicts listed;
                          "as representative" counts only the pair a cluster shows first; and over
                          every known real conflict (the list plus every pair labelled contradiction
                          or tension), so true conflicts a rule change stopped detecting count as lost;
@@ -26,6 +27,7 @@ split is every conflict touching an article of the extractor's frozen test split
 """
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +54,17 @@ TRUE_LABELS = ("contradiction", "tension")
 
 def pair_key(claim_a, claim_b):
     return tuple(sorted((claim_a, claim_b)))
+
+
+def pair_keys(pair):
+    """The claim pairs a detected pair shows: its two claims and, for a derived value, the claim it was
+    derived with (named in the derivation: "rate id: 2 sessions a week × 6–8 weeks (duration id: “…”)"),
+    since the editor reads that claim's quote in the pair too."""
+    keys = {pair_key(pair["claim_a"], pair["claim_b"])}
+    for derived_id, factor in re.findall(r"(?:^|; )([^\s:;]+): .*? × .*?\(([^\s:]+): “", pair.get("derivation") or ""):
+        other = pair["claim_b"] if derived_id == pair["claim_a"] else pair["claim_a"]
+        keys.add(pair_key(factor, other))
+    return keys
 
 
 def read_labels():
@@ -177,8 +190,8 @@ def score(project):
             s.severity_agrees += entry["severity"] == conflict["severity"]
             if entry["label"] not in TRUE_LABELS or entry["severity"] != conflict["severity"]:
                 s.wrong.append((conflict, entry))
-    shown = {pair_key(c["claim_a"], c["claim_b"]) for c in conflicts}
-    listed = shown | {pair_key(p["claim_a"], p["claim_b"]) for p in cluster_pairs}
+    shown = {key for c in conflicts for key in pair_keys(c)}
+    listed = shown | {key for p in cluster_pairs for key in pair_keys(p)}
     reals = read_real()
     for real in reals:
         key = pair_key(real["claim_a"], real["claim_b"])

@@ -47,7 +47,7 @@ def detect(claims: list, topics: dict, likeness: Likeness = None, cited: dict = 
     likeness says which therapies, conditions and qualifier values compare (default: equality);
     cited maps a claim id to the ids of the works it cites (for the arms of one study); relations
     (loaders/relations.Relation) read one topic's answer as another's; derivations map a range topic
-    to the (rate, duration) topics whose product gives it.
+    to (rate topic, duration topic, ...): the rate times each duration gives it.
     """
     return detect_with_pairs(claims, topics, likeness, cited, relations, derivations)[0]
 
@@ -63,8 +63,9 @@ def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cit
         by_topic[claim["topic"]].append(claim)
     for reading in related_readings(claims, topics, relations):
         by_topic[reading["topic"]].append(reading)
-    for topic_id, (rate, duration) in (derivations or {}).items():
-        by_topic[topic_id] += derived(by_topic.get(rate, []), by_topic.get(duration, []), topics[topic_id], join)
+    for topic_id, (rate, *durations) in (derivations or {}).items():
+        for duration in durations:
+            by_topic[topic_id] += derived(by_topic.get(rate, []), by_topic.get(duration, []), topics[topic_id], join)
     found, pairs, seen_pairs = [], [], set()
     for topic_id in sorted(by_topic):
         rule = {"range": range_conflicts, "stance": stance_conflicts}.get(topics[topic_id]["kind"])
@@ -120,15 +121,18 @@ def multiplied(rate, duration, topic, join):
     if qualifiers is None:
         return None
     per = rate["norm_unit"].partition("/")[2] + "s"  # sessions/week: durations in weeks
-    times = lambda x, y: None if x is None or y is None else x * v.convert(y, duration["norm_unit"], per)
+    # The duration in the rate's time unit ("6–8 weeks", not 60480–80640 minutes), as the product uses it.
+    in_per = lambda x: None if x is None else v.convert(x, duration["norm_unit"], per)
+    times = lambda x, y: None if x is None or y is None else x * in_per(y)
     low, high = times(rate["norm_min"], duration["norm_min"]), times(rate["norm_max"], duration["norm_max"])
     if low is None and high is None:
         return None
     unit = topic["unit"]
     arithmetic = (f"{v.range_text(rate['norm_min'], rate['norm_max'], rate['norm_unit'])} × "
-                  f"{v.range_text(duration['norm_min'], duration['norm_max'], duration['norm_unit'])} "
-                  f"(“{duration['quote']}”) = {v.range_text(low, high, unit)}")
-    weaker = min((rate, duration), key=lambda c: CERTAINTY_WEIGHT.get(c["certainty"], 1))
+                  f"{v.range_text(in_per(duration['norm_min']), in_per(duration['norm_max']), per)} "
+                  f"({duration['id']}: “{duration['quote']}”) = {v.range_text(low, high, unit)}")
+    # A product is only as firm as its weaker factor, on the severity scale (asserted is weaker than recommended).
+    weaker = min((rate, duration), key=lambda c: (FIRMNESS.get(c["certainty"], 1), CERTAINTY_WEIGHT.get(c["certainty"], 1)))
     return {**rate, "topic": topic["id"], "norm_min": low, "norm_max": high, "norm_unit": unit,
             "approximate": bool(rate["approximate"] or duration["approximate"]), "certainty": weaker["certainty"],
             "qualifiers": json.dumps(qualifiers, sort_keys=True), "answer": f"{v.range_text(low, high, unit)}, derived",
@@ -140,6 +144,15 @@ def indirect(claim):
 
 
 # -- which claims compare like with like -----------------------------------------------
+
+def compared_qualifiers(claim):
+    """The claim's qualifiers as compared: a claim without a `phase` is read in the first phase (advice
+    on how often or how long runs from the first session), so "once a week to maintain the results"
+    meets neither "2–3 times a week" for acute pain nor "6–8 weeks to begin seeing results"."""
+    qualifiers = json.loads(claim["qualifiers"])
+    qualifiers.setdefault("phase", v.FIRST_PHASE)
+    return qualifiers
+
 
 class Join:
     """Finds the compatible claims of a topic by hashing, and says which pairs may never conflict."""
@@ -160,7 +173,7 @@ class Join:
         """
         by_key_set = defaultdict(list)
         for claim in claims:
-            qualifiers = json.loads(claim["qualifiers"])
+            qualifiers = compared_qualifiers(claim)
             by_key_set[frozenset(qualifiers)].append((qualifiers, claim))
         key_sets = sorted(by_key_set, key=sorted)
         for left_keys in key_sets:
@@ -202,7 +215,7 @@ class Join:
         if not (self.likeness.comparable("therapy", a["therapy"], b["therapy"])
                 and self.likeness.comparable("condition", a["condition"], b["condition"])):
             return None
-        merged, theirs = json.loads(a["qualifiers"]), json.loads(b["qualifiers"])
+        merged, theirs = compared_qualifiers(a), compared_qualifiers(b)
         for key, value in theirs.items():
             dimension = f"qualifier:{key}"
             mine = merged.get(key, value)
@@ -310,6 +323,33 @@ def range_conflicts(claims, join):
         for gap, lower, upper in best_pairs(claims, join, pick_lower, pick_upper, ends_early, starts_late):
             if not (indirect(lower) or indirect(upper)):
                 yield conflict(lower, upper, "protocol-context", join, gap)
+    yield from touching_conflicts(claims, join)
+
+
+def touching_conflicts(claims, join):
+    """Ranges that meet only at one end: "one to three treatments" against "noticeable improvement after
+    3–6 sessions" can both hold only at exactly 3 — a tension (`range-touching`), scored lower than a gap.
+
+    Only exact, proper ranges (low < high, neither approximate: "about 3–6" already overlaps once
+    widened) of statements, not protocols. Each claim is filed under its two ends, so a pair meets under
+    the one value where the lower range ends and the upper starts: linear in the claims, and the
+    CANDIDATES firmest pairs are kept.
+    """
+    proper = lambda c: (not is_protocol(c) and not c["approximate"] and c["norm_min"] is not None
+                        and c["norm_max"] is not None and c["norm_min"] < c["norm_max"])
+    by_end = defaultdict(list)
+    for claim in claims:
+        if proper(claim):
+            by_end[claim["norm_min"]].append(claim)
+            by_end[claim["norm_max"]].append(claim)
+    found = []
+    for end, members in by_end.items():
+        ends_here = lambda c, end=end: c["norm_max"] == end
+        starts_here = lambda c, end=end: c["norm_min"] == end
+        found += best_pairs(members, join, ends_here, starts_here, weight, weight)
+    found.sort(key=lambda item: (-item[0], item[1]["id"], item[2]["id"]))
+    for _, lower, upper in found[:CANDIDATES]:
+        yield conflict(lower, upper, "range-touching", join, 0)
 
 
 # -- stances ------------------------------------------------------------------
@@ -342,6 +382,12 @@ HIGH_SCORE, MEDIUM_SCORE = 6, 4
 UNLIKE_PENALTY = 1
 # A value derived, or an answer read through a relation, is one step from what the source said.
 INDIRECT_PENALTY = 1
+# A condition only one side names as a qualifier ("real beats sham for acute pain" against a finding on
+# low back pain) narrows that claim to another condition than its article's: not quite like for like.
+SCOPE_PENALTY = 1
+SCOPE_KEYS = ("condition",)
+# Ranges that share only one end can both hold, at that one value: a tension, as a mixed result is.
+TOUCHING_PENALTY = 2
 # A range gap at least this fraction of the upper range's start is "far apart" (one point more).
 FAR_GAP = 0.5
 
@@ -358,12 +404,19 @@ def severity(a, b, rule, join, gap):
     if unlike:
         score -= UNLIKE_PENALTY
         basis.append(f"not like for like: {unlike} (-{UNLIKE_PENALTY})")
+    scope = scope_mismatch(a, b)
+    if scope:
+        score -= SCOPE_PENALTY
+        basis.append(f"different scope: {scope} (-{SCOPE_PENALTY})")
     if indirect(a) or indirect(b):
         score -= INDIRECT_PENALTY
         basis.append(f"one side derived or read through a relation (-{INDIRECT_PENALTY}, never high)")
     if rule == "stance-tension":
         score -= 2
         basis.append("mixed against firm (-2)")
+    if rule == "range-touching":
+        score -= TOUCHING_PENALTY
+        basis.append(f"ranges meet at one end (-{TOUCHING_PENALTY})")
     if rule in ("range-disjoint", "range-derived"):
         relative = gap / max(abs(bounds(b)[0]), 1e-9)
         if relative >= FAR_GAP:
@@ -373,7 +426,7 @@ def severity(a, b, rule, join, gap):
     if rule == "protocol-context":
         level = "low"
         basis.append("a protocol is context: low")
-    elif score >= HIGH_SCORE and firm and not unlike and not (indirect(a) or indirect(b)):
+    elif score >= HIGH_SCORE and firm and not (unlike or scope) and not (indirect(a) or indirect(b)):
         level = "high"
     elif score >= MEDIUM_SCORE:
         level = "medium"
@@ -390,6 +443,13 @@ def qualifier_mismatch(a, b):
     differences = [f"{key}: {mine[key]} / {theirs[key]}" for key in sorted(mine.keys() & theirs.keys())
                    if mine[key] != theirs[key]]
     return ", ".join(differences)
+
+
+def scope_mismatch(a, b):
+    """The scope qualifiers (SCOPE_KEYS) that only one side states, as "condition: acute pain"."""
+    mine, theirs = json.loads(a["qualifiers"]), json.loads(b["qualifiers"])
+    return ", ".join(f"{key}: {side[key]}" for key in SCOPE_KEYS for side in (mine, theirs)
+                     if key in side and key not in (theirs if side is mine else mine))
 
 
 # -- clusters and rows --------------------------------------------------------
@@ -489,15 +549,19 @@ def explain(a, b, rule, topic, names=None):
     verb = {"range-disjoint": "answers that cannot both hold", "range-derived": "answers that cannot both hold",
             "stance-opposed": "opposite answers", "topic-relation": "opposite answers",
             "stance-tension": "a mixed result against a firm answer",
+            "range-touching": "answers that meet only at one end",
             "protocol-context": "a study's protocol (context, not a contradiction) beside advice"}[rule]
     question = question_of(topic)
     name_a, name_b = ((names or {}).get(c["source_id"], c["source_id"]) for c in (a, b))
     if rule == "protocol-context":
         return (f"Context, not a contradiction: on “{question}”, {name_a} says {side(a)}, "
                 f"and {name_b} says {side(b)}.")
+    # Ranges that touch look compatible at a glance: say where they meet.
+    touching = (f" The two ranges meet only at {v.number_text(a['norm_max'])}: both hold only there."
+                if rule == "range-touching" else "")
     if a["source_id"] == b["source_id"]:
-        return f"{name_a} gives {verb} to “{question}”: {side(a)} but also {side(b)}."
-    return f"On “{question}”, {name_a} says {side(a)}, while {name_b} says {side(b)}."
+        return f"{name_a} gives {verb} to “{question}”: {side(a)} but also {side(b)}.{touching}"
+    return f"On “{question}”, {name_a} says {side(a)}, while {name_b} says {side(b)}.{touching}"
 
 
 def question_of(topic) -> str:

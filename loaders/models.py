@@ -76,11 +76,15 @@ class ClaimRow(ClaimFields, ClaimKey, table=True):
     __tablename__ = "claims"
     # What the pages read claims by: a topic's claims in source and article order, with their type so
     # that session figures skip the other types in the index alone (comparisons, session figures,
-    # /ranges); and for each facet of the claims table one index leading with it and holding the other
+    # /ranges) and their therapy and condition so that a claim page finds the sources answering like
+    # for like in the index alone; and for each facet of the claims table one index leading with it and holding the other
     # facets, so that a facet, alone or on a page filtered by another facet, counts an index range
-    # instead of reading the claims (tests/test_serve_scale.py checks FACETS against the metadata).
-    __table_args__ = (Index("ix_claims_topic_source", "topic", "source_id", "position", "type"),
-                      *(Index(f"ix_claims_facets_{column}", column, *(other for other in CLAIM_FACETS if other != column))
+    # instead of reading the claims (tests/test_serve_scale.py checks FACETS against the metadata); the
+    # id second, so that a page filtered by one facet value reads its first rows in the table's order (by
+    # id) instead of sorting every claim with that value.
+    __table_args__ = (Index("ix_claims_topic_source", "topic", "source_id", "position", "type", "therapy", "condition"),
+                      *(Index(f"ix_claims_facets_{column}", column, "id",
+                              *(other for other in CLAIM_FACETS if other != column))
                         for column in CLAIM_FACETS))
     quote_start: int = Field(description="Offset of the quote's first character in the article text.")
     quote_end: int = Field(description="Offset just after the quote's last character.")
@@ -110,10 +114,12 @@ class ConflictFields(SQLModel):
     topic: str = Field(foreign_key="topics.id", index=True)
     claim_a: str = Field(foreign_key="claims.id", index=True)
     claim_b: str = Field(foreign_key="claims.id", index=True)
-    source_a: str = Field(foreign_key="sources.id")
-    source_b: str = Field(foreign_key="sources.id")
+    # Indexed like every column pointing at a source: an article's row page counts the rows pointing at it.
+    source_a: str = Field(foreign_key="sources.id", index=True)
+    source_b: str = Field(foreign_key="sources.id", index=True)
     rule: str = Field(description=(
         "range-disjoint (numbers that cannot both be true), range-derived (one number derived: rate x duration), "
+        "range-touching (ranges that share only one end), "
         "stance-opposed, topic-relation (opposed once one answer is read through a relation of topics.yaml), "
         "stance-tension (a study's mixed result against firm advice), "
         "or protocol-context (a study's protocol beside advice: context, not a contradiction)."))
@@ -182,7 +188,7 @@ class ComparisonCellRow(SQLModel, table=True):
                          description="The comparison row's therapy (claims about it or a broader one).")
     condition: str = Field(foreign_key="conditions.id", primary_key=True, index=True,
                            description="The comparison row's condition (claims about it or a broader one).")
-    source_id: str = Field(foreign_key="sources.id", primary_key=True)
+    source_id: str = Field(foreign_key="sources.id", primary_key=True, index=True)
     answer: str
     claim_ids: str = Field(description="JSON list of the claims behind the answer")
     quotes: str
@@ -197,7 +203,7 @@ class CitationFidelityRow(SQLModel, table=True):
     claim_id: str = Field(foreign_key="claims.id", index=True, description="The article's claim that cites the work.")
     study_id: str = Field(foreign_key="studies.id", index=True, description="The cited work.")
     source_id: str = Field(foreign_key="sources.id", index=True, description="The article.")
-    abstract_source: Optional[str] = Field(foreign_key="sources.id", description=(
+    abstract_source: Optional[str] = Field(foreign_key="sources.id", index=True, description=(
         "The work's abstract, captured as a source of kind study abstract (null: none captured)."))
     work_claim_id: Optional[str] = Field(foreign_key="claims.id", index=True, description=(
         "The claim of the work's abstract the verdict rests on (null: none on the topic)."))
@@ -240,8 +246,8 @@ class TopicSummaryConflictRow(SQLModel, table=True):
     """Which conflicts each topic_summary row counts: pages count them live by editors' verdict from here."""
     __tablename__ = "topic_summary_conflicts"
     topic: str = Field(foreign_key="topics.id", primary_key=True)
-    therapy: str = Field(foreign_key="interventions.id", primary_key=True)
-    condition: str = Field(foreign_key="conditions.id", primary_key=True)
+    therapy: str = Field(foreign_key="interventions.id", primary_key=True, index=True)
+    condition: str = Field(foreign_key="conditions.id", primary_key=True, index=True)
     conflict_id: str = Field(foreign_key="conflicts.id", primary_key=True, index=True)
 
 

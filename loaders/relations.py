@@ -7,9 +7,11 @@
 
 A claim answering `answer` on its topic is also read, for conflict detection only, as answering the
 target topic: with the target answer (implies) or with its opposite (contradicts). A presence
-topic's answer is `present`. And `derived_from: [rate topic, duration topic]` on a range topic says
-that a rate times a duration of one source gives a value of this topic (sessions/week x weeks =
-sessions). Both are checked here and reported by `kb validate` with stable problem codes.
+topic's answer is `present`. And `derived_from: [rate topic, duration topic, ...]` on a range topic
+says that a rate times a duration of one source gives a value of this topic (sessions/week x weeks =
+sessions); every duration topic after the rate is one such product ("twice weekly" for "a course of
+several weeks", and "twice weekly" with "6–8 weeks to first results"). Both are checked here and
+reported by `kb validate` with stable problem codes.
 """
 
 from dataclasses import dataclass
@@ -69,17 +71,18 @@ def check(topics: dict):
 
 def check_derivation(topic_id, topic, topics):
     factors = [topics.get(name) for name in topic.derived_from]
-    if len(factors) != 2 or None in factors:
+    if len(factors) < 2 or None in factors:
         missing = [t for t, f in zip(topic.derived_from, factors) if f is None]
         yield topic_id, ("derived_from",), "relation-unknown-topic", (
-            f"derived_from needs two range topics [rate, duration]; unknown: {missing}" if missing
-            else "derived_from needs exactly two topics [rate, duration]")
+            f"derived_from needs range topics [rate, duration, ...]; unknown: {missing}" if missing
+            else "derived_from needs a rate topic and at least one duration topic [rate, duration, ...]")
         return
-    rate, duration = factors
+    rate, *durations = factors
     counted, _, per = (rate.unit or "").partition("/")
-    if topic.kind != "range" or counted != topic.unit or not per or not v.convertible(duration.unit, per + "s"):
-        yield topic_id, ("derived_from",), "relation-units", (
-            f"{rate.id} ({rate.unit}) x {duration.id} ({duration.unit}) does not give {topic.id} ({topic.unit})")
+    for number, duration in enumerate(durations, start=1):
+        if topic.kind != "range" or counted != topic.unit or not per or not v.convertible(duration.unit, per + "s"):
+            yield topic_id, ("derived_from", number), "relation-units", (
+                f"{rate.id} ({rate.unit}) x {duration.id} ({duration.unit}) does not give {topic.id} ({topic.unit})")
 
 
 def relations_of(topics: dict) -> list:
@@ -97,5 +100,6 @@ def relations_of(topics: dict) -> list:
 
 
 def derivations_of(topics: dict) -> dict:
-    """{target topic: (rate topic, duration topic)} for every topic with derived_from."""
+    """{target topic: (rate topic, duration topic, ...)} for every topic with derived_from: the rate
+    times each duration topic gives values of the target."""
     return {topic.id: tuple(topic.derived_from) for topic in topics.values() if topic.derived_from}

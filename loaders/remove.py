@@ -1,7 +1,9 @@
 """`kb remove`: take an article out of the knowledge base. Its text (sources/<id>.txt), its metadata
 (sources/<id>.yaml) and its claims (claims/<id>.yaml) are removed all or none. Editors' flags are
 never deleted, so a source whose claims, or whose claims' conflicts, are flagged is refused unless
-forced: then those flags stay in editorial.db and are listed as orphaned after the next build."""
+forced: then those flags stay in editorial.db and are listed as orphaned after the next build. The
+same holds for editors' verdicts on the source's conflicts and on its claims' citations: they are
+never deleted either, so they refuse the removal too."""
 
 import sqlite3
 from contextlib import closing
@@ -25,7 +27,7 @@ class RemovalFailed(KbError):
 
 
 class FlaggedSource(UsageError):
-    """Editors' flags point at the source's claims or at conflicts involving them."""
+    """Editors' flags or verdicts point at the source's claims, citations or conflicts."""
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Removed:
     source_id: str
     paths: list  # the files removed, relative to the project
     orphaned_flags: list  # ids of the flags left without a target (with --force)
+    orphaned_verdicts: list = ()  # (target kind, target) of the verdicts left without a target
 
 
 def known_sources(project: Project) -> list:
@@ -62,7 +65,12 @@ def conflicts_of(project: Project, source_id: str) -> list:
     if not project.db_path.exists():
         return []
     prefix = f"{source_id}/"
+    # A conflict's pairs keep their former ids (flags made before clusters point at them).
     sql = ("select id from conflicts where substr(claim_a, 1, length(:prefix)) = :prefix "
+           "or substr(claim_b, 1, length(:prefix)) = :prefix "
+           "union select id from conflict_pairs where substr(claim_a, 1, length(:prefix)) = :prefix "
+           "or substr(claim_b, 1, length(:prefix)) = :prefix "
+           "union select conflict_id from conflict_pairs where substr(claim_a, 1, length(:prefix)) = :prefix "
            "or substr(claim_b, 1, length(:prefix)) = :prefix")
     with closing(sqlite3.connect(Path(project.db_path).resolve().as_uri() + "?mode=ro", uri=True)) as kb:
         return [row[0] for row in kb.execute(sql, {"prefix": prefix})]
@@ -81,19 +89,45 @@ def flags_on(project: Project, source_id: str) -> list:
             or (row["target_type"] == "conflict" and row["target"] in conflicts)]
 
 
+def verdicts_on(project: Project, source_id: str) -> list:
+    """Editors' current verdicts on conflicts involving the source's claims or on its claims' citations."""
+    if not project.editorial_db_path.exists():
+        return []
+    conflicts = set(conflicts_of(project, source_id))
+    with closing(sqlite3.connect(Path(project.editorial_db_path).resolve().as_uri() + "?mode=ro", uri=True)) as db:
+        db.row_factory = sqlite3.Row
+        try:
+            rows = db.execute("select target_kind, target, verdict from verdicts order by target_kind, target").fetchall()
+        except sqlite3.OperationalError:  # an editorial.db from before verdicts: none recorded
+            return []
+    return [dict(row) for row in rows
+            if (row["target_kind"] == "conflict" and row["target"] in conflicts)
+            or (row["target_kind"] == "citation" and row["target"].startswith(f"{source_id}/"))]
+
+
+def judgements_listed(flagged: list, judged: list) -> str:
+    """The first five flags and verdicts, as the refusal names them."""
+    listed = [f"#{flag['id']} {flag['kind']} ({flag['status']}) on {flag['target_type']} {flag['target']}"
+              for flag in flagged]
+    listed += [f"verdict {row['verdict']} on {row['target_kind']} {row['target']}" for row in judged]
+    more = f" and {len(listed) - 5} more" if len(listed) > 5 else ""
+    return ", ".join(listed[:5]) + more
+
+
 def remove_source(project: Project, source_id: str, force: bool = False) -> Removed:
-    """Remove the source's three files, all or none; refuse a flagged source unless force."""
+    """Remove the source's three files, all or none; refuse a flagged or judged source unless force."""
     paths = source_files(project, source_id)
-    flagged = flags_on(project, source_id)
-    if flagged and not force:
-        listed = ", ".join(f"#{flag['id']} {flag['kind']} ({flag['status']}) on {flag['target_type']} {flag['target']}"
-                           for flag in flagged[:5])
-        more = f" and {len(flagged) - 5} more" if len(flagged) > 5 else ""
-        raise FlaggedSource(f"source {source_id!r} has {len(flagged)} editorial flag(s): {listed}{more}; flags are "
-                            "never deleted, so removing it leaves them orphaned: use --force to remove it anyway")
+    flagged, judged = flags_on(project, source_id), verdicts_on(project, source_id)
+    if (flagged or judged) and not force:
+        counts = " and ".join(part for part in (f"{len(flagged)} editorial flag(s)" if flagged else "",
+                                                f"{len(judged)} verdict(s)" if judged else "") if part)
+        raise FlaggedSource(f"source {source_id!r} has {counts}: {judgements_listed(flagged, judged)}; flags and "
+                            "verdicts are never deleted, so removing it leaves them orphaned: use --force to "
+                            "remove it anyway")
     try:
         atomic_remove_all(paths)
     except OSError as error:
         raise RemovalFailed(f"could not remove {error.filename or 'a file'}: {error.strerror or error}; "
                             "nothing was removed") from error
-    return Removed(source_id, [path.relative_to(project.root) for path in paths], [flag["id"] for flag in flagged])
+    return Removed(source_id, [path.relative_to(project.root) for path in paths], [flag["id"] for flag in flagged],
+                   [(row["target_kind"], row["target"]) for row in judged])

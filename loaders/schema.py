@@ -165,7 +165,8 @@ class Topic(TopicFields):
     # Read by conflict detection only (not stored in the topics table).
     relations: list[TopicRelation] = []
     derived_from: list[str] = Field(default=[], description=(
-        "A rate topic and a duration topic whose product gives this topic's values (sessions/week x weeks)."))
+        "A rate topic, then one or more duration topics: the rate times each gives this topic's values "
+        "(sessions/week x weeks of a course, or x weeks to first results)."))
 
 
 class Study(StudyFields):

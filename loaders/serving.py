@@ -3,8 +3,32 @@
 range_axes: one row per axis of /ranges (a range topic, a therapy and a condition), with how many
 numeric claims it holds and its extent, so that the page draws the first bars of each axis through
 the (topic, source_id, position) index instead of sorting every numeric claim on each request.
+
+facet_counts: the facet counts of the big tables' pages, unfiltered and filtered by one value of a
+counted column (/kb/claims, /kb/claims?type=advice, /kb/claims?_facet=topic), so that those pages
+read a few rows instead of counting 100,000 claims once per facet (loaders/web/facets.py reads it;
+any other filter is counted live by Datasette, as before).
 """
 
+from .models import CLAIM_FACETS
+
+# The text columns whose facets are counted at build time, per table: the declared facets of
+# loaders/web/metadata.yaml and the ones a reader adds in one click (topic) on tables too big to
+# count per request. Every combination of their values is counted once (one pass over the table),
+# and each facet, alone or under a filter on one of them, is summed from those combinations.
+COUNTED_FACETS = {
+    "claims": (*CLAIM_FACETS, "topic"),
+    "comparison_cells": ("therapy", "condition"),
+}
+# The subset a count is for: filter_column = filter_value, or '' and '' for the whole table.
+FACET_COUNTS = """
+    create table facet_counts (
+        table_name text not null, filter_column text not null, filter_value text not null,
+        column_name text not null, value text not null, count integer not null,
+        primary key (table_name, filter_column, filter_value, column_name, count desc, value)
+    ) without rowid
+"""
+SERVING_TABLES = ("range_axes", "facet_counts")
 # The extent: the smallest positive bounds (a log axis starts there) and the largest bounds.
 RANGE_AXES = """
     create table range_axes as
@@ -19,6 +43,35 @@ RANGE_AXES = """
 """
 
 
+def quoted(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def facet_count_statements(table, columns):
+    """SQL that fills facet_counts for table: its combinations of column values counted once in a
+    temporary table, then every column's counts summed from them, for the whole table and under each
+    value of each column."""
+    names = ", ".join(quoted(column) for column in columns)
+    yield (f"create temp table facet_combinations as select {names}, count(*) as n "
+           f"from {quoted(table)} group by {names}")
+    yield "insert into facet_counts " + " union all ".join(
+        f"select '{table}', {filter_column}, {filter_value}, '{column}', {quoted(column)}, sum(n) "
+        f"from temp.facet_combinations where {condition} and {quoted(column)} is not null "
+        f"group by {filter_value}, {quoted(column)}"
+        for column in columns
+        for (filter_column, filter_value, condition) in
+        [("''", "''", "1")] + [(f"'{other}'", quoted(other), f"{quoted(other)} is not null") for other in columns])
+    yield "drop table temp.facet_combinations"
+
+
 def write_serving_tables(database):
-    """Materialise the serving tables in kb.db (a sqlite_utils.Database being built)."""
-    database.execute(RANGE_AXES)
+    """Materialise the serving tables in kb.db (a sqlite_utils.Database being built), in one transaction;
+    called again on a built kb.db (an incremental rebuild), it replaces them."""
+    with database.conn:
+        for table in SERVING_TABLES:
+            database.execute(f"drop table if exists {table}")
+        database.execute(RANGE_AXES)
+        database.execute(FACET_COUNTS)
+        for table, columns in COUNTED_FACETS.items():
+            for statement in facet_count_statements(table, columns):
+                database.execute(statement)

@@ -70,7 +70,7 @@ PROBLEM_CODES = {
     "relation-unknown-topic": "A relation or derived_from must name a topic id declared in claims/topics.yaml.",
     "relation-unknown-answer": "Use an answer the topic has: supports/opposes/mixed (stance) or present (presence).",
     "relation-target": "A relation gives exactly one of implies: or contradicts:, as 'topic: answer'.",
-    "relation-units": "derived_from is [rate topic, duration topic] whose units multiply to this topic's unit.",
+    "relation-units": "derived_from is [rate topic, duration topic, ...]: the rate's unit times each duration's must give this topic's unit.",
 }
 
 _PYDANTIC_CODES = {"extra_forbidden": "unknown-field", "missing": "missing-field"}

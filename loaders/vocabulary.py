@@ -71,6 +71,9 @@ STATEMENT_KINDS = {
 # The source kind of a cited work's own abstract or summary: not an article, so the extractor's
 # evaluation leaves it out, and a study's abstract_source must be of this kind.
 STUDY_ABSTRACT_KIND = "study abstract"
+# The phase a claim without a `phase` qualifier is read in when claims are compared ("twice a week",
+# "6–8 weeks to first results" run from the first session): it never meets a maintenance-phase claim.
+FIRST_PHASE = "initial"
 ARTEFACT_KINDS = ("navigation", "debug", "teaser", "advert", "caption", "byline", "other")
 # How severe a detected conflict is, most severe first: pages and queries list conflicts in this order.
 SEVERITIES = {

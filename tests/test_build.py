@@ -45,7 +45,7 @@ def test_foreign_keys_and_indexes_are_declared(built_project):
         assert {("claim_id", "claims"), ("study_id", "studies")} <= link_fks
         indexed = {tuple(r["name"] for r in db.execute(f"pragma index_info({row['name']})"))
                    for row in db.execute("pragma index_list(claims)")}
-        assert {("source_id",), ("topic",), ("topic", "source_id", "position", "type")} <= indexed
+        assert {("source_id",), ("topic",), ("topic", "source_id", "position", "type", "therapy", "condition")} <= indexed
         assert list(db.execute("pragma foreign_key_check")) == []
 
 

@@ -1,4 +1,4 @@
-"""`kb remove SOURCE`: an article's three files go all or none; editors' flags on its claims or on
+"""`kb remove SOURCE`: an article's three files go all or none; editors' flags or verdicts on its claims or on
 their conflicts refuse the removal unless --force, and then stay, orphaned; then `kb build` works."""
 
 import os
@@ -77,6 +77,19 @@ def test_force_removes_it_and_the_flags_stay_orphaned(project, kb, conflict_id):
     assert kb("build")[0] == 0
     orphaned = {flag["id"] for flag in editorial.list_flags(project, orphaned=True)}
     assert orphaned == {on_claim["id"], on_conflict["id"]}
+
+
+def test_a_verdict_on_a_conflict_refuses_the_removal_and_force_keeps_it(project, kb, conflict_id):
+    editorial.set_verdict(project, "conflict", conflict_id, "tension", "hedged on one side", "alice")
+    for source_id in ("alpha", "beta"):
+        code, output = kb("remove", source_id)
+        assert code == 2 and f"1 verdict(s): verdict tension on conflict {conflict_id}" in output, output
+        assert all(path.exists() for path in files_of(project, source_id))
+    code, output = kb("remove", "alpha", "--force")
+    assert code == 0 and f"1 verdict(s) kept, without a target after the next build: conflict {conflict_id}" in output
+    assert kb("build")[0] == 0
+    [kept] = editorial.list_verdicts(project, "conflict")
+    assert (kept["target"], kept["verdict"], kept["orphaned"]) == (conflict_id, "tension", True)
 
 
 def test_unknown_id_is_refused_with_the_closest(project, kb):

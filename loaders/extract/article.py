@@ -84,6 +84,11 @@ def _classify_lines(text, furniture):
     return lines
 
 
+def _singular(word):
+    """A word without a plural s ("exercises" and "exercise" name one therapy)."""
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
 def _in_spans(start, end, spans):
     return any(start < span_end and end > span_start for span_start, span_end in spans)
 
@@ -211,10 +216,36 @@ class Article:
             sentence.labels = {match.label for match in sentence.matches}
             sentence.kinds = {label.kind for label in sentence.labels}
 
+    def _own_subjects(self, rules):
+        """The comparators this article is about (by their first word): named in its title (whose words
+        it keeps, singular, as title_words), or
+        mentioned at least own_subject_mentions times and as often as the therapy they are compared with."""
+        mentions, title, titled = {}, None, set()
+        for sentence in self.sentences:
+            if sentence.skip and sentence.line.kind != "heading":
+                continue
+            if title is None:  # the title: the first line, when it is a heading
+                title = sentence.line.index if sentence.line.kind == "heading" else -1
+            if sentence.line.index == title:
+                titled |= {_singular(word) for word in self.lower[sentence.start:sentence.end]}
+            for _, start, _ in sentence.find("comparator"):
+                mentions.setdefault(self.lower[start], []).append(start)
+        self.title_words = titled
+        rivals = sum(len(self.positions.get(word, ())) for word in rules["own_subject_rivals"])
+        return {word for word, found in mentions.items() if _singular(word) in titled
+                or (len(found) >= rules["own_subject_mentions"] and len(found) >= rivals)}
+
     def _comparators(self, rules):
-        """Mark sentences whose subject is a comparator (morphine, massage...), not acupuncture."""
+        """Mark sentences whose subject is a comparator (morphine, massage...), not acupuncture (nor
+        the article's own subject)."""
         skip_words = {"the", "a", "an"} | set(rules["bullets"])
         anaphora = set(rules["anaphora"])
+        self.own_subjects = self._own_subjects(rules)
+        for sentence in self.sentences:
+            if self.own_subjects and sentence.has("comparator"):
+                sentence.matches = [m for m in sentence.matches
+                                    if not (m.label.kind == "comparator" and self.lower[m.start] in self.own_subjects)]
+                sentence.kinds = {match.label.kind for match in sentence.matches}
         previous = None
         for sentence in self.sentences:
             first = sentence.start

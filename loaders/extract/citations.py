@@ -210,8 +210,11 @@ class _CitationReader:
                                                or self.lower[end] == "the"):
                 end += 1  # "in the May 11 Archives of Internal Medicine"
             noun = self.proper_noun_at(end)
-            if noun and noun[1] - noun[0] > 1 and self.lower[noun[1] - 1] in self.rules["venue_suffixes"]:
-                noun = (noun[0], noun[1] - 1)
+            if noun is None and self.lower[end - 1] in self.rules["venue_suffixes"] and self.capitalised(end - 1):
+                noun = self.proper_noun_at(end - 1)  # "in the Journal of Pain": the intro's "Journal" begins the name
+            if (noun and noun[1] - noun[0] > 1 and self.lower[noun[1] - 1] in self.rules["venue_suffixes"]
+                    and not self.capitalised(noun[1] - 1)):
+                noun = (noun[0], noun[1] - 1)  # "the ECAM journal", but "the British Medical Journal"
             if noun:
                 found.append(noun)
         return found
@@ -282,6 +285,9 @@ class _CitationReader:
             while after < self.sentence.end and self.lower[after] != ")":
                 after += 1
             after += 1
+        adverbs = set(self.rules["citing_adverbs"])
+        while after < min(end + 4, self.sentence.end) and self.lower[after] in adverbs:
+            after += 1  # "the ACP now recommends", "NICE has recommended"
         verbs = set(self.rules["finding_verbs"]) | set(self.rules["citing_after"])
         return after < self.sentence.end and self.lower[after] in verbs
 
@@ -327,8 +333,20 @@ class _CitationReader:
         return None
 
     def author_years(self):
-        """Author-year citations: [(start, end, year)]."""
-        return [(start, end, self.year_at(end - 1)) for _, start, end in self.sentence.find("author_year")]
+        """Author-year citations: [(start, end, year)], brackets left out of the authors' words; authors
+        named without a year ("Young and colleagues") take the sentence's year when it states only one."""
+        spans = filter_spans([self.article.doc[s:e] for _, s, e in self.sentence.find("author_year")])
+        years = self.years()
+        found = []
+        for span in spans:
+            start, end = span.start, span.end
+            year = next((self.year_at(i) for i in range(start, end) if self.year_at(i)), None)
+            if year is None and len(years) == 1:
+                year = years[0][1]
+            if self.lower[start] == "(" and self.lower[end - 1] == ")":  # "(Smith 2015)": the words inside
+                start, end = start + 1, end - 1
+            found.append((start, end, year))
+        return found
 
     def finding(self, after):
         """The finding: what follows the first finding verb after a position (and "that"), else the sentence."""
@@ -376,6 +394,14 @@ class _CitationReader:
         reach = self.rules["determiner_reach"]
         return any(self.lower[i] in self.rules["new_markers"] for i in range(max(self.sentence.start, start - reach), start))
 
+    def framed_by(self, work):
+        """ "In a systematic review of ..., the best trial used one needle": a particular work opening its
+        sentence after "in" frames what the sentence reports of it."""
+        determiner = self.determiner(work.start)
+        before = determiner - 1 if determiner is not None else None
+        return (before is not None and before >= self.sentence.start and self.lower[before] == "in"
+                and (before == self.sentence.start or self.article.punct[before - 1]))
+
     def specific(self, start):
         return self.determiner(start) is not None
 
@@ -404,7 +430,7 @@ class _CitationReader:
             for start, (end, name) in organisations.items():
                 # "A Cochrane Review", "a study by the NIH": the organisation is the work's.
                 reach = work.end + self.rules["organisation_reach"]
-                ours = (work.start - 3 <= start <= work.end or (work.end < start <= reach and self.cited(start, end))
+                ours = (work.start - 3 <= end and start <= work.end or (work.end < start <= reach and self.cited(start, end))
                         or (work.end < start <= work.end + 3
                             and self.word_before(start) in self.rules["work_organisation_before"]))
                 if ours and citation.organization is None:
@@ -418,9 +444,12 @@ class _CitationReader:
                 citation.year, citation.phrase = author[2], self.text(author[0], author[1])
             identified = citation.year or citation.venue or citation.organization or citation.participants
             counted = self.counted(work) and self.has_finding_verb(self.sentence.start)
+            if counted and not identified and any(e <= work.start for _, e, _ in authors):
+                continue  # "Vickers and colleagues pooled 29 trials": the trials are the authors' material
             # "Studies show" cites no work; "a recent review found" cites one, unnamed.
             if not (identified or counted or (self.specific(work.start) and (self.has_finding_verb(work.end)
-                                                                              or self.sentence.has("protocol")))):
+                                                                              or self.sentence.has("protocol")
+                                                                              or self.framed_by(work)))):
                 continue
             if counted and not citation.phrase:
                 citation.phrase, phrase_end = self.counted_phrase(work)
@@ -428,10 +457,21 @@ class _CitationReader:
             determiner = self.determiner(work.start)
             if determiner is not None and not author:
                 citation.phrase = self.text(determiner + 1, work.end)
-            citation.new = determiner is not None or counted or self.marked_new(work.start)
+            introduced = determiner is not None and self.lower[determiner] not in self.rules["referring_determiners"]
+            citation.new = introduced or counted or self.marked_new(work.start)
             citation.same_venue = citation.venue is None and self.sentence.has("same_venue")
             citations.append(citation)
         used_venues = {c.venue for c in citations}
+        author_citations = []
+        for start, end, year in authors:
+            if (start, end, year) in used_authors:
+                continue
+            citation = Citation(None, year=year, phrase=self.text(start, end))
+            # "Young and colleagues in the Journal of X": the venue of the authors' work.
+            citation.venue = next((self.text(s, e) for s, e in venues if s >= end and self.text(s, e) not in used_venues), None)
+            used_venues.add(citation.venue)
+            citation.finding, citation.finding_span = self.finding(end)
+            author_citations.append(citation)
         for start, end in venues:
             # "researchers report in the Archives of Internal Medicine": a work, named by its venue only.
             if self.text(start, end) not in used_venues:
@@ -439,12 +479,7 @@ class _CitationReader:
                 citation.finding, citation.finding_span = self.finding(self.sentence.start)
                 citations.append(citation)
                 used_venues.add(citation.venue)
-        for start, end, year in authors:
-            if (start, end, year) in used_authors:
-                continue
-            citation = Citation(None, year=year, phrase=self.text(start, end))
-            citation.finding, citation.finding_span = self.finding(end)
-            citations.append(citation)
+        citations += author_citations
         for start, (end, name) in organisations.items():
             if start in absorbed or not self.cited(start, end):
                 continue

@@ -2,7 +2,7 @@
 
 from spacy.util import filter_spans
 
-from .article import words_in
+from .article import _singular, words_in
 from .findings import PresenceFinding
 from .matching import Label
 from .rules import load_rules
@@ -12,7 +12,7 @@ def mechanism_findings(article, topics, works) -> list:
     found = []
     lexicon = load_rules()["lexicon"]
     negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
-    agents = set(lexicon["agents"])
+    agents = set(lexicon["agents"]) | article.own_subjects  # a massage article's "massage relaxes muscles"
     for sentence in article.sentences:
         if sentence.skip or sentence.about_comparator or sentence.has("not_mechanism_sentence"):
             continue
@@ -30,12 +30,19 @@ def mechanism_findings(article, topics, works) -> list:
             continue
         for label, start, end in mentions:
             topic = label.value
-            if topic not in topics or article.negated(start, end, negations):
+            if topic not in topics or article.negated(start, end, negations) or _in_title(article, start, end):
                 continue
             if article.hypothetical(start, hypotheticals, sentence):
                 continue
             found.append(PresenceFinding(sentence, "mechanism", topic, start, works.cites_for(sentence)))
     return found
+
+
+def _in_title(article, start, end):
+    """ "How often should I get acupuncture for anxiety?": a mechanism word the title names is the
+    condition the article treats, not how the therapy acts."""
+    words = [_singular(word) for word in article.lower[start:end]]
+    return bool(words) and all(word in article.title_words for word in words)
 
 
 def understanding_findings(article, topics, works) -> list:

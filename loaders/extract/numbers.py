@@ -32,17 +32,28 @@ _HYPHENS = ("-", "‐")
 
 def _compound_numbers(tokens):
     """tokens with a hyphenated number word the tokenizer split ("twenty", "-", "one") joined back
-    into one token ("twenty-one"), so it is read as 21, not as the range 1-20."""
+    into one token ("twenty-one"), so it is read as 21, not as the range 1-20; and a number with a
+    half ("one and a half") as one number (1.5)."""
     joined, i = [], 0
     while i < len(tokens):
         if (i + 2 < len(tokens) and tokens[i + 1] in _HYPHENS and tokens[i].isalpha() and tokens[i + 2].isalpha()
                 and _number_word(f"{tokens[i]}-{tokens[i + 2]}") is not None):
             joined.append(f"{tokens[i]}-{tokens[i + 2]}")
             i += 3
+        elif tokens[i + 1:i + 4] in (["and", "a", "half"], ["and", "an", "half"]) and _whole(tokens[i]) is not None:
+            joined.append(str(_whole(tokens[i]) + 0.5))
+            i += 4
         else:
             joined.append(tokens[i])
             i += 1
     return joined
+
+
+def _whole(token):
+    """The value of a digit or number word token ("2", "two"), else None."""
+    if token.isdigit():
+        return int(token)
+    return _number_word(token) if token.isalpha() else None
 
 
 def number_value(token_text, lexicon, allow_articles=False):
@@ -55,6 +66,8 @@ def number_value(token_text, lexicon, allow_articles=False):
     if lower in lexicon["number_words"]:
         return lexicon["number_words"][lower]
     digits = lower.replace(",", "")
+    if re.fullmatch(r"\d+x", digits):  # "3x a week": three times
+        digits = digits[:-1]
     if re.fullmatch(r"\d+(\.\d+)?", digits):
         number = float(digits)
         return int(number) if number.is_integer() else number
@@ -153,6 +166,8 @@ def _numbers(label, tokens, lexicon):
     if label == "ordinal":
         return [lexicon["ordinals"][token] for token in tokens if token in lexicon["ordinals"]][:1]
     if label in ("rate", "period"):
+        if tokens[-1] == "apart":  # "two weeks apart": one session each time
+            return [1]
         # Only the count of times: the period's article ("a week") is not a number.
         numbers = []
         for token in tokens:
@@ -180,11 +195,14 @@ def _rate_factors(tokens, lexicon):
     """(low, high) sessions per week for one "time": "a week" 1, "a month" 12/52, "every other week" 1/2,
     "every two weeks" 1/2, "every 2 to 4 weeks" 1/4 to 1/2."""
     periods = [lexicon["periods"][token] for token in tokens if token in lexicon["periods"]]
+    if len(periods) == 2 and len(tokens) <= 4 and tokens[0] in lexicon["periods"]:
+        return min(periods), max(periods)  # "weekly or fortnightly": one period or the other
     factor = periods[-1] if periods else 1
     if "other" in tokens:
         factor /= 2
-    if "every" in tokens:
-        every = [n for n in (number_value(token, lexicon) for token in tokens[tokens.index("every") + 1:]) if n]
+    if "every" in tokens or tokens[-1] == "apart":
+        after = tokens[tokens.index("every") + 1:] if "every" in tokens else tokens
+        every = [n for n in (number_value(token, lexicon) for token in after) if n]
         if every:
             return factor / max(every), factor / min(every)
     return factor, factor
@@ -215,7 +233,7 @@ def _nearest(article, sentence, label, start, end, before_only=False, scope="seg
 
 
 def _word_before(article, position, sentence):
-    skip = {"the", "your", "their", "his", "her", "my", "our", "its", "this", "that"}
+    skip = {"the", "your", "their", "his", "her", "my", "our", "its", "this", "that", "first", "next", "initial"}
     i = position - 1
     while i >= sentence.start and article.lower[i] in skip:
         i -= 1
@@ -274,9 +292,11 @@ def numeric_findings(article, topics, works) -> list:
         # "The massage group had six sessions": an arm of a trial, not a comparator's own advice.
         if sentence.skip or (sentence.about_comparator and not (sentence.has("arm") and sentence.has("protocol"))):
             continue
-        for label, start, end in sentence.matches:
+        quantities = [match for match in sentence.matches if match.label.kind in _QUANTITY_PRIORITY]
+        rates = []  # (finding, start, end) of the sentence's frequencies, to join "X or Y"
+        for label, start, end in quantities:
             family = label.kind
-            if family not in _QUANTITY_PRIORITY:
+            if _inside_another(quantities, family, start, end):
                 continue
             if article.negated(start, end, negations) or article.hypothetical(start, hypotheticals, sentence):
                 continue
@@ -295,9 +315,35 @@ def numeric_findings(article, topics, works) -> list:
                 continue
             if rule.get("at_least") and value.min == value.max and words_in(article, sentence, rule["at_least"]):
                 value.max = None
-            found.append(NumericFinding(sentence, numbers["claim_types"][topic], topic, value, start,
-                                        works.cites_for(sentence), _qualifiers(article, sentence, topic, start)))
+            finding = NumericFinding(sentence, numbers["claim_types"][topic], topic, value, start,
+                                     works.cites_for(sentence), _qualifiers(article, sentence, topic, start))
+            if topic == "sessions.frequency" and rates and _joined(article, rates[-1][2], start):
+                rates[-1][0].value = _span_of(rates[-1][0].value, value)
+                rates[-1] = (rates[-1][0], rates[-1][1], end)
+                continue
+            if topic == "sessions.frequency":
+                rates.append((finding, start, end))
+            found.append(finding)
     return found
+
+
+def _inside_another(quantities, family, start, end):
+    """ "10-20 one hour sessions": a count read inside a longer count of the same sentence is part of it."""
+    return any(label.kind == family and s <= start and end <= e and (s, e) != (start, end) for label, s, e in quantities)
+
+
+def _joined(article, end, start):
+    """ "every other day or twice a week", "from once a week to several times a week": two frequencies
+    joined by one word are the two ends of one range."""
+    return start - end == 1 and article.lower[end] in load_rules()["numbers"]["range_joins"]
+
+
+def _span_of(first, second):
+    """The range from the lower to the higher of two values of one unit (an open end stays open)."""
+    low = None if first.min is None or second.min is None else min(first.min, second.min)
+    highs = [first.max, second.max]
+    high = None if None in highs else max(highs)
+    return Value(low, high, first.unit, first.approximate or second.approximate)
 
 
 def _comparator_session(article, sentence, start):

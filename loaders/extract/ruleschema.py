@@ -153,6 +153,7 @@ class FindingTopic(DefaultFinding):
 class CitationRules(Rules):
     works: dict[str, str]
     specific_determiners: Words
+    referring_determiners: Words
     determiner_reach: Count
     pooled_by: Words
     pooled_reach: Count
@@ -181,6 +182,8 @@ class CitationRules(Rules):
     months: Words
     abbreviations: Words
     author_year: list[Pattern]
+    not_authors: Words
+    citing_adverbs: Words
     citation_counts: list[Pattern]
     place_connectors: Words
     work_organisation_before: Words
@@ -252,6 +255,8 @@ class LexiconRules(Rules):
     dashes: Words
     certainty: dict[str, Words]
     comparators: Words
+    own_subject_mentions: int
+    own_subject_rivals: Words
     anaphora: Words
     agents: Words
     bullets: Words
@@ -325,6 +330,7 @@ class NumberRules(Rules):
     time: list[TopicRule]
     illness_duration: list[Pattern]
     max_sessions: Count
+    range_joins: Words
     not_claims: list[NotClaim]
     qualifiers: dict[str, dict[str, Words]]
     qualifier_keys: dict[str, Words]

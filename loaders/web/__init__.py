@@ -15,6 +15,8 @@ package is loaded once by Datasette itself, in `kb serve` and in any in-process 
     verdicts  editors' verdicts on conflicts, read live on every kb.db page; the verdict form's route
     fresh_kb  the follower that serves a rebuilt kb.db without a restart
     paging    pages of PAGE_ROWS rows for the kb canned queries (?_page=N)
+    facets    the big tables' facets read from the counts kb build made (facet_counts)
+    columns   table pages draw the cells of their key columns only
 
 What the pages share lives in `shared`, an ordinary module. The templates, the stylesheet and the
 metadata fragments (metadata.yaml, editorial.yaml) sit beside the modules; loaders/serve.py
@@ -33,7 +35,7 @@ METADATA_FRAGMENTS = ("metadata.yaml", "editorial.yaml")
 # The plugin modules, as the `datasette` entry points of pyproject.toml name them.
 PLUGINS = tuple(f"{__name__}.{name}" for name in
                 ("site", "front", "article", "claim", "conflict", "study", "ranges", "comparison", "editorial",
-                 "verdicts", "fresh_kb", "search", "paging"))
+                 "verdicts", "fresh_kb", "search", "paging", "facets", "columns"))
 
 
 def missing_plugins() -> list:

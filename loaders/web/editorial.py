@@ -57,11 +57,17 @@ DESCRIPTION_HTML = Markup(
 
 def editorial_links(datasette):
     """The metadata that links: the database description, and where each flag form leads once saved."""
-    open_flags = datasette.urls.path("/_memory/open_flags")
-    description = DESCRIPTION_HTML.format(open_flags=open_flags, login=datasette.urls.path("/-/login"),
-                                          orphaned_flags=datasette.urls.path("/_memory/orphaned_flags"))
-    queries = {name: {"on_success_redirect": str(open_flags)} for name in FORM_QUERIES}
-    return {"databases": {EDITORIAL_DB: {"description_html": str(description), "queries": queries}}}
+    # Datasette asks for metadata hundreds of times a page (on every permission check): the links are
+    # formatted once per server, and only the dicts are made afresh (Datasette merges into them).
+    cached = getattr(datasette, "_kb_editorial_links", None)
+    if cached is None:
+        open_flags = str(datasette.urls.path("/_memory/open_flags"))
+        description = DESCRIPTION_HTML.format(open_flags=open_flags, login=datasette.urls.path("/-/login"),
+                                              orphaned_flags=datasette.urls.path("/_memory/orphaned_flags"))
+        cached = datasette._kb_editorial_links = (str(description), open_flags)
+    description, open_flags = cached
+    queries = {name: {"on_success_redirect": open_flags} for name in FORM_QUERIES}
+    return {"databases": {EDITORIAL_DB: {"description_html": description, "queries": queries}}}
 
 
 def password_hashes(datasette):

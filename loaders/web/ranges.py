@@ -29,19 +29,38 @@ TICK_GAP = 9
 # kb.db), so the bars shown sit where they would among all of them, and each axis' first claims
 # are read through the (topic, source_id, position) index.
 BARS_SHOWN = 40
-RANGE_CLAIMS = """
+# A page draws whole axes until it holds about BARS_PAGE bars (?page=2 for the next ones): at 100,000
+# claims there are hundreds of axes, and a page of all of them took seconds and megabytes.
+BARS_PAGE = 200
+PAGE_ARG = "page"
+# Each axis' place among the pages: the bars drawn on the axes before it, in the page's order.
+AXES = """
+    with axes as (
+      select a.*, i.label as therapy_label, k.label as condition_label,
+             sum(min(a.claim_count, :shown)) over (order by a.topic, i.label, k.label, a.therapy, a.condition
+                                                  rows unbounded preceding) - min(a.claim_count, :shown) as bars_before
+      from range_axes a left join interventions i on i.id = a.therapy left join conditions k on k.id = a.condition
+    )
+"""
+RANGE_CLAIMS = AXES + """
     select a.topic, t.label, t.description, t.unit, c.id, c.source_id, c.answer, c.quote,
            c.norm_min, c.norm_max, c.statement_kind, c.status,
-           c.therapy, i.label as therapy_label, c.condition, k.label as condition_label,
+           c.therapy, a.therapy_label, c.condition, a.condition_label,
            a.claim_count as axis_bars, a.low_min, a.low_max, a.high_min, a.high_max
-    from range_axes a join topics t on t.id = a.topic
+    from axes a join topics t on t.id = a.topic
     join claims c on c.rowid in (
       select x.rowid from claims x
       where x.topic = a.topic and x.therapy = a.therapy and x.condition = a.condition
         and (x.norm_min is not null or x.norm_max is not null)
       order by x.source_id, x.position limit :shown)
-    left join interventions i on i.id = c.therapy left join conditions k on k.id = c.condition
-    order by a.topic, therapy_label, condition_label, c.source_id, c.position
+    where a.bars_before >= :first_bar and a.bars_before < :first_bar + :page_bars
+    order by a.topic, a.therapy_label, a.condition_label, a.therapy, a.condition, c.source_id, c.position
+"""
+AXIS_PAGES = AXES + """
+    select count(*) as axes, coalesce(max(bars_before / :page_bars), 0) + 1 as pages,
+           sum(bars_before >= :first_bar and bars_before < :first_bar + :page_bars) as shown,
+           sum(bars_before < :first_bar) as before
+    from axes
 """
 AXIS_EXTENT = ("low_min", "low_max", "high_min", "high_max")
 GROUP_FIELDS = ("topic", "label", "unit", "description", "therapy", "therapy_label", "condition", "condition_label")
@@ -149,14 +168,37 @@ def bars(rows, claim_url):
     return topics
 
 
+def page_number(request):
+    """The page asked for (?page=N, from 1); 1 when absent or not a whole number."""
+    try:
+        return max(1, int(request.args.get(PAGE_ARG, "1")))
+    except ValueError:
+        return 1
+
+
+def pages(request, number, counts):
+    """What the template's pager shows: which axes of how many, and the neighbours' URLs."""
+    def url(page):
+        return request.path + (f"?{PAGE_ARG}={page}" if page > 1 else "")
+
+    return {"number": number, "count": counts["pages"], "axes": counts["axes"],
+            "first_axis": counts["before"] + 1, "last_axis": counts["before"] + (counts["shown"] or 0),
+            "previous_url": url(number - 1) if number > 1 else None,
+            "next_url": url(number + 1) if number < counts["pages"] else None}
+
+
 async def ranges_page(datasette, request):
     database = datasette.get_database(KB_DB)
-    rows = (await database.execute(RANGE_CLAIMS, {"shown": BARS_SHOWN})).rows
+    number = page_number(request)
+    params = {"shown": BARS_SHOWN, "page_bars": BARS_PAGE, "first_bar": (number - 1) * BARS_PAGE}
+    rows = (await database.execute(RANGE_CLAIMS, params)).rows
+    counts = dict((await database.execute(AXIS_PAGES, params)).rows[0])
     topics = bars(rows, lambda claim_id: row_url(datasette, "claims", claim_id))
     for topic in topics:
         topic["compare_url"] = datasette.urls.query(KB_DB, "topic_comparison") + "?" + urllib.parse.urlencode(
             {"topic": topic["topic"], "therapy": topic["therapy"] or "", "condition": topic["condition"] or ""})
-    html = await datasette.render_template("ranges.html", {"topics": topics}, request=request)
+    html = await datasette.render_template("ranges.html", {"topics": topics, "pages": pages(request, number, counts)},
+                                           request=request)
     return Response.html(html)
 
 

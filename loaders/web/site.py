@@ -1,6 +1,7 @@
 """Site-wide hooks: the Jinja global and the SQL functions the pages and canned queries link with, so
 that every URL is built by Datasette (datasette.urls, tilde_encode) and respects its base_url."""
 
+import functools
 import re
 import sqlite3
 import time
@@ -76,6 +77,19 @@ def startup(datasette):
     for name in SUPERSEDED_PLUGINS:
         if pm.get_plugin(name) is not None:
             pm.unregister(name=name)
+    cache_table_permissions(datasette)
+
+
+def cache_table_permissions(datasette):
+    """Remember each table's `allow` rules. Datasette 0.65.5 finds them by deep-copying the whole
+    metadata (every column description and canned query) on every view-table check, and a page makes
+    a check per table it lists: half the front page's time. The metadata is fixed for the server's
+    life (kb serve writes it before starting; the editorial hook's part never changes), so the
+    rules of a table are too. The method is private: tests/test_serve_pages.py checks it still
+    answers as Datasette's own."""
+    allows = getattr(datasette, "_table_permission_allows", None)
+    if allows is not None and not hasattr(allows, "cache_info"):
+        datasette._table_permission_allows = functools.lru_cache(maxsize=4096)(allows)
 
 
 @hookimpl
