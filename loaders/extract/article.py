@@ -103,8 +103,9 @@ class Article:
         # Token attributes as plain lists, read in one go: the rest of the extractor uses these,
         # not Token objects (creating those is a large share of the cost).
         strings = self.doc.vocab.strings
-        orth, lower, idx, sent_start, punct, space = self.doc.to_array(
-            ["ORTH", "LOWER", "IDX", "SENT_START", "IS_PUNCT", "IS_SPACE"]).T.tolist()
+        orth, lower, idx, sent_start, punct, space, like_num = self.doc.to_array(
+            ["ORTH", "LOWER", "IDX", "SENT_START", "IS_PUNCT", "IS_SPACE", "LIKE_NUM"]).T.tolist()
+        self.like_num = like_num
         self.texts = [strings[h] for h in orth]
         self.lower = [strings[h] for h in lower]
         self.idx = idx
@@ -159,9 +160,11 @@ class Article:
             self.sentence_of[start:end] = [sentence.index] * (end - start)
             self.sentences.append(sentence)
 
-    def _token_matches(self, matcher, triggers, found_labels, before=8, after=6):
-        """Run a token Matcher only around its trigger words (a few tokens either side, within the
-        sentence): the Matcher is the costly part of extraction, and most text cannot match."""
+    def _token_matches(self, group, found_labels, before=8, after=6):
+        """Run a group's token Matcher only around its trigger words (a few tokens either side, within
+        the sentence), and only where the words its patterns need are all there: the Matcher is the
+        costly part of extraction, and most text cannot match."""
+        matcher, triggers = group.matcher, group.triggers
         strings, found = self.doc.vocab.strings, []
         if triggers is None:
             windows = [(s.start, s.end) for s in self.sentences if not s.skip]
@@ -178,6 +181,9 @@ class Article:
                 else:
                     windows.append((start, end))
         for start, end in windows:
+            if not group.may_match(set(self.lower[start:end]), set(self.texts[start:end]),
+                                   any(self.like_num[start:end])):
+                continue
             found += [Match(found_labels.label(strings[m]), start + s, start + e)
                       for m, s, e in matcher(self.doc[start:end])]
         return found
@@ -187,7 +193,7 @@ class Article:
         strings = self.doc.vocab.strings
         raw, everything = [], []
         for group in found.groups:
-            matches = self._token_matches(group.matcher, group.triggers, found)
+            matches = self._token_matches(group, found)
             (raw if group.quantity else everything).extend(matches)
         # Overlapping quantities: the longest wins; of equal spans, the more specific reading.
         labels = {}

@@ -70,12 +70,24 @@ class Match(NamedTuple):
 
 @dataclass
 class TokenGroup:
-    """A token Matcher for one label, and the words without which it cannot match (None: any)."""
+    """A token Matcher for one label, the words without which it cannot match (None: any), and
+    what a stretch of text must hold for one of its patterns to match there (needs: None, anything)."""
 
     label: Label
     matcher: Matcher
     triggers: Optional[set]
     quantity: bool
+    needs: Optional[tuple] = None  # per pattern, ((attribute, words or True), ...): see _needs
+
+    def may_match(self, lower, orth, number) -> bool:
+        """False when no pattern can match a window whose tokens have these lower-case forms and texts
+        (sets), with a number-like token or not: the Matcher need not run there. A necessary
+        condition only (order is not checked), so skipping such windows changes no match."""
+        if self.needs is None:
+            return True
+        held = {"LOWER": lower, "ORTH": orth}
+        return any(all(number if attribute == "LIKE_NUM" else not words.isdisjoint(held[attribute])
+                       for attribute, words in needs) for needs in self.needs)
 
 
 @dataclass
@@ -104,6 +116,41 @@ _COMMON = frozenset("in the a an to by as of or and for on with not n't n’t no
                     "more longer each every pain been".split())
 
 
+def _required(token) -> bool:
+    """A pattern token every match holds at least once (its OP allows no zero; "!" holds a token that does not match)."""
+    op = str(token.get("OP", ""))
+    if op in ("?", "*", "!"):
+        return False
+    if op.startswith("{"):
+        least = op[1:-1].split(",")[0].strip()
+        return bool(least) and int(least) >= 1
+    return True
+
+
+def _words(value):
+    """The words a token attribute's value allows: a string, or an IN list; None for anything else."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict) and isinstance(value.get("IN"), list) and len(value) == 1:
+        return set(map(str, value["IN"]))
+    return None
+
+
+def _needs(pattern) -> tuple:
+    """What a window must hold for pattern to match in it, one entry per required token and
+    attribute: ("LOWER" or "ORTH", the words one of which it must be), or ("LIKE_NUM", True). NORM
+    is left out (the tokenizer's norms differ from the lower-case forms)."""
+    needs = []
+    for token in filter(_required, pattern):
+        for key, attribute in (("LOWER", "LOWER"), ("ORTH", "ORTH"), ("TEXT", "ORTH")):
+            words = _words(token.get(key))
+            if words is not None:
+                needs.append((attribute, frozenset(words)))
+        if token.get("LIKE_NUM") is True:
+            needs.append(("LIKE_NUM", True))
+    return tuple(needs)
+
+
 def _trigger_words(pattern):
     """The words of a pattern's most telling required token: a sentence without one of them
     cannot match. None when no required token is a word list (the pattern must run everywhere)."""
@@ -129,7 +176,8 @@ def _group(vocab, label, key, patterns, quantity=False):
     for pattern in patterns:
         words = _trigger_words(pattern)
         triggers = None if triggers is None or words is None else triggers | words
-    return TokenGroup(label, matcher, triggers, quantity)
+    needs = tuple(_needs(pattern) for pattern in patterns)
+    return TokenGroup(label, matcher, triggers, quantity, None if not all(needs) else needs)
 
 
 class _Builder:
