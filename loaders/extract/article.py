@@ -181,8 +181,7 @@ class Article:
                 else:
                     windows.append((start, end))
         for start, end in windows:
-            if not group.may_match(set(self.lower[start:end]), set(self.texts[start:end]),
-                                   any(self.like_num[start:end])):
+            if not group.may_match(self.lower[start:end], self.texts[start:end], self.like_num[start:end]):
                 continue
             found += [Match(found_labels.label(strings[m]), start + s, start + e)
                       for m, s, e in matcher(self.doc[start:end])]
