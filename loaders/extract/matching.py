@@ -1,9 +1,11 @@
 """The spaCy pipeline and the matchers built from the rule files."""
 
-import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple, Optional
+
+import re
 
 import numpy
 import spacy
@@ -102,43 +104,25 @@ class Match(NamedTuple):
 
 
 class Needs(NamedTuple):
-    """What a stretch of text must hold for one token pattern to match in it: the word lists its
-    required tokens are drawn from ((attribute, words), ...), whether one of them is number-like, and
-    the required tokens in their order, each as its conditions ((attribute, words or a regex), ...)."""
+    """What a stretch of text must hold for one token pattern to match in it. order: for each token
+    the pattern requires, in order, what it is drawn from and must meet, (base, filters) of
+    _condition; tokens with no base (a regex, a NOT_IN list alone) are left out, so this is a
+    necessary condition only. bases: the distinct bases, each of which a sentence must hold."""
 
-    words: tuple
-    number: bool
-    tokens: tuple
+    order: tuple
+    bases: tuple
 
-    def held_by(self, held, lower, orth, number) -> bool:
-        """May the pattern match tokens with these lower-case forms, texts and LIKE_NUM flags (lists)?
-        held: {"LOWER": set of lower, "ORTH": set of orth}. First the word lists against those sets
-        (cheap), then every required token in order."""
-        if any(held[attribute].isdisjoint(words) for attribute, words in self.words):
-            return False
-        if self.number and not any(number):
-            return False
-        wanted, found = self.tokens, 0
-        for i in range(len(lower)):
-            if _holds(wanted[found], lower[i], orth[i], number[i]):
-                found += 1
-                if found == len(wanted):
-                    return True
-        return False
-
-
-def _holds(conditions, lower, orth, number) -> bool:
-    """A token satisfies every condition of a required pattern token."""
-    for attribute, test in conditions:
-        if attribute == "LIKE_NUM":
-            held = number
-        elif attribute in ("LOWER", "ORTH"):
-            held = (lower if attribute == "LOWER" else orth) in test
-        else:  # a regular expression of spaCy's REGEX: searched, as the Matcher does
-            held = test.search(lower if attribute == "LOWER_REGEX" else orth) is not None
-        if not held:
-            return False
-    return True
+    def held_by(self, positions, start, end) -> bool:
+        """May the pattern match within tokens start..end? positions(key): the sorted indices of the
+        article's tokens that hold key. Each required token must be found after the one before."""
+        at = start
+        for key in self.order:
+            found = positions(key)
+            k = bisect_left(found, at)
+            if k == len(found) or found[k] >= end:
+                return False
+            at = found[k] + 1
+        return True
 
 
 @dataclass
@@ -152,14 +136,11 @@ class TokenGroup:
     quantity: bool
     needs: Optional[tuple] = None  # Needs of each pattern
 
-    def may_match(self, lower, orth, number) -> bool:
-        """False when no pattern can match tokens with these lower-case forms, texts and LIKE_NUM
-        flags (lists): the Matcher need not run there. A necessary condition only (what lies between
-        the required tokens is not checked), so skipping such windows changes no match."""
-        if self.needs is None:
-            return True
-        held = {"LOWER": set(lower), "ORTH": set(orth)}
-        return any(needs.held_by(held, lower, orth, number) for needs in self.needs)
+    def may_match(self, positions, start, end) -> bool:
+        """False when no pattern can match within tokens start..end (see Needs.held_by): the Matcher
+        need not run there. A necessary condition only (what lies between the required tokens is not
+        checked), so skipping such windows changes no match."""
+        return self.needs is None or any(needs.held_by(positions, start, end) for needs in self.needs)
 
 
 @dataclass
@@ -208,29 +189,46 @@ def _words(value):
     return None
 
 
-def _conditions(token) -> tuple:
-    """The conditions of a pattern token that the pre-check reads: ("LOWER" or "ORTH", words),
-    ("LOWER_REGEX" or "ORTH_REGEX", regex), ("LIKE_NUM", True). NORM is left out (the tokenizer's
-    norms differ from the lower-case forms), and so is any other attribute."""
-    found = []
+def _condition(token):
+    """What a required pattern token is drawn from, as Needs reads it: (base, filters). base: its
+    LOWER, ORTH or TEXT word list, else ("LIKE_NUM", True); filters: its other
+    conditions the pre-check can test on a token (LIKE_NUM, a NOT_IN list, a REGEX). None without a
+    base (NORM is left out: the tokenizer's norms differ from the lower-case forms)."""
+    base, filters = None, []
     for key, attribute in (("LOWER", "LOWER"), ("ORTH", "ORTH"), ("TEXT", "ORTH")):
         value = token.get(key)
         words = _words(value)
-        if words is not None:
-            found.append((attribute, words))
+        if words is not None and base is None:
+            base = (attribute, words)
+        elif words is not None:
+            filters.append((attribute, words))
+        elif isinstance(value, dict) and list(value) == ["NOT_IN"] and isinstance(value["NOT_IN"], list):
+            filters.append((f"{attribute}_NOT", frozenset(map(str, value["NOT_IN"]))))
         elif isinstance(value, dict) and list(value) == ["REGEX"]:
-            found.append((f"{attribute}_REGEX", re.compile(value["REGEX"])))
+            filters.append((f"{attribute}_REGEX", re.compile(value["REGEX"])))
     if token.get("LIKE_NUM") is True:
-        found.append(("LIKE_NUM", True))
-    return tuple(found)
+        (filters.append if base else lambda _: None)(("LIKE_NUM", True))
+        base = base or ("LIKE_NUM", True)
+    return (base, tuple(filters)) if base else None
+
+
+def holds(condition, lower, orth, number) -> bool:
+    """A token (its lower-case form, text and LIKE_NUM flag) meets one condition of _condition."""
+    attribute, test = condition
+    if attribute == "LIKE_NUM":
+        return bool(number)
+    value = lower if attribute.startswith("LOWER") else orth
+    if attribute.endswith("_NOT"):
+        return value not in test
+    if attribute.endswith("_REGEX"):  # searched, as spaCy's REGEX is
+        return test.search(value) is not None
+    return value in test
 
 
 def _needs(pattern) -> Needs:
     """What a window must hold for pattern to match in it (see Needs)."""
-    tokens = tuple(conditions for conditions in map(_conditions, filter(_required, pattern)) if conditions)
-    words = tuple((attribute, test) for conditions in tokens for attribute, test in conditions
-                  if attribute in ("LOWER", "ORTH"))
-    return Needs(words, any(attribute == "LIKE_NUM" for conditions in tokens for attribute, _ in conditions), tokens)
+    order = tuple(key for key in map(_condition, filter(_required, pattern)) if key is not None)
+    return Needs(order, tuple(dict.fromkeys(base for base, _ in order)))
 
 
 def _trigger_words(pattern):
@@ -260,7 +258,7 @@ def _group(vocab, label, key, patterns, quantity=False, flags=None):
         words = _trigger_words(pattern)
         triggers = None if triggers is None or words is None else triggers | words
     needs = tuple(_needs(pattern) for pattern in patterns)
-    return TokenGroup(label, matcher, triggers, quantity, None if not all(n.tokens for n in needs) else needs)
+    return TokenGroup(label, matcher, triggers, quantity, None if not all(n.order for n in needs) else needs)
 
 
 # -- word lists as lexeme flags ---------------------------------------------------------------
