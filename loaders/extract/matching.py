@@ -1,18 +1,17 @@
 """The spaCy pipeline and the matchers built from the rule files."""
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
-import re
-
 import numpy
 import spacy
 from spacy.attrs import FLAG19
 from spacy.language import Language
-from spacy.pipeline import Sentencizer
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.pipeline import Sentencizer
 from spacy.util import compile_infix_regex
 
 from .rules import _QUANTITY_PRIORITY, load_rules
@@ -191,9 +190,9 @@ def _words(value):
 
 def _condition(token):
     """What a required pattern token is drawn from, as Needs reads it: (base, filters). base: its
-    LOWER, ORTH or TEXT word list, else ("LIKE_NUM", True); filters: its other
-    conditions the pre-check can test on a token (LIKE_NUM, a NOT_IN list, a REGEX). None without a
-    base (NORM is left out: the tokenizer's norms differ from the lower-case forms)."""
+    LOWER, ORTH or TEXT word list, else ("LIKE_NUM", True); filters: its other conditions the
+    pre-check can test on a token (LIKE_NUM, a NOT_IN list, a REGEX). None without a base (NORM
+    is left out: the tokenizer's norms differ from the lower-case forms)."""
     base, filters = None, []
     for key, attribute in (("LOWER", "LOWER"), ("ORTH", "ORTH"), ("TEXT", "ORTH")):
         value = token.get(key)
@@ -206,9 +205,10 @@ def _condition(token):
             filters.append((f"{attribute}_NOT", frozenset(map(str, value["NOT_IN"]))))
         elif isinstance(value, dict) and list(value) == ["REGEX"]:
             filters.append((f"{attribute}_REGEX", re.compile(value["REGEX"])))
-    if token.get("LIKE_NUM") is True:
-        (filters.append if base else lambda _: None)(("LIKE_NUM", True))
-        base = base or ("LIKE_NUM", True)
+    if token.get("LIKE_NUM") is True and base is None:
+        base = ("LIKE_NUM", True)
+    elif token.get("LIKE_NUM") is True:
+        filters.append(("LIKE_NUM", True))
     return (base, tuple(filters)) if base else None
 
 
