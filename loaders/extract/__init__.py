@@ -1,6 +1,6 @@
 """Draft quoted claims for an article, for an editor to review (`kb extract`, `kb add`).
 
-Rule-based: spaCy's blank English pipeline (tokenizer and sentencizer), its Matcher and
+Rule-based: spaCy's blank English tokenizer, its sentencizer's rule (matching.kb_sentences), its Matcher and
 PhraseMatcher, and text2num for number words. Every pattern and word list lives in
 loaders/extract_rules/*.yaml; the extractor reads an article into lines and sentences, runs the
 matchers once over the whole text, and turns their matches into claims in the curated format,

@@ -8,7 +8,7 @@ from typing import Optional
 from spacy.util import filter_spans
 
 from .furniture import _BULLET, _heading_like, _raw_lines, _RawLine
-from .matching import Label, Match, matchers, pipeline
+from .matching import Label, Match, holds, matchers, pipeline
 from .rules import _QUANTITY_PRIORITY, load_rules
 
 @dataclass
@@ -108,8 +108,10 @@ class Article:
         # Token attributes as plain lists, read in one go: the rest of the extractor uses these,
         # not Token objects (creating those is a large share of the cost).
         strings = self.doc.vocab.strings
-        orth, lower, idx, sent_start, punct, space = self.doc.to_array(
-            ["ORTH", "LOWER", "IDX", "SENT_START", "IS_PUNCT", "IS_SPACE"]).T.tolist()
+        orth, lower, idx, sent_start, punct, space, like_num = self.doc.to_array(
+            ["ORTH", "LOWER", "IDX", "SENT_START", "IS_PUNCT", "IS_SPACE", "LIKE_NUM"]).T.tolist()
+        self.like_num = like_num
+        self._numbers = [i for i, number in enumerate(like_num) if number]
         self.texts = [strings[h] for h in orth]
         self.lower = [strings[h] for h in lower]
         self.idx = idx
@@ -164,35 +166,81 @@ class Article:
             self.sentence_of[start:end] = [sentence.index] * (end - start)
             self.sentences.append(sentence)
 
-    def _token_matches(self, matcher, triggers, found_labels, before=8, after=6):
-        """Run a token Matcher only around its trigger words (a few tokens either side, within the
-        sentence): the Matcher is the costly part of extraction, and most text cannot match."""
+    def _token_matches(self, group, found_labels, before=8, after=6):
+        """Run a group's token Matcher only around its trigger words (a few tokens either side, within
+        the sentence), and only where the words its patterns need are all there: the Matcher is the
+        costly part of extraction, and most text cannot match."""
+        matcher, triggers = group.matcher, group.triggers
         strings, found = self.doc.vocab.strings, []
+        candidates = self._candidate_sentences(group)
         if triggers is None:
-            windows = [(s.start, s.end) for s in self.sentences if not s.skip]
+            windows = [(s.start, s.end) for s in self.sentences if s.index in candidates]
         else:
-            positions = sorted(i for word in triggers for i in self.positions.get(word, ()))
+            positions = sorted(i for word in triggers for i in self.positions.get(word, ())
+                               if self.sentence_of[i] in candidates)
             windows = []
             for i in positions:
                 sentence = self.sentences[self.sentence_of[i]]
-                if sentence.skip:
-                    continue
                 start, end = max(sentence.start, i - before), min(sentence.end, i + after + 1)
                 if windows and start <= windows[-1][1] and windows[-1][0] >= sentence.start:
                     windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
                 else:
                     windows.append((start, end))
         for start, end in windows:
+            if not group.may_match(self._positions_of, start, end):
+                continue
             found += [Match(found_labels.label(strings[m]), start + s, start + e)
                       for m, s, e in matcher(self.doc[start:end])]
         return found
 
+    def _candidate_sentences(self, group) -> set:
+        """The sentences (not skipped) where one of group's patterns may match: each holds a token
+        from every word list (or a number-like token) the pattern requires (see matching.Needs). A
+        window outside them cannot hold those tokens either, so dropping them changes no match."""
+        if group.needs is None:
+            return self._kept
+        found = set()
+        for needs in group.needs:
+            held = self._kept
+            for base in needs.bases:
+                held = held & self._sentences_of(base)
+                if not held:
+                    break
+            found |= held
+        return found
+
+    def _positions_of(self, key) -> list:
+        """The sorted indices of the tokens holding key, a (base, filters) of matching._condition:
+        those drawn from base (a word list, or number-like) that meet every filter; computed once
+        per key and article."""
+        if key not in self._positions:
+            base, filters = key
+            if filters:
+                self._positions[key] = [i for i in self._positions_of((base, ())) if all(
+                    holds(condition, self.lower[i], self.texts[i], self.like_num[i]) for condition in filters)]
+            elif base[0] == "LIKE_NUM":
+                self._positions[key] = self._numbers
+            elif base[0] == "LOWER":
+                self._positions[key] = sorted(i for word in base[1] & self._words for i in self.positions[word])
+            else:  # ORTH: the lower-case form's positions, kept where the text is the word
+                self._positions[key] = sorted(i for word in base[1] for i in self.positions.get(word.lower(), ())
+                                              if self.texts[i] == word)
+        return self._positions[key]
+
+    def _sentences_of(self, base) -> set:
+        """The sentences with a token drawn from base (see _positions_of)."""
+        if base not in self._sentences_by_base:
+            self._sentences_by_base[base] = {self.sentence_of[i] for i in self._positions_of((base, ()))}
+        return self._sentences_by_base[base]
+
     def _matches(self):
         found = matchers()
+        self._kept = {sentence.index for sentence in self.sentences if not sentence.skip}
+        self._words, self._positions, self._sentences_by_base = set(self.positions), {}, {}
         strings = self.doc.vocab.strings
         raw, everything = [], []
         for group in found.groups:
-            matches = self._token_matches(group.matcher, group.triggers, found)
+            matches = self._token_matches(group, found)
             (raw if group.quantity else everything).extend(matches)
         # Overlapping quantities: the longest wins; of equal spans, the more specific reading.
         labels = {}

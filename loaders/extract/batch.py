@@ -8,6 +8,7 @@ name and the other files go on; the caller exits non-zero if any failed. Results
 order of the files, whatever order the workers finish in, so the drafts are those of one process.
 """
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -76,11 +77,17 @@ def run_all(function: Callable, items: list, jobs: int, description: str, consol
         else:
             # fork: workers start with the parent's matchers already built (and its rule files).
             context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(function,)) as pool:
-                futures = {pool.submit(_work, item): index for index, item in enumerate(items)}
-                for future in as_completed(futures):
-                    outcomes[futures[future]] = future.result()
-                    progress.advance(task)
+            # What the parent built is moved out of the garbage collector's sight before forking: a
+            # collection in a worker would otherwise touch (and copy) every page of it.
+            gc.freeze()
+            try:
+                with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start, initargs=(function,)) as pool:
+                    futures = {pool.submit(_work, item): index for index, item in enumerate(items)}
+                    for future in as_completed(futures):
+                        outcomes[futures[future]] = future.result()
+                        progress.advance(task)
+            finally:
+                gc.unfreeze()
     return outcomes
 
 

@@ -1,52 +1,86 @@
 """The spaCy pipeline and the matchers built from the rule files."""
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
+import numpy
 import spacy
+from spacy.attrs import FLAG19
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.pipeline import Sentencizer
 from spacy.util import compile_infix_regex
 
 from .rules import _QUANTITY_PRIORITY, load_rules
 from .ruleschema import expand as _pattern
 from .ruleschema import resolve as _resolve
 
-@Language.component("kb_line_starts")
-def _line_starts(doc):
-    """Every line of a capture starts a sentence (headings and list items end without a full stop),
-    except a hard-wrapped line that goes on in lower case after a line without final punctuation."""
-    # Only whitespace tokens can hold a line break. Flags are read and written as arrays: setting
-    # Token.is_sent_start one by one rescans the whole doc each time.
-    spaces = doc.to_array("IS_SPACE")[:-1].nonzero()[0]
-    starts = doc.to_array(["SENT_START"]).reshape(-1, 1)  # 0 (unknown) in a fresh doc: the sentencizer decides
-    for i in map(int, spaces):
-        space = doc[i].text
-        if "\n" not in space:
+def line_starts(texts: list, spaces: list) -> list:
+    """The tokens (by index) that start a line of a capture: every line starts a sentence (headings
+    and list items end without a full stop), except a hard-wrapped line that goes on in lower case
+    after a line without final punctuation. texts: the tokens' texts; spaces: their IS_SPACE flags."""
+    found, length = [0] if texts else [], len(texts)
+    for i in range(length - 1):
+        space = texts[i]
+        if not spaces[i] or "\n" not in space:  # only whitespace tokens can hold a line break
             continue
-        following = doc[i + 1].text
-        numbered = following.isdigit() and i + 2 < len(doc) and doc[i + 2].text in (".", ")")
-        wrapped = (space.count("\n") == 1 and i > 0 and doc[i - 1].text not in (".", "!", "?", ":")
+        following = texts[i + 1]
+        numbered = following.isdigit() and i + 2 < length and texts[i + 2] in (".", ")")
+        wrapped = (space.count("\n") == 1 and i > 0 and texts[i - 1] not in (".", "!", "?", ":")
                    and (following[0].islower() or following[0].isdigit()) and not numbered)
         if not wrapped:
-            starts[i + 1, 0] = 1
-    if len(doc):
-        starts[0, 0] = 1
-        doc.from_array(["SENT_START"], starts)
+            found.append(i + 1)
+    return found
+
+
+_SENTENCE_FINAL = frozenset(Sentencizer.default_punct_chars)
+
+
+def sentencizer_starts(texts: list, punct: list) -> list:
+    """spaCy's Sentencizer rule with its default punctuation, on plain lists: True for the first token
+    and for each token that follows a run of sentence-final punctuation (and is no punctuation)."""
+    guesses = [False] * len(texts)
+    if texts:
+        guesses[0], seen_period = True, False
+        for i, text in enumerate(texts):
+            final = text in _SENTENCE_FINAL
+            if seen_period and not punct[i] and not final:
+                guesses[i], seen_period = True, False
+            elif final:
+                seen_period = True
+    return guesses
+
+
+@Language.component("kb_sentences")
+def _sentences(doc):
+    """Sentence starts: the line starts, then spaCy's sentencizer rule for the other tokens. Read and
+    written as arrays: spaCy's Sentencizer makes a Token object of every token, and setting
+    Token.is_sent_start one by one rescans the whole doc each time."""
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    orth, space, punct = doc.to_array(["ORTH", "IS_SPACE", "IS_PUNCT"]).T.tolist()
+    texts = [strings[h] for h in orth]
+    starts = sentencizer_starts(texts, punct)
+    for i in line_starts(texts, space):
+        starts[i] = True
+    values = numpy.array([1 if start else -1 for start in starts], dtype=numpy.int64).astype(numpy.uint64)
+    doc.from_array(["SENT_START"], values.reshape(-1, 1))
     return doc
 
 
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
-    """spaCy's blank English pipeline with the line-start rule and the sentencizer."""
+    """spaCy's blank English tokenizer with the rules' infixes and abbreviations, and the sentence starts (kb_sentences)."""
     nlp = spacy.blank("en")
     infixes = list(nlp.Defaults.infixes) + load_rules()["lexicon"]["infixes"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     for word in load_rules()["citations"]["abbreviations"]:
         nlp.tokenizer.add_special_case(word, [{"ORTH": word}])
-    nlp.add_pipe("kb_line_starts")
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kb_sentences")
     return nlp
 
 
@@ -68,14 +102,44 @@ class Match(NamedTuple):
     end: int
 
 
+class Needs(NamedTuple):
+    """What a stretch of text must hold for one token pattern to match in it. order: for each token
+    the pattern requires, in order, what it is drawn from and must meet, (base, filters) of
+    _condition; tokens with no base (a regex, a NOT_IN list alone) are left out, so this is a
+    necessary condition only. bases: the distinct bases, each of which a sentence must hold."""
+
+    order: tuple
+    bases: tuple
+
+    def held_by(self, positions, start, end) -> bool:
+        """May the pattern match within tokens start..end? positions(key): the sorted indices of the
+        article's tokens that hold key. Each required token must be found after the one before."""
+        at = start
+        for key in self.order:
+            found = positions(key)
+            k = bisect_left(found, at)
+            if k == len(found) or found[k] >= end:
+                return False
+            at = found[k] + 1
+        return True
+
+
 @dataclass
 class TokenGroup:
-    """A token Matcher for one label, and the words without which it cannot match (None: any)."""
+    """A token Matcher for one label, the words without which it cannot match (None: any), and
+    what a stretch of text must hold for one of its patterns to match there (needs: None, anything)."""
 
     label: Label
     matcher: Matcher
     triggers: Optional[set]
     quantity: bool
+    needs: Optional[tuple] = None  # Needs of each pattern
+
+    def may_match(self, positions, start, end) -> bool:
+        """False when no pattern can match within tokens start..end (see Needs.held_by): the Matcher
+        need not run there. A necessary condition only (what lies between the required tokens is not
+        checked), so skipping such windows changes no match."""
+        return self.needs is None or any(needs.held_by(positions, start, end) for needs in self.needs)
 
 
 @dataclass
@@ -104,6 +168,69 @@ _COMMON = frozenset("in the a an to by as of or and for on with not n't n’t no
                     "more longer each every pain been".split())
 
 
+def _required(token) -> bool:
+    """A pattern token every match holds at least once (its OP allows no zero; "!" holds a token that does not match)."""
+    op = str(token.get("OP", ""))
+    if op in ("?", "*", "!"):
+        return False
+    if op.startswith("{"):
+        least = op[1:-1].split(",")[0].strip()
+        return bool(least) and int(least) >= 1
+    return True
+
+
+def _words(value):
+    """The words a token attribute's value allows: a string, or an IN list; None for anything else."""
+    if isinstance(value, str):
+        return frozenset([value])
+    if isinstance(value, dict) and isinstance(value.get("IN"), list) and len(value) == 1:
+        return frozenset(map(str, value["IN"]))
+    return None
+
+
+def _condition(token):
+    """What a required pattern token is drawn from, as Needs reads it: (base, filters). base: its
+    LOWER, ORTH or TEXT word list, else ("LIKE_NUM", True); filters: its other conditions the
+    pre-check can test on a token (LIKE_NUM, a NOT_IN list, a REGEX). None without a base (NORM
+    is left out: the tokenizer's norms differ from the lower-case forms)."""
+    base, filters = None, []
+    for key, attribute in (("LOWER", "LOWER"), ("ORTH", "ORTH"), ("TEXT", "ORTH")):
+        value = token.get(key)
+        words = _words(value)
+        if words is not None and base is None:
+            base = (attribute, words)
+        elif words is not None:
+            filters.append((attribute, words))
+        elif isinstance(value, dict) and list(value) == ["NOT_IN"] and isinstance(value["NOT_IN"], list):
+            filters.append((f"{attribute}_NOT", frozenset(map(str, value["NOT_IN"]))))
+        elif isinstance(value, dict) and list(value) == ["REGEX"]:
+            filters.append((f"{attribute}_REGEX", re.compile(value["REGEX"])))
+    if token.get("LIKE_NUM") is True and base is None:
+        base = ("LIKE_NUM", True)
+    elif token.get("LIKE_NUM") is True:
+        filters.append(("LIKE_NUM", True))
+    return (base, tuple(filters)) if base else None
+
+
+def holds(condition, lower, orth, number) -> bool:
+    """A token (its lower-case form, text and LIKE_NUM flag) meets one condition of _condition."""
+    attribute, test = condition
+    if attribute == "LIKE_NUM":
+        return bool(number)
+    value = lower if attribute.startswith("LOWER") else orth
+    if attribute.endswith("_NOT"):
+        return value not in test
+    if attribute.endswith("_REGEX"):  # searched, as spaCy's REGEX is
+        return test.search(value) is not None
+    return value in test
+
+
+def _needs(pattern) -> Needs:
+    """What a window must hold for pattern to match in it (see Needs)."""
+    order = tuple(key for key in map(_condition, filter(_required, pattern)) if key is not None)
+    return Needs(order, tuple(dict.fromkeys(base for base, _ in order)))
+
+
 def _trigger_words(pattern):
     """The words of a pattern's most telling required token: a sentence without one of them
     cannot match. None when no required token is a word list (the pattern must run everywhere)."""
@@ -122,14 +249,70 @@ def _trigger_words(pattern):
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
 
-def _group(vocab, label, key, patterns, quantity=False):
-    matcher = Matcher(vocab, validate=True)  # load_rules() has checked each pattern; this guards the expansion here
-    matcher.add(key, patterns, greedy="LONGEST" if quantity else None)
+def _group(vocab, label, key, patterns, quantity=False, flags=None):
+    Matcher(vocab, validate=True).add(key, patterns)  # load_rules() has checked each pattern; this guards the expansion here
+    matcher = Matcher(vocab, validate=False)  # the flags' integer attributes are not in the validator's schema
+    matcher.add(key, [_flagged(pattern, flags or {}) for pattern in patterns], greedy="LONGEST" if quantity else None)
     triggers = set()
     for pattern in patterns:
         words = _trigger_words(pattern)
         triggers = None if triggers is None or words is None else triggers | words
-    return TokenGroup(label, matcher, triggers, quantity)
+    needs = tuple(_needs(pattern) for pattern in patterns)
+    return TokenGroup(label, matcher, triggers, quantity, None if not all(n.order for n in needs) else needs)
+
+
+# -- word lists as lexeme flags ---------------------------------------------------------------
+# spaCy's Matcher checks {LOWER: {IN: [...]}} by calling a Python predicate on every token it
+# reaches, the main cost of matching; a lexeme flag (Vocab.add_flag) holding "this word is in the
+# list" is checked in C. spaCy has 64 flag bits, of which it names the first 19 (IS_ALPHA...), so
+# the word lists most used by the patterns get one of the other 45 and the others stay predicates.
+# Same matches: a lexeme's lower-case form is its text's str.lower(), which is what the flag reads.
+_FREE_FLAGS = range(FLAG19, 64)
+
+
+def _word_list(attribute, value):
+    """(LOWER or ORTH, IN or NOT_IN, words) of a token attribute holding only an IN or NOT_IN list, else None."""
+    if not (isinstance(value, dict) and len(value) == 1 and isinstance(next(iter(value.values())), list)):
+        return None
+    operator, words = next(iter(value.items()))
+    if attribute not in ("LOWER", "ORTH", "TEXT") or operator not in ("IN", "NOT_IN"):
+        return None
+    return ("LOWER" if attribute == "LOWER" else "ORTH"), operator, frozenset(map(str, words))
+
+
+def _flags(vocab, patterns) -> dict:
+    """{(LOWER or ORTH, words): flag id} for the word lists of patterns, most used first, as many as
+    spaCy has free flag bits; each flag set on every lexeme, present and future."""
+    uses = {}
+    for pattern in patterns:
+        for token in pattern:
+            for attribute, value in token.items():
+                found = _word_list(attribute, value)
+                if found:
+                    uses[found[0], found[2]] = uses.get((found[0], found[2]), 0) + 1
+    flags = {}
+    for (attribute, words), _ in sorted(uses.items(), key=lambda item: -item[1]):
+        free = [bit for bit in _FREE_FLAGS if bit not in vocab.lex_attr_getters]
+        if not free:
+            break
+        getter = (lambda text, words=words: text.lower() in words) if attribute == "LOWER" else (
+            lambda text, words=words: text in words)
+        flags[attribute, words] = vocab.add_flag(getter, free[0])
+    return flags
+
+
+def _flagged(pattern, flags):
+    """pattern with its flagged word lists checked by their lexeme flags instead of predicates."""
+    result = []
+    for token in pattern:
+        token = dict(token)
+        for attribute, value in list(token.items()):
+            found = _word_list(attribute, value)
+            if found and (found[0], found[2]) in flags:
+                del token[attribute]
+                token[flags[found[0], found[2]]] = found[1] == "IN"
+        result.append(token)
+    return result
 
 
 class _Builder:
@@ -139,6 +322,7 @@ class _Builder:
         self.nlp, self.rules, self.found = nlp, rules, found
         self.lexicon = rules["lexicon"]
         self.classes = _resolve(rules["quantities"]["classes"], self.lexicon)
+        self.pending = []  # (label, token patterns, quantity): built into groups once all are added
 
     def phrases(self, kind, words, value=None):
         """Lower-case phrases found as Label(kind, value)."""
@@ -154,8 +338,13 @@ class _Builder:
         items = [_resolve(p, self.lexicon) for p in items]
         if classes:
             items = [_pattern(p, self.classes) for p in items]
-        label = Label(kind, value)
-        self.found.groups.append(_group(self.nlp.vocab, label, self.found.key(label), items, quantity=quantity))
+        self.pending.append((Label(kind, value), items, quantity))
+
+    def groups(self):
+        """The token groups of every pattern added, their word lists flagged (see _flags)."""
+        flags = _flags(self.nlp.vocab, [pattern for _, items, _ in self.pending for pattern in items])
+        self.found.groups = [_group(self.nlp.vocab, label, self.found.key(label), items, quantity, flags)
+                             for label, items, quantity in self.pending]
 
 
 @lru_cache(maxsize=1)
@@ -169,6 +358,7 @@ def matchers() -> Matchers:
     for adds in (_lexicon_matchers, numbers.register_patterns, concepts.register_mechanism_patterns,
                  citations.register_patterns, concepts.register_safety_patterns):
         adds(build)
+    build.groups()
     return found
 
 

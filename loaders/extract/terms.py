@@ -1,6 +1,6 @@
 """The article's main therapy and condition, and the other ones a claim may name."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import vocabulary as v
 from ..terms import main_term, mentions
@@ -43,6 +43,7 @@ class MainTerms:
     therapy: str
     condition: str
     detected: tuple = ()
+    _overrides: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, text, interventions, conditions, therapy=None, condition=None):
@@ -58,6 +59,13 @@ class MainTerms:
 
     def overrides(self, quote, type_, arm=None):
         """{therapy, condition} a claim of type_ on quote names because they are not the article's main ones."""
+        # A sentence's claims share its quote: its terms are looked up once (a third of the calls repeat one).
+        key = (quote, type_, arm)
+        if key not in self._overrides:
+            self._overrides[key] = self._find_overrides(quote, type_, arm)
+        return dict(self._overrides[key])
+
+    def _find_overrides(self, quote, type_, arm):
         rules, found = load_rules()["terms"], {}
         therapy = (other_term(arm, self.interventions, self.therapy) if arm else None) or other_term(
             quote, self.interventions, self.therapy, rules["subject_words"])
