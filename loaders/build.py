@@ -1,7 +1,6 @@
 """Build kb.db from a validated project: written to a temporary file, swapped in only when complete."""
 
 import json
-from collections import defaultdict
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ import sqlite_utils
 from sqlalchemy import create_engine, event
 from sqlalchemy.schema import CreateTable
 
-from . import compare, conflicts, fidelity, scorecard, serving
+from . import derive
 from .atomic import atomic_path
 from .cache import ParseCache
 from .progress import SILENT
@@ -19,8 +18,6 @@ from . import vocabulary as v
 from .errors import KbError
 from .models import TABLES
 from .project import Project
-from .terms import Likeness
-from .relations import derivations_of, relations_of
 from .schema import ClaimFields, SourceFields, StudyFields, TopicFields, shared_fields
 from .validate import Report, validate
 
@@ -52,18 +49,17 @@ def build(project: Project, check: bool = False, output: Path = None, progress=S
     if not report.ok:
         raise InvalidProject(report)
     target = Path(output or project.db_path)
-    progress.step("conflicts and comparisons")
     rows = table_rows(report.corpus, project)
-    progress.step("writing kb.db")
+    progress.step("writing kb.db, conflicts and comparisons")
     if check:
         with tempfile.TemporaryDirectory(prefix="kb-check-") as folder:
             fresh = Path(folder) / target.name
-            counts = write_database(fresh, rows)
+            counts = write_database(fresh, rows, report.corpus)
             if not target.exists() or dump(target) != dump(fresh):
                 raise StaleDatabase(f"{target.name} differs from a fresh build: run `kb build` and commit it")
     else:
         with atomic_path(target) as scratch:
-            counts = write_database(scratch, rows)
+            counts = write_database(scratch, rows, report.corpus)
     return BuildResult(target, counts)
 
 
@@ -126,7 +122,8 @@ def term_rows(terms):
 
 
 def table_rows(corpus, project):
-    """Every table's rows, in a fixed order so that the build is deterministic."""
+    """Every base table's rows, in a fixed order so that the build is deterministic (the derived
+    tables are computed from them in kb.db: loaders/derive.py)."""
     claims_by_source = {}
     for anchored in corpus.claims:
         claims_by_source.setdefault(anchored.source_id, []).append(anchored)
@@ -155,21 +152,19 @@ def table_rows(corpus, project):
     rows["topics"] = [shared_fields(topic, TopicFields) for topic in sorted(corpus.topics.values(), key=lambda t: t.id)]
     rows["studies"] = [shared_fields(study, StudyFields)
                        for study in sorted(corpus.studies.values(), key=lambda s: s.id)]
-    topics = {row["id"]: row for row in rows["topics"]}
-    cited = defaultdict(set)
-    for link in rows["claim_studies"]:
-        cited[link["claim_id"]].add(link["study_id"])
-    likeness = Likeness.of_corpus(corpus)
-    rows["conflicts"], rows["conflict_pairs"] = conflicts.detect_with_pairs(
-        rows["claims"], topics, likeness, cited, relations_of(corpus.topics), derivations_of(corpus.topics),
-        conflicts.source_names(rows["sources"]))
-    rows["citation_fidelity"] = fidelity.judge(rows["claims"], rows["claim_studies"], rows["studies"], topics, likeness)
-    rows["source_scorecard"] = scorecard.scorecards(rows["sources"], rows["claims"], rows["conflicts"],
-                                                    rows["citation_fidelity"])
-    summary, cells = compare.tables(rows["claims"], topics, rows["sources"], rows["conflicts"], likeness)
-    rows["topic_summary"], rows["comparison_cells"] = summary, cells
-    rows["topic_summary_conflicts"] = compare.summary_conflicts(summary)  # counted live by verdict when served
     return rows
+
+
+def built_rows(corpus, project) -> dict:
+    """{table: rows as dicts, in stored order} of a kb.db built from the validated corpus in a scratch
+    folder: what the evaluations read (benchmarks/conflict_eval.py, fidelity_eval.py)."""
+    with tempfile.TemporaryDirectory(prefix="kb-rows-") as folder:
+        path = Path(folder) / "kb.db"
+        write_database(path, table_rows(corpus, project), corpus)
+        with sqlite3.connect(path) as connection:
+            connection.row_factory = sqlite3.Row
+            return {model.__tablename__: [dict(row) for row in connection.execute(
+                        f'select * from "{model.__tablename__}" order by rowid')] for model in TABLES}
 
 
 # The database is a scratch file until atomic_path syncs it and swaps it in whole, so a sync on
@@ -187,8 +182,9 @@ def insert_rows(connection, table, rows):
     connection.connection.cursor().executemany(statement, (tuple(row.get(name) for name in columns) for row in rows))
 
 
-def write_database(path, rows):
-    """Create the schema from the SQLModel tables, bulk insert with Core, add FTS and the matrix view."""
+def write_database(path, rows, corpus):
+    """Create the schema from the SQLModel tables, bulk insert the base rows with Core, add FTS, then
+    derive the conflicts, comparisons, fidelity, scorecards and serving tables from them (loaders/derive.py)."""
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", lambda connection, _: connection.executescript(FAST_SCRATCH + "PRAGMA foreign_keys=ON;"))
     counts = {}
@@ -209,8 +205,7 @@ def write_database(path, rows):
     database["claims"].enable_fts(["statement", "quote"], tokenize="porter")
     database["sources"].enable_fts(["title", "text"], tokenize="porter")
     database["studies"].enable_fts(["label", "venue", "organization", "finding"], tokenize="porter")
-    compare.write_matrix(database, rows["comparison_cells"], rows["sources"], rows["topics"])
-    serving.write_serving_tables(database)
+    counts.update(derive.derive(database, corpus))
     database.execute("VACUUM")
     database.close()
     return counts
