@@ -349,7 +349,7 @@ class Stage:
         if not scope.everything:
             for kind, name in serving_tables():
                 self.database.execute(f'drop {kind} if exists "{name}"')
-        serving.write_serving_tables()
+        serving.write_serving_tables(self.database)
 
     # -- writing -----------------------------------------------------------------------------------
 
