@@ -4,21 +4,19 @@ import json
 import shutil
 import sqlite3
 import tempfile
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import compare, conflicts, fidelity, kbfile, scorecard, serving
+from . import kbfile
 from .atomic import atomic_path
 from .cache import ParseCache
+from .derive import derive
 from .kbfile import BASE_TABLES, dump  # noqa: F401  (dump: build.dump, as the tests and benchmarks name it)
 from .manifest import Manifest, changed_sources, same_studies
 from .progress import SILENT
 from . import vocabulary as v
 from .errors import KbError
 from .project import Project
-from .terms import Likeness
-from .relations import derivations_of, relations_of
 from .schema import ClaimFields, SourceFields, Study, StudyFields, TopicFields, shared_fields
 from .validate import Report, validate
 
@@ -267,7 +265,8 @@ def vocabulary_rows(corpus):
 
 
 def table_rows(corpus, project):
-    """Every table's rows, in memory, from a validated corpus (the evaluations use it; the build streams)."""
+    """Every base table's rows, in memory, from a validated corpus (built_rows; the build streams them);
+    the derived tables are computed from them in kb.db (loaders/derive.py)."""
     claims_by_source = {}
     for anchored in corpus.claims:
         claims_by_source.setdefault(anchored.source_id, []).append(anchored)
@@ -278,67 +277,21 @@ def table_rows(corpus, project):
                                       corpus.topics).items():
             rows[name].extend(part)
     rows.update(vocabulary_rows(corpus))
-    rows.update(derived_rows(rows, corpus))
     return rows
 
 
-def derived_rows(rows, corpus):
-    """Conflicts, fidelity, scorecards and comparisons computed in memory from the base tables' rows."""
-    derived = {}
-    topics = {row["id"]: row for row in rows["topics"]}
-    cited = defaultdict(set)
-    for link in rows["claim_studies"]:
-        cited[link["claim_id"]].add(link["study_id"])
-    likeness = Likeness.of_corpus(corpus)
-    derived["conflicts"], derived["conflict_pairs"] = conflicts.detect_with_pairs(
-        rows["claims"], topics, likeness, cited, relations_of(corpus.topics), derivations_of(corpus.topics),
-        conflicts.source_names(rows["sources"]))
-    derived["citation_fidelity"] = fidelity.judge(rows["claims"], rows["claim_studies"], rows["studies"], topics,
-                                                  likeness)
-    derived["source_scorecard"] = scorecard.scorecards(rows["sources"], rows["claims"], derived["conflicts"],
-                                                       derived["citation_fidelity"])
-    summary, cells = compare.tables(rows["claims"], topics, rows["sources"], derived["conflicts"], likeness)
-    derived["topic_summary"], derived["comparison_cells"] = summary, cells
-    derived["topic_summary_conflicts"] = compare.summary_conflicts(summary)  # counted live by verdict when served
-    return derived
-
-
-DERIVED_TABLES = [name for name in kbfile.MODELS if name not in kbfile.BASE_TABLES + kbfile.VOCABULARY_TABLES]
-
-
-def derive(database, vocab, changed_sources=None) -> dict:
-    """Every derived table (conflicts, fidelity, scorecards, comparisons, the matrix, the serving tables)
-    from the base tables of database. Today's in-memory computation behind the interface of
-    loaders/derive.py (branch derive): with changed_sources, the previous derived tables are
-    replaced whole, which gives what a full derive gives."""
-    if changed_sources is not None:
-        for name in DERIVED_TABLES:
-            database.execute(f'DELETE FROM "{name}"')
-        for name in ("comparison_matrix", "range_axes"):
-            database.execute(f'DROP TABLE IF EXISTS "{name}"')
-    rows = base_rows(database)
-    derived = derived_rows(rows, vocab)
-    for name in DERIVED_TABLES:
-        kbfile.insert_rows(database, name, derived.get(name, []))
-    database.conn.commit()
-    compare.write_matrix(database, derived["comparison_cells"], rows["sources"], rows["topics"])
-    serving.write_serving_tables(database)
-    return {name: len(derived.get(name, [])) for name in DERIVED_TABLES}
-
-
-def base_rows(database):
-    """The base tables' rows as derived_rows takes them, in the order table_rows gives them."""
-    queries = {
-        "sources": "SELECT * FROM sources ORDER BY id",
-        "claims": "SELECT * FROM claims ORDER BY source_id, position",
-        "claim_studies": "SELECT cs.* FROM claim_studies cs JOIN claims c ON c.id = cs.claim_id "
-                         "ORDER BY c.source_id, c.position, cs.study_id",
-        "studies": "SELECT * FROM studies ORDER BY id",
-        "topics": "SELECT * FROM topics ORDER BY id",
-    }
-    rows = {}
-    for name, sql in queries.items():
-        cursor = database.execute(sql)
-        columns = [column[0] for column in cursor.description]
-        rows[name] = [dict(zip(columns, values)) for values in cursor]
-    return rows
+def built_rows(corpus, project) -> dict:
+    """{table: rows as dicts, in stored order} of a kb.db built from the validated corpus in a scratch
+    folder: what the evaluations read (benchmarks/conflict_eval.py, fidelity_eval.py)."""
+    with tempfile.TemporaryDirectory(prefix="kb-rows-") as folder:
+        database = kbfile.open_scratch(Path(folder) / "kb.db")
+        kbfile.create_tables(database)
+        for name, rows in table_rows(corpus, project).items():
+            kbfile.insert_rows(database, name, rows)
+        kbfile.create_indexes(database)
+        derive(database, corpus)
+        database.conn.row_factory = sqlite3.Row
+        rows = {name: [dict(row) for row in database.conn.execute(f'select * from "{name}" order by rowid')]
+                for name in kbfile.MODELS}
+        database.close()
+        return rows
