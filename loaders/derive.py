@@ -252,7 +252,7 @@ class Stage:
         for topic in sorted(scope.topics):
             for table in ("topic_summary_conflicts", "topic_summary", "comparison_cells"):
                 self.delete_where(table, "topic", [topic])
-            ordered = [tuple(row) for row in self.database.execute(
+            ordered = [tuple(row.values()) for row in self.rows(
                 f"select {', '.join(compare.CLAIM_COLUMNS)} from claims where topic = ? order by source_id, position",
                 [topic])]
             if not ordered:
