@@ -18,7 +18,7 @@ from . import vocabulary as v
 from .errors import KbError
 from .project import Project
 from .schema import ClaimFields, SourceFields, Study, StudyFields, TopicFields, shared_fields
-from .validate import Report, validate
+from .validate import Report, validate, with_every_problem
 
 
 class InvalidProject(KbError):
@@ -77,14 +77,6 @@ class RowWriter:
             kbfile.insert_rows(self.database, name, rows)
 
 
-def invalid(project, cache, report):
-    """InvalidProject with every problem, as `kb validate` reports them. Articles handed over early stop
-    being anchored against by another article's file (id-mismatch), so that case is validated again."""
-    if any(problem.code == "id-mismatch" for problem in report.problems):
-        report = validate(project, cache)
-    return InvalidProject(report)
-
-
 def full_build(project, path, cache, progress):
     """Every article validated and written one at a time, then the vocabularies, indexes and derived tables."""
     manifest = Manifest.of_project(project)
@@ -93,7 +85,7 @@ def full_build(project, path, cache, progress):
     report = validate(project, cache, progress, emit=RowWriter(database))
     if not report.ok:
         database.close()
-        raise invalid(project, cache, report)
+        raise InvalidProject(with_every_problem(project, cache, report))
     for name, rows in vocabulary_rows(report.corpus).items():
         kbfile.insert_rows(database, name, rows)
     progress.step("indexes and full-text search")

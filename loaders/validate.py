@@ -293,7 +293,10 @@ class _Checker:
 
     def add_study(self, study, path, lines, loc):
         known = self.corpus.studies.get(study.id)
-        self.study_places.append((study, path, lines, loc))
+        # Only the lines a later check reports at are kept: holding each claims file's whole map of
+        # lines until every file is read kept the line maps of every file (most of validation's memory).
+        if study.abstract_source is not None:
+            self.study_places.append((study, path, lines_at(lines, loc + ("abstract_source",)), loc))
         if known is None:
             self.corpus.studies[study.id] = study
             self.study_origin[study.id] = path
@@ -450,7 +453,8 @@ class _Checker:
                 if self.all_studies_known:
                     self.unknown_study(study_id, path, lines, loc + ("cites", position))
                 else:
-                    self.pending_studies.append((len(self.sink), study_id, path, lines, loc + ("cites", position)))
+                    where = loc + ("cites", position)
+                    self.pending_studies.append((len(self.sink), study_id, path, lines_at(lines, where), where))
 
     def unknown_study(self, study_id, path, lines, loc):
         self.problem("unknown-study", path, lines, loc, f"no study {study_id!r}{closest(study_id, self.corpus.studies)}")
@@ -563,6 +567,11 @@ class _Checker:
         return self.report
 
 
+def lines_at(lines, loc):
+    """The part of a file's line map that reporting a problem at loc reads."""
+    return {tuple(loc): line_of(lines, loc)}
+
+
 def studies_digest(studies):
     """A claims file's studies: list as one hash (None without one): equal digests, equal declarations."""
     if not studies:
@@ -605,6 +614,14 @@ def validate(project: Project, cache=None, progress=SILENT, emit=None, units=Non
     finally:
         if was_enabled:
             gc.enable()
+
+
+def with_every_problem(project: Project, cache, report: Report) -> Report:
+    """report, or for a run with emit whose problems include an id-mismatch, a run without it: an article
+    handed over early is not anchored against by another article's file, so that case is checked again."""
+    if any(problem.code == "id-mismatch" for problem in report.problems):
+        return validate(project, cache)
+    return report
 
 
 pydantic_code = _Checker.pydantic_code  # the extractor's rule files (extract/rules.py) are reported alike
