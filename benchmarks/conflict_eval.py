@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from loaders.build import table_rows  # noqa: E402
+from loaders.build import built_rows  # noqa: E402
 from loaders.project import Project  # noqa: E402
 from loaders.validate import validate  # noqa: E402
 
@@ -151,7 +151,7 @@ def detect(project):
     report = validate(project)
     if not report.ok:
         raise SystemExit("kb validate fails: fix the corpus first")
-    rows = table_rows(report.corpus, project)
+    rows = built_rows(report.corpus, project)
     return rows["conflicts"], rows.get("conflict_pairs", []), {claim["id"] for claim in rows["claims"]}
 
 

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from loaders.build import table_rows  # noqa: E402
+from loaders import build  # noqa: E402
 from loaders.project import Project  # noqa: E402
 from loaders.validate import validate  # noqa: E402
 from loaders.vocabulary import AWAITING_EDITOR, CITATION_VERDICTS  # noqa: E402
@@ -51,7 +51,7 @@ def built_rows(project):
     report = validate(project)
     if not report.ok:
         sys.exit(f"{len(report.problems)} validation problem(s): run `kb validate`")
-    return table_rows(report.corpus, project), report.corpus
+    return build.built_rows(report.corpus, project), report.corpus
 
 
 def sentence_around(text, start, end, reach=300):

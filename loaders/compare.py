@@ -34,9 +34,17 @@ def tables(claims: list, topics: dict, sources: list, conflicts: list, likeness:
     # slowest step at scale.
     ordered = sorted((tuple(claim[column] for column in CLAIM_COLUMNS) for claim in claims),
                      key=lambda claim: (claim[3], claim[1], claim[2]))
+    return topic_tables(ordered, topics, sources, conflicts, likeness)
+
+
+def topic_tables(ordered: list, topics: dict, sources: list, conflicts: list, likeness: Likeness,
+                 concerned_by_subject: dict = None):
+    """(topic_summary rows, comparison_cells rows) of claims as tuples of CLAIM_COLUMNS sorted by topic,
+    source and position (one topic's or all); concerned_by_subject remembers the sources concerned by a
+    therapy and condition across calls."""
     rows = list(comparison_rows(ordered, likeness))
     cells = comparison_cells(rows)
-    summary = topic_summary(rows, topics, sources, conflicts, likeness)
+    summary = topic_summary(rows, topics, sources, conflicts, likeness, concerned_by_subject)
     return summary, cells
 
 
@@ -89,11 +97,12 @@ def concerned_sources(sources, therapy, condition, likeness):
             and likeness.comparable("condition", source["condition"], condition)]
 
 
-def topic_summary(rows, topics, sources, conflicts, likeness) -> list:
+def topic_summary(rows, topics, sources, conflicts, likeness, concerned_by_subject=None) -> list:
     conflicts_by_pair = {}
     for item in conflicts:
         conflicts_by_pair.setdefault(item["topic"], []).append(item)
-    concerned_by_subject = {}  # a few dozen (therapy, condition) pairs: each scans the sources once
+    # A few dozen (therapy, condition) pairs: each scans the sources once.
+    concerned_by_subject = {} if concerned_by_subject is None else concerned_by_subject
     summary = []
     for topic_id, therapy, condition, group in rows:
         topic = topics[topic_id]
@@ -183,16 +192,20 @@ def write_matrix(database, cells, sources, topics):
     if len(source_ids) > MATRIX_MAX_SOURCES:
         return
     wide = matrix_frame(cells, source_ids, topics)
-    columns = {"topic": str, "therapy": str, "condition": str, "label": str, "kind": str,
-               **{source_id: str for source_id in source_ids}}
-    table = database["comparison_matrix"]
-    table.create(columns, pk=("topic", "therapy", "condition"),
-                 foreign_keys=[("topic", "topics", "id"), ("therapy", "interventions", "id"),
-                               ("condition", "conditions", "id")])
+    create_matrix(database, source_ids)
     placeholders = ", ".join("?" * len(wide.columns))
     database.conn.executemany(f"INSERT INTO comparison_matrix VALUES ({placeholders})",
                               wide.itertuples(index=False, name=None))
     database.conn.commit()
+
+
+def create_matrix(database, source_ids):
+    """The empty comparison_matrix table: the row's key and label, then one column per source."""
+    columns = {"topic": str, "therapy": str, "condition": str, "label": str, "kind": str,
+               **{source_id: str for source_id in source_ids}}
+    database["comparison_matrix"].create(columns, pk=("topic", "therapy", "condition"),
+                                         foreign_keys=[("topic", "topics", "id"), ("therapy", "interventions", "id"),
+                                                       ("condition", "conditions", "id")])
 
 
 def read_topic_query(db_path, sql: str, topic_pattern, **params) -> pd.DataFrame:

@@ -77,14 +77,21 @@ def judge(claims: list, claim_studies: list, studies: list, topics: dict, likene
         work_claims[claim["source_id"]].append(claim)
     found = []
     for link in sorted(claim_studies, key=lambda link: (link["claim_id"], link["study_id"])):
-        claim, study = by_id[link["claim_id"]], studies_by_id[link["study_id"]]
-        abstract = study.get("abstract_source")
-        if claim["source_id"] == abstract:
-            continue  # the work's own words, not a citation of it
-        verdict = Verdict.unverifiable(study) or best(claim, work_claims.get(abstract, []), study,
-                                                       topics[claim["topic"]], likeness)
-        found.append(verdict.row(claim, study))
+        study = studies_by_id[link["study_id"]]
+        row = judge_citation(by_id[link["claim_id"]], study, work_claims.get(study.get("abstract_source"), []),
+                             topics, likeness)
+        if row is not None:
+            found.append(row)
     return found
+
+
+def judge_citation(claim: dict, study: dict, work: list, topics: dict, likeness: Likeness):
+    """The citation_fidelity row of claim citing study, whose abstract's claims are work (in article
+    order); None for a claim of the abstract itself (the work's own words, not a citation of it)."""
+    if claim["source_id"] == study.get("abstract_source"):
+        return None
+    verdict = Verdict.unverifiable(study) or best(claim, work, study, topics[claim["topic"]], likeness)
+    return verdict.row(claim, study)
 
 
 class Verdict:

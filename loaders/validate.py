@@ -2,6 +2,7 @@
 
 import gc
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,9 @@ PROBLEM_CODES = {
     "relation-units": "derived_from is [rate topic, duration topic, ...]: the rate's unit times each duration's must give this topic's unit.",
 }
 
+# Where the studies of an incremental build's unchanged files were declared: not a file of this run.
+PREVIOUS_BUILD = "(previous build)"
+
 _PYDANTIC_CODES = {"extra_forbidden": "unknown-field", "missing": "missing-field"}
 _ENUM_CODES = {"type": "unknown-type", "unit": "unknown-unit"}
 
@@ -135,6 +139,8 @@ class Corpus:
 class Report:
     problems: list = field(default_factory=list)
     corpus: Corpus = field(default_factory=Corpus)
+    # claims file (relative path) -> studies_digest of its studies: list, for the incremental build
+    declared_studies: dict = field(default_factory=dict)
 
     @property
     def ok(self):
@@ -149,10 +155,15 @@ def field_path(loc):
 
 
 class _Checker:
-    def __init__(self, project: Project, cache=None, progress=SILENT):
+    def __init__(self, project: Project, cache=None, progress=SILENT, emit=None, units=None):
         self.project = project
         self.cache = cache
         self.progress = progress
+        # emit(source, claims) receives each article as soon as it and its claims are checked, so
+        # that the build writes its rows at once and nobody holds every claim; units (a set of
+        # source ids) restricts the run to those articles (the incremental build's changed files).
+        self.emit = emit
+        self.units = units
         self.report = Report()
         # Claims are checked file by file as the files are read (holding every file's parsed YAML
         # at once cost more memory than the whole corpus). Their problems are kept apart and put
@@ -282,7 +293,10 @@ class _Checker:
 
     def add_study(self, study, path, lines, loc):
         known = self.corpus.studies.get(study.id)
-        self.study_places.append((study, path, lines, loc))
+        # Only the lines a later check reports at are kept: holding each claims file's whole map of
+        # lines until every file is read kept the line maps of every file (most of validation's memory).
+        if study.abstract_source is not None:
+            self.study_places.append((study, path, lines_at(lines, loc + ("abstract_source",)), loc))
         if known is None:
             self.corpus.studies[study.id] = study
             self.study_origin[study.id] = path
@@ -316,6 +330,7 @@ class _Checker:
         # Listed once: listing (and sorting) sources/ again for every claims file was quadratic.
         metadata_files = self.project.source_metadata_files()
         self.declared_sources = {path.stem for path in metadata_files}
+        metadata_files = self.in_units(metadata_files)
         for path in self.progress.track(metadata_files, "reading sources", len(metadata_files)):
             data, lines = self.read(path)
             if lines is None:
@@ -323,7 +338,7 @@ class _Checker:
             meta = self.model(SourceMeta, data, path, lines)
             if meta is not None:
                 self.source(meta, path, lines)
-        for text_path in self.project.source_text_files():
+        for text_path in self.in_units(self.project.source_text_files()):
             if not text_path.with_suffix(".yaml").exists():
                 self.problem("missing-metadata", text_path, {}, (), f"no metadata for {text_path.name}")
 
@@ -370,10 +385,17 @@ class _Checker:
                 self.problem(code, path, lines, ("artefacts", index, "quote"), f"found {count} times")
                 continue
             source.artefact_spans.append((start, len(text) if artefact.through_end else end, artefact))
+        # The folded copy is made again when the claims are anchored: holding every article's
+        # until then cost more memory than the texts themselves.
+        source.folded = None
         self.corpus.sources[meta.id] = source
 
+    def in_units(self, paths):
+        """paths, or those of the articles in self.units when the run is restricted to some."""
+        return paths if self.units is None else [path for path in paths if path.stem in self.units]
+
     def claims_files(self):
-        paths = self.project.claims_files()
+        paths = self.in_units(self.project.claims_files())
         for path in self.progress.track(paths, "checking claims", len(paths)):
             self.sink = self.report.problems
             data, lines = self.read(path)
@@ -384,6 +406,7 @@ class _Checker:
                 continue
             self.model(ClaimsFile, {**data, "claims": [], "studies": []}, path, lines)
             studies = data.get("studies")
+            self.report.declared_studies[str(path.relative_to(self.project.root))] = studies_digest(studies)
             for index, raw in enumerate(studies if isinstance(studies, list) else []):
                 study = self.model(Study, raw, path, lines, ("studies", index))
                 if study:
@@ -430,7 +453,8 @@ class _Checker:
                 if self.all_studies_known:
                     self.unknown_study(study_id, path, lines, loc + ("cites", position))
                 else:
-                    self.pending_studies.append((len(self.sink), study_id, path, lines, loc + ("cites", position)))
+                    where = loc + ("cites", position)
+                    self.pending_studies.append((len(self.sink), study_id, path, lines_at(lines, where), where))
 
     def unknown_study(self, study_id, path, lines, loc):
         self.problem("unknown-study", path, lines, loc, f"no study {study_id!r}{closest(study_id, self.corpus.studies)}")
@@ -482,6 +506,8 @@ class _Checker:
                          f"{value.unit} cannot be converted to the topic's unit {topic.unit}")
 
     def anchor_claim(self, claim, source, path, lines, loc):
+        if source.text is None:  # handed over already: another article's file names it (id-mismatch)
+            return
         if source.folded is None:  # another file's claims naming this source (reported as id-mismatch)
             source.folded = FoldedText(source.text)
         start, end, count = anchor(source.folded, claim.quote, claim.occurrence)
@@ -502,6 +528,14 @@ class _Checker:
             AnchoredClaim(source.meta.id, claim, start, end, str(path.relative_to(self.project.root)),
                           line_of(lines, loc)))
 
+    def send(self, source, claims):
+        """Hand an article and its anchored claims to emit, then let its text go.
+
+        Once any problem is known the build will fail, so nothing more is handed over."""
+        if not (self.report.problems or self.claim_problems):
+            self.emit(source, [claim for claim in claims if claim.source_id == source.meta.id], self.corpus)
+        source.text = None
+
     def run(self):
         self.topics()
         self.terms(self.project.interventions_file, self.corpus.interventions, "therapy")
@@ -511,21 +545,53 @@ class _Checker:
         self.sources()
         # A claim may cite a work declared in another article's file, even a later one:
         # unknown studies are reported once every file's studies are known.
+        waiting = sorted(self.corpus.sources.values(), key=lambda source: source_file_name(source.meta.id))
+        waiting.reverse()  # popped from the end: first name first
         for path, lines, data in self.claims_files():
+            first_claim = len(self.corpus.claims)
             self.check_claims(path, lines, data)
             source = self.corpus.sources.get(path.stem)
             if source is not None:
                 source.folded = None  # its claims are anchored: the build needs only the text
+            if self.emit is not None:
+                claims = self.corpus.claims[first_claim:]
+                del self.corpus.claims[first_claim:]
+                # Articles without a claims file go out in their turn: every article in name order.
+                while waiting and source_file_name(waiting[-1].meta.id) <= path.name:
+                    self.send(waiting.pop(), claims)
+        while self.emit is not None and waiting:
+            self.send(waiting.pop(), [])
         self.check_abstract_sources()  # once every file's studies are known
         self.resolve_pending_studies()
         self.report.problems.extend(self.claim_problems)
         return self.report
 
 
-def validate(project: Project, cache=None, progress=SILENT) -> Report:
+def lines_at(lines, loc):
+    """The part of a file's line map that reporting a problem at loc reads."""
+    return {tuple(loc): line_of(lines, loc)}
+
+
+def studies_digest(studies):
+    """A claims file's studies: list as one hash (None without one): equal digests, equal declarations."""
+    if not studies:
+        return None
+    return hashlib.sha256(json.dumps(studies, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def source_file_name(source_id):
+    """The order articles are checked and written in: their files' names (a-b.yaml sorts before a.yaml)."""
+    return f"{source_id}.yaml"
+
+
+def validate(project: Project, cache=None, progress=SILENT, emit=None, units=None, studies=None) -> Report:
     """Validate a whole project and return every problem found, with the parsed corpus.
 
-    With a cache.ParseCache, files whose bytes have not changed since the last run are not parsed again."""
+    With a cache.ParseCache, files whose bytes have not changed since the last run are not parsed again.
+    With emit(source, claims, corpus), each article is handed over as soon as it is checked and not kept
+    (report.corpus.claims stays empty, the sources keep their metadata only). With units (source ids),
+    only those articles' files are checked, against the vocabularies and the studies given (id -> Study:
+    those the other articles declared, as the previous build stored them)."""
     # The corpus is kept in memory for the build, so the cyclic garbage collector would rescan
     # an ever-growing heap of live objects while parsing; pausing it makes large builds faster.
     workers = int(os.environ.get("KB_PARSE_WORKERS") or 1)
@@ -537,13 +603,25 @@ def validate(project: Project, cache=None, progress=SILENT) -> Report:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        report = _Checker(project, cache, progress).run()
+        checker = _Checker(project, cache, progress, emit, units)
+        for study_id, study in (studies or {}).items():
+            checker.corpus.studies[study_id] = study
+            checker.study_origin[study_id] = PREVIOUS_BUILD
+        report = checker.run()
         if cache is not None:
             cache.prune()
         return report
     finally:
         if was_enabled:
             gc.enable()
+
+
+def with_every_problem(project: Project, cache, report: Report) -> Report:
+    """report, or for a run with emit whose problems include an id-mismatch, a run without it: an article
+    handed over early is not anchored against by another article's file, so that case is checked again."""
+    if any(problem.code == "id-mismatch" for problem in report.problems):
+        return validate(project, cache)
+    return report
 
 
 pydantic_code = _Checker.pydantic_code  # the extractor's rule files (extract/rules.py) are reported alike

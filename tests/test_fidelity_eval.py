@@ -6,7 +6,7 @@ import importlib.util
 import pytest
 import yaml
 
-from loaders.build import table_rows
+from loaders.build import built_rows
 from loaders.validate import validate
 
 from .conftest import REPO
@@ -21,7 +21,7 @@ spec.loader.exec_module(fidelity_eval)
 def rows_and_corpus(tmp_path_factory):
     project = fidelity_project(tmp_path_factory.mktemp("fidelity-eval"))
     corpus = validate(project).corpus
-    return table_rows(corpus, project), corpus
+    return built_rows(corpus, project), corpus
 
 
 def test_export_has_both_texts_and_no_verdict(rows_and_corpus):

@@ -3,8 +3,10 @@
 import hashlib
 import os
 
+import pytest
 import yaml
 
+from loaders import yamlfile
 from loaders.build import build
 from loaders.validate import validate
 
@@ -117,3 +119,17 @@ def test_a_pipe_named_like_a_claims_file_is_refused_without_waiting(tmp_path):
     project, _ = project_with_source(tmp_path)
     os.mkfifo(project.claims_dir / "pipe.yaml")
     assert ("not-a-file", "claims/pipe.yaml", "") in codes(validate(project))
+
+
+def test_anchors_in_flow_collections_are_measured_and_ampersands_in_words_are_not_anchors(tmp_path):
+    # Nine levels of nine aliases, written in flow style: the graph is measured, so refused.
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("\n".join(levels) + "\n", encoding="utf-8")
+    with pytest.raises(yamlfile.YamlSyntaxError) as error:
+        yamlfile.parse(bomb, bomb.read_bytes())
+    assert error.value.code == "yaml-alias-bomb"
+    for text in ("[&a 1, *a]", "{k: &a 1}", "[1,&a 2]", "&a x"):
+        assert yamlfile.MAY_ANCHOR.search(text), text
+    assert not yamlfile.MAY_ANCHOR.search("url: https://example.org/?db=pubmed&id=28 and Q&A")

@@ -20,7 +20,7 @@ from ..cache import ParseCache
 from ..progress import Progress
 from ..project import Project
 from ..serve import DEFAULT_PORT, serve as serve_project
-from ..validate import validate as validate_project
+from ..validate import validate as validate_project, with_every_problem
 from .editor import editor_app
 from .flags import flag, flags_app
 from .help import plain_help
@@ -88,14 +88,18 @@ def validate(vocabulary: bool = typer.Option(False, "--vocabulary", help="List c
         print_vocabulary(output_format)
         return
     project = Project.find()
+    claims = []  # how many each article has: the claims themselves are not kept (memory flat)
+    cache = ParseCache(project.root)
     with Progress() as progress:
-        report = validate_project(project, ParseCache(project.root), progress)
+        report = validate_project(project, cache, progress,
+                                  emit=lambda source, anchored, corpus: claims.append(len(anchored)))
+    report = with_every_problem(project, cache, report)
     if not report.ok:
         # A report, not an error: the problems are the output.
         print_problems(report.problems)
         raise typer.Exit(EXIT_INVALID)
     corpus = report.corpus
-    console.print(f"ok: {len(corpus.sources)} sources, {len(corpus.claims)} claims, "
+    console.print(f"ok: {len(corpus.sources)} sources, {sum(claims)} claims, "
                   f"{len(corpus.topics)} topics, {len(corpus.studies)} studies")
 
 

@@ -1,0 +1,473 @@
+"""The topic-level stage of the build: every derived table, computed from kb.db's base tables.
+
+The per-file stage writes the base tables (sources, claims, claim_studies, studies, the
+vocabularies); this stage reads them back with SQL and writes conflicts, conflict_pairs,
+citation_fidelity, source_scorecard, topic_summary, comparison_cells, topic_summary_conflicts, the
+comparison matrix and the serving tables.
+
+Conflicts are detected per *component* of related topics: topics joined by a relation
+(topics.yaml's implies/contradicts) or a derivation (rate x duration) are detected together,
+because a claim's reading through a relation, or a value derived from it, lands on another topic
+and a pair of claims is kept once across those topics (in sorted topic order, as one global run
+does). No relation crosses components, so each component's result is the global run's result
+restricted to its topics, and only one component's claims are in memory at a time. Comparisons
+are made per topic, fidelity per citation in claim order, scorecards per source.
+
+Incremental (changed_sources given): the database holds the previous build's derived tables and
+the base rows of those sources were just replaced, removed or added. What they can change is
+recomputed and nothing else: the components of every topic their old or new claims are on (and of
+any conflict whose sentence names a source whose name changed), the fidelity of their citations
+and of every citation of a work whose abstract or registry entry changed, the comparison rows of
+those topics (and the silent sources of every other row whose therapy and condition they
+concern), their scorecards and those of every source in a recomputed conflict or citation, the
+matrix rows of those topics, and the serving tables. The result equals a full derive.
+
+Rows keep the order a full build writes: conflicts, pairs, comparison cells, summaries and matrix
+rows carry a rowid made of their topic's place and their place in the topic, so rows written
+later still stand where a full build puts them; citation_fidelity and source_scorecard rows are
+placed between their neighbours by key.
+"""
+
+import itertools
+from collections import defaultdict
+
+import sqlite_utils
+from sqlalchemy import create_engine
+from sqlalchemy.schema import CreateTable
+
+from . import compare, conflicts, fidelity, scorecard, serving
+from .models import (TABLES, CitationFidelityRow, ComparisonCellRow, ConflictPairRow, ConflictRow,
+                     SourceScorecardRow, TopicSummaryConflictRow, TopicSummaryRow)
+from .relations import derivations_of, relations_of
+from .terms import Likeness
+
+# The claim columns the conflict and fidelity rules read: nothing else is fetched.
+RULE_COLUMNS = ("id", "source_id", "topic", "therapy", "condition", "qualifiers", "statement_kind", "arm",
+                "norm_min", "norm_max", "norm_unit", "approximate", "certainty", "stance", "answer", "quote",
+                "status")
+SOURCE_COLUMNS = ("id", "title", "publisher", "kind", "commercial_interest", "therapy", "condition")
+DERIVED = (ConflictRow, ConflictPairRow, CitationFidelityRow, SourceScorecardRow, TopicSummaryRow,
+           ComparisonCellRow, TopicSummaryConflictRow)
+# A rowid is a topic's place then up to three places within it, PLACE_BITS each: 12 + 3 x 17 bits
+# fit SQLite's signed 64-bit rowids (4,096 topics; 131,072 sources, subjects or pairs per level).
+PLACE_BITS = 17
+MAX_TOPICS = 1 << (63 - 3 * PLACE_BITS)
+
+
+def derive(database, vocab, changed_sources: set = None) -> dict:
+    """(Re)compute every derived table of database (a sqlite_utils.Database whose base tables are
+    filled) from its base tables; vocab is the validated Corpus (its vocabularies; its claims are not
+    read). changed_sources=None: the derived tables are empty, compute all. A set of source ids: update
+    what their replaced, added or removed base rows affect. Returns {table: row count}."""
+    stage = Stage(database, vocab)
+    if changed_sources is None:
+        scope = Scope.everything(stage)
+    else:
+        scope = Scope.affected(stage, set(changed_sources))
+    stage.run(scope)
+    database.conn.commit()
+    return {model.__tablename__: database.execute(f'select count(*) from "{model.__tablename__}"').fetchone()[0]
+            for model in DERIVED}
+
+
+class Scope:
+    """What to recompute: components of topics, topics compared, citations judged, sources scored."""
+
+    def __init__(self, components, topics, fidelity_sources, fidelity_studies, sources, silent_sources,
+                 everything=False):
+        self.components, self.topics = components, topics
+        self.fidelity_sources, self.fidelity_studies = fidelity_sources, fidelity_studies
+        self.sources, self.silent_sources, self.everything = sources, silent_sources, everything
+
+    @classmethod
+    def everything(cls, stage):
+        return cls(stage.components, set(stage.topics), None, None, None, set(), everything=True)
+
+    @classmethod
+    def affected(cls, stage, changed):
+        marks = ",".join("?" * len(changed))
+        query = lambda sql: {row[0] for row in stage.database.execute(sql.format(marks=marks), [*changed])}
+        old_topics = query("select distinct topic from comparison_cells where source_id in ({marks})")
+        old_topics |= query("select distinct topic from conflicts where source_a in ({marks})")
+        old_topics |= query("select distinct topic from conflicts where source_b in ({marks})")
+        new_topics = query("select distinct topic from claims where source_id in ({marks})")
+        touched = {stage.component_of[topic] for topic in old_topics | new_topics if topic in stage.component_of}
+        touched |= stage.renamed_components(touched)
+        components = [component for component in stage.components if component in touched]
+        topics = {topic for component in components for topic in component} | old_topics | new_topics
+        studies = stage.changed_studies(changed)
+        return cls(components, topics & set(stage.topics), changed, studies, None, changed)
+
+
+class Stage:
+    """The base tables' small parts in memory (topics, sources, studies, vocabularies) and the writers."""
+
+    def __init__(self, database, vocab):
+        self.database = database
+        self.likeness = Likeness.of_corpus(vocab)
+        self.relations = relations_of(vocab.topics)
+        self.derivations = derivations_of(vocab.topics)
+        self.topics = {row["id"]: row for row in self.rows("select id, label, kind, unit, description from topics "
+                                                             "order by id")}
+        self.place = {topic_id: number for number, topic_id in enumerate(sorted(self.topics))}
+        self.sources = self.rows(f"select {', '.join(SOURCE_COLUMNS)} from sources order by id")
+        self.names = conflicts.source_names(self.sources)
+        self.components = components_of(self.topics, self.relations, self.derivations)
+        self.component_of = {topic: component for component in self.components for topic in component}
+        if len(self.topics) > MAX_TOPICS:
+            raise ValueError(f"{len(self.topics)} topics: derived rows are ordered by topic for at most {MAX_TOPICS}")
+        self.rescored = set()  # sources whose scorecard a recomputed conflict or citation may change
+
+    def rows(self, sql, parameters=()):
+        cursor = self.database.execute(sql, parameters)
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor]
+
+    # -- what changed ------------------------------------------------------------------------
+
+    def renamed_components(self, touched):
+        """Components not touched whose stored conflict sentences name a source by a name it no longer
+        has (a source added or removed makes another's publisher shared or unique)."""
+        titles = {source["id"]: source["title"] or source["id"] for source in self.sources}
+        renamed = set()
+        for row in self.database.execute("select topic, source_a, source_b, explanation from conflicts"):
+            component = self.component_of.get(row[0])
+            if component in touched or component in renamed:
+                continue
+            for source_id in row[1:3]:
+                name = self.names.get(source_id)
+                # The title is checked too: a title often contains its publisher's name.
+                if name is None or name not in row[3] or (name != titles[source_id] and titles[source_id] in row[3]):
+                    renamed.add(component)
+        return renamed
+
+    def changed_studies(self, changed):
+        """Works whose citations must be judged again: their abstract is a changed source (before or
+        now), or their registry entry no longer gives the verdict stored for them."""
+        studies = {row["id"]: row for row in self.rows("select * from studies")}
+        found = {study_id for study_id, study in studies.items() if study["abstract_source"] in changed}
+        stored = self.database.execute(
+            f"select study_id, abstract_source, rule, reason from citation_fidelity group by study_id, "
+            f"abstract_source, rule, reason")
+        for study_id, abstract, rule, reason in stored:
+            study = studies.get(study_id)
+            if study is None or abstract in changed or abstract != study["abstract_source"]:
+                found.add(study_id)
+                continue
+            verdict = fidelity.Verdict.unverifiable(study)
+            unverifiable_rules = ("not-identified", "no-abstract")
+            if verdict is None and rule in unverifiable_rules:
+                found.add(study_id)
+            elif verdict is not None and (verdict.rule, verdict.reason) != (rule, reason):
+                found.add(study_id)
+        return found
+
+    # -- the stage ---------------------------------------------------------------------------------
+
+    def run(self, scope):
+        self.detect_conflicts(scope)
+        self.judge_citations(scope)
+        self.compare_topics(scope)
+        self.score_sources(scope)
+        self.write_matrix(scope)
+        self.write_serving_tables(scope)
+
+    def claims_on(self, topics, columns=RULE_COLUMNS):
+        """The claims on these topics, in source and article order, as dicts of the given columns."""
+        topics = sorted(topics)
+        return self.rows(f"select {', '.join(columns)} from claims where topic in ({','.join('?' * len(topics))}) "
+                         f"order by source_id, position", topics)
+
+    def detect_conflicts(self, scope):
+        for component in scope.components:
+            marks = ",".join("?" * len(component))
+            self.rescored |= {source for row in self.database.execute(
+                f"select source_a, source_b from conflicts where topic in ({marks})", component) for source in row}
+            self.delete_where("conflict_pairs", "topic", component)
+            self.delete_where("conflicts", "topic", component)
+            claims = self.claims_on(component)
+            if not claims:
+                continue
+            cited = self.cited_by(component)
+            relations = [relation for relation in self.relations if relation.topic in component]
+            derivations = {topic: factors for topic, factors in self.derivations.items() if topic in component}
+            found, pairs = conflicts.detect_with_pairs(claims, self.topics, self.likeness, cited, relations,
+                                                       derivations, self.names)
+            self.rescored |= {row[side] for row in found for side in ("source_a", "source_b")}
+            rank = {row["id"]: row["rank"] for row in found}
+            self.insert(ConflictRow, found, lambda row: self.rowid(row["topic"], row["rank"]))
+            self.insert(ConflictPairRow, pairs,
+                        lambda row: self.rowid(row["topic"], rank[row["conflict_id"]], row["position"]))
+
+    def cited_by(self, topics):
+        topics = sorted(topics)
+        cited = defaultdict(set)
+        for claim_id, study_id in self.database.execute(
+                f"select cs.claim_id, cs.study_id from claim_studies cs join claims c on c.id = cs.claim_id "
+                f"where c.topic in ({','.join('?' * len(topics))})", topics):
+            cited[claim_id].add(study_id)
+        return cited
+
+    def rowid(self, topic, *places):
+        """A row's place in a full build's order: its topic's, then its places within the topic."""
+        value = self.place[topic]
+        for number in places:
+            value = (value << PLACE_BITS) | number
+        return value << (PLACE_BITS * (3 - len(places)))
+
+    # -- citations ---------------------------------------------------------------------------------
+
+    def judge_citations(self, scope):
+        """citation_fidelity rows in (claim, study) order; one abstract's claims in memory at a time."""
+        columns = ", ".join(f"c.{column}" for column in RULE_COLUMNS)
+        where, parameters = "", []
+        if not scope.everything:
+            sources, studies = sorted(scope.fidelity_sources), sorted(scope.fidelity_studies)
+            self.delete_where("citation_fidelity", "source_id", sources)
+            self.delete_where("citation_fidelity", "study_id", studies)
+            where = (f"where c.source_id in ({','.join('?' * len(sources))}) "
+                     f"or cs.study_id in ({','.join('?' * len(studies))})")
+            parameters = [*sources, *studies]
+        studies_by_id = {row["id"]: row for row in self.rows("select * from studies")}
+        cursor = self.database.execute(
+            f"select cs.study_id, {columns} from claim_studies cs join claims c on c.id = cs.claim_id {where} "
+            f"order by cs.claim_id, cs.study_id", parameters)
+        names = [column[0] for column in cursor.description][1:]
+        abstracts = AbstractClaims(self)
+        judged = (fidelity.judge_citation(dict(zip(names, values)), studies_by_id[study_id],
+                                          abstracts.of(studies_by_id[study_id]["abstract_source"]), self.topics,
+                                          self.likeness)
+                  for study_id, *values in cursor)
+        rows = (row for row in judged if row is not None)
+        if not scope.everything:
+            rows = list(rows)
+            self.rescored |= {row["source_id"] for row in rows}
+        self.insert_in_order(CitationFidelityRow, rows, ("claim_id", "study_id"), scope.everything)
+
+    # -- comparisons -------------------------------------------------------------------------------
+
+    def compare_topics(self, scope):
+        """comparison_cells, topic_summary and topic_summary_conflicts, topic by topic."""
+        concerned = {}
+        for topic in sorted(scope.topics):
+            for table in ("topic_summary_conflicts", "topic_summary", "comparison_cells"):
+                self.delete_where(table, "topic", [topic])
+            ordered = [tuple(row.values()) for row in self.rows(
+                f"select {', '.join(compare.CLAIM_COLUMNS)} from claims where topic = ? order by source_id, position",
+                [topic])]
+            if not ordered:
+                continue
+            stored = self.rows("select id, topic, claim_a, claim_b, severity from conflicts where topic = ? "
+                               "order by rowid", [topic])
+            summary, cells = compare.topic_tables(ordered, self.topics, self.sources, stored, self.likeness,
+                                                  concerned)
+            subject = {(row["therapy"], row["condition"]): number for number, row in enumerate(summary)}
+            sources = {source["id"]: number for number, source in enumerate(self.sources)}
+            place = lambda row: self.rowid(topic, subject[row["therapy"], row["condition"]])
+            self.insert(ComparisonCellRow, cells, lambda row: place(row) | sources[row["source_id"]])
+            self.insert(TopicSummaryRow, summary, place)
+            links = compare.summary_conflicts(summary)
+            order = {row["id"]: number for number, row in enumerate(sorted(stored, key=lambda row: row["id"]))}
+            self.insert(TopicSummaryConflictRow, links, lambda row: place(row) | order[row["conflict_id"]])
+        if scope.silent_sources:
+            self.update_silent_sources(scope, concerned)
+
+    def update_silent_sources(self, scope, concerned):
+        """Rows of topics not recompared whose silent sources a changed source joins or leaves."""
+        changed = scope.silent_sources
+        rows = self.database.execute("select rowid, topic, therapy, condition, sources, silent_sources "
+                                     "from topic_summary").fetchall()
+        for rowid, topic, therapy, condition, speaking, silent in rows:
+            if topic in scope.topics:
+                continue
+            if (therapy, condition) not in concerned:
+                concerned[therapy, condition] = compare.concerned_sources(self.sources, therapy, condition,
+                                                                          self.likeness)
+            was = set(silent.split(", ")) & changed if silent else set()
+            now = set(concerned[therapy, condition]) & changed
+            if was or now:
+                speaking_set = set(speaking.split(", ")) if speaking else set()
+                value = ", ".join(s for s in concerned[therapy, condition] if s not in speaking_set)
+                if value != silent:
+                    self.database.execute("update topic_summary set silent_sources = ? where rowid = ?",
+                                          [value, rowid])
+
+    # -- scorecards --------------------------------------------------------------------------------
+
+    def score_sources(self, scope):
+        """source_scorecard rows: every source's, or those of the changed sources and of every source in
+        a conflict or citation just recomputed."""
+        within, crossed = scorecard.contradictions(
+            self.rows("select rule, within_source, source_a, source_b, claim_a, claim_b, similar_pairs from conflicts"))
+        if scope.everything:
+            wanted = [source["id"] for source in self.sources]
+        else:
+            wanted = sorted(scope.fidelity_sources | self.rescored)
+            self.delete_where("source_scorecard", "source_id", wanted)
+        by_id = {source["id"]: source for source in self.sources}
+        rows = (scorecard.scorecard(by_id[source_id],
+                                    self.rows("select id, type, certainty from claims where source_id = ?", [source_id]),
+                                    scorecard.claim_verdicts(self.rows(
+                                        "select claim_id, verdict from citation_fidelity where source_id = ?",
+                                        [source_id])),
+                                    within[source_id], crossed[source_id])
+                for source_id in wanted if source_id in by_id)
+        self.insert_in_order(SourceScorecardRow, list(rows), ("source_id",), scope.everything)
+
+    # -- the matrix and serving tables ---------------------------------------------------------------
+
+    def write_matrix(self, scope):
+        source_ids = [source["id"] for source in self.sources]
+        if len(source_ids) > compare.MATRIX_MAX_SOURCES:
+            self.database.execute("drop table if exists comparison_matrix")
+            return
+        table = self.database["comparison_matrix"]
+        same_columns = table.exists() and [c.name for c in table.columns][5:] == source_ids
+        topics = [row for row in self.topics.values()]
+        if scope.everything or not same_columns:
+            self.database.execute("drop table if exists comparison_matrix")
+            compare.create_matrix(self.database, source_ids)
+            wanted = sorted(self.topics)
+        else:
+            wanted = sorted(scope.topics)
+            self.delete_where("comparison_matrix", "topic", wanted)
+        for topic in wanted:
+            cells = self.rows("select topic, therapy, condition, source_id, answer from comparison_cells "
+                              "where topic = ? order by rowid", [topic])
+            if not cells:
+                continue
+            wide = compare.matrix_frame(cells, source_ids, topics)
+            rows = list(wide.itertuples(index=False, name=None))
+            subjects = sorted({(cell["therapy"], cell["condition"]) for cell in cells})
+            place = {subject: number for number, subject in enumerate(subjects)}
+            marks = ", ".join("?" * (len(wide.columns) + 1))
+            self.database.conn.executemany(f"insert into comparison_matrix (rowid, {', '.join(quoted(wide.columns))}) "
+                                           f"values ({marks})",
+                                           [(self.rowid(topic, place[row[1], row[2]]), *row) for row in rows])
+
+    def write_serving_tables(self, scope):
+        if not scope.everything:
+            for kind, name in serving_tables():
+                self.database.execute(f'drop {kind} if exists "{name}"')
+        serving.write_serving_tables(self.database)
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def delete_where(self, table, column, values):
+        values = sorted(values)
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            self.database.execute(f'delete from "{table}" where "{column}" in ({",".join("?" * len(chunk))})', chunk)
+
+    def insert(self, model, rows, rowid):
+        """Insert rows (dicts) with rowid(row) as their rowid: their place in a full build's order."""
+        columns = [column.name for column in model.__table__.columns]
+        self.database.conn.executemany(
+            f'insert into "{model.__tablename__}" (rowid, {", ".join(quoted(columns))}) '
+            f'values ({", ".join("?" * (len(columns) + 1))})',
+            ((rowid(row), *(row.get(name) for name in columns)) for row in rows))
+
+    def insert_in_order(self, model, rows, key, appending):
+        """Insert rows sorted by key. appending (a full build): numbered in turn, with gaps; else each goes
+        between its neighbours' rowids, and the table is renumbered in key order when no gap is left."""
+        if appending:
+            numbers = itertools.count(1)
+            self.insert(model, rows, lambda row: next(numbers) << PLACE_BITS)
+            return
+        crowded = False
+        for row in rows:
+            values = [row[column] for column in key]
+            below = self.neighbour(model.__tablename__, key, values, below=True) or 0
+            above = self.neighbour(model.__tablename__, key, values, below=False)
+            place = (below + above) // 2 if above is not None else below + (1 << PLACE_BITS)
+            if place == below:
+                crowded, place = True, self.database.execute(
+                    f'select max(rowid) + 1 from "{model.__tablename__}"').fetchone()[0]
+            self.insert(model, [row], lambda _: place)
+        if crowded:
+            renumber(self.database, model, key)
+
+    def neighbour(self, table, key, values, below):
+        """The rowid of the row just below (or above) key values, through the index leading with key[0]:
+        rowids follow key order, so within equal key[0] the index's rowid order is key order."""
+        operator, direction = ("<", "desc") if below else (">", "asc")
+        first = key[0]
+        if len(key) == 2:
+            hit = self.database.execute(f'select rowid from "{table}" where "{first}" = ? and "{key[1]}" {operator} ? '
+                                        f'order by rowid {direction} limit 1', values).fetchone()
+            if hit:
+                return hit[0]
+        hit = self.database.execute(f'select rowid from "{table}" where "{first}" {operator} ? '
+                                    f'order by "{first}" {direction}, rowid {direction} limit 1', values[:1]).fetchone()
+        return hit[0] if hit else None
+
+
+def renumber(database, model, key):
+    """Rewrite a table in key order with evenly spaced rowids (a gap for every later insert)."""
+    table, order = model.__tablename__, ", ".join(key)
+    columns = ", ".join(quoted(column.name for column in model.__table__.columns))
+    database.execute(f'create temp table renumbered as select {columns} from "{table}"')
+    database.execute(f'delete from "{table}"')
+    database.execute(f'insert into "{table}" (rowid, {columns}) select (row_number() over (order by {order})) '
+                     f'<< {PLACE_BITS}, {columns} from temp.renumbered')
+    database.execute("drop table temp.renumbered")
+
+
+def quoted(columns):
+    return [f'"{column}"' for column in columns]
+
+
+class AbstractClaims:
+    """The claims of the abstract sources, read once each and kept while citations are judged
+    (abstracts are few and short; their claims are what every citation of the work is set against)."""
+
+    def __init__(self, stage):
+        self.stage, self.known = stage, {}
+
+    def of(self, source_id):
+        if source_id is None:
+            return []
+        if source_id not in self.known:
+            self.known[source_id] = self.stage.rows(f"select {', '.join(RULE_COLUMNS)} from claims "
+                                                    "where source_id = ? order by source_id, position", [source_id])
+        return self.known[source_id]
+
+
+def components_of(topics, relations, derivations):
+    """Tuples of topic ids joined by a relation or a derivation, each sorted, in order of their first topic."""
+    parent = {topic: topic for topic in topics}
+
+    def root(topic):
+        while parent[topic] != topic:
+            parent[topic] = parent[parent[topic]]
+            topic = parent[topic]
+        return topic
+
+    def join(a, b):
+        if a in parent and b in parent:
+            parent[root(a)] = root(b)
+
+    for relation in relations:
+        join(relation.topic, relation.target)
+    for target, factors in derivations.items():
+        for factor in factors:
+            join(target, factor)
+    grouped = defaultdict(list)
+    for topic in sorted(topics):
+        grouped[root(topic)].append(topic)
+    return sorted((tuple(members) for members in grouped.values()), key=lambda members: members[0])
+
+
+def serving_tables():
+    """The tables serving.write_serving_tables makes: found by running it on an empty copy of the schema
+    (serving.py is free to add tables; the previous ones are dropped before it runs again)."""
+    engine = create_engine("sqlite://")
+    scratch = sqlite_utils.Database(memory=True)
+    for model in TABLES:
+        scratch.execute(str(CreateTable(model.__table__).compile(engine)))
+    listed = "select type, name from sqlite_master where type in ('table', 'view')"
+    before = set(scratch.execute(listed).fetchall())
+    serving.write_serving_tables(scratch)
+    made = set(scratch.execute(listed).fetchall()) - before
+    scratch.close()
+    return sorted(made)

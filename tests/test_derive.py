@@ -1,0 +1,228 @@
+"""loaders/derive.py: the derived tables computed from kb.db's base tables equal today's build, per
+component of related topics (never every claim at once), and an incremental derive after sources
+change, are added or are removed equals a full derive, row for row and in the same order."""
+
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from loaders import derive as derive_module
+from loaders.build import build, dump
+from loaders.derive import derive
+from loaders.project import Project
+from loaders.validate import validate
+
+from .conftest import REPO, copy_project
+
+# The base tables a changed source owns rows of (the per-file stage replaces them), and those it
+# may change as a whole (the works a claims file declares).
+SOURCE_TABLES = (("sources", "id"), ("source_artefacts", "source_id"), ("claims", "source_id"))
+DERIVED_TABLES = [model.__tablename__ for model in derive_module.DERIVED] + ["comparison_matrix", "range_axes"]
+
+
+def derived_content(path):
+    """Every derived table's rows in stored order (rowids aside): equal means equal derived tables."""
+    with sqlite3.connect(path) as connection:
+        present = {row[0] for row in connection.execute("select name from sqlite_master where type = 'table'")}
+        return {table: connection.execute(f'select * from "{table}" order by rowid').fetchall()
+                for table in DERIVED_TABLES if table in present}
+
+
+def replace_base_rows(db_path, fresh_path, changed):
+    """What the per-file stage does before derive: the changed sources' base rows of the previous
+    kb.db replaced by the fresh build's (none where a source is gone), and the works replaced."""
+    marks = ",".join("?" * len(changed))
+    changed = sorted(changed)
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("attach database ? as fresh", [str(fresh_path)])
+        connection.execute(f"delete from claim_studies where claim_id in (select id from claims where source_id in ({marks}))",
+                           changed)
+        for table, column in SOURCE_TABLES:
+            connection.execute(f"delete from {table} where {column} in ({marks})", changed)
+            # Artefacts are numbered by SQLite: new rows take new numbers, as the per-file stage's would.
+            columns = ", ".join(row[1] for row in connection.execute(f"pragma table_info({table})")
+                                if not (table == "source_artefacts" and row[1] == "id"))
+            connection.execute(f"insert into {table} ({columns}) select {columns} from fresh.{table} "
+                               f"where {column} in ({marks})", changed)
+        connection.execute(f"insert into claim_studies select * from fresh.claim_studies where claim_id in "
+                           f"(select id from fresh.claims where source_id in ({marks}))", changed)
+        connection.execute("delete from studies")
+        connection.execute("insert into studies select * from fresh.studies")
+        connection.commit()
+        connection.execute("detach database fresh")
+
+
+def incremental_equals_full(before: Project, after: Project, changed: set, tmp_path: Path):
+    """Build both states in full; apply the change to the first kb.db and derive incrementally: the
+    derived tables must equal the second's. Returns the tables the change touched."""
+    build(before)
+    build(after)
+    patched = tmp_path / "patched.db"
+    shutil.copy(before.db_path, patched)
+    replace_base_rows(patched, after.db_path, changed)
+    database = sqlite_utils.Database(patched)
+    derive(database, validate(after).corpus, changed)
+    database.close()
+    expected, got = derived_content(after.db_path), derived_content(patched)
+    for table in expected:
+        assert got[table] == expected[table], table
+    previous = derived_content(before.db_path)
+    return {table for table in expected if previous.get(table) != expected[table]}
+
+
+def edit(project: Project, relative: str, pattern: str, replacement: str):
+    path = project.root / relative
+    text, count = re.subn(pattern, replacement, path.read_text(encoding="utf-8"), count=1)
+    assert count == 1, (relative, pattern)
+    path.write_text(text, encoding="utf-8")
+
+
+def remove_source(project: Project, source_id: str):
+    for path in (f"sources/{source_id}.yaml", f"sources/{source_id}.txt", f"claims/{source_id}.yaml"):
+        (project.root / path).unlink()
+
+
+@pytest.fixture
+def two_copies(tmp_path):
+    before, after = tmp_path / "before", tmp_path / "after"
+    before.mkdir(), after.mkdir()
+    return copy_project(before), copy_project(after)
+
+
+def test_full_derive_is_todays_build(tmp_path):
+    """The committed kb.db was built by the in-memory code before derive existed: the dump is unchanged."""
+    project = copy_project(tmp_path)
+    build(project)
+    assert dump(project.db_path) == dump(REPO / "kb.db")
+
+
+def test_a_changed_stance_recomputes_its_conflicts(two_copies, tmp_path):
+    before, after = two_copies
+    edit(after, "claims/can-acupuncture-help-back-pain.yaml", r"stance: supports", "stance: opposes")
+    touched = incremental_equals_full(before, after, {"can-acupuncture-help-back-pain"}, tmp_path)
+    assert {"conflicts", "source_scorecard"} <= touched  # the edit matters: the test can fail
+
+
+def test_one_changed_source_recomputes_only_what_it_touches(two_copies, tmp_path, monkeypatch):
+    """The incremental derive detects conflicts on the changed source's components only, and judges
+    only its citations: not a full derive in disguise."""
+    before, after = two_copies
+    edit(after, "claims/can-acupuncture-help-back-pain.yaml", r"stance: supports", "stance: opposes")
+    detected, judged = [], []
+    original_detect, original_judge = derive_module.conflicts.detect_with_pairs, derive_module.fidelity.judge_citation
+    monkeypatch.setattr(derive_module.conflicts, "detect_with_pairs",
+                        lambda claims, *rest: detected.append({c["topic"] for c in claims}) or original_detect(claims, *rest))
+    monkeypatch.setattr(derive_module.fidelity, "judge_citation",
+                        lambda claim, *rest: judged.append(claim["source_id"]) or original_judge(claim, *rest))
+    build(before)
+    full_components, full_citations = len(detected), len(judged)
+    detected.clear(), judged.clear()
+    incremental_equals_full(before, after, {"can-acupuncture-help-back-pain"}, tmp_path)
+    detected.clear(), judged.clear()  # the two full builds
+    patched = tmp_path / "patched.db"
+    shutil.copy(after.db_path, patched)
+    database = sqlite_utils.Database(patched)
+    derive(database, validate(after).corpus, {"can-acupuncture-help-back-pain"})
+    database.close()
+    assert 0 < len(detected) < full_components / 5
+    assert set(judged) <= {"can-acupuncture-help-back-pain"} and len(judged) < full_citations / 5
+
+
+def test_a_changed_abstract_rejudges_the_citations_of_its_work(two_copies, tmp_path):
+    before, after = two_copies
+    edit(after, "claims/cherkin-2009-abstract.yaml", r"stance: opposes", "stance: supports")
+    touched = incremental_equals_full(before, after, {"cherkin-2009-abstract"}, tmp_path)
+    assert "citation_fidelity" in touched
+
+
+def test_a_changed_number_moves_comparisons_and_matrix(two_copies, tmp_path):
+    before, after = two_copies
+    edit(after, "claims/complete-guide-natural-relief.yaml", r"max: (\d+)", lambda m: f"max: {int(m[1]) * 10}")
+    touched = incremental_equals_full(before, after, {"complete-guide-natural-relief"}, tmp_path)
+    assert {"comparison_cells", "comparison_matrix", "topic_summary"} <= touched
+
+
+def test_a_publisher_no_longer_shared_renames_the_other_source_in_its_conflicts(two_copies, tmp_path):
+    """eOrthopod publishes two articles, named by their titles; when one is credited to another
+    publisher, the other is named "eOrthopod" in its own conflicts, which the change never touched."""
+    before, after = two_copies
+    edit(after, "sources/can-acupuncture-help-carpal-tunnel-syndrome.yaml", r"publisher: eOrthopod",
+         "publisher: eOrthopod Hand Clinic")
+    touched = incremental_equals_full(before, after, {"can-acupuncture-help-carpal-tunnel-syndrome"}, tmp_path)
+    assert {"conflicts", "conflict_pairs"} <= touched
+
+
+def test_a_removed_source(two_copies, tmp_path):
+    before, after = two_copies
+    remove_source(after, "breeze-academy-back-pain")
+    touched = incremental_equals_full(before, after, {"breeze-academy-back-pain"}, tmp_path)
+    assert {"conflicts", "source_scorecard", "comparison_matrix", "topic_summary"} <= touched
+
+
+def test_an_added_source(two_copies, tmp_path):
+    before, after = two_copies
+    remove_source(before, "breeze-academy-back-pain")
+    touched = incremental_equals_full(before, after, {"breeze-academy-back-pain"}, tmp_path)
+    assert {"conflicts", "source_scorecard", "comparison_matrix"} <= touched
+
+
+def test_several_sources_at_once_and_an_unchanged_one(two_copies, tmp_path):
+    before, after = two_copies
+    edit(after, "claims/can-acupuncture-help-back-pain.yaml", r"stance: supports", "stance: opposes")
+    edit(after, "claims/cherkin-2009-abstract.yaml", r"stance: opposes", "stance: supports")
+    remove_source(after, "breeze-academy-back-pain")
+    incremental_equals_full(before, after, {"can-acupuncture-help-back-pain", "neck-or-back-pain",
+                                            "cherkin-2009-abstract", "breeze-academy-back-pain"}, tmp_path)
+
+
+def test_claims_are_read_one_component_at_a_time(project_copy, monkeypatch):
+    """No query of derive reads every claim: conflicts read one component of related topics, the
+    comparisons one topic, fidelity and scorecards one source or abstract."""
+    build(project_copy)
+    fetched = []
+    original = derive_module.Stage.rows
+
+    def spy(self, sql, parameters=()):
+        rows = original(self, sql, parameters)
+        if " from claims" in sql:
+            fetched.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(derive_module.Stage, "rows", spy)
+    path = project_copy.root / "again.db"
+    shutil.copy(project_copy.db_path, path)
+    database = sqlite_utils.Database(path)
+    for model in derive_module.DERIVED:
+        database.execute(f'delete from "{model.__tablename__}"')
+    for table in ("comparison_matrix", "range_axes"):
+        database.execute(f'drop table "{table}"')
+    derive(database, validate(project_copy).corpus)
+    total = database.execute("select count(*) from claims").fetchone()[0]
+    largest = database.execute("select max(n) from (select count(*) as n from claims group by topic)").fetchone()[0]
+    database.close()
+    assert fetched and max(fetched) < total / 4
+    assert max(fetched) >= largest  # a component holds at least its largest topic
+
+
+@pytest.mark.slow
+def test_incremental_equals_full_on_a_10k_bench_corpus(tmp_path):
+    """The realistic generator's 10,000 claims: change one source's claims file, remove one, add one."""
+    corpus = tmp_path / "bench"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "corpus.py"), "--claims", "10000", "--out", str(corpus)],
+                   check=True, capture_output=True)
+    before, after = Project(tmp_path / "before"), Project(tmp_path / "after")
+    for project in (before, after):
+        shutil.copytree(corpus, project.root)
+    sources = sorted(path.stem for path in (corpus / "sources").glob("*.yaml"))
+    changed, removed = sources[7], sources[11]
+    edit(after, f"claims/{changed}.yaml", r"max: (\d+)", lambda m: f"max: {int(m[1]) * 10 + 1}")
+    remove_source(after, removed)
+    added = sources[13]
+    remove_source(before, added)
+    incremental_equals_full(before, after, {changed, removed, added}, tmp_path)
