@@ -331,19 +331,13 @@ class Stage:
         else:
             wanted = sorted(scope.topics)
             self.delete_where("comparison_matrix", "topic", wanted)
+        columns = ", ".join(quoted(["topic", "therapy", "condition", "label", "kind", *source_ids]))
+        insert = f"insert into comparison_matrix (rowid, {columns}) values ({', '.join('?' * (6 + len(source_ids)))})"
         for topic in wanted:
             cells = self.rows("select topic, therapy, condition, source_id, answer from comparison_cells "
-                              "where topic = ? order by rowid", [topic])
-            if not cells:
-                continue
-            wide = compare.matrix_frame(cells, source_ids, topics)
-            rows = list(wide.itertuples(index=False, name=None))
-            subjects = sorted({(cell["therapy"], cell["condition"]) for cell in cells})
-            place = {subject: number for number, subject in enumerate(subjects)}
-            marks = ", ".join("?" * (len(wide.columns) + 1))
-            self.database.conn.executemany(f"insert into comparison_matrix (rowid, {', '.join(quoted(wide.columns))}) "
-                                           f"values ({marks})",
-                                           [(self.rowid(topic, place[row[1], row[2]]), *row) for row in rows])
+                              "where topic = ?", [topic])
+            rows = compare.matrix_rows(cells, source_ids, topics)
+            self.database.conn.executemany(insert, [(self.rowid(topic, number), *row) for number, row in enumerate(rows)])
 
     def write_serving_tables(self, scope):
         if not scope.everything:
@@ -368,22 +362,28 @@ class Stage:
             ((rowid(row), *(row.get(name) for name in columns)) for row in rows))
 
     def insert_in_order(self, model, rows, key, appending):
-        """Insert rows sorted by key. appending (a full build): numbered in turn, with gaps; else each goes
-        between its neighbours' rowids, and the table is renumbered in key order when no gap is left."""
+        """Insert rows sorted by key. appending (a full build): numbered in turn, with gaps; else the rows
+        that fall between the same two stored rows share out the gap between their rowids, and the table
+        is renumbered in key order when a gap is too narrow."""
         if appending:
             numbers = itertools.count(1)
             self.insert(model, rows, lambda row: next(numbers) << PLACE_BITS)
             return
-        crowded = False
+        table = model.__tablename__
+        by_gap = defaultdict(list)
         for row in rows:
             values = [row[column] for column in key]
-            below = self.neighbour(model.__tablename__, key, values, below=True) or 0
-            above = self.neighbour(model.__tablename__, key, values, below=False)
-            place = (below + above) // 2 if above is not None else below + (1 << PLACE_BITS)
-            if place == below:
-                crowded, place = True, self.database.execute(
-                    f'select max(rowid) + 1 from "{model.__tablename__}"').fetchone()[0]
-            self.insert(model, [row], lambda _: place)
+            by_gap[self.neighbour(table, key, values, below=True) or 0,
+                   self.neighbour(table, key, values, below=False)].append(row)
+        crowded = False
+        for (below, above), members in by_gap.items():
+            if above is None:
+                above = below + ((len(members) + 1) << PLACE_BITS)
+            step = (above - below) // (len(members) + 1)
+            if step == 0:  # no room left: after the last row for now, and the table renumbered below
+                crowded, below, step = True, self.database.execute(f'select max(rowid) from "{table}"').fetchone()[0], 1
+            places = itertools.count(below + step, step)
+            self.insert(model, members, lambda row: next(places))
         if crowded:
             renumber(self.database, model, key)
 
