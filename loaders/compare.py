@@ -92,9 +92,14 @@ def comparison_cells(rows) -> list:
 
 def concerned_sources(sources, therapy, condition, likeness):
     """The sources whose main therapy and condition compare with these: silent ones are the ones to read."""
-    return [source["id"] for source in sources
-            if likeness.comparable("therapy", source["therapy"], therapy)
-            and likeness.comparable("condition", source["condition"], condition)]
+    # Thousands of sources share a few dozen (therapy, condition) pairs: each pair is compared once.
+    compares = {}
+    for source in sources:
+        subject = (source["therapy"], source["condition"])
+        if subject not in compares:
+            compares[subject] = (likeness.comparable("therapy", subject[0], therapy)
+                                 and likeness.comparable("condition", subject[1], condition))
+    return [source["id"] for source in sources if compares[source["therapy"], source["condition"]]]
 
 
 def topic_summary(rows, topics, sources, conflicts, likeness, concerned_by_subject=None) -> list:
@@ -169,16 +174,18 @@ def consensus(source_count, conflict_count, firm_conflict_count):
     return "single source" if source_count == 1 else "agree"
 
 
-def matrix_frame(cells: list, source_ids: list, topics: list) -> pd.DataFrame:
-    """(Topic, therapy, condition) × source: each cell the source's answer, NULL where it is silent."""
-    index = ["topic", "therapy", "condition"]
-    answers = pd.DataFrame(cells, columns=[*index, "source_id", "answer"])
-    wide = answers.pivot(index=index, columns="source_id", values="answer").reindex(columns=source_ids)
-    wide = wide.reset_index()
-    labels = pd.DataFrame(topics, columns=["id", "label", "kind"]).rename(columns={"id": "topic"})
-    wide = labels.merge(wide, on="topic", how="inner")[[*index, "label", "kind", *source_ids]]
-    wide = wide.astype(object).where(wide.notna(), SILENT)
-    return wide
+def matrix_rows(cells: list, source_ids: list, topics: list) -> list:
+    """(Topic, therapy, condition) × source: one tuple per row of cells — its key, the topic's label and
+    kind, then each source's answer, SILENT where it says nothing — in the order of topics (rows with
+    id, label and kind), then therapy and condition. Plain dicts: a pandas pivot per topic cost seconds."""
+    labels = {topic["id"]: (topic["label"], topic["kind"]) for topic in topics}
+    order = {topic["id"]: number for number, topic in enumerate(topics)}
+    answers = defaultdict(dict)
+    for cell in cells:
+        answers[cell["topic"], cell["therapy"], cell["condition"]][cell["source_id"]] = cell["answer"]
+    keys = sorted((key for key in answers if key[0] in labels), key=lambda key: (order[key[0]], key[1], key[2]))
+    return [(*key, *labels[key[0]], *(answers[key].get(source_id, SILENT) for source_id in source_ids))
+            for key in keys]
 
 
 # A column per source stops being readable (and SQLite stops binding) long before 1,000 sources;
@@ -191,11 +198,10 @@ def write_matrix(database, cells, sources, topics):
     source_ids = [source["id"] for source in sources]
     if len(source_ids) > MATRIX_MAX_SOURCES:
         return
-    wide = matrix_frame(cells, source_ids, topics)
     create_matrix(database, source_ids)
-    placeholders = ", ".join("?" * len(wide.columns))
+    placeholders = ", ".join("?" * (5 + len(source_ids)))
     database.conn.executemany(f"INSERT INTO comparison_matrix VALUES ({placeholders})",
-                              wide.itertuples(index=False, name=None))
+                              matrix_rows(cells, source_ids, topics))
     database.conn.commit()
 
 

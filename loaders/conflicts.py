@@ -176,11 +176,20 @@ class Join:
             qualifiers = compared_qualifiers(claim)
             by_key_set[frozenset(qualifiers)].append((qualifiers, claim))
         key_sets = sorted(by_key_set, key=sorted)
+        # A key set's filing depends only on the keys it shares with the other side: filed once each,
+        # not once per pair of key sets (which grew with the square of the key sets).
+        filings = {}
+
+        def filed(keys, shared, pick, keys_of):
+            if (keys, shared, keys_of) not in filings:
+                filings[keys, shared, keys_of] = self.file(by_key_set[keys], list(shared), pick, keys_of)
+            return filings[keys, shared, keys_of]
+
         for left_keys in key_sets:
             for right_keys in key_sets:
-                shared = sorted(left_keys & right_keys)
-                lefts = self.file(by_key_set[left_keys], shared, pick_left, self.left_keys)
-                rights = self.file(by_key_set[right_keys], shared, pick_right, self.right_keys)
+                shared = tuple(sorted(left_keys & right_keys))
+                lefts = filed(left_keys, shared, pick_left, self.left_keys)
+                rights = filed(right_keys, shared, pick_right, self.right_keys)
                 for key in sorted(lefts.keys() & rights.keys()):
                     yield lefts[key], rights[key]
 

@@ -73,15 +73,14 @@ def derive(database, vocab, changed_sources: set = None) -> dict:
 class Scope:
     """What to recompute: components of topics, topics compared, citations judged, sources scored."""
 
-    def __init__(self, components, topics, fidelity_sources, fidelity_studies, sources, silent_sources,
-                 everything=False):
-        self.components, self.topics = components, topics
-        self.fidelity_sources, self.fidelity_studies = fidelity_sources, fidelity_studies
-        self.sources, self.silent_sources, self.everything = sources, silent_sources, everything
+    def __init__(self, components, topics, changed, studies, everything=False):
+        self.components, self.topics, self.everything = components, topics, everything
+        self.changed = changed  # the sources whose base rows changed (empty for a full derive)
+        self.studies = studies  # the works whose every citation is judged again
 
     @classmethod
     def everything(cls, stage):
-        return cls(stage.components, set(stage.topics), None, None, None, set(), everything=True)
+        return cls(stage.components, set(stage.topics), set(), set(), everything=True)
 
     @classmethod
     def affected(cls, stage, changed):
@@ -96,7 +95,7 @@ class Scope:
         components = [component for component in stage.components if component in touched]
         topics = {topic for component in components for topic in component} | old_topics | new_topics
         studies = stage.changed_studies(changed)
-        return cls(components, topics & set(stage.topics), changed, studies, None, changed)
+        return cls(components, topics & set(stage.topics), changed, studies)
 
 
 class Stage:
@@ -222,7 +221,7 @@ class Stage:
         columns = ", ".join(f"c.{column}" for column in RULE_COLUMNS)
         where, parameters = "", []
         if not scope.everything:
-            sources, studies = sorted(scope.fidelity_sources), sorted(scope.fidelity_studies)
+            sources, studies = sorted(scope.changed), sorted(scope.studies)
             self.delete_where("citation_fidelity", "source_id", sources)
             self.delete_where("citation_fidelity", "study_id", studies)
             where = (f"where c.source_id in ({','.join('?' * len(sources))}) "
@@ -247,34 +246,48 @@ class Stage:
     # -- comparisons -------------------------------------------------------------------------------
 
     def compare_topics(self, scope):
-        """comparison_cells, topic_summary and topic_summary_conflicts, topic by topic."""
+        """comparison_cells, topic_summary and topic_summary_conflicts, topic by topic. After a change, a
+        topic whose rows (therapy, condition) and sources are the same keeps every cell but the changed
+        sources': a cell is one source's answers in one row."""
         concerned = {}
+        sources = {source["id"]: number for number, source in enumerate(self.sources)}
+        same_sources = not scope.everything and set(sources) == {row[0] for row in self.database.execute(
+            "select source_id from source_scorecard")}
         for topic in sorted(scope.topics):
-            for table in ("topic_summary_conflicts", "topic_summary", "comparison_cells"):
-                self.delete_where(table, "topic", [topic])
             ordered = [tuple(row.values()) for row in self.rows(
                 f"select {', '.join(compare.CLAIM_COLUMNS)} from claims where topic = ? order by source_id, position",
                 [topic])]
-            if not ordered:
-                continue
+            rows = list(compare.comparison_rows(ordered, self.likeness))
+            subjects = [(therapy, condition) for _, therapy, condition, _ in rows]
+            keep_cells = same_sources and subjects == [tuple(row) for row in self.database.execute(
+                "select therapy, condition from topic_summary where topic = ? order by rowid", [topic])]
+            for table in ("topic_summary_conflicts", "topic_summary"):
+                self.delete_where(table, "topic", [topic])
+            if keep_cells:
+                changed = sorted(scope.changed)
+                self.database.execute(f"delete from comparison_cells where topic = ? and source_id in "
+                                      f"({','.join('?' * len(changed))})", [topic, *changed])
+                made = [(*key, [claim for claim in members if claim[compare.SOURCE] in scope.changed])
+                        for *key, members in rows]
+            else:
+                self.delete_where("comparison_cells", "topic", [topic])
+                made = rows
             stored = self.rows("select id, topic, claim_a, claim_b, severity from conflicts where topic = ? "
                                "order by rowid", [topic])
-            summary, cells = compare.topic_tables(ordered, self.topics, self.sources, stored, self.likeness,
-                                                  concerned)
-            subject = {(row["therapy"], row["condition"]): number for number, row in enumerate(summary)}
-            sources = {source["id"]: number for number, source in enumerate(self.sources)}
+            summary = compare.topic_summary(rows, self.topics, self.sources, stored, self.likeness, concerned)
+            subject = {key: number for number, key in enumerate(subjects)}
             place = lambda row: self.rowid(topic, subject[row["therapy"], row["condition"]])
-            self.insert(ComparisonCellRow, cells, lambda row: place(row) | sources[row["source_id"]])
+            self.insert(ComparisonCellRow, compare.comparison_cells(made), lambda row: place(row) | sources[row["source_id"]])
             self.insert(TopicSummaryRow, summary, place)
             links = compare.summary_conflicts(summary)
             order = {row["id"]: number for number, row in enumerate(sorted(stored, key=lambda row: row["id"]))}
             self.insert(TopicSummaryConflictRow, links, lambda row: place(row) | order[row["conflict_id"]])
-        if scope.silent_sources:
+        if scope.changed:
             self.update_silent_sources(scope, concerned)
 
     def update_silent_sources(self, scope, concerned):
         """Rows of topics not recompared whose silent sources a changed source joins or leaves."""
-        changed = scope.silent_sources
+        changed = scope.changed
         rows = self.database.execute("select rowid, topic, therapy, condition, sources, silent_sources "
                                      "from topic_summary").fetchall()
         for rowid, topic, therapy, condition, speaking, silent in rows:
@@ -302,7 +315,7 @@ class Stage:
         if scope.everything:
             wanted = [source["id"] for source in self.sources]
         else:
-            wanted = sorted(scope.fidelity_sources | self.rescored)
+            wanted = sorted(scope.changed | self.rescored)
             self.delete_where("source_scorecard", "source_id", wanted)
         by_id = {source["id"]: source for source in self.sources}
         rows = (scorecard.scorecard(by_id[source_id],
@@ -331,19 +344,13 @@ class Stage:
         else:
             wanted = sorted(scope.topics)
             self.delete_where("comparison_matrix", "topic", wanted)
+        columns = ", ".join(quoted(["topic", "therapy", "condition", "label", "kind", *source_ids]))
+        insert = f"insert into comparison_matrix (rowid, {columns}) values ({', '.join('?' * (6 + len(source_ids)))})"
         for topic in wanted:
             cells = self.rows("select topic, therapy, condition, source_id, answer from comparison_cells "
-                              "where topic = ? order by rowid", [topic])
-            if not cells:
-                continue
-            wide = compare.matrix_frame(cells, source_ids, topics)
-            rows = list(wide.itertuples(index=False, name=None))
-            subjects = sorted({(cell["therapy"], cell["condition"]) for cell in cells})
-            place = {subject: number for number, subject in enumerate(subjects)}
-            marks = ", ".join("?" * (len(wide.columns) + 1))
-            self.database.conn.executemany(f"insert into comparison_matrix (rowid, {', '.join(quoted(wide.columns))}) "
-                                           f"values ({marks})",
-                                           [(self.rowid(topic, place[row[1], row[2]]), *row) for row in rows])
+                              "where topic = ?", [topic])
+            rows = compare.matrix_rows(cells, source_ids, topics)
+            self.database.conn.executemany(insert, [(self.rowid(topic, number), *row) for number, row in enumerate(rows)])
 
     def write_serving_tables(self, scope):
         if not scope.everything:
@@ -368,22 +375,28 @@ class Stage:
             ((rowid(row), *(row.get(name) for name in columns)) for row in rows))
 
     def insert_in_order(self, model, rows, key, appending):
-        """Insert rows sorted by key. appending (a full build): numbered in turn, with gaps; else each goes
-        between its neighbours' rowids, and the table is renumbered in key order when no gap is left."""
+        """Insert rows sorted by key. appending (a full build): numbered in turn, with gaps; else the rows
+        that fall between the same two stored rows share out the gap between their rowids, and the table
+        is renumbered in key order when a gap is too narrow."""
         if appending:
             numbers = itertools.count(1)
             self.insert(model, rows, lambda row: next(numbers) << PLACE_BITS)
             return
-        crowded = False
+        table = model.__tablename__
+        by_gap = defaultdict(list)
         for row in rows:
             values = [row[column] for column in key]
-            below = self.neighbour(model.__tablename__, key, values, below=True) or 0
-            above = self.neighbour(model.__tablename__, key, values, below=False)
-            place = (below + above) // 2 if above is not None else below + (1 << PLACE_BITS)
-            if place == below:
-                crowded, place = True, self.database.execute(
-                    f'select max(rowid) + 1 from "{model.__tablename__}"').fetchone()[0]
-            self.insert(model, [row], lambda _: place)
+            by_gap[self.neighbour(table, key, values, below=True) or 0,
+                   self.neighbour(table, key, values, below=False)].append(row)
+        crowded = False
+        for (below, above), members in by_gap.items():
+            if above is None:
+                above = below + ((len(members) + 1) << PLACE_BITS)
+            step = (above - below) // (len(members) + 1)
+            if step == 0:  # no room left: after the last row for now, and the table renumbered below
+                crowded, below, step = True, self.database.execute(f'select max(rowid) from "{table}"').fetchone()[0], 1
+            places = itertools.count(below + step, step)
+            self.insert(model, members, lambda row: next(places))
         if crowded:
             renumber(self.database, model, key)
 

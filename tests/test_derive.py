@@ -210,6 +210,26 @@ def test_claims_are_read_one_component_at_a_time(project_copy, monkeypatch):
     assert max(fetched) >= largest  # a component holds at least its largest topic
 
 
+def test_rows_placed_between_neighbours_keep_key_order_when_no_gap_is_left(project_copy, monkeypatch):
+    """Scorecards written after a change go between their neighbours' rowids; with no room between
+    them the table is renumbered, still in source order."""
+    build(project_copy)
+    database = sqlite_utils.Database(project_copy.db_path)
+    stage = derive_module.Stage(database, validate(project_copy).corpus)
+    rows = [dict(row) for row in database.query("select * from source_scorecard order by source_id")]
+    moved = [rows[3], rows[4], rows[-1]]
+    stage.delete_where("source_scorecard", "source_id", [row["source_id"] for row in moved])
+    database.execute("update source_scorecard set rowid = (select count(*) from source_scorecard other "
+                     "where other.source_id <= source_scorecard.source_id)")  # 1, 2, 3...: no gap anywhere
+    renumbered = []
+    original = derive_module.renumber
+    monkeypatch.setattr(derive_module, "renumber", lambda *args: renumbered.append(args) or original(*args))
+    stage.insert_in_order(derive_module.SourceScorecardRow, moved, ("source_id",), appending=False)
+    stored = [row[0] for row in database.execute("select source_id from source_scorecard order by rowid")]
+    assert stored == [row["source_id"] for row in rows] and renumbered
+    database.close()
+
+
 @pytest.mark.slow
 def test_incremental_equals_full_on_a_10k_bench_corpus(tmp_path):
     """The realistic generator's 10,000 claims: change one source's claims file, remove one, add one."""
