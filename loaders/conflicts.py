@@ -41,23 +41,25 @@ CERTAINTY_WEIGHT = {"asserted": 3, "recommended": 3, "reported": 2, "hedged": 1}
 
 
 def detect(claims: list, topics: dict, likeness: Likeness = None, cited: dict = None,
-           relations: list = (), derivations: dict = None) -> list:
+           relations: list = (), derivations: dict = None, abstracts: dict = None) -> list:
     """Every conflict among claim rows (dicts as stored in kb.db), grouped by topic and ranked.
 
     likeness says which therapies, conditions and qualifier values compare (default: equality);
     cited maps a claim id to the ids of the works it cites (for the arms of one study); relations
     (loaders/relations.Relation) read one topic's answer as another's; derivations map a range topic
-    to (rate topic, duration topic, ...): the rate times each duration gives it.
+    to (rate topic, duration topic, ...): the rate times each duration gives it; abstracts map a
+    source id to the works it is the abstract of (see Join.same_work).
     """
-    return detect_with_pairs(claims, topics, likeness, cited, relations, derivations)[0]
+    return detect_with_pairs(claims, topics, likeness, cited, relations, derivations, abstracts=abstracts)[0]
 
 
 def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cited: dict = None,
-                      relations: list = (), derivations: dict = None, source_names: dict = None):
+                      relations: list = (), derivations: dict = None, source_names: dict = None,
+                      abstracts: dict = None):
     """(conflicts, conflict_pairs): each conflict is a cluster (one topic, rule and pair of sources)
     shown by its strongest pair; conflict_pairs lists every pair of every kept cluster. source_names
     (source id → how a reader knows it, see source_names()) names the sources in the sentences."""
-    join = Join(likeness or Likeness({}, {}), cited or {})
+    join = Join(likeness or Likeness({}, {}), cited or {}, abstracts or {})
     by_topic = defaultdict(list)
     for claim in claims:
         by_topic[claim["topic"]].append(claim)
@@ -157,8 +159,8 @@ def compared_qualifiers(claim):
 class Join:
     """Finds the compatible claims of a topic by hashing, and says which pairs may never conflict."""
 
-    def __init__(self, likeness: Likeness, cited: dict):
-        self.likeness, self.cited = likeness, cited
+    def __init__(self, likeness: Likeness, cited: dict, abstracts: dict = None):
+        self.likeness, self.cited, self.abstracts = likeness, cited, abstracts or {}
 
     def buckets(self, claims, pick_left, pick_right):
         """Lists (left, right) such that every left claim is compatible with every right claim of its
@@ -236,10 +238,24 @@ class Join:
     def shares_study(self, a, b):
         return bool(self.cited.get(a["id"], set()) & self.cited.get(b["id"], set()))
 
+    def same_work(self, a, b):
+        """True when one claim is drawn from a work's own abstract and the other cites that work or is
+        drawn from the same abstract. A report of a study against the study's own abstract is a question
+        of citation fidelity (the citation_fidelity table judges it: faithful, overstated, contradicted),
+        not a disagreement between two sources; and an abstract's background ("the optimal dose is
+        unknown") is the premise of its result, not a contradiction of it."""
+        own_a, own_b = self.abstracts.get(a["source_id"], ()), self.abstracts.get(b["source_id"], ())
+        if not own_a and not own_b:
+            return False
+        works_a = self.cited.get(a["id"], set()) | set(own_a)
+        works_b = self.cited.get(b["id"], set()) | set(own_b)
+        return bool(set(own_a) & works_b or set(own_b) & works_a)
+
     def allowed(self, a, b):
         """False for a claim against its own reading through a relation, two indirect readings, and
-        claims that describe one study without disagreeing: two arms, or its protocol and result."""
-        if a["id"] == b["id"] or (indirect(a) and indirect(b)):
+        claims that describe one study without disagreeing: two arms, or its protocol and result, or a
+        report of it against its own abstract."""
+        if a["id"] == b["id"] or (indirect(a) and indirect(b)) or self.same_work(a, b):
             return False
         # Two claims drawn from one passage of one source are one statement read twice, not a disagreement.
         if a["source_id"] == b["source_id"] and a["quote"] == b["quote"]:

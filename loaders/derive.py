@@ -111,6 +111,7 @@ class Stage:
         self.place = {topic_id: number for number, topic_id in enumerate(sorted(self.topics))}
         self.sources = self.rows(f"select {', '.join(SOURCE_COLUMNS)} from sources order by id")
         self.names = conflicts.source_names(self.sources)
+        self.abstracts = self.abstract_works()
         self.components = components_of(self.topics, self.relations, self.derivations)
         self.component_of = {topic: component for component in self.components for topic in component}
         if len(self.topics) > MAX_TOPICS:
@@ -191,12 +192,20 @@ class Stage:
             relations = [relation for relation in self.relations if relation.topic in component]
             derivations = {topic: factors for topic, factors in self.derivations.items() if topic in component}
             found, pairs = conflicts.detect_with_pairs(claims, self.topics, self.likeness, cited, relations,
-                                                       derivations, self.names)
+                                                       derivations, self.names, self.abstracts)
             self.rescored |= {row[side] for row in found for side in ("source_a", "source_b")}
             rank = {row["id"]: row["rank"] for row in found}
             self.insert(ConflictRow, found, lambda row: self.rowid(row["topic"], row["rank"]))
             self.insert(ConflictPairRow, pairs,
                         lambda row: self.rowid(row["topic"], rank[row["conflict_id"]], row["position"]))
+
+    def abstract_works(self):
+        """{source id: the works it is the abstract of}: a report of a work never conflicts with its abstract."""
+        works = defaultdict(set)
+        for study_id, source_id in self.database.execute(
+                "select id, abstract_source from studies where abstract_source is not null"):
+            works[source_id].add(study_id)
+        return dict(works)
 
     def cited_by(self, topics):
         topics = sorted(topics)

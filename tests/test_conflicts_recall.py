@@ -170,3 +170,34 @@ def test_sciatica_is_back_pain_in_the_corpus_vocabulary_but_not_low_back_pain():
     # ... but a sibling never: sciatica is leg pain as much as low back pain.
     assert not likeness.comparable("condition", "sciatica", "low-back-pain")
     assert not likeness.comparable("condition", "sciatica", "neck-pain")
+
+
+def test_a_report_of_a_study_does_not_conflict_with_the_studys_own_abstract():
+    """The article citing a trial and the trial's abstract meet in citation fidelity, not as a conflict;
+    a third source citing nothing still conflicts with either."""
+    claims = [
+        row("real-beats-sham", "news", "efficacy.vs_sham", "The trial found needles beat sham.", stance="supports",
+            kind="finding"),
+        row("no-difference", "trial-abstract", "efficacy.vs_sham", "No difference between real and sham.",
+            stance="opposes", kind="finding"),
+        row("beats-sham", "blog", "efficacy.vs_sham", "Real acupuncture clearly beats sham.", stance="supports",
+            kind="finding"),
+    ]
+    cited = {"news/real-beats-sham": {"trial-2020"}}
+    abstracts = {"trial-abstract": {"trial-2020"}}
+    pairs = {(c["claim_a"], c["claim_b"]) for c in detect(claims, TOPICS, cited=cited, abstracts=abstracts)}
+    assert pairs == {("blog/beats-sham", "trial-abstract/no-difference")}
+    # Without knowing whose abstract it is, the report and the abstract read as a conflict.
+    pairs = {(c["claim_a"], c["claim_b"]) for c in detect(claims, TOPICS, cited=cited)}
+    assert ("news/real-beats-sham", "trial-abstract/no-difference") in pairs
+
+
+def test_an_abstracts_background_does_not_conflict_with_its_result():
+    claims = [
+        row("dose-unknown", "review-abstract", "efficacy.vs_sham", "The optimal dose is unknown.", stance="opposes",
+            kind="finding"),
+        row("dose-found", "review-abstract", "efficacy.vs_sham", "We found a clinically relevant dose.",
+            stance="supports", kind="finding"),
+    ]
+    assert detect(claims, TOPICS, abstracts={"review-abstract": {"review-2024"}}) == []
+    assert len(detect(claims, TOPICS)) == 1
