@@ -70,7 +70,8 @@ async def test_article_page_shows_its_scorecard_with_denominators(datasette):
     assert counts["citing"] == "12 of 12 claims" and counts["hedged"] == "0 of 12 claims"
     assert [counts[verdict] for verdict in ("faithful", "overstated", "misattributed", "contradicted", "needs-editor",
                                              "unverifiable")] == [f"{n} of 12 citing claims" for n in (1, 2, 2, 2, 3, 2)]
-    assert counts["within"] == "1 pair of its own claims" and counts["others"] == "1 of 12 claims"
+    # Its one claim against another source's contradicts the work it cites, so fidelity counts it, not "others".
+    assert counts["within"] == "1 pair of its own claims" and counts["others"] == "0 of 12 claims"
     fair = text_of(await datasette.client.get("/kb/sources/fair"))
     assert "2 of 2 citing claims" in fair
 
