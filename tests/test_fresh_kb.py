@@ -29,3 +29,41 @@ async def test_rebuild_is_served_without_restart(project_copy):
     assert await count(datasette, "/_memory.json?sql=select count(*) from kb.claims") == after
     table = await datasette.client.get("/kb/claims.json?_size=1")
     assert table.json()["filtered_table_rows_count"] == after
+
+
+async def test_schema_answers_are_remembered_until_the_file_is_replaced(tmp_path):
+    """Datasette's schema questions on kb.db are answered once per file, and again after a swap."""
+    import os
+    import sqlite3
+
+    from datasette.app import Datasette
+
+    from loaders.web.fresh_kb import FreshDatabase
+
+    path = tmp_path / "kb.db"
+    with sqlite3.connect(path) as db:
+        db.execute("create table claims (id text primary key)")
+    datasette = Datasette()
+    database = FreshDatabase(datasette, path, path=str(path), is_mutable=False)
+    asked = []
+    original = database.execute_fn
+
+    async def counting(fn):
+        asked.append(fn)
+        return await original(fn)
+
+    database.execute_fn = counting
+    assert await database.table_names() == ["claims"]
+    columns = await database.table_columns("claims")
+    columns.append("changed by a caller")
+    assert await database.table_columns("claims") == ["id"]  # a caller's change is not remembered
+    questions = len(asked)
+    assert await database.table_names() == ["claims"] and len(asked) == questions  # remembered
+    # `kb build` swaps in a new file: the answers are asked again.
+    scratch = tmp_path / "new.db"
+    with sqlite3.connect(scratch) as db:
+        db.execute("create table claims (id text primary key, quote text)")
+        db.execute("create table sources (id text primary key)")
+    os.replace(scratch, path)
+    assert await database.table_names() == ["claims", "sources"]
+    assert await database.table_columns("claims") == ["id", "quote"]

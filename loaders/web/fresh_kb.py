@@ -9,6 +9,7 @@ file. Writes to the editorial database are untouched. The table counts of the in
 """
 
 import asyncio
+import copy
 import os
 import threading
 
@@ -28,14 +29,43 @@ def file_stamp(path):
     return status.st_ino, status.st_mtime_ns, status.st_size
 
 
+# Datasette asks a database for its schema on every page: the front page's table list alone made
+# about 215 such queries a request at 100,000 claims, each a trip to a worker thread. kb.db is
+# immutable between swaps, so the answers are kept per file (inode, mtime, size) and dropped when
+# `kb build` swaps in a new one.
+SCHEMA_QUESTIONS = ("table_exists", "table_names", "table_columns", "table_column_details", "primary_keys",
+                    "fts_table", "label_column_for_table", "foreign_keys_for_table", "hidden_table_names",
+                    "view_names", "get_all_foreign_keys", "get_table_definition", "get_view_definition")
+
+
+def remembered(question):
+    async def answer(self, *args):
+        if self.is_memory or self.is_mutable:
+            return await getattr(Database, question)(self, *args)
+        stamp = file_stamp(self.watched_path)
+        if self._schema_answers_stamp != stamp:
+            self._schema_answers, self._schema_answers_stamp = {}, stamp
+        key = (question, *args)
+        if key not in self._schema_answers:
+            self._schema_answers[key] = await getattr(Database, question)(self, *args)
+        # A copy: callers may change the lists and dicts they are given.
+        return copy.deepcopy(self._schema_answers[key])
+
+    answer.__name__ = question
+    answer.__doc__ = f"Database.{question}, remembered until the watched file is replaced."
+    return answer
+
+
 class FreshDatabase(Database):
-    """A read-only database whose connections are reopened when the watched file is replaced."""
+    """A read-only database whose connections are reopened when the watched file is replaced, and whose
+    schema answers are remembered for as long as the file stays the same."""
 
     def __init__(self, datasette, watched_path, **kwargs):
         super().__init__(datasette, **kwargs)
         self.watched_path = watched_path
         self._thread_connections = threading.local()
         self.started_on = file_stamp(watched_path)
+        self._schema_answers, self._schema_answers_stamp = {}, None
 
     def fresh_connection(self):
         stamp = file_stamp(self.watched_path)
@@ -57,6 +87,10 @@ class FreshDatabase(Database):
             return fn(self.fresh_connection())
         return await asyncio.get_event_loop().run_in_executor(
             self.ds.executor, lambda: fn(self.fresh_connection()))
+
+
+for _question in SCHEMA_QUESTIONS:
+    setattr(FreshDatabase, _question, remembered(_question))
 
 
 def replacement(datasette, name, database, watched_path):
