@@ -111,6 +111,7 @@ class Stage:
         self.place = {topic_id: number for number, topic_id in enumerate(sorted(self.topics))}
         self.sources = self.rows(f"select {', '.join(SOURCE_COLUMNS)} from sources order by id")
         self.names = conflicts.source_names(self.sources)
+        self.studies_by_id = {row["id"]: row for row in self.rows("select * from studies")}
         self.abstracts = self.abstract_works()
         self.components = components_of(self.topics, self.relations, self.derivations)
         self.component_of = {topic: component for component in self.components for topic in component}
@@ -144,7 +145,7 @@ class Stage:
     def changed_studies(self, changed):
         """Works whose citations must be judged again: their abstract is a changed source (before or
         now), or their registry entry no longer gives the verdict stored for them."""
-        studies = {row["id"]: row for row in self.rows("select * from studies")}
+        studies = self.studies_by_id
         found = {study_id for study_id, study in studies.items() if study["abstract_source"] in changed}
         stored = self.database.execute(
             f"select study_id, abstract_source, rule, reason from citation_fidelity group by study_id, "
@@ -202,9 +203,9 @@ class Stage:
     def abstract_works(self):
         """{source id: the works it is the abstract of}: a report of a work never conflicts with its abstract."""
         works = defaultdict(set)
-        for study_id, source_id in self.database.execute(
-                "select id, abstract_source from studies where abstract_source is not null"):
-            works[source_id].add(study_id)
+        for study in self.studies_by_id.values():
+            if study["abstract_source"] is not None:
+                works[study["abstract_source"]].add(study["id"])
         return dict(works)
 
     def cited_by(self, topics):
@@ -236,7 +237,7 @@ class Stage:
             where = (f"where c.source_id in ({','.join('?' * len(sources))}) "
                      f"or cs.study_id in ({','.join('?' * len(studies))})")
             parameters = [*sources, *studies]
-        studies_by_id = {row["id"]: row for row in self.rows("select * from studies")}
+        studies_by_id = self.studies_by_id
         cursor = self.database.execute(
             f"select cs.study_id, {columns} from claim_studies cs join claims c on c.id = cs.claim_id {where} "
             f"order by cs.claim_id, cs.study_id", parameters)
