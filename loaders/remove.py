@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from .atomic import atomic_remove_all
+from .editorial.storage import kb_uri
 from .errors import KbError, UsageError
 from .messages import closest
 from .project import Project
@@ -60,47 +61,43 @@ def source_files(project: Project, source_id: str) -> list:
     return [path for path in paths if path.exists()]
 
 
-def conflicts_of(project: Project, source_id: str) -> list:
-    """The conflicts in kb.db (when built) that involve a claim of the source."""
+def read_only_rows(path: Path, sql: str, params=()) -> list:
+    """A query's rows, as dicts, on a database opened read only: a removal never creates one."""
+    with closing(sqlite3.connect(kb_uri(path), uri=True)) as db:
+        db.row_factory = sqlite3.Row
+        return [dict(row) for row in db.execute(sql, params)]
+
+
+def conflicts_of(project: Project, source_id: str) -> set:
+    """The conflicts in kb.db (when built) that involve a claim of the source, by their ids and their
+    pairs' ids (flags made before conflicts became clusters point at a pair's former id)."""
     if not project.db_path.exists():
-        return []
-    prefix = f"{source_id}/"
-    # A conflict's pairs keep their former ids (flags made before clusters point at them).
-    sql = ("select id from conflicts where substr(claim_a, 1, length(:prefix)) = :prefix "
-           "or substr(claim_b, 1, length(:prefix)) = :prefix "
-           "union select id from conflict_pairs where substr(claim_a, 1, length(:prefix)) = :prefix "
-           "or substr(claim_b, 1, length(:prefix)) = :prefix "
-           "union select conflict_id from conflict_pairs where substr(claim_a, 1, length(:prefix)) = :prefix "
+        return set()
+    sql = ("select id, conflict_id from conflict_pairs where substr(claim_a, 1, length(:prefix)) = :prefix "
            "or substr(claim_b, 1, length(:prefix)) = :prefix")
-    with closing(sqlite3.connect(Path(project.db_path).resolve().as_uri() + "?mode=ro", uri=True)) as kb:
-        return [row[0] for row in kb.execute(sql, {"prefix": prefix})]
+    return {value for row in read_only_rows(project.db_path, sql, {"prefix": f"{source_id}/"}) for value in row.values()}
 
 
-def flags_on(project: Project, source_id: str) -> list:
-    """Editors' flags (any status) on the source's claims or on conflicts involving them."""
+def flags_on(project: Project, source_id: str, conflicts: set) -> list:
+    """Editors' flags (any status) on the source's claims or on its conflicts."""
     if not project.editorial_db_path.exists():
         return []  # no editor has flagged anything; do not create editorial.db for a removal
-    conflicts = conflicts_of(project, source_id)
-    with closing(sqlite3.connect(Path(project.editorial_db_path).resolve().as_uri() + "?mode=ro", uri=True)) as db:
-        db.row_factory = sqlite3.Row
-        rows = db.execute("select id, target, target_type, kind, status from flags order by id").fetchall()
-    return [dict(row) for row in rows
+    rows = read_only_rows(project.editorial_db_path, "select id, target, target_type, kind, status from flags order by id")
+    return [row for row in rows
             if (row["target_type"] == "claim" and row["target"].startswith(f"{source_id}/"))
             or (row["target_type"] == "conflict" and row["target"] in conflicts)]
 
 
-def verdicts_on(project: Project, source_id: str) -> list:
-    """Editors' current verdicts on conflicts involving the source's claims or on its claims' citations."""
+def verdicts_on(project: Project, source_id: str, conflicts: set) -> list:
+    """Editors' current verdicts on the source's conflicts or on its claims' citations."""
     if not project.editorial_db_path.exists():
         return []
-    conflicts = set(conflicts_of(project, source_id))
-    with closing(sqlite3.connect(Path(project.editorial_db_path).resolve().as_uri() + "?mode=ro", uri=True)) as db:
-        db.row_factory = sqlite3.Row
-        try:
-            rows = db.execute("select target_kind, target, verdict from verdicts order by target_kind, target").fetchall()
-        except sqlite3.OperationalError:  # an editorial.db from before verdicts: none recorded
-            return []
-    return [dict(row) for row in rows
+    try:
+        rows = read_only_rows(project.editorial_db_path,
+                              "select target_kind, target, verdict from verdicts order by target_kind, target")
+    except sqlite3.OperationalError:  # an editorial.db from before verdicts: none recorded
+        return []
+    return [row for row in rows
             if (row["target_kind"] == "conflict" and row["target"] in conflicts)
             or (row["target_kind"] == "citation" and row["target"].startswith(f"{source_id}/"))]
 
@@ -117,7 +114,8 @@ def judgements_listed(flagged: list, judged: list) -> str:
 def remove_source(project: Project, source_id: str, force: bool = False) -> Removed:
     """Remove the source's three files, all or none; refuse a flagged or judged source unless force."""
     paths = source_files(project, source_id)
-    flagged, judged = flags_on(project, source_id), verdicts_on(project, source_id)
+    conflicts = conflicts_of(project, source_id)
+    flagged, judged = flags_on(project, source_id, conflicts), verdicts_on(project, source_id, conflicts)
     if (flagged or judged) and not force:
         counts = " and ".join(part for part in (f"{len(flagged)} editorial flag(s)" if flagged else "",
                                                 f"{len(judged)} verdict(s)" if judged else "") if part)
