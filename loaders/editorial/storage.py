@@ -45,6 +45,18 @@ def verdict_checks():
         for kind, words in VERDICTS.items())
 
 
+def append_only(table, changed, deleted):
+    """The triggers keeping a history table append-only: its rows are never changed nor deleted."""
+    return f"""DROP TRIGGER IF EXISTS {table}_kept;
+CREATE TRIGGER {table}_kept BEFORE UPDATE ON {table} BEGIN
+    SELECT RAISE(ABORT, '{changed}');
+END;
+DROP TRIGGER IF EXISTS {table}_kept_delete;
+CREATE TRIGGER {table}_kept_delete BEFORE DELETE ON {table} BEGIN
+    SELECT RAISE(ABORT, '{deleted}');
+END;"""
+
+
 def mirror_triggers():
     """The triggers refusing a row of verdicts, inserted or updated, that mirrors no judgement."""
     return "\n".join(f"""DROP TRIGGER IF EXISTS verdicts_{event.lower()}_mirrors;
@@ -103,14 +115,8 @@ CREATE TRIGGER verdict_history_apply AFTER INSERT ON verdict_history BEGIN
             editor = excluded.editor, judged = excluded.judged, uid = excluded.uid
         WHERE excluded.judged >= verdicts.judged;
 END;
-DROP TRIGGER IF EXISTS verdict_history_kept;
-CREATE TRIGGER verdict_history_kept BEFORE UPDATE ON verdict_history BEGIN
-    SELECT RAISE(ABORT, 'verdict history never changes: record a new verdict instead');
-END;
-DROP TRIGGER IF EXISTS verdict_history_kept_delete;
-CREATE TRIGGER verdict_history_kept_delete BEFORE DELETE ON verdict_history BEGIN
-    SELECT RAISE(ABORT, 'verdict history is never deleted');
-END;
+{append_only("verdict_history", "verdict history never changes: record a new verdict instead",
+              "verdict history is never deleted")}
 {mirror_triggers()}
 DROP TRIGGER IF EXISTS verdicts_kept;
 CREATE TRIGGER verdicts_kept BEFORE DELETE ON verdicts BEGIN
@@ -187,14 +193,7 @@ CREATE TRIGGER flag_history_apply AFTER INSERT ON flag_history BEGIN
     UPDATE flags SET status = NEW.to_status, updated = NEW.changed
         WHERE id = NEW.flag_id AND NEW.changed >= updated;
 END;
-DROP TRIGGER IF EXISTS flag_history_kept;
-CREATE TRIGGER flag_history_kept BEFORE UPDATE ON flag_history BEGIN
-    SELECT RAISE(ABORT, 'flag history never changes');
-END;
-DROP TRIGGER IF EXISTS flag_history_kept_delete;
-CREATE TRIGGER flag_history_kept_delete BEFORE DELETE ON flag_history BEGIN
-    SELECT RAISE(ABORT, 'flag history is never deleted');
-END;
+{append_only("flag_history", "flag history never changes", "flag history is never deleted")}
 """ + VERDICT_SCHEMA
 # PRAGMA user_version holds the schema's fingerprint: a changed schema or vocabulary is applied once.
 SCHEMA_VERSION = int(hashlib.sha256(SCHEMA.encode()).hexdigest()[:7], 16)
