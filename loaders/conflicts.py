@@ -138,7 +138,14 @@ def multiplied(rate, duration, topic, join):
     return {**rate, "topic": topic["id"], "norm_min": low, "norm_max": high, "norm_unit": unit,
             "approximate": bool(rate["approximate"] or duration["approximate"]), "certainty": weaker["certainty"],
             "qualifiers": json.dumps(qualifiers, sort_keys=True), "answer": f"{v.range_text(low, high, unit)}, derived",
-            "derivation": arithmetic, "derived_with": duration["id"]}
+            "derivation": arithmetic, "derived_with": duration["id"], "rate_assumed": phase_rate_stretched(rate, duration)}
+
+
+def phase_rate_stretched(rate, duration):
+    """True when the rate is stated for a phase ("twice weekly in the initial stages") and the duration
+    is not ("10-12 weeks to see lasting results"): the product assumes the phase's rate for all of the
+    duration, an upper estimate when later phases are sparser."""
+    return "phase" in json.loads(rate["qualifiers"]) and "phase" not in json.loads(duration["qualifiers"])
 
 
 def indirect(claim):
@@ -465,6 +472,8 @@ INDIRECT_PENALTY = 1
 # low back pain) narrows that claim to another condition than its article's: not quite like for like.
 SCOPE_PENALTY = 1
 SCOPE_KEYS = ("condition", "scope")
+# A derived value that multiplies one phase's rate by a longer, unphased duration is an upper estimate.
+STRETCHED_PENALTY = 1
 # Ranges that share only one end can both hold, at that one value: a tension, as a mixed result is.
 TOUCHING_PENALTY = 2
 # A range gap at least this fraction of the upper range's start is "far apart" (one point more).
@@ -490,6 +499,9 @@ def severity(a, b, rule, join, gap):
     if indirect(a) or indirect(b):
         score -= INDIRECT_PENALTY
         basis.append(f"one side derived or read through a relation (-{INDIRECT_PENALTY}, never high)")
+    if a.get("rate_assumed") or b.get("rate_assumed"):
+        score -= STRETCHED_PENALTY
+        basis.append(f"a phase's rate assumed for the whole duration (-{STRETCHED_PENALTY})")
     if rule == "stance-tension":
         score -= 2
         basis.append("mixed against firm (-2)")

@@ -163,3 +163,22 @@ def test_topics_yaml_carries_the_rule_keys_into_kb_build(tmp_path):
 
     assert built_rules(tmp_path / "without", False) == ["stance-tension"]
     assert built_rules(tmp_path / "with", True) == []
+
+
+def test_a_phases_rate_stretched_over_an_unphased_duration_scores_lower():
+    """"Twice weekly in the initial stages" times "10-12 weeks to lasting results" assumes the initial rate
+    for all twelve weeks; times "several weeks in the initial stages" it does not."""
+    from .test_conflicts_recall import DERIVATIONS, row as recall_row
+
+    rate = recall_row("twice", "a", "sessions.frequency", "Twice weekly at first.", 2, 2, certainty="recommended",
+                      phase="initial")
+    lasting = recall_row("lasting", "a", "course.length", "10-12 weeks to lasting results.", 10, 12)
+    initial = recall_row("initial", "a", "course.length", "Several weeks at first.", 3, None, phase="initial")
+    few = recall_row("few", "b", "sessions.count", "One to three treatments.", 1, 3, certainty="recommended")
+    by_duration = {}
+    for duration in (lasting, initial):
+        [pair] = detect([rate, duration, few], RANGE_TOPICS, derivations=DERIVATIONS)
+        by_duration[duration["id"]] = pair
+    stretched, phased = by_duration["a/lasting"], by_duration["a/initial"]
+    assert "a phase's rate assumed for the whole duration (-1)" in stretched["severity_basis"]
+    assert "assumed" not in phased["severity_basis"]
