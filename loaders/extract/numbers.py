@@ -10,7 +10,7 @@ from spacy.lang.en.lex_attrs import like_num
 from text_to_num import text2num
 
 from .. import vocabulary as v
-from .article import words_in
+from .article import is_question, words_in
 from .matching import Label
 from .rules import _QUANTITY_PRIORITY, load_rules
 
@@ -291,6 +291,8 @@ def numeric_findings(article, topics, works) -> list:
     for sentence in article.sentences:
         # "The massage group had six sessions": an arm of a trial, not a comparator's own advice.
         if sentence.skip or (sentence.about_comparator and not (sentence.has("arm") and sentence.has("protocol"))):
+            continue
+        if is_question(article, sentence):
             continue
         quantities = [match for match in sentence.matches if match.label.kind in _QUANTITY_PRIORITY]
         rates = []  # (finding, start, end) of the sentence's frequencies, to join "X or Y"

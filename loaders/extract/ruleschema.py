@@ -250,6 +250,7 @@ class LexiconRules(Rules):
     negations: Words
     hypotheticals: Words
     hypothetical_phrases: Words
+    question_openers: Words
     clause_breaks: Words
     segment_breaks: Words
     dashes: Words
