@@ -8,6 +8,7 @@ import pytest
 from loaders.extract import extract
 
 from .test_extract import claim_topics, topics, values  # noqa: F401  (shared fixture and helpers)
+from .test_extract_citations import one_work, works
 
 
 def mechanisms(text, topics):
@@ -78,3 +79,24 @@ def test_one_short_line_after_a_colon_stays_a_heading(topics):
 def test_extract_still_drafts_from_a_bulleted_list(topics):
     draft = extract("Acupuncture may:\n\n- relax tight muscles\n- improve blood flow\n", topics)
     assert {"mechanism.circulation"} <= {claim["topic"] for claim in draft.claims}
+
+
+# -- citations: the works in place, and a work described by its relative clause ---------
+
+
+@pytest.mark.parametrize("text", [
+    "Earlier research has suggested that warm baths help people with stiff knees.",
+    "Current guidelines for hip pain promote walking programmes alongside manual therapy.",
+])
+def test_the_works_in_place_opening_a_sentence_are_cited(text, topics):
+    assert one_work(text, topics)
+
+
+def test_the_works_in_place_after_a_preposition_cite_nothing(topics):
+    assert works("In line with previous research, stretching 3 days a week may provide the best results.", topics) == []
+
+
+def test_a_work_described_by_its_relative_clause_is_the_work_cited_before(topics):
+    text = ("Heat wraps ease back pain, according to an analysis published in the Journal of Warmth. "
+            "The research, which pooled 14 earlier trials, found that heat eased stiffness.")
+    assert len({tuple(cites) for cites, _ in works(text, topics)}) == 1

@@ -153,6 +153,7 @@ class FindingTopic(DefaultFinding):
 class CitationRules(Rules):
     works: dict[str, str]
     specific_determiners: Words
+    subject_determiners: Words
     referring_determiners: Words
     determiner_reach: Count
     pooled_by: Words
