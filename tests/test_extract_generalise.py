@@ -100,3 +100,28 @@ def test_a_work_described_by_its_relative_clause_is_the_work_cited_before(topics
     text = ("Heat wraps ease back pain, according to an analysis published in the Journal of Warmth. "
             "The research, which pooled 14 earlier trials, found that heat eased stiffness.")
     assert len({tuple(cites) for cites, _ in works(text, topics)}) == 1
+
+
+# -- traps seen in unseen articles' drafts (read for false drafts only, never curated) ----
+
+
+@pytest.mark.parametrize("text", [
+    "If the first block helps, another 3 to 5 treatments may follow.",
+    "It would be nice to say: stiff neck, 3 sessions; sore knee = 5 sessions.",
+    "We wish we could promise that 2 treatments will do.",
+    "At the end of the 6 sessions, we look at your progress together.",
+])
+def test_add_ons_wishes_and_the_end_of_a_course_are_no_session_counts(text, topics):
+    assert not {found for found in values(text, topics) if found[0] == "sessions.count"}
+
+
+@pytest.mark.parametrize("text", [
+    "Acupuncture can help sciatica, a set of symptoms linked to compression of the nerve roots.",
+    "Acupuncture helps jaw pain, which often originates in the nervous system.",
+])
+def test_what_the_condition_is_is_no_mechanism(text, topics):
+    assert mechanisms(text, topics) == set()
+
+
+def test_tense_muscles_relaxing_is_muscle_relaxation(topics):
+    assert mechanisms("The treatment lets tense muscles relax.", topics) == {"mechanism.muscle_relaxation"}

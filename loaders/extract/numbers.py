@@ -365,6 +365,8 @@ def refused(article, sentence, family, start, end):
         reach = rule["reach"]
         if reach == "span":
             near = s < end and e >= start - rule.get("before", 0)
+        elif reach == "sentence":
+            near = True
         else:
             units = article.clause if reach == "clause" else article.segment
             near = units[s] == units[start]

@@ -316,7 +316,7 @@ class TopicRule(Rules):
 class NotClaim(Rules):
     name: str
     families: list[QuantityFamily] = Field(min_length=1)
-    reach: Literal["span", "clause", "segment"]
+    reach: Literal["span", "clause", "segment", "sentence"]
     before: Count = 0
     patterns: list[ClassPattern] = Field(min_length=1)
 
