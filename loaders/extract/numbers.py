@@ -127,6 +127,8 @@ def read_value(article, label, start, end) -> Optional[Value]:
         if label == "time":
             numbers, unit = _in_one_unit(tokens, numbers, unit, lexicon)
         low, high = (numbers[0], numbers[1]) if len(numbers) > 1 else (numbers[0], numbers[0])
+        if len(numbers) > 2 and label == "count":  # "two, three or four sessions"
+            low, high = min(numbers), max(numbers)
         if low > high:
             low, high = high, low
     if label in ("rate", "period"):
