@@ -142,3 +142,17 @@ def test_lists_abbreviations_and_hyphenated_days(text, expected, topics):
 
 def test_the_needling_sensation_called_de_qi_is_no_mechanism(topics):
     assert mechanisms("The acupuncturist turned the needles until a De Qi sensation was felt.", topics) == set()
+
+
+def test_the_chi_of_tai_chi_is_a_therapy_not_qi(topics):
+    assert mechanisms("After 12 weeks of tai chi, patients slept better and the theory behind tai chi was taught.",
+                      topics) == set()
+    assert mechanisms("Acupuncture restores the flow of chi along the body.", topics) == {"mechanism.qi"}
+
+
+def test_tai_chi_is_a_therapy_of_its_own(topics):
+    found = values("Acupuncture for Sore Knees\n\nAcupuncture sessions last 30 minutes. Tai chi classes last 50 minutes.",
+                   topics)
+    assert ("sessions.duration", 50, 50, "minutes") not in found  # a comparator's, in an acupuncture article
+    draft = extract("Tai Chi for Stiff Knees\n\nTai chi improves blood flow. Classes last 60 minutes.", topics)
+    assert {"mechanism.circulation", "sessions.duration"} <= {claim["topic"] for claim in draft.claims}
