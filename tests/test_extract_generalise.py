@@ -36,6 +36,7 @@ def test_a_statement_opening_with_a_question_word_still_claims(topics):
 @pytest.mark.parametrize("text", [
     "We found ourselves eight treatments down the line with little change.",
     "Four sessions later the stiffness had gone.",
+    "Six sessions down the line, she could turn her head again.",
     "Three sessions into the course, she slept better.",
 ])
 def test_a_point_reached_in_a_course_is_no_session_count(text, topics):
