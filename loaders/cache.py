@@ -14,7 +14,6 @@ an unpickler that builds only plain data (containers, strings, numbers, dates): 
 import hashlib
 import io
 import pickle
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -102,6 +101,8 @@ def prefill(cache: ParseCache, root: Path, paths, workers: int):
             missing.append(path)
     if workers < 2 or len(missing) < PARALLEL_MIN_FILES:
         return 0
+    from concurrent.futures import ProcessPoolExecutor  # here: multiprocessing is not worth importing otherwise
+
     chunks = [missing[index::workers] for index in range(workers)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         list(pool.map(_parse_into, [root] * workers, chunks))

@@ -273,3 +273,19 @@ def test_a_fresh_file_is_not_recorded(corpus, tmp_path):
     shutil.copytree(corpus, root)  # every file's ctime is now
     manifest.Manifest.of_project(Project(root))
     assert not (root / manifest.HASHES).exists() or '"files": {}' in (root / manifest.HASHES).read_text()
+
+
+def test_the_rebuild_steps_benchmark_runs_on_a_tiny_corpus(twins, tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "rebuild_steps.py"
+    out = tmp_path / "steps.json"
+    subprocess.run([sys.executable, str(script), str(twins[0].root), "--json", str(out)], check=True,
+                   capture_output=True)
+    figures = json.loads(out.read_text())
+    assert figures["incremental"] and figures["fallback"] is None
+    assert {"hashing the inputs", "copying kb.db", "the incremental derive", "foreign keys (changed rows)"} <= \
+        figures["steps"].keys()
