@@ -149,15 +149,11 @@ def rebuild_plan(project, previous_path) -> RebuildPlan | None:
         if units is None:
             return None
         if not units:
-            return RebuildPlan(previous_path, current, previous, units, {}, stored_counts(connection))
+            return RebuildPlan(previous_path, current, previous, units, {}, kbfile.counts(connection))
         marks = ", ".join("?" * len(units))
         if connection.execute(f"SELECT 1 FROM studies WHERE abstract_source IN ({marks})", list(units)).fetchone():
             return None
         return RebuildPlan(previous_path, current, previous, units, StoredStudies(connection, previous_path), None)
-
-
-def stored_counts(connection) -> dict:
-    return {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in kbfile.MODELS}
 
 
 class StoredStudies(dict):
