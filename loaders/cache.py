@@ -3,7 +3,9 @@
 A rebuild after one changed file then parses only that file: every other file's (data, lines)
 is read back from the cache, which gives exactly what parsing it would (same bytes, same loader
 version), so the build's result is the same as a build without the cache. Entries no build
-used are removed at the end of each run, so the cache holds only the current files.
+used are removed at the end of each run over the whole project, so the cache holds only the
+current files; a run over some files only (the incremental build) removes only the entries of
+those files' previous bytes (ParseCache(stale=...)): the others are still current.
 
 The cache lies inside the project, where a pull request could place files, so it is read with
 an unpickler that builds only plain data (containers, strings, numbers, dates): never code.
@@ -12,7 +14,6 @@ an unpickler that builds only plain data (containers, strings, numbers, dates): 
 import hashlib
 import io
 import pickle
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -33,9 +34,12 @@ class _DataUnpickler(pickle.Unpickler):
 class ParseCache:
     """(data, lines) of YAML files by content hash; a damaged or foreign entry counts as absent."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, stale=None):
         self.folder = Path(root) / FOLDER / VERSION
         self.used = set()
+        # None: this run reads every file, so whatever it did not use is stale. A set of keys: this
+        # run reads some files only, and these keys (their previous bytes) are what it replaces.
+        self.stale = stale
 
     def key(self, raw: bytes) -> str:
         return hashlib.sha256(raw).hexdigest()
@@ -58,7 +62,13 @@ class ParseCache:
             pass  # a read-only project builds without a cache
 
     def prune(self):
-        """Remove the entries this run did not use (files changed or removed since)."""
+        """Remove the entries this run did not use (files changed or removed since); for a run over
+        some files, only the stale ones (pruning every unused entry there threw away the parse of
+        every unchanged file: 4,000 unlinks, 13 profiled seconds of a rebuild at 100,000 claims)."""
+        if self.stale is not None:
+            for key in self.stale - self.used:
+                (self.folder / key).unlink(missing_ok=True)
+            return
         if not self.folder.is_dir():
             return
         for entry in self.folder.iterdir():
@@ -91,6 +101,8 @@ def prefill(cache: ParseCache, root: Path, paths, workers: int):
             missing.append(path)
     if workers < 2 or len(missing) < PARALLEL_MIN_FILES:
         return 0
+    from concurrent.futures import ProcessPoolExecutor  # here: multiprocessing is not worth importing otherwise
+
     chunks = [missing[index::workers] for index in range(workers)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         list(pool.map(_parse_into, [root] * workers, chunks))

@@ -605,9 +605,9 @@ def validate(project: Project, cache=None, progress=SILENT, emit=None, units=Non
     gc.disable()
     try:
         checker = _Checker(project, cache, progress, emit, units)
-        for study_id, study in (studies or {}).items():
-            checker.corpus.studies[study_id] = study
-            checker.study_origin[study_id] = PREVIOUS_BUILD
+        if studies:  # taken as given, not copied: build.StoredStudies makes a Study only when one is looked up
+            checker.corpus.studies = studies
+            checker.study_origin = dict.fromkeys(studies, PREVIOUS_BUILD)
         report = checker.run()
         if cache is not None:
             cache.prune()
