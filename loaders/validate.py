@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from . import relations
 from . import vocabulary as v
 from .anchor import FoldedText, anchor
-from .cache import prefill
+from .cache import parse_ahead
 from .progress import SILENT
 from .project import Project
 from .schema import Claim, ClaimsFile, QualifierTerm, SourceMeta, Study, Term, Topic
@@ -597,11 +597,11 @@ def validate(project: Project, cache=None, progress=SILENT, emit=None, units=Non
     # The corpus is kept in memory for the build, so the cyclic garbage collector would rescan
     # an ever-growing heap of live objects while parsing; pausing it makes large builds faster.
     workers = int(os.environ.get("KB_PARSE_WORKERS") or 1)
-    if cache is not None and workers > 1:
-        # Opt-in: parse what the cache lacks in worker processes first. On this project's shared
-        # 2-core machine it did not pay (README, Benchmarks), so one process is the default.
-        progress.step("parsing YAML")
-        prefill(cache, project.root, [path for path in project.input_files() if path.suffix == ".yaml"], workers)
+    if cache is not None and units is None:
+        # Opt-in: worker processes parse the files while this one validates and writes them (README,
+        # Benchmarks: whether it pays depends on free cores), in the order they are read.
+        cache.ahead = parse_ahead(cache, [*project.vocabulary_files, *project.source_metadata_files(),
+                                          *project.claims_files()], workers)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -614,6 +614,9 @@ def validate(project: Project, cache=None, progress=SILENT, emit=None, units=Non
             cache.prune()
         return report
     finally:
+        if cache is not None and cache.ahead is not None:
+            cache.ahead.close()
+            cache.ahead = None
         if was_enabled:
             gc.enable()
 

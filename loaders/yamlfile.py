@@ -78,7 +78,12 @@ def decode(path, raw: bytes) -> str:
 def load(path: Path, cache=None):
     """Return (data, lines): the document and {field path tuple: 1-based line}.
 
-    With a cache.ParseCache, a file whose bytes were parsed before is read back, not parsed."""
+    With a cache.ParseCache, a file whose bytes were parsed before is read back, not parsed, and a
+    file its worker processes parsed (cache.ahead) is taken from them."""
+    if cache is not None and cache.ahead is not None:
+        parsed = cache.ahead.take(path)
+        if parsed is not None:
+            return parsed
     raw = read_bytes(path)
     if cache is not None:
         key = cache.key(raw)
