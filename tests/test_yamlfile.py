@@ -2,6 +2,7 @@
 what the C loader's constructor (yaml.load with CSafeLoader) and the former line walk gave, and the same
 problems, for every YAML file of the repository and for documents written to be awkward."""
 
+import json
 import math
 from pathlib import Path
 
@@ -221,3 +222,11 @@ NESTED = st.recursive(QUOTED, lambda children: st.one_of(
 @given(NESTED, st.booleans())
 def test_generated_documents_read_as_the_c_loader_reads_them(value, flow):
     assert_same(render(value, 0, flow).lstrip("\n").encode("utf-8"))
+
+
+def test_the_parse_benchmark_runs_on_the_repository(capsys):
+    from benchmarks import parse_bench
+
+    parse_bench.main([str(REPO), "--rounds", "1"])
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["files"] > 100 and figures["floor_cpu_s"] > 0 and figures["reader_cpu_s"] > 0
