@@ -173,14 +173,17 @@ class Article:
         matcher, triggers = group.matcher, group.triggers
         strings, found = self.doc.vocab.strings, []
         candidates = self._candidate_sentences(group)
+        if not candidates:
+            return found
         if triggers is None:
-            windows = [(s.start, s.end) for s in self.sentences if s.index in candidates]
+            windows = [(s.start, s.end) for s in self.sentences if candidates >> s.index & 1]
         else:
+            sentence_of = self.sentence_of
             positions = sorted(i for word in triggers for i in self.positions.get(word, ())
-                               if self.sentence_of[i] in candidates)
+                               if candidates >> sentence_of[i] & 1)
             windows = []
             for i in positions:
-                sentence = self.sentences[self.sentence_of[i]]
+                sentence = self.sentences[sentence_of[i]]
                 start, end = max(sentence.start, i - before), min(sentence.end, i + after + 1)
                 if windows and start <= windows[-1][1] and windows[-1][0] >= sentence.start:
                     windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
@@ -193,17 +196,18 @@ class Article:
                       for m, s, e in matcher(self.doc[start:end])]
         return found
 
-    def _candidate_sentences(self, group) -> set:
-        """The sentences (not skipped) where one of group's patterns may match: each holds a token
-        from every word list (or a number-like token) the pattern requires (see matching.Needs). A
-        window outside them cannot hold those tokens either, so dropping them changes no match."""
+    def _candidate_sentences(self, group) -> int:
+        """The sentences (not skipped) where one of group's patterns may match, as a bit mask (bit n:
+        sentence n): each holds a token from every word list (or a number-like token, or a token
+        its regular expression finds) the pattern requires (see matching.Needs). A window outside
+        them cannot hold those tokens either, so dropping them changes no match."""
         if group.needs is None:
             return self._kept
-        found = set()
+        found = 0
         for needs in group.needs:
             held = self._kept
             for base in needs.bases:
-                held = held & self._sentences_of(base)
+                held &= self._sentences_of(base)
                 if not held:
                     break
             found |= held
@@ -211,8 +215,8 @@ class Article:
 
     def _positions_of(self, key) -> list:
         """The sorted indices of the tokens holding key, a (base, filters) of matching._condition:
-        those drawn from base (a word list, or number-like) that meet every filter; computed once
-        per key and article."""
+        those drawn from base (a word list, number-like, or a regular expression's finds) that meet
+        every filter; computed once per key and article."""
         if key not in self._positions:
             base, filters = key
             if filters:
@@ -220,6 +224,8 @@ class Article:
                     holds(condition, self.lower[i], self.texts[i], self.like_num[i]) for condition in filters)]
             elif base[0] == "LIKE_NUM":
                 self._positions[key] = self._numbers
+            elif base[0].endswith("_REGEX"):
+                self._positions[key] = self._found_by(base)
             elif base[0] == "LOWER":
                 self._positions[key] = sorted(i for word in base[1] & self._words for i in self.positions[word])
             else:  # ORTH: the lower-case form's positions, kept where the text is the word
@@ -227,16 +233,34 @@ class Article:
                                               if self.texts[i] == word)
         return self._positions[key]
 
-    def _sentences_of(self, base) -> set:
-        """The sentences with a token drawn from base (see _positions_of)."""
-        if base not in self._sentences_by_base:
-            self._sentences_by_base[base] = {self.sentence_of[i] for i in self._positions_of((base, ()))}
-        return self._sentences_by_base[base]
+    def _found_by(self, base) -> list:
+        """The sorted indices of the tokens whose lower-case form (LOWER_REGEX) or text (ORTH_REGEX) the
+        regular expression finds (searched, as spaCy's REGEX is), tried once per distinct word."""
+        attribute, search = base
+        if attribute.startswith("LOWER"):
+            return sorted(i for word, found in self.positions.items() if search(word) for i in found)
+        if self._text_positions is None:
+            self._text_positions = {}
+            for i, text in enumerate(self.texts):
+                self._text_positions.setdefault(text, []).append(i)
+        return sorted(i for text, found in self._text_positions.items() if search(text) for i in found)
+
+    def _sentences_of(self, base) -> int:
+        """The sentences with a token drawn from base (see _positions_of), as a bit mask."""
+        mask = self._sentences_by_base.get(base)
+        if mask is None:
+            mask = 0
+            sentence_of = self.sentence_of
+            for i in self._positions_of((base, ())):
+                mask |= 1 << sentence_of[i]
+            self._sentences_by_base[base] = mask
+        return mask
 
     def _matches(self):
         found = matchers()
-        self._kept = {sentence.index for sentence in self.sentences if not sentence.skip}
+        self._kept = sum(1 << sentence.index for sentence in self.sentences if not sentence.skip)
         self._words, self._positions, self._sentences_by_base = set(self.positions), {}, {}
+        self._text_positions = None
         strings = self.doc.vocab.strings
         raw, everything = [], []
         for group in found.groups:

@@ -105,7 +105,7 @@ class Match(NamedTuple):
 class Needs(NamedTuple):
     """What a stretch of text must hold for one token pattern to match in it. order: for each token
     the pattern requires, in order, what it is drawn from and must meet, (base, filters) of
-    _condition; tokens with no base (a regex, a NOT_IN list alone) are left out, so this is a
+    _condition; tokens with no base (a NOT_IN list alone, IS_TITLE...) are left out, so this is a
     necessary condition only. bases: the distinct bases, each of which a sentence must hold."""
 
     order: tuple
@@ -190,9 +190,10 @@ def _words(value):
 
 def _condition(token):
     """What a required pattern token is drawn from, as Needs reads it: (base, filters). base: its
-    LOWER, ORTH or TEXT word list, else ("LIKE_NUM", True); filters: its other conditions the
-    pre-check can test on a token (LIKE_NUM, a NOT_IN list, a REGEX). None without a base (NORM
-    is left out: the tokenizer's norms differ from the lower-case forms)."""
+    LOWER, ORTH or TEXT word list, else ("LIKE_NUM", True), else its REGEX (("LOWER_REGEX" or
+    "ORTH_REGEX", compiled)); filters: its other conditions the pre-check can test on a token
+    (LIKE_NUM, a NOT_IN list, a REGEX). None without a base (NORM is left out: the tokenizer's
+    norms differ from the lower-case forms)."""
     base, filters = None, []
     for key, attribute in (("LOWER", "LOWER"), ("ORTH", "ORTH"), ("TEXT", "ORTH")):
         value = token.get(key)
@@ -204,12 +205,44 @@ def _condition(token):
         elif isinstance(value, dict) and list(value) == ["NOT_IN"] and isinstance(value["NOT_IN"], list):
             filters.append((f"{attribute}_NOT", frozenset(map(str, value["NOT_IN"]))))
         elif isinstance(value, dict) and list(value) == ["REGEX"]:
-            filters.append((f"{attribute}_REGEX", re.compile(value["REGEX"])))
+            filters.append((f"{attribute}_REGEX", search(value["REGEX"])))
     if token.get("LIKE_NUM") is True and base is None:
         base = ("LIKE_NUM", True)
     elif token.get("LIKE_NUM") is True:
         filters.append(("LIKE_NUM", True))
+    if base is None:  # a regular expression alone ("a year") is a base too: its finds are looked up per word
+        base = next((condition for condition in filters if condition[0].endswith("_REGEX")), None)
+        filters = [condition for condition in filters if condition is not base]
     return (base, tuple(filters)) if base else None
+
+
+class Search:
+    """A regular expression searched in words (as spaCy's REGEX is), its answer per word remembered:
+    the same words recur in every article. Hashed by identity, cheaply (a compiled pattern hashes
+    its whole code each time); one per distinct expression (search())."""
+
+    __slots__ = ("regex", "found")
+
+    def __init__(self, regex):
+        self.regex, self.found = regex, {}
+
+    def __call__(self, word) -> bool:
+        found = self.found.get(word)
+        if found is None:
+            if len(self.found) > 200_000:  # bounded: a long run's vocabulary is forgotten now and then
+                self.found.clear()
+            found = self.found[word] = self.regex.search(word) is not None
+        return found
+
+
+_SEARCHES = {}
+
+
+def search(expression: str) -> Search:
+    """The one Search of a regular expression."""
+    if expression not in _SEARCHES:
+        _SEARCHES[expression] = Search(re.compile(expression))
+    return _SEARCHES[expression]
 
 
 def holds(condition, lower, orth, number) -> bool:
@@ -221,7 +254,7 @@ def holds(condition, lower, orth, number) -> bool:
     if attribute.endswith("_NOT"):
         return value not in test
     if attribute.endswith("_REGEX"):  # searched, as spaCy's REGEX is
-        return test.search(value) is not None
+        return test(value)
     return value in test
 
 
