@@ -8,7 +8,7 @@ from typing import Optional
 from spacy.util import filter_spans
 
 from .furniture import _BULLET, _heading_like, _raw_lines, _RawLine
-from .matching import Label, Match, holds, matchers, pipeline
+from .matching import Label, Match, holds, matchers, pipeline, sentence_starts
 from .rules import _QUANTITY_PRIORITY, load_rules
 
 @dataclass
@@ -102,20 +102,22 @@ class Article:
     def __init__(self, text: str, furniture_spans):
         rules = load_rules()["lexicon"]
         self.text = text
-        self.doc = pipeline()(text)
+        # The tokens only: the sentence starts are kb_sentences' rule, applied here to the token
+        # arrays read below rather than by the pipeline's component, which would read them again.
+        self.doc = pipeline().make_doc(text)
         self.lines = _classify_lines(text, furniture_spans)
         self.line_starts = [line.start for line in self.lines]
         # Token attributes as plain lists, read in one go: the rest of the extractor uses these,
         # not Token objects (creating those is a large share of the cost).
         strings = self.doc.vocab.strings
-        orth, lower, idx, sent_start, punct, space, like_num = self.doc.to_array(
-            ["ORTH", "LOWER", "IDX", "SENT_START", "IS_PUNCT", "IS_SPACE", "LIKE_NUM"]).T.tolist()
+        orth, lower, idx, punct, space, like_num = self.doc.to_array(
+            ["ORTH", "LOWER", "IDX", "IS_PUNCT", "IS_SPACE", "LIKE_NUM"]).T.tolist()
         self.like_num = like_num
         self._numbers = [i for i, number in enumerate(like_num) if number]
         self.texts = [strings[h] for h in orth]
         self.lower = [strings[h] for h in lower]
         self.idx = idx
-        self.starts = [value == 1 for value in sent_start]
+        self.starts = sentence_starts(self.texts, punct, space)
         self.punct = [bool(p or s) for p, s in zip(punct, space)]
         self.positions = {}
         for i, lower in enumerate(self.lower):

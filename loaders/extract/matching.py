@@ -63,13 +63,19 @@ def _sentences(doc):
         return doc
     strings = doc.vocab.strings
     orth, space, punct = doc.to_array(["ORTH", "IS_SPACE", "IS_PUNCT"]).T.tolist()
-    texts = [strings[h] for h in orth]
-    starts = sentencizer_starts(texts, punct)
-    for i in line_starts(texts, space):
-        starts[i] = True
+    starts = sentence_starts([strings[h] for h in orth], punct, space)
     values = numpy.array([1 if start else -1 for start in starts], dtype=numpy.int64).astype(numpy.uint64)
     doc.from_array(["SENT_START"], values.reshape(-1, 1))
     return doc
+
+
+def sentence_starts(texts: list, punct: list, spaces: list) -> list:
+    """[bool] per token, kb_sentences' rule on plain lists: the line starts, then spaCy's sentencizer
+    rule for the other tokens (Article reads them so, from the token arrays it reads anyway)."""
+    starts = sentencizer_starts(texts, punct)
+    for i in line_starts(texts, spaces):
+        starts[i] = True
+    return starts
 
 
 @lru_cache(maxsize=1)
