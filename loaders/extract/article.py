@@ -2,6 +2,7 @@
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -122,6 +123,7 @@ class Article:
         self.positions = {}
         for i, lower in enumerate(self.lower):
             self.positions.setdefault(lower, []).append(i)
+        self._words = set(self.positions)  # the distinct lower-case forms
         self._segments(rules)
         self._sentences(furniture_spans)
         self.line_sentences = {}
@@ -134,19 +136,22 @@ class Article:
         return self.lines[max(bisect_right(self.line_starts, char) - 1, 0)]
 
     def _segments(self, rules):
-        """Clause and segment numbers of every token: negation and cues do not cross them."""
+        """Clause and segment numbers of every token: negation and cues do not cross them. A number
+        goes up at each sentence start and break word (a dash joined to the word before breaks no
+        clause): the breaks are found by their words' positions, and counted up in C."""
         clause_breaks, segment_breaks = set(rules["clause_breaks"]), set(rules["segment_breaks"])
         dashes = set(rules["dashes"])
-        self.clause, self.segment = [], []
-        clause = segment = 0
-        for i, (lower, starts) in enumerate(zip(self.lower, self.starts)):
-            joining = lower in dashes and i > 0 and self.idx[i] == self.idx[i - 1] + len(self.texts[i - 1])
-            if starts or (lower in clause_breaks and not joining):
-                clause += 1
-            if starts or lower in segment_breaks:
-                segment += 1
-            self.clause.append(clause)
-            self.segment.append(segment)
+        clause = [1 if start else 0 for start in self.starts]
+        segment = clause[:]
+        for word in clause_breaks & self._words:
+            for i in self.positions[word]:
+                joining = word in dashes and i > 0 and self.idx[i] == self.idx[i - 1] + len(self.texts[i - 1])
+                if not joining:
+                    clause[i] = 1
+        for word in segment_breaks & self._words:
+            for i in self.positions[word]:
+                segment[i] = 1
+        self.clause, self.segment = list(accumulate(clause)), list(accumulate(segment))
 
     def _sentences(self, furniture):
         """Sentences from the sentence starts, with the quote each gives (no bullet, no spaces)."""
@@ -240,12 +245,11 @@ class Article:
         regular expression finds (searched, as spaCy's REGEX is), tried once per distinct word."""
         attribute, search = base
         if attribute.startswith("LOWER"):
-            return sorted(i for word, found in self.positions.items() if search(word) for i in found)
-        if self._text_positions is None:
-            self._text_positions = {}
-            for i, text in enumerate(self.texts):
-                self._text_positions.setdefault(text, []).append(i)
-        return sorted(i for text, found in self._text_positions.items() if search(text) for i in found)
+            return sorted(i for word in search.among(self._words) for i in self.positions[word])
+        if self._text_set is None:
+            self._text_set = set(self.texts)
+        hits = search.among(self._text_set)
+        return [i for i, text in enumerate(self.texts) if text in hits] if hits else []
 
     def _sentences_of(self, base) -> int:
         """The sentences with a token drawn from base (see _positions_of), as a bit mask."""
@@ -261,8 +265,8 @@ class Article:
     def _matches(self):
         found = matchers()
         self._kept = sum(1 << sentence.index for sentence in self.sentences if not sentence.skip)
-        self._words, self._positions, self._sentences_by_base = set(self.positions), {}, {}
-        self._text_positions = None
+        self._positions, self._sentences_by_base = {}, {}
+        self._text_set = None
         strings = self.doc.vocab.strings
         raw, everything = [], []
         for group in found.groups:

@@ -227,18 +227,24 @@ class Search:
     the same words recur in every article. Hashed by identity, cheaply (a compiled pattern hashes
     its whole code each time); one per distinct expression (search())."""
 
-    __slots__ = ("regex", "found")
+    __slots__ = ("regex", "seen", "hits")
+    LIMIT = 200_000  # words remembered: a long run's vocabulary is forgotten now and then
 
     def __init__(self, regex):
-        self.regex, self.found = regex, {}
+        self.regex, self.seen, self.hits = regex, set(), set()
 
     def __call__(self, word) -> bool:
-        found = self.found.get(word)
-        if found is None:
-            if len(self.found) > 200_000:  # bounded: a long run's vocabulary is forgotten now and then
-                self.found.clear()
-            found = self.found[word] = self.regex.search(word) is not None
-        return found
+        return bool(self.among({word}))
+
+    def among(self, words: set) -> set:
+        """The words the expression finds something in; only words not seen before are searched."""
+        new = words - self.seen
+        if new:
+            if len(self.seen) > self.LIMIT:
+                self.seen, self.hits, new = set(), set(), words
+            self.seen |= new
+            self.hits.update(word for word in new if self.regex.search(word))
+        return words & self.hits
 
 
 _SEARCHES = {}
