@@ -252,20 +252,36 @@ class Article:
         return [i for i, text in enumerate(self.texts) if text in hits] if hits else []
 
     def _sentences_of(self, base) -> int:
-        """The sentences with a token drawn from base (see _positions_of), as a bit mask."""
+        """The sentences with a token drawn from base (see _positions_of), as a bit mask: for a LOWER
+        word list, the union of its words' masks (each word's found once per article)."""
         mask = self._sentences_by_base.get(base)
         if mask is None:
             mask = 0
-            sentence_of = self.sentence_of
-            for i in self._positions_of((base, ())):
-                mask |= 1 << sentence_of[i]
+            if base[0] == "LOWER":
+                for word in base[1] & self._words:
+                    mask |= self._word_sentences(word)
+            else:
+                sentence_of = self.sentence_of
+                for i in self._positions_of((base, ())):
+                    mask |= 1 << sentence_of[i]
             self._sentences_by_base[base] = mask
+        return mask
+
+    def _word_sentences(self, word) -> int:
+        """The sentences holding a lower-case word, as a bit mask."""
+        mask = self._sentences_by_word.get(word)
+        if mask is None:
+            mask = 0
+            sentence_of = self.sentence_of
+            for i in self.positions[word]:
+                mask |= 1 << sentence_of[i]
+            self._sentences_by_word[word] = mask
         return mask
 
     def _matches(self):
         found = matchers()
         self._kept = sum(1 << sentence.index for sentence in self.sentences if not sentence.skip)
-        self._positions, self._sentences_by_base = {}, {}
+        self._positions, self._sentences_by_base, self._sentences_by_word = {}, {}, {}
         self._text_set = None
         strings = self.doc.vocab.strings
         raw, everything = [], []
