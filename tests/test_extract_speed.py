@@ -123,3 +123,31 @@ def test_the_first_words_name_what_the_shortest_run_of_them_names():
                     assert _first_mentions(words[:length], terms) == tried, words[:length]
                     named += bool(tried)
     assert named > 20
+
+
+def test_sentencizer_starts_are_the_token_by_token_rule():
+    """matching.sentencizer_starts (numpy) against spaCy's Sentencizer loop written token by token, on
+    random runs of words, spaces, final and other punctuation."""
+    import random
+
+    from loaders.extract.matching import _SENTENCE_FINAL, sentencizer_starts
+
+    def reference(texts, punct):
+        guesses, seen_period = [False] * len(texts), False
+        for i, text in enumerate(texts):
+            final = text in _SENTENCE_FINAL
+            if i == 0:
+                guesses[i] = True
+            elif seen_period and not punct[i] and not final:
+                guesses[i], seen_period = True, False
+            if final:
+                seen_period = True
+        return guesses
+
+    rng = random.Random(5)
+    tokens = [("word", False), (" ", False), ("\n", False), (".", True), ("!", True), ("?", True), ('"', True),
+              (")", True), ("…", True), ("。", True), ("-", True)]
+    for _ in range(3000):
+        run = [rng.choice(tokens) for _ in range(rng.randint(0, 12))]
+        texts, punct = [t for t, _ in run], [p for _, p in run]
+        assert sentencizer_starts(texts, punct) == reference(texts, punct), run

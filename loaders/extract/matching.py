@@ -23,9 +23,9 @@ def line_starts(texts: list, spaces: list) -> list:
     and list items end without a full stop), except a hard-wrapped line that goes on in lower case
     after a line without final punctuation. texts: the tokens' texts; spaces: their IS_SPACE flags."""
     found, length = [0] if texts else [], len(texts)
-    for i in range(length - 1):
+    for i in numpy.flatnonzero(numpy.asarray(spaces[:-1], dtype=bool)).tolist():
         space = texts[i]
-        if not spaces[i] or "\n" not in space:  # only whitespace tokens can hold a line break
+        if "\n" not in space:  # only whitespace tokens can hold a line break
             continue
         following = texts[i + 1]
         numbered = following.isdigit() and i + 2 < length and texts[i + 2] in (".", ")")
@@ -41,17 +41,18 @@ _SENTENCE_FINAL = frozenset(Sentencizer.default_punct_chars)
 
 def sentencizer_starts(texts: list, punct: list) -> list:
     """spaCy's Sentencizer rule with its default punctuation, on plain lists: True for the first token
-    and for each token that follows a run of sentence-final punctuation (and is no punctuation)."""
-    guesses = [False] * len(texts)
-    if texts:
-        guesses[0], seen_period = True, False
-        for i, text in enumerate(texts):
-            final = text in _SENTENCE_FINAL
-            if seen_period and not punct[i] and not final:
-                guesses[i], seen_period = True, False
-            elif final:
-                seen_period = True
-    return guesses
+    and for each token that follows a run of sentence-final punctuation (and is no punctuation).
+    Read as: the first "word" (a token neither punctuation nor sentence-final) after each
+    sentence-final token starts a sentence; found with numpy rather than token by token."""
+    if not texts:
+        return []
+    final = numpy.fromiter((text in _SENTENCE_FINAL for text in texts), dtype=bool, count=len(texts))
+    words = numpy.flatnonzero(~final & ~numpy.asarray(punct, dtype=bool))
+    following = numpy.searchsorted(words, numpy.flatnonzero(final), side="right")
+    starts = numpy.zeros(len(texts), dtype=bool)
+    starts[words[following[following < len(words)]]] = True
+    starts[0] = True
+    return starts.tolist()
 
 
 @Language.component("kb_sentences")
