@@ -2,7 +2,7 @@
 none of a group's patterns can match, and what is cached is what would be computed again."""
 
 from loaders.extract.article import Article
-from loaders.extract.matching import _needs, _required, matchers
+from loaders.extract.matching import TokenGroup, _needs, _required, matchers, search
 from loaders.project import Project
 
 from .conftest import REPO
@@ -18,13 +18,19 @@ def test_required_tokens_are_those_no_match_can_do_without():
     needs = _needs(pattern)
     total, number, nice = (("LOWER", frozenset({"total", "overall"})), ()), (
         ("LIKE_NUM", True), (("LOWER_NOT", frozenset({"first"})),)), (("ORTH", frozenset({"NICE"})), ())
-    assert needs.order == (total, number, nice)  # the regex-only token has no word list: left out
-    assert needs.bases == (total[0], number[0], nice[0])
-    article = Article("In total, 3 NICE sessions. NICE said 3 in total. In total, first NICE.", [])
-    assert needs.held_by(article._positions_of, 0, 6)  # "In total, 3 NICE sessions"
+    x = (("ORTH_REGEX", search("^x")), ())  # a token with a regular expression alone is drawn from its finds
+    assert needs.order == (total, number, nice, x)
+    assert needs.bases == (total[0], number[0], nice[0], x[0])
+    article = Article("In total, 3 NICE xrays. NICE said 3 in total. In total, first NICE xrays. In total, 3 NICE rays.", [])
+    assert needs.held_by(article._positions_of, 0, 6)  # "In total, 3 NICE xrays"
     sentences = [(s.start, s.end) for s in article.sentences]
     assert not needs.held_by(article._positions_of, *sentences[1])  # every word, in another order
     assert not needs.held_by(article._positions_of, *sentences[2])  # "first" is refused by NOT_IN
+    assert not needs.held_by(article._positions_of, *sentences[3])  # no word the regular expression finds
+    candidates = article._candidate_sentences(TokenGroup(None, None, None, False, (needs,)))
+    # A bit mask of sentences: the first and third hold a token of every base ("first" is number-like;
+    # NOT_IN is a filter, which held_by checks); the second and fourth do not.
+    assert candidates == 0b0101
 
 
 def test_a_window_refused_by_may_match_has_no_match():
@@ -39,7 +45,7 @@ def test_a_window_refused_by_may_match_has_no_match():
             start, end = sentence.start, sentence.end
             for group, sentences in zip(found.groups, candidates):
                 possible = group.may_match(article._positions_of, start, end)
-                assert possible <= (sentence.skip or sentence.index in sentences)
+                assert possible <= (sentence.skip or bool(sentences >> sentence.index & 1))
                 if group.matcher(article.doc[start:end]):
                     assert possible, (group.label, article.text[sentence.quote_start:sentence.quote_end])
                     checked += 1
@@ -71,4 +77,77 @@ def test_sentence_starts_are_those_of_spacys_sentencizer():
     texts += ["", "One. Two!! Three?\" Four", "Heading\nbody text goes\non here. Next...\n\n1. item\n2) item",
               "Dr. Smith said so.Next one ! ? x", "。日本語。 ok"]
     for text in texts:
-        assert pipeline()(text).to_array(["SENT_START"]).tolist() == spacy_sentence_starts(text), text[:60]
+        starts = pipeline()(text).to_array(["SENT_START"]).tolist()
+        assert starts == spacy_sentence_starts(text), text[:60]
+        # The Article applies kb_sentences' rule to its own token arrays: the same starts.
+        assert Article(text, []).starts == [start == 1 for start in starts], text[:60]
+
+
+def test_quick_fold_is_the_translation_then_one_space_per_run():
+    """The regular expressions of furniture._quick_fold give what str.translate and \\s+ gave."""
+    import random
+    import re
+    import unicodedata
+
+    from loaders.anchor import FOLD
+    from loaders.extract.furniture import _quick_fold
+
+    def reference(text):
+        return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text.translate(str.maketrans(FOLD))))
+
+    pieces = [" ", "  ", "\n", "\t", "\r\n", "\u00a0", "\u2003", "\u3000", "a", "Z", "\u2019", "\u201c", "\u2014",
+              "\u2026", "\ufb01", "²"] + list(FOLD)
+    rng = random.Random(12)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(5000)]
+    texts += [path.read_text("utf-8") for path in Project(REPO).source_text_files()[:10]]
+    for text in texts:
+        assert _quick_fold(text) == reference(text), repr(text[:80])
+
+
+def test_the_first_words_name_what_the_shortest_run_of_them_names():
+    """terms._first_mentions skips the runs only when all the words name nothing, which is when each
+    shorter run names nothing too: it answers as trying every run does, on every sentence of real articles."""
+    from loaders.extract.terms import _first_mentions
+    from loaders.terms import mentions, project_vocabularies
+
+    interventions, conditions = project_vocabularies(Project(REPO))
+    project, named = Project(REPO), 0
+    for name in ARTICLES:
+        article = Article((project.sources_dir / f"{name}.txt").read_text("utf-8"), [])
+        for sentence in article.sentences:
+            words = article.quote(sentence).split()
+            for terms in (interventions, conditions):
+                for length in (3, 6):
+                    tried = next((found for k in range(1, length + 1)
+                                  if (found := mentions(" ".join(words[:k]), terms))), {})
+                    assert _first_mentions(words[:length], terms) == tried, words[:length]
+                    named += bool(tried)
+    assert named > 20
+
+
+def test_sentencizer_starts_are_the_token_by_token_rule():
+    """matching.sentencizer_starts (numpy) against spaCy's Sentencizer loop written token by token, on
+    random runs of words, spaces, final and other punctuation."""
+    import random
+
+    from loaders.extract.matching import _SENTENCE_FINAL, sentencizer_starts
+
+    def reference(texts, punct):
+        guesses, seen_period = [False] * len(texts), False
+        for i, text in enumerate(texts):
+            final = text in _SENTENCE_FINAL
+            if i == 0:
+                guesses[i] = True
+            elif seen_period and not punct[i] and not final:
+                guesses[i], seen_period = True, False
+            if final:
+                seen_period = True
+        return guesses
+
+    rng = random.Random(5)
+    tokens = [("word", False), (" ", False), ("\n", False), (".", True), ("!", True), ("?", True), ('"', True),
+              (")", True), ("…", True), ("。", True), ("-", True)]
+    for _ in range(3000):
+        run = [rng.choice(tokens) for _ in range(rng.randint(0, 12))]
+        texts, punct = [t for t, _ in run], [p for _, p in run]
+        assert sentencizer_starts(texts, punct) == reference(texts, punct), run

@@ -2,13 +2,14 @@
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Optional
 
 from spacy.util import filter_spans
 
 from .furniture import _BULLET, _heading_like, _raw_lines, _RawLine
-from .matching import Label, Match, holds, matchers, pipeline
+from .matching import Label, Match, holds, matchers, pipeline, sentence_starts
 from .rules import _QUANTITY_PRIORITY, load_rules
 
 @dataclass
@@ -122,24 +123,27 @@ class Article:
     def __init__(self, text: str, furniture_spans):
         rules = load_rules()["lexicon"]
         self.text = text
-        self.doc = pipeline()(text)
+        # The tokens only: the sentence starts are kb_sentences' rule, applied here to the token
+        # arrays read below rather than by the pipeline's component, which would read them again.
+        self.doc = pipeline().make_doc(text)
         self.lines = _classify_lines(text, furniture_spans)
         self.line_starts = [line.start for line in self.lines]
         # Token attributes as plain lists, read in one go: the rest of the extractor uses these,
         # not Token objects (creating those is a large share of the cost).
         strings = self.doc.vocab.strings
-        orth, lower, idx, sent_start, punct, space, like_num = self.doc.to_array(
-            ["ORTH", "LOWER", "IDX", "SENT_START", "IS_PUNCT", "IS_SPACE", "LIKE_NUM"]).T.tolist()
+        orth, lower, idx, punct, space, like_num = self.doc.to_array(
+            ["ORTH", "LOWER", "IDX", "IS_PUNCT", "IS_SPACE", "LIKE_NUM"]).T.tolist()
         self.like_num = like_num
         self._numbers = [i for i, number in enumerate(like_num) if number]
         self.texts = [strings[h] for h in orth]
         self.lower = [strings[h] for h in lower]
         self.idx = idx
-        self.starts = [value == 1 for value in sent_start]
+        self.starts = sentence_starts(self.texts, punct, space)
         self.punct = [bool(p or s) for p, s in zip(punct, space)]
         self.positions = {}
         for i, lower in enumerate(self.lower):
             self.positions.setdefault(lower, []).append(i)
+        self._words = set(self.positions)  # the distinct lower-case forms
         self._segments(rules)
         self._sentences(furniture_spans)
         self.line_sentences = {}
@@ -152,19 +156,22 @@ class Article:
         return self.lines[max(bisect_right(self.line_starts, char) - 1, 0)]
 
     def _segments(self, rules):
-        """Clause and segment numbers of every token: negation and cues do not cross them."""
+        """Clause and segment numbers of every token: negation and cues do not cross them. A number
+        goes up at each sentence start and break word (a dash joined to the word before breaks no
+        clause): the breaks are found by their words' positions, and counted up in C."""
         clause_breaks, segment_breaks = set(rules["clause_breaks"]), set(rules["segment_breaks"])
         dashes = set(rules["dashes"])
-        self.clause, self.segment = [], []
-        clause = segment = 0
-        for i, (lower, starts) in enumerate(zip(self.lower, self.starts)):
-            joining = lower in dashes and i > 0 and self.idx[i] == self.idx[i - 1] + len(self.texts[i - 1])
-            if starts or (lower in clause_breaks and not joining):
-                clause += 1
-            if starts or lower in segment_breaks:
-                segment += 1
-            self.clause.append(clause)
-            self.segment.append(segment)
+        clause = [1 if start else 0 for start in self.starts]
+        segment = clause[:]
+        for word in clause_breaks & self._words:
+            for i in self.positions[word]:
+                joining = word in dashes and i > 0 and self.idx[i] == self.idx[i - 1] + len(self.texts[i - 1])
+                if not joining:
+                    clause[i] = 1
+        for word in segment_breaks & self._words:
+            for i in self.positions[word]:
+                segment[i] = 1
+        self.clause, self.segment = list(accumulate(clause)), list(accumulate(segment))
 
     def _sentences(self, furniture):
         """Sentences from the sentence starts, with the quote each gives (no bullet, no spaces)."""
@@ -193,14 +200,17 @@ class Article:
         matcher, triggers = group.matcher, group.triggers
         strings, found = self.doc.vocab.strings, []
         candidates = self._candidate_sentences(group)
+        if not candidates:
+            return found
         if triggers is None:
-            windows = [(s.start, s.end) for s in self.sentences if s.index in candidates]
+            windows = [(s.start, s.end) for s in self.sentences if candidates >> s.index & 1]
         else:
+            sentence_of = self.sentence_of
             positions = sorted(i for word in triggers for i in self.positions.get(word, ())
-                               if self.sentence_of[i] in candidates)
+                               if candidates >> sentence_of[i] & 1)
             windows = []
             for i in positions:
-                sentence = self.sentences[self.sentence_of[i]]
+                sentence = self.sentences[sentence_of[i]]
                 start, end = max(sentence.start, i - before), min(sentence.end, i + after + 1)
                 if windows and start <= windows[-1][1] and windows[-1][0] >= sentence.start:
                     windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
@@ -213,17 +223,18 @@ class Article:
                       for m, s, e in matcher(self.doc[start:end])]
         return found
 
-    def _candidate_sentences(self, group) -> set:
-        """The sentences (not skipped) where one of group's patterns may match: each holds a token
-        from every word list (or a number-like token) the pattern requires (see matching.Needs). A
-        window outside them cannot hold those tokens either, so dropping them changes no match."""
+    def _candidate_sentences(self, group) -> int:
+        """The sentences (not skipped) where one of group's patterns may match, as a bit mask (bit n:
+        sentence n): each holds a token from every word list (or a number-like token, or a token
+        its regular expression finds) the pattern requires (see matching.Needs). A window outside
+        them cannot hold those tokens either, so dropping them changes no match."""
         if group.needs is None:
             return self._kept
-        found = set()
+        found = 0
         for needs in group.needs:
             held = self._kept
             for base in needs.bases:
-                held = held & self._sentences_of(base)
+                held &= self._sentences_of(base)
                 if not held:
                     break
             found |= held
@@ -231,8 +242,8 @@ class Article:
 
     def _positions_of(self, key) -> list:
         """The sorted indices of the tokens holding key, a (base, filters) of matching._condition:
-        those drawn from base (a word list, or number-like) that meet every filter; computed once
-        per key and article."""
+        those drawn from base (a word list, number-like, or a regular expression's finds) that meet
+        every filter; computed once per key and article."""
         if key not in self._positions:
             base, filters = key
             if filters:
@@ -240,6 +251,8 @@ class Article:
                     holds(condition, self.lower[i], self.texts[i], self.like_num[i]) for condition in filters)]
             elif base[0] == "LIKE_NUM":
                 self._positions[key] = self._numbers
+            elif base[0].endswith("_REGEX"):
+                self._positions[key] = self._found_by(base)
             elif base[0] == "LOWER":
                 self._positions[key] = sorted(i for word in base[1] & self._words for i in self.positions[word])
             else:  # ORTH: the lower-case form's positions, kept where the text is the word
@@ -247,16 +260,49 @@ class Article:
                                               if self.texts[i] == word)
         return self._positions[key]
 
-    def _sentences_of(self, base) -> set:
-        """The sentences with a token drawn from base (see _positions_of)."""
-        if base not in self._sentences_by_base:
-            self._sentences_by_base[base] = {self.sentence_of[i] for i in self._positions_of((base, ()))}
-        return self._sentences_by_base[base]
+    def _found_by(self, base) -> list:
+        """The sorted indices of the tokens whose lower-case form (LOWER_REGEX) or text (ORTH_REGEX) the
+        regular expression finds (searched, as spaCy's REGEX is), tried once per distinct word."""
+        attribute, search = base
+        if attribute.startswith("LOWER"):
+            return sorted(i for word in search.among(self._words) for i in self.positions[word])
+        if self._text_set is None:
+            self._text_set = set(self.texts)
+        hits = search.among(self._text_set)
+        return [i for i, text in enumerate(self.texts) if text in hits] if hits else []
+
+    def _sentences_of(self, base) -> int:
+        """The sentences with a token drawn from base (see _positions_of), as a bit mask: for a LOWER
+        word list, the union of its words' masks (each word's found once per article)."""
+        mask = self._sentences_by_base.get(base)
+        if mask is None:
+            mask = 0
+            if base[0] == "LOWER":
+                for word in base[1] & self._words:
+                    mask |= self._word_sentences(word)
+            else:
+                sentence_of = self.sentence_of
+                for i in self._positions_of((base, ())):
+                    mask |= 1 << sentence_of[i]
+            self._sentences_by_base[base] = mask
+        return mask
+
+    def _word_sentences(self, word) -> int:
+        """The sentences holding a lower-case word, as a bit mask."""
+        mask = self._sentences_by_word.get(word)
+        if mask is None:
+            mask = 0
+            sentence_of = self.sentence_of
+            for i in self.positions[word]:
+                mask |= 1 << sentence_of[i]
+            self._sentences_by_word[word] = mask
+        return mask
 
     def _matches(self):
         found = matchers()
-        self._kept = {sentence.index for sentence in self.sentences if not sentence.skip}
-        self._words, self._positions, self._sentences_by_base = set(self.positions), {}, {}
+        self._kept = sum(1 << sentence.index for sentence in self.sentences if not sentence.skip)
+        self._positions, self._sentences_by_base, self._sentences_by_word = {}, {}, {}
+        self._text_set = None
         strings = self.doc.vocab.strings
         raw, everything = [], []
         for group in found.groups:

@@ -14,6 +14,9 @@ from .matching import Label
 from .numbers import number_value
 from .rules import EXTRACTOR, load_rules
 
+_FOUR_DIGITS = re.compile(r"\d{4}")  # a year's shape: compiled once, asked of every token of a cited sentence
+
+
 @dataclass
 class Citation:
     """A work or organisation cited in a sentence, with what the sentence says of it."""
@@ -222,7 +225,7 @@ class _CitationReader:
     def years(self):
         limits = self.rules["years"]
         return [(i, int(self.lower[i])) for i in range(self.sentence.start, self.sentence.end)
-                if re.fullmatch(r"\d{4}", self.lower[i]) and limits["min"] <= int(self.lower[i]) <= limits["max"]]
+                if _FOUR_DIGITS.fullmatch(self.lower[i]) and limits["min"] <= int(self.lower[i]) <= limits["max"]]
 
     def participants(self):
         nouns, lexicon = set(self.rules["participant_nouns"]), load_rules()["lexicon"]
@@ -327,7 +330,7 @@ class _CitationReader:
 
     def year_at(self, position):
         limits = self.rules["years"]
-        if position < self.sentence.end and re.fullmatch(r"\d{4}", self.lower[position]) and \
+        if position < self.sentence.end and _FOUR_DIGITS.fullmatch(self.lower[position]) and \
                 limits["min"] <= int(self.lower[position]) <= limits["max"]:
             return int(self.lower[position])
         return None

@@ -23,9 +23,9 @@ def line_starts(texts: list, spaces: list) -> list:
     and list items end without a full stop), except a hard-wrapped line that goes on in lower case
     after a line without final punctuation. texts: the tokens' texts; spaces: their IS_SPACE flags."""
     found, length = [0] if texts else [], len(texts)
-    for i in range(length - 1):
+    for i in numpy.flatnonzero(numpy.asarray(spaces[:-1], dtype=bool)).tolist():
         space = texts[i]
-        if not spaces[i] or "\n" not in space:  # only whitespace tokens can hold a line break
+        if "\n" not in space:  # only whitespace tokens can hold a line break
             continue
         following = texts[i + 1]
         numbered = following.isdigit() and i + 2 < length and texts[i + 2] in (".", ")")
@@ -41,17 +41,18 @@ _SENTENCE_FINAL = frozenset(Sentencizer.default_punct_chars)
 
 def sentencizer_starts(texts: list, punct: list) -> list:
     """spaCy's Sentencizer rule with its default punctuation, on plain lists: True for the first token
-    and for each token that follows a run of sentence-final punctuation (and is no punctuation)."""
-    guesses = [False] * len(texts)
-    if texts:
-        guesses[0], seen_period = True, False
-        for i, text in enumerate(texts):
-            final = text in _SENTENCE_FINAL
-            if seen_period and not punct[i] and not final:
-                guesses[i], seen_period = True, False
-            elif final:
-                seen_period = True
-    return guesses
+    and for each token that follows a run of sentence-final punctuation (and is no punctuation).
+    Read as: the first "word" (a token neither punctuation nor sentence-final) after each
+    sentence-final token starts a sentence; found with numpy rather than token by token."""
+    if not texts:
+        return []
+    final = numpy.fromiter((text in _SENTENCE_FINAL for text in texts), dtype=bool, count=len(texts))
+    words = numpy.flatnonzero(~final & ~numpy.asarray(punct, dtype=bool))
+    following = numpy.searchsorted(words, numpy.flatnonzero(final), side="right")
+    starts = numpy.zeros(len(texts), dtype=bool)
+    starts[words[following[following < len(words)]]] = True
+    starts[0] = True
+    return starts.tolist()
 
 
 @Language.component("kb_sentences")
@@ -63,13 +64,19 @@ def _sentences(doc):
         return doc
     strings = doc.vocab.strings
     orth, space, punct = doc.to_array(["ORTH", "IS_SPACE", "IS_PUNCT"]).T.tolist()
-    texts = [strings[h] for h in orth]
-    starts = sentencizer_starts(texts, punct)
-    for i in line_starts(texts, space):
-        starts[i] = True
+    starts = sentence_starts([strings[h] for h in orth], punct, space)
     values = numpy.array([1 if start else -1 for start in starts], dtype=numpy.int64).astype(numpy.uint64)
     doc.from_array(["SENT_START"], values.reshape(-1, 1))
     return doc
+
+
+def sentence_starts(texts: list, punct: list, spaces: list) -> list:
+    """[bool] per token, kb_sentences' rule on plain lists: the line starts, then spaCy's sentencizer
+    rule for the other tokens (Article reads them so, from the token arrays it reads anyway)."""
+    starts = sentencizer_starts(texts, punct)
+    for i in line_starts(texts, spaces):
+        starts[i] = True
+    return starts
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +112,7 @@ class Match(NamedTuple):
 class Needs(NamedTuple):
     """What a stretch of text must hold for one token pattern to match in it. order: for each token
     the pattern requires, in order, what it is drawn from and must meet, (base, filters) of
-    _condition; tokens with no base (a regex, a NOT_IN list alone) are left out, so this is a
+    _condition; tokens with no base (a NOT_IN list alone, IS_TITLE...) are left out, so this is a
     necessary condition only. bases: the distinct bases, each of which a sentence must hold."""
 
     order: tuple
@@ -190,9 +197,10 @@ def _words(value):
 
 def _condition(token):
     """What a required pattern token is drawn from, as Needs reads it: (base, filters). base: its
-    LOWER, ORTH or TEXT word list, else ("LIKE_NUM", True); filters: its other conditions the
-    pre-check can test on a token (LIKE_NUM, a NOT_IN list, a REGEX). None without a base (NORM
-    is left out: the tokenizer's norms differ from the lower-case forms)."""
+    LOWER, ORTH or TEXT word list, else ("LIKE_NUM", True), else its REGEX (("LOWER_REGEX" or
+    "ORTH_REGEX", compiled)); filters: its other conditions the pre-check can test on a token
+    (LIKE_NUM, a NOT_IN list, a REGEX). None without a base (NORM is left out: the tokenizer's
+    norms differ from the lower-case forms)."""
     base, filters = None, []
     for key, attribute in (("LOWER", "LOWER"), ("ORTH", "ORTH"), ("TEXT", "ORTH")):
         value = token.get(key)
@@ -204,12 +212,50 @@ def _condition(token):
         elif isinstance(value, dict) and list(value) == ["NOT_IN"] and isinstance(value["NOT_IN"], list):
             filters.append((f"{attribute}_NOT", frozenset(map(str, value["NOT_IN"]))))
         elif isinstance(value, dict) and list(value) == ["REGEX"]:
-            filters.append((f"{attribute}_REGEX", re.compile(value["REGEX"])))
+            filters.append((f"{attribute}_REGEX", search(value["REGEX"])))
     if token.get("LIKE_NUM") is True and base is None:
         base = ("LIKE_NUM", True)
     elif token.get("LIKE_NUM") is True:
         filters.append(("LIKE_NUM", True))
+    if base is None:  # a regular expression alone ("a year") is a base too: its finds are looked up per word
+        base = next((condition for condition in filters if condition[0].endswith("_REGEX")), None)
+        filters = [condition for condition in filters if condition is not base]
     return (base, tuple(filters)) if base else None
+
+
+class Search:
+    """A regular expression searched in words (as spaCy's REGEX is), its answer per word remembered:
+    the same words recur in every article. Hashed by identity, cheaply (a compiled pattern hashes
+    its whole code each time); one per distinct expression (search())."""
+
+    __slots__ = ("regex", "seen", "hits")
+    LIMIT = 200_000  # words remembered: a long run's vocabulary is forgotten now and then
+
+    def __init__(self, regex):
+        self.regex, self.seen, self.hits = regex, set(), set()
+
+    def __call__(self, word) -> bool:
+        return bool(self.among({word}))
+
+    def among(self, words: set) -> set:
+        """The words the expression finds something in; only words not seen before are searched."""
+        new = words - self.seen
+        if new:
+            if len(self.seen) > self.LIMIT:
+                self.seen, self.hits, new = set(), set(), words
+            self.seen |= new
+            self.hits.update(word for word in new if self.regex.search(word))
+        return words & self.hits
+
+
+_SEARCHES = {}
+
+
+def search(expression: str) -> Search:
+    """The one Search of a regular expression."""
+    if expression not in _SEARCHES:
+        _SEARCHES[expression] = Search(re.compile(expression))
+    return _SEARCHES[expression]
 
 
 def holds(condition, lower, orth, number) -> bool:
@@ -221,7 +267,7 @@ def holds(condition, lower, orth, number) -> bool:
     if attribute.endswith("_NOT"):
         return value not in test
     if attribute.endswith("_REGEX"):  # searched, as spaCy's REGEX is
-        return test.search(value) is not None
+        return test(value)
     return value in test
 
 

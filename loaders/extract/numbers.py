@@ -56,6 +56,9 @@ def _whole(token):
     return _number_word(token) if token.isalpha() else None
 
 
+_TIMES, _DECIMAL = re.compile(r"\d+x"), re.compile(r"\d+(\.\d+)?")  # compiled once: asked of many tokens
+
+
 def number_value(token_text, lexicon, allow_articles=False):
     """The number a token stands for ("3", "18,000", "three", "twice"), or None."""
     lower = token_text.lower()
@@ -66,9 +69,9 @@ def number_value(token_text, lexicon, allow_articles=False):
     if lower in lexicon["number_words"]:
         return lexicon["number_words"][lower]
     digits = lower.replace(",", "")
-    if re.fullmatch(r"\d+x", digits):  # "3x a week": three times
+    if _TIMES.fullmatch(digits):  # "3x a week": three times
         digits = digits[:-1]
-    if re.fullmatch(r"\d+(\.\d+)?", digits):
+    if _DECIMAL.fullmatch(digits):
         number = float(digits)
         return int(number) if number.is_integer() else number
     if lower.replace("-", "").isalpha():

@@ -10,11 +10,10 @@ def other_term(text, terms, main, subject_words=None):
     """The term text is about when it is not main, or None: a term it names that is neither main nor
     more general than main; when text names main too, only a more specific kind of main counts.
     With subject_words, only the terms named first, within that many words, count."""
-    counts = mentions(text, terms)
     if subject_words:
-        words = text.split()
-        counts = next((found for k in range(1, subject_words + 1) if (found := mentions(" ".join(words[:k]), terms))),
-                      {})
+        counts = _first_mentions(text.split()[:subject_words], terms)
+    else:
+        counts = mentions(text, terms)
     candidates = [term for term in counts if not v.subsumes(term, main, terms)]
     if main in counts:
         candidates = [term for term in candidates if v.subsumes(main, term, terms)]
@@ -22,6 +21,15 @@ def other_term(text, terms, main, subject_words=None):
         return None
     order = {term: index for index, term in enumerate(terms)}
     return max(candidates, key=lambda term: (counts[term], len(v.ancestors(term, terms)), -order[term]))
+
+
+def _first_mentions(words, terms):
+    """The terms named by the shortest run of the first words (joined by spaces) that names any, else {}.
+    Most quotes name none: when all the words name none, no shorter run can (a name found in a run
+    is found where the run goes on after a space), so the runs are tried only when all of them do."""
+    if not mentions(" ".join(words), terms):
+        return {}
+    return next((found for k in range(1, len(words) + 1) if (found := mentions(" ".join(words[:k]), terms))), {})
 
 
 def detect_term(text, terms):
