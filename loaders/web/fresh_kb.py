@@ -4,18 +4,21 @@ Datasette opens immutable databases once per worker thread and keeps the connect
 would go on reading the replaced file until a restart. Each thread here remembers which file
 (inode and modification time) its connection was opened on, and reopens when `kb build` has
 swapped in a new one. The crossdb `_memory` database, which attaches kb.db, follows the same
-file. Writes to the editorial database are untouched. The table counts of the inspect file
+file. Writes to the editorial database are untouched. A table search's count and first page are
+run as search.search_plan plans them (same answers, planned for a word most rows contain). The table counts of the inspect file
 `kb serve` hands Datasette describe the file it started on: they are dropped once it is replaced.
 """
 
 import asyncio
 import copy
 import os
+import re
 import threading
 
 from datasette import hookimpl
 from datasette.database import Database
 
+from .search import search_plan
 from .shared import KB_DB
 
 FOLLOWED = (KB_DB, "_memory")
@@ -82,11 +85,44 @@ class FreshDatabase(Database):
         self._thread_connections.entry = (stamp, connection)
         return connection
 
+    async def execute(self, sql, *args, **kwargs):
+        if not (self.is_memory or self.is_mutable) and "escape_fts(:search)" in sql:
+            sql = search_plan(sql, *await self.search_schema()) or sql
+        return await super().execute(sql, *args, **kwargs)
+
+    async def search_schema(self):
+        """(FTS table -> the table it indexes, table -> (single primary key column, its index)), for
+        search_plan; remembered with the schema answers."""
+        stamp = file_stamp(self.watched_path)
+        if self._schema_answers_stamp != stamp:
+            self._schema_answers, self._schema_answers_stamp = {}, stamp
+        if "search_schema" not in self._schema_answers:
+            self._schema_answers["search_schema"] = await self.execute_fn(search_schema)
+        return self._schema_answers["search_schema"]
+
     async def execute_fn(self, fn):
         if self.ds.executor is None:
             return fn(self.fresh_connection())
         return await asyncio.get_event_loop().run_in_executor(
             self.ds.executor, lambda: fn(self.fresh_connection()))
+
+
+EXTERNAL_CONTENT = re.compile(r"""\bcontent\s*=\s*["']?(\w+)["']?""", re.I)
+
+
+def search_schema(connection):
+    content_tables, primary_key_indexes = {}, {}
+    for name, sql in connection.execute("select name, sql from sqlite_master where type = 'table' "
+                                        "and sql like 'create virtual table%using fts5%'"):
+        found = EXTERNAL_CONTENT.search(sql)
+        if found:
+            content_tables[name] = found[1]
+    for table in set(content_tables.values()):
+        for index, origin in connection.execute("select name, origin from pragma_index_list(?)", (table,)):
+            columns = [row[0] for row in connection.execute("select name from pragma_index_info(?)", (index,))]
+            if origin == "pk" and len(columns) == 1:
+                primary_key_indexes[table] = (columns[0], index)
+    return content_tables, primary_key_indexes
 
 
 for _question in SCHEMA_QUESTIONS:
