@@ -38,6 +38,31 @@ async def test_counted_facets_equal_the_counts_of_the_rows(built_datasette, buil
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("table, query", [("conflicts", ""), ("conflicts", "?within_source=1"),
+                                          ("conflicts", "?severity=high"), ("topic_summary", ""),
+                                          ("topic_summary", "?kind=range")])
+async def test_the_summary_and_conflict_tables_facets_are_counted_as_their_rows(built_datasette, built_project,
+                                                                                monkeypatch, table, query):
+    from loaders.web import facets
+
+    read, original = [], facets.CountedColumnFacet.counted_result
+
+    async def spy(self, config, subset):
+        read.append(config["config"]["simple"])
+        return await original(self, config, subset)
+
+    monkeypatch.setattr(facets.CountedColumnFacet, "counted_result", spy)
+    response = await built_datasette.client.get(f"/kb/{table}.json{query}{'&' if query else '?'}_size=0&_facet_size=8")
+    assert sorted(read) == sorted(COUNTED_FACETS[table])  # read from facet_counts, not counted
+    filters = [pair.split("=") for pair in query.lstrip("?").split("&") if pair]
+    where = "where " + " and ".join(f'"{column}" = ?' for column, _ in filters) if filters else "where 1"
+    found = facet_counts(response)
+    assert set(found) == set(COUNTED_FACETS[table])
+    for name, counts in found.items():
+        assert counts == live_counts(built_project.db_path, table, name, where, [value for _, value in filters])
+
+
+@pytest.mark.asyncio
 async def test_a_filter_the_build_did_not_count_is_counted_live(built_datasette, built_project):
     response = await built_datasette.client.get("/kb/claims.json?type=study_citation&status=curated&_size=0")
     expected = live_counts(built_project.db_path, "claims", "certainty",
