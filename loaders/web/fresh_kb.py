@@ -41,18 +41,18 @@ SCHEMA_QUESTIONS = ("table_exists", "table_names", "table_columns", "table_colum
                     "view_names", "get_all_foreign_keys", "get_table_definition", "get_view_definition")
 
 
+# Datasette 0.65.5 looks every table's name up in sqlite_master before each view-table permission check
+# (app.py, permission_allowed): a page listing or linking tables made dozens of these trips a request.
+TABLE_NAME_LOOKUP = "select name from sqlite_master where type in ('table', 'view') and name = ? collate nocase"
+
+
 def remembered(question):
     async def answer(self, *args):
         if self.is_memory or self.is_mutable:
             return await getattr(Database, question)(self, *args)
-        stamp = file_stamp(self.watched_path)
-        if self._schema_answers_stamp != stamp:
-            self._schema_answers, self._schema_answers_stamp = {}, stamp
-        key = (question, *args)
-        if key not in self._schema_answers:
-            self._schema_answers[key] = await getattr(Database, question)(self, *args)
+        found = await self.remembered_answer((question, *args), lambda: getattr(Database, question)(self, *args))
         # A copy: callers may change the lists and dicts they are given.
-        return copy.deepcopy(self._schema_answers[key])
+        return copy.deepcopy(found)
 
     answer.__name__ = question
     answer.__doc__ = f"Database.{question}, remembered until the watched file is replaced."
@@ -85,20 +85,29 @@ class FreshDatabase(Database):
         self._thread_connections.entry = (stamp, connection)
         return connection
 
-    async def execute(self, sql, *args, **kwargs):
-        if not (self.is_memory or self.is_mutable) and "escape_fts(:search)" in sql:
+    async def execute(self, sql, params=None, *args, **kwargs):
+        if self.is_memory or self.is_mutable:
+            return await super().execute(sql, params, *args, **kwargs)
+        if sql == TABLE_NAME_LOOKUP:
+            return await self.remembered_answer(("execute", sql, tuple(params)),
+                                                lambda: super(FreshDatabase, self).execute(sql, params))
+        if "escape_fts(:search)" in sql:
             sql = search_plan(sql, *await self.search_schema()) or sql
-        return await super().execute(sql, *args, **kwargs)
+        return await super().execute(sql, params, *args, **kwargs)
+
+    async def remembered_answer(self, key, ask):
+        """The answer of ask() (a coroutine function), remembered until the watched file is replaced."""
+        stamp = file_stamp(self.watched_path)
+        if self._schema_answers_stamp != stamp:
+            self._schema_answers, self._schema_answers_stamp = {}, stamp
+        if key not in self._schema_answers:
+            self._schema_answers[key] = await ask()
+        return self._schema_answers[key]
 
     async def search_schema(self):
         """(FTS table -> the table it indexes, table -> (single primary key column, its index)), for
         search_plan; remembered with the schema answers."""
-        stamp = file_stamp(self.watched_path)
-        if self._schema_answers_stamp != stamp:
-            self._schema_answers, self._schema_answers_stamp = {}, stamp
-        if "search_schema" not in self._schema_answers:
-            self._schema_answers["search_schema"] = await self.execute_fn(search_schema)
-        return self._schema_answers["search_schema"]
+        return await self.remembered_answer("search_schema", lambda: self.execute_fn(search_schema))
 
     async def execute_fn(self, fn):
         if self.ds.executor is None:
