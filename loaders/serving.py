@@ -22,6 +22,7 @@ COUNTED_FACETS = {
     "comparison_cells": ("therapy", "condition"),
     "topic_summary": ("kind", "consensus", "therapy", "condition"),
     "conflicts": ("severity", "rule", "within_source", "involves_draft"),
+    "sources": ("therapy", "condition", "kind"),
 }
 # The subset a count is for: filter_column = filter_value, or '' and '' for the whole table. value has
 # no type, so that a flag's 0 and 1 stay numbers, as Datasette's live facet gives them.

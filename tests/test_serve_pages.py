@@ -40,7 +40,8 @@ async def test_counted_facets_equal_the_counts_of_the_rows(built_datasette, buil
 @pytest.mark.asyncio
 @pytest.mark.parametrize("table, query", [("conflicts", ""), ("conflicts", "?within_source=1"),
                                           ("conflicts", "?severity=high"), ("topic_summary", ""),
-                                          ("topic_summary", "?kind=range")])
+                                          ("topic_summary", "?kind=range"), ("sources", ""),
+                                          ("sources", "?therapy=acupuncture")])
 async def test_the_summary_and_conflict_tables_facets_are_counted_as_their_rows(built_datasette, built_project,
                                                                                 monkeypatch, table, query):
     from loaders.web import facets
@@ -79,7 +80,7 @@ def test_only_the_whole_table_or_one_counted_filter_is_read_from_the_counts():
     assert counted_subset(table, select + 'where "source_id" = :p0 ', {"p0": "a"}) is None  # not counted
     assert counted_subset(table, select + "where rowid in (select rowid from claims_fts where claims_fts match :search) ",
                           {"search": "x"}) is None
-    assert counted_subset("sources", "select * from sources ", {}) is None
+    assert counted_subset("studies", "select * from studies ", {}) is None
     assert "topic" in COUNTED_FACETS["claims"]
 
 
@@ -208,3 +209,15 @@ def test_the_serving_tables_are_replaced_when_written_again(built_project, tmp_p
     serving.write_serving_tables(database)
     assert before == {table: database.execute(f"select * from {table} order by 1, 2, 3, 4, 5").fetchall()
                       for table in serving.SERVING_TABLES}
+
+
+def test_the_front_pages_queries_read_indexes_not_the_sources_rows(built_project):
+    """Each source row holds its article's text (a page of the file each): the coverage table and the
+    article list read the indexes made for them."""
+    from loaders.web.front import ARTICLES, COVERAGE
+
+    with sqlite3.connect(built_project.db_path) as connection:
+        coverage = [row[3] for row in connection.execute("explain query plan " + COVERAGE)]
+        articles = [row[3] for row in connection.execute("explain query plan " + ARTICLES, {"shown": 100})]
+    assert "SCAN s USING COVERING INDEX ix_sources_coverage" in coverage
+    assert articles == ["SCAN sources USING INDEX ix_sources_title"]  # in title order: no sort
