@@ -65,7 +65,8 @@ def test_the_schema_names_each_external_content_index_and_primary_key(built_proj
 
 @pytest.mark.asyncio
 async def test_the_served_search_uses_the_plan_and_answers_the_same(built_datasette, built_project):
-    response = await built_datasette.client.get("/kb/claims.json?_search=sessions&_sort=id&_shape=objects&_nofacet=1")
+    response = await built_datasette.client.get(
+        "/kb/claims.json?_search=sessions&_sort=id&_shape=objects&_nofacet=1&_size=100")
     with connect(built_project.db_path) as connection:
         count = connection.execute(COUNT, {"search": "sessions"}).fetchone()[0]
         ids = [row[0] for row in connection.execute(PAGE, {"search": "sessions"})][:100]

@@ -4,9 +4,10 @@ Datasette opens immutable databases once per worker thread and keeps the connect
 would go on reading the replaced file until a restart. Each thread here remembers which file
 (inode and modification time) its connection was opened on, and reopens when `kb build` has
 swapped in a new one. The crossdb `_memory` database, which attaches kb.db, follows the same
-file. Writes to the editorial database are untouched. A table search's count and first page are
-run as search.search_plan plans them (same answers, planned for a word most rows contain). The table counts of the inspect file
+file. Writes to the editorial database are untouched. The table counts of the inspect file
 `kb serve` hands Datasette describe the file it started on: they are dropped once it is replaced.
+A table search's count and first page are run as search.search_plan plans them (the same answers,
+planned for a word most rows contain).
 """
 
 import asyncio
@@ -120,6 +121,8 @@ EXTERNAL_CONTENT = re.compile(r"""\bcontent\s*=\s*["']?(\w+)["']?""", re.I)
 
 
 def search_schema(connection):
+    """What search_plan needs to know of a kb.db: which table each external-content FTS5 index indexes,
+    and each such table's single-column primary key with the index that holds it."""
     content_tables, primary_key_indexes = {}, {}
     for name, sql in connection.execute("select name, sql from sqlite_master where type = 'table' "
                                         "and sql like 'create virtual table%using fts5%'"):
