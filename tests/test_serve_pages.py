@@ -177,8 +177,8 @@ async def test_a_query_page_sends_only_its_key_columns_cells(built_datasette):
     assert 'class="col-silent_sources"' in every and len(every) > len(shown)
 
 
-@pytest.mark.asyncio
-async def test_a_kb_db_without_facet_counts_is_counted_live(tmp_path, built_project):
+def datasette_on_a_changed_copy(tmp_path, built_project, sql):
+    """An in-process Datasette over a copy of the built kb.db changed by sql."""
     import shutil
 
     from loaders.project import Project
@@ -188,8 +188,14 @@ async def test_a_kb_db_without_facet_counts_is_counted_live(tmp_path, built_proj
         (tmp_path / name).mkdir()
     shutil.copy(built_project.db_path, tmp_path / "kb.db")
     with sqlite3.connect(tmp_path / "kb.db") as connection:
-        connection.execute("drop table facet_counts")
-    response = await make_datasette(Project(tmp_path)).client.get("/kb/claims.json?_size=0")
+        connection.execute(sql)
+    return make_datasette(Project(tmp_path))
+
+
+@pytest.mark.asyncio
+async def test_a_kb_db_without_facet_counts_is_counted_live(tmp_path, built_project):
+    datasette = datasette_on_a_changed_copy(tmp_path, built_project, "drop table facet_counts")
+    response = await datasette.client.get("/kb/claims.json?_size=0")
     assert response.status_code == 200
     assert facet_counts(response)["type"] == live_counts(tmp_path / "kb.db", "claims", "type", "where 1", size=6)
 
@@ -221,3 +227,13 @@ def test_the_front_pages_queries_read_indexes_not_the_sources_rows(built_project
         articles = [row[3] for row in connection.execute("explain query plan " + ARTICLES, {"shown": 100})]
     assert "SCAN s USING COVERING INDEX ix_sources_coverage" in coverage
     assert articles == ["SCAN sources USING INDEX ix_sources_title"]  # in title order: no sort
+
+
+@pytest.mark.asyncio
+async def test_a_table_its_kb_db_did_not_count_is_counted_live(tmp_path, built_project):
+    """A kb.db built before a table's facets were counted at build time shows them counted live, not empty."""
+    datasette = datasette_on_a_changed_copy(tmp_path, built_project,
+                                            "delete from facet_counts where table_name = 'conflicts'")
+    await datasette.invoke_startup()
+    found = facet_counts(await datasette.client.get("/kb/conflicts.json?_size=0&_facet_size=8"))
+    assert found["severity"] and found["severity"] == live_counts(tmp_path / "kb.db", "conflicts", "severity", "where 1")

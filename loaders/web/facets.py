@@ -23,6 +23,7 @@ from loaders.serving import COUNTED_FACETS
 from .shared import KB_DB
 
 DATASETTE_FACETS = "datasette.facets"
+COUNTED_TABLE = "select 1 from facet_counts where table_name = :table limit 1"
 # A search matching more claims than this does not count its facets (each a pass over as many wide
 # rows: about 45 ms per facet at 54,000 matches); its facets list the values that narrow it, and
 # ?_facet_counts=1 counts them anyway.
@@ -87,6 +88,8 @@ class CountedColumnFacet(ColumnFacet):
         return self.row_count if self.row_count > SEARCH_FACET_ROWS else None
 
     async def facet_results(self):
+        if not await self.table_was_counted():
+            return await super().facet_results()
         subset = self.counted()
         if subset is not None:
             return await self.with_live_rest(self.counted_result(config, subset) for config in self.counted_configs())
@@ -94,6 +97,23 @@ class CountedColumnFacet(ColumnFacet):
         if rows is not None:
             return await self.with_live_rest(self.uncounted_result(config, rows) for config in self.counted_configs())
         return await super().facet_results()
+
+    async def table_was_counted(self):
+        """False when kb.db's facet_counts holds nothing for the table (built before it was counted there):
+        its facets are then all counted live rather than read as empty."""
+        if self.database != KB_DB or self.table not in COUNTED_FACETS:
+            return True
+        database = self.ds.get_database(self.database)
+
+        def ask():
+            return self.ds.execute(self.database, COUNTED_TABLE, {"table": self.table})
+
+        try:  # remembered per kb.db file where the database can (loaders/web/fresh_kb.py)
+            found = await (database.remembered_answer(("counted", self.table), ask)
+                           if hasattr(database, "remembered_answer") else ask())
+        except sqlite3.OperationalError:  # no facet_counts at all: with_live_rest counts them live
+            return True
+        return bool(found.rows)
 
     def counted_configs(self):
         return [config for config in super().get_configs() if self.is_counted(config)]
