@@ -37,6 +37,9 @@ class SourceKey(SQLModel):
 
 class SourceRow(SourceFields, SourceKey, table=True):
     __tablename__ = "sources"
+    # The front page's coverage (sources per therapy and condition) and its articles in title order,
+    # read from the indexes rather than from 2,000 rows of a page each (every row holds its article's text).
+    __table_args__ = (Index("ix_sources_coverage", "therapy", "condition"), Index("ix_sources_title", "title", "id"))
     published: Optional[str] = Field(description="Publication date (ISO), when the article gives a whole date.")
     text_file: str = Field(description="The captured text's file in sources/.")
     claim_count: int = Field(description="Number of claims drawn from the article.")

@@ -67,3 +67,38 @@ async def test_schema_answers_are_remembered_until_the_file_is_replaced(tmp_path
     os.replace(scratch, path)
     assert await database.table_names() == ["claims", "sources"]
     assert await database.table_columns("claims") == ["id", "quote"]
+
+
+async def test_the_table_name_lookup_of_permission_checks_is_asked_once_per_file(tmp_path):
+    """Datasette looks a table's name up before each view-table check: on kb.db, once per file."""
+    import os
+    import sqlite3
+
+    from datasette.app import Datasette
+
+    from loaders.web.fresh_kb import FreshDatabase
+
+    path = tmp_path / "kb.db"
+    with sqlite3.connect(path) as db:
+        db.execute("create table Claims (id text primary key)")
+    datasette = Datasette()
+    database = FreshDatabase(datasette, path, path=str(path), is_mutable=False)
+    datasette.add_database(database, name="kb")
+    asked = []
+    original = database.execute_fn
+
+    async def counting(fn):
+        asked.append(fn)
+        return await original(fn)
+
+    database.execute_fn = counting
+    for _ in range(3):
+        assert await datasette.permission_allowed(None, "view-table", ("kb", "claims"), default=True)
+    assert len(asked) == 1  # the lookup is Datasette's own SQL, remembered
+    assert datasette._permission_checks[-1]["resource"] == ("kb", "Claims")  # and answered as SQLite spells it
+    scratch = tmp_path / "new.db"
+    with sqlite3.connect(scratch) as db:
+        db.execute("create table CLAIMS (id text primary key)")
+    os.replace(scratch, path)
+    assert await datasette.permission_allowed(None, "view-table", ("kb", "claims"), default=True)
+    assert len(asked) == 2 and datasette._permission_checks[-1]["resource"] == ("kb", "CLAIMS")

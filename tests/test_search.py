@@ -2,7 +2,10 @@
 (and escapes everything else), and a browser's search of the claims table is sent to it unless the
 request sorts or filters the table itself."""
 
+import re
 import sqlite3
+
+from datasette.utils import tilde_decode
 
 from loaders.web.search import MARK_END, MARK_START, render_cell
 
@@ -50,3 +53,20 @@ async def test_table_search_goes_to_the_ranked_page_unless_the_table_is_asked_fo
     for kept in ("/kb/claims?_search=needle&_sort=id", "/kb/claims?_search=needle&type=mechanism",
                  "/kb/claims.json?_search=needle", "/kb/claims"):
         assert (await built_datasette.client.get(kept)).status_code == 200, kept
+
+
+async def test_every_page_of_the_search_is_the_ranked_matches_in_turn(built_project, built_datasette, monkeypatch):
+    """The search ranks every match but joins and marks only those up to its page (ties included): its
+    pages and its JSON are still the whole ranked list, in order."""
+    from loaders.web import paging
+
+    monkeypatch.setattr(paging, "PAGE_ROWS", 7)
+    for words in ("sessions", "acupuncture back pain", "endorphins"):
+        expected = ranks(built_project, words)
+        whole = (await built_datasette.client.get("/kb/search.json", params={"q": words, "_shape": "array"})).json()
+        assert [row["claim_id"] for row in whole] == expected
+        shown = []
+        for number in range(1, len(expected) // 7 + 2):
+            page = (await built_datasette.client.get("/kb/search", params={"q": words, "_page": number})).text
+            shown += re.findall(r'<td class="col-claim_id"><a href="/kb/claims/([^"]+)"', page)
+        assert [tilde_decode(claim) for claim in shown] == expected

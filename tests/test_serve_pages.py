@@ -38,6 +38,32 @@ async def test_counted_facets_equal_the_counts_of_the_rows(built_datasette, buil
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("table, query", [("conflicts", ""), ("conflicts", "?within_source=1"),
+                                          ("conflicts", "?severity=high"), ("topic_summary", ""),
+                                          ("topic_summary", "?kind=range"), ("sources", ""),
+                                          ("sources", "?therapy=acupuncture")])
+async def test_the_summary_and_conflict_tables_facets_are_counted_as_their_rows(built_datasette, built_project,
+                                                                                monkeypatch, table, query):
+    from loaders.web import facets
+
+    read, original = [], facets.CountedColumnFacet.counted_result
+
+    async def spy(self, config, subset):
+        read.append(config["config"]["simple"])
+        return await original(self, config, subset)
+
+    monkeypatch.setattr(facets.CountedColumnFacet, "counted_result", spy)
+    response = await built_datasette.client.get(f"/kb/{table}.json{query}{'&' if query else '?'}_size=0&_facet_size=8")
+    assert sorted(read) == sorted(COUNTED_FACETS[table])  # read from facet_counts, not counted
+    filters = [pair.split("=") for pair in query.lstrip("?").split("&") if pair]
+    where = "where " + " and ".join(f'"{column}" = ?' for column, _ in filters) if filters else "where 1"
+    found = facet_counts(response)
+    assert set(found) == set(COUNTED_FACETS[table])
+    for name, counts in found.items():
+        assert counts == live_counts(built_project.db_path, table, name, where, [value for _, value in filters])
+
+
+@pytest.mark.asyncio
 async def test_a_filter_the_build_did_not_count_is_counted_live(built_datasette, built_project):
     response = await built_datasette.client.get("/kb/claims.json?type=study_citation&status=curated&_size=0")
     expected = live_counts(built_project.db_path, "claims", "certainty",
@@ -54,7 +80,7 @@ def test_only_the_whole_table_or_one_counted_filter_is_read_from_the_counts():
     assert counted_subset(table, select + 'where "source_id" = :p0 ', {"p0": "a"}) is None  # not counted
     assert counted_subset(table, select + "where rowid in (select rowid from claims_fts where claims_fts match :search) ",
                           {"search": "x"}) is None
-    assert counted_subset("sources", "select * from sources ", {}) is None
+    assert counted_subset("studies", "select * from studies ", {}) is None
     assert "topic" in COUNTED_FACETS["claims"]
 
 
@@ -151,8 +177,8 @@ async def test_a_query_page_sends_only_its_key_columns_cells(built_datasette):
     assert 'class="col-silent_sources"' in every and len(every) > len(shown)
 
 
-@pytest.mark.asyncio
-async def test_a_kb_db_without_facet_counts_is_counted_live(tmp_path, built_project):
+def datasette_on_a_changed_copy(tmp_path, built_project, sql):
+    """An in-process Datasette over a copy of the built kb.db changed by sql."""
     import shutil
 
     from loaders.project import Project
@@ -162,8 +188,14 @@ async def test_a_kb_db_without_facet_counts_is_counted_live(tmp_path, built_proj
         (tmp_path / name).mkdir()
     shutil.copy(built_project.db_path, tmp_path / "kb.db")
     with sqlite3.connect(tmp_path / "kb.db") as connection:
-        connection.execute("drop table facet_counts")
-    response = await make_datasette(Project(tmp_path)).client.get("/kb/claims.json?_size=0")
+        connection.execute(sql)
+    return make_datasette(Project(tmp_path))
+
+
+@pytest.mark.asyncio
+async def test_a_kb_db_without_facet_counts_is_counted_live(tmp_path, built_project):
+    datasette = datasette_on_a_changed_copy(tmp_path, built_project, "drop table facet_counts")
+    response = await datasette.client.get("/kb/claims.json?_size=0")
     assert response.status_code == 200
     assert facet_counts(response)["type"] == live_counts(tmp_path / "kb.db", "claims", "type", "where 1", size=6)
 
@@ -183,3 +215,25 @@ def test_the_serving_tables_are_replaced_when_written_again(built_project, tmp_p
     serving.write_serving_tables(database)
     assert before == {table: database.execute(f"select * from {table} order by 1, 2, 3, 4, 5").fetchall()
                       for table in serving.SERVING_TABLES}
+
+
+def test_the_front_pages_queries_read_indexes_not_the_sources_rows(built_project):
+    """Each source row holds its article's text (a page of the file each): the coverage table and the
+    article list read the indexes made for them."""
+    from loaders.web.front import ARTICLES, COVERAGE
+
+    with sqlite3.connect(built_project.db_path) as connection:
+        coverage = [row[3] for row in connection.execute("explain query plan " + COVERAGE)]
+        articles = [row[3] for row in connection.execute("explain query plan " + ARTICLES, {"shown": 100})]
+    assert "SCAN s USING COVERING INDEX ix_sources_coverage" in coverage
+    assert articles == ["SCAN sources USING INDEX ix_sources_title"]  # in title order: no sort
+
+
+@pytest.mark.asyncio
+async def test_a_table_its_kb_db_did_not_count_is_counted_live(tmp_path, built_project):
+    """A kb.db built before a table's facets were counted at build time shows them counted live, not empty."""
+    datasette = datasette_on_a_changed_copy(tmp_path, built_project,
+                                            "delete from facet_counts where table_name = 'conflicts'")
+    await datasette.invoke_startup()
+    found = facet_counts(await datasette.client.get("/kb/conflicts.json?_size=0&_facet_size=8"))
+    assert found["severity"] and found["severity"] == live_counts(tmp_path / "kb.db", "conflicts", "severity", "where 1")

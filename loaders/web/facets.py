@@ -6,6 +6,7 @@ builds, so the pages everyone opens — a table unfiltered, or filtered by one v
 column (/kb/claims?type=advice), with any counted facet added (?_facet=topic) — take their counts
 from facet_counts. Any other page (a search, two filters, a range, the next page) is counted live
 by Datasette's own column facet, as before: the counts are the same either way (a test compares them).
+A search matching more than SEARCH_FACET_ROWS rows lists its counted facets' values without counts.
 
 This module's column facet replaces Datasette's (same type, "column"), so datasette.facets' hook is
 unregistered at start and its date and array facets are registered from here.
@@ -22,6 +23,12 @@ from loaders.serving import COUNTED_FACETS
 from .shared import KB_DB
 
 DATASETTE_FACETS = "datasette.facets"
+COUNTED_TABLE = "select 1 from facet_counts where table_name = :table limit 1"
+# A search matching more claims than this does not count its facets (each a pass over as many wide
+# rows: about 45 ms per facet at 54,000 matches); its facets list the values that narrow it, and
+# ?_facet_counts=1 counts them anyway.
+SEARCH_FACET_ROWS = 5000
+COUNT_ARG = "_facet_counts"
 COUNTS = """
     select value, count from facet_counts
     where table_name = :table and filter_column = :filter_column and filter_value = :filter_value
@@ -71,21 +78,68 @@ class CountedColumnFacet(ColumnFacet):
             return [config for config in configs if not self.is_counted(config)]
         return configs
 
+    def uncounted(self):
+        """How many rows the page has when its facets are too costly to count live: a search of a big
+        table matching more than SEARCH_FACET_ROWS rows (each facet is a pass over that many wide rows,
+        read by rowid), unless the reader asks for the counts (COUNT_ARG); else None."""
+        if (self.table not in COUNTED_FACETS or not self.request.args.get("_search")
+                or self.request.args.get(COUNT_ARG) or self.row_count is None):
+            return None
+        return self.row_count if self.row_count > SEARCH_FACET_ROWS else None
+
     async def facet_results(self):
-        subset = self.counted()
-        if subset is None:
+        if not await self.table_was_counted():
             return await super().facet_results()
+        subset = self.counted()
+        if subset is not None:
+            return await self.with_live_rest(self.counted_result(config, subset) for config in self.counted_configs())
+        rows = self.uncounted()
+        if rows is not None:
+            return await self.with_live_rest(self.uncounted_result(config, rows) for config in self.counted_configs())
+        return await super().facet_results()
+
+    async def table_was_counted(self):
+        """False when kb.db's facet_counts holds nothing for the table (built before it was counted there):
+        its facets are then all counted live rather than read as empty."""
+        if self.database != KB_DB or self.table not in COUNTED_FACETS:
+            return True
+        database = self.ds.get_database(self.database)
+
+        def ask():
+            return self.ds.execute(self.database, COUNTED_TABLE, {"table": self.table})
+
+        try:  # remembered per kb.db file where the database can (loaders/web/fresh_kb.py)
+            found = await (database.remembered_answer(("counted", self.table), ask)
+                           if hasattr(database, "remembered_answer") else ask())
+        except sqlite3.OperationalError:  # no facet_counts at all: with_live_rest counts them live
+            return True
+        return bool(found.rows)
+
+    def counted_configs(self):
+        return [config for config in super().get_configs() if self.is_counted(config)]
+
+    async def with_live_rest(self, results):
+        """The counted columns' results (awaitables reading facet_counts), and every other facet counted
+        live by Datasette; all of them live on a kb.db built before facet_counts existed."""
         try:
-            counted = [await self.counted_result(config, subset)
-                       for config in super().get_configs() if self.is_counted(config)]
-        except sqlite3.OperationalError:  # a kb.db built before facet_counts existed: count them all live
+            read = [await result for result in results]
+        except sqlite3.OperationalError:
             return await super().facet_results()
         self._live_only = True
         try:
-            results, timed_out = await super().facet_results()
+            live, timed_out = await super().facet_results()
         finally:
             self._live_only = False
-        return results + counted, timed_out
+        return live + read, timed_out
+
+    async def uncounted_result(self, config, rows):
+        """A counted facet of a big search, uncounted: its values in the whole table (from facet_counts)
+        as links that narrow the search, without counts, and the link that counts them (COUNT_ARG)."""
+        result = await self.counted_result(config, ("", ""))
+        for value in result["results"]:
+            value["count"] = None
+        count_url = self.ds.urls.path(path_with_added_args(self.request, {COUNT_ARG: "1"}))
+        return {**result, "kb_uncounted": {"rows": rows, "limit": SEARCH_FACET_ROWS, "count_url": count_url}}
 
     async def counted_result(self, source_and_config, subset):
         """One facet's result from facet_counts, shaped as ColumnFacet.facet_results shapes it

@@ -5,8 +5,16 @@ no matches. The `search` canned query (metadata.yaml) orders by FTS5's bm25 rank
 words with two private-use characters, which this module renders as <mark> (escaping everything else);
 a browser's table search without an explicit sort is sent there, with a link back to the table's
 filtered rows and facets. JSON and CSV of the table stay Datasette's own.
+
+A table's own search (/kb/claims?_search=w&_sort=id) is answered by Datasette's SQL, which SQLite runs
+slowly when a word is in most rows: it counts the matches by looking each one up in the table, and
+sorts every matching row (all its columns) to show the first 101. search_plan() gives the kb database
+(loaders/web/fresh_kb.py) the same queries planned better: the count from the full-text index alone
+(an external-content index holds exactly the table's rows), and the first rows found by walking the
+primary key's index in order, stopping once enough match.
 """
 
+import re
 import urllib.parse
 
 from datasette import hookimpl
@@ -52,3 +60,27 @@ def ranked_search_location(datasette, scope):
     if not search or set(args) - {"_search"}:
         return None
     return f"{datasette.urls.query(KB_DB, SEARCH_QUERY)}?{urllib.parse.urlencode({'q': search})}"
+
+
+# Datasette 0.65.5's SQL for a table search, unfiltered otherwise (views/table.py), and its rows' first page.
+SEARCHED = r"from (?P<table>\w+) where rowid in \(select rowid from (?P<fts>\w+) where (?P=fts) match escape_fts\(:search\)\)"
+SEARCH_COUNT = re.compile(rf"select count\(\*\) {SEARCHED}\s*")
+SEARCH_PAGE = re.compile(rf"(?P<select>select .+?) {SEARCHED} order by (?P<order>\w+) limit (?P<limit>\d+)\s*", re.S)
+
+
+def search_plan(sql, content_tables, primary_key_indexes):
+    """The better-planned equivalent of a table search's count or first page, or None for any other SQL.
+    content_tables: FTS table -> the table it indexes (external content); primary_key_indexes: table ->
+    (its single primary key column, the index holding it)."""
+    count = SEARCH_COUNT.fullmatch(sql)
+    if count and content_tables.get(count["fts"]) == count["table"]:
+        return f"select count(*) from {count['fts']} where {count['fts']} match escape_fts(:search)"
+    page = SEARCH_PAGE.fullmatch(sql)
+    if page and content_tables.get(page["fts"]) == page["table"] \
+            and primary_key_indexes.get(page["table"], (None,))[0] == page["order"]:
+        table, order, limit = page["table"], page["order"], page["limit"]
+        first = (f"select rowid from {table} indexed by {primary_key_indexes[table][1]} "
+                 f"where rowid in (select rowid from {page['fts']} where {page['fts']} match escape_fts(:search)) "
+                 f"order by {order} limit {limit}")
+        return f"{page['select']} from {table} where rowid in ({first}) order by {order} limit {limit}"
+    return None

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from loaders.vocabulary import CITATION_VERDICTS
 
 from .fresh_kb import file_stamp
+from .rows import query_rows, table_rows
 from .shared import KB_DB, row_url
 
 # Flag columns of kb.db shown as words on the HTML pages (JSON and CSV keep 0 and 1).
@@ -30,6 +31,8 @@ def prepare_jinja2_environment(env, datasette):
     env.globals["kb_hidden_columns"] = hidden_columns
     env.globals["kb_column_label"] = lambda table, name: column_label(datasette, table, name)
     env.globals["kb_citation_verdicts"] = CITATION_VERDICTS
+    env.globals["kb_table_rows"] = table_rows
+    env.globals["kb_query_rows"] = query_rows
     # Query pages, unlike table pages, have no path_with_replaced_args in their context.
     env.globals["kb_path_with_args"] = lambda request, args: str(datasette.urls.path(path_with_replaced_args(request, args)))
 
@@ -111,13 +114,12 @@ def links_markup(value):
     """A links cell as HTML: each [text](/path) an <a>, the rest escaped. Only site paths (from "/")
     become links. Done here rather than by a Markdown renderer: that took ~6 ms a cell, most of a
     1,000-row page's time."""
-    parts, last = [], 0
-    for match in LINK.finditer(value):
-        parts.append(escape(value[last:match.start()]))
-        parts.append(Markup('<a href="{}">{}</a>').format(match[2], match[1]))
+    parts, last = ['<span class="kb-links">'], 0
+    for match in LINK.finditer(value):  # plain strings joined once: Markup.format per link was most of the cost
+        parts.append(f'{escape(value[last:match.start()])}<a href="{escape(match[2])}">{escape(match[1])}</a>')
         last = match.end()
-    parts.append(escape(value[last:]))
-    return Markup('<span class="kb-links">{}</span>').format(Markup("").join(parts))
+    parts.append(f"{escape(value[last:])}</span>")
+    return Markup("".join(parts))
 
 
 @hookimpl
@@ -145,11 +147,23 @@ ROW_LINK_COLUMNS = {"claim_a": "claims", "claim_b": "claims", "claim_id": "claim
 
 def source_link(datasette, source_id):
     """A source's title linking to its article page; the id itself when kb.db does not know it."""
-    title = source_titles(datasette).get(source_id)
+    titles = source_titles(datasette)
+    title = titles.get(source_id)
     if title is None:
         return None
-    return Markup(f'<a href="{escape(row_url(datasette, "sources", source_id))}" title="{escape(source_id)}">'
-                  f'{escape(title)}</a>')
+    links = source_links(datasette, titles)  # a page names the same few sources in many cells
+    if source_id not in links:
+        links[source_id] = Markup(f'<a href="{escape(row_url(datasette, "sources", source_id))}" '
+                                  f'title="{escape(source_id)}">{escape(title)}</a>')
+    return links[source_id]
+
+
+def source_links(datasette, titles) -> dict:
+    """Source id → its drawn link, kept for as long as the titles (the same kb.db file) are."""
+    cached = getattr(datasette, "_kb_source_links", None)
+    if cached is None or cached[0] is not titles:
+        cached = datasette._kb_source_links = (titles, {})
+    return cached[1]
 
 
 def source_titles(datasette) -> dict:
