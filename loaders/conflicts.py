@@ -61,7 +61,7 @@ def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cit
     """(conflicts, conflict_pairs): each conflict is a cluster (one topic, rule and pair of sources)
     shown by its strongest pair; conflict_pairs lists every pair of every kept cluster. source_names
     (source id → how a reader knows it, see source_names()) names the sources in the sentences."""
-    join = Join(likeness or Likeness({}, {}), cited or {}, abstracts or {})
+    join = Join(likeness or Likeness({}, {}), cited or {}, abstracts or {}, topics)
     by_topic = defaultdict(list)
     for claim in claims:
         by_topic[claim["topic"]].append(claim)
@@ -140,7 +140,14 @@ def multiplied(rate, duration, topic, join):
     return {**rate, "topic": topic["id"], "norm_min": low, "norm_max": high, "norm_unit": unit,
             "approximate": bool(rate["approximate"] or duration["approximate"]), "certainty": weaker["certainty"],
             "qualifiers": json.dumps(qualifiers, sort_keys=True), "answer": f"{v.range_text(low, high, unit)}, derived",
-            "derivation": arithmetic, "derived_with": duration["id"]}
+            "derivation": arithmetic, "derived_with": duration["id"], "rate_assumed": phase_rate_stretched(rate, duration)}
+
+
+def phase_rate_stretched(rate, duration):
+    """True when the rate is stated for a phase ("twice weekly in the initial stages") and the duration
+    is not ("10-12 weeks to see lasting results"): the product assumes the phase's rate for all of the
+    duration, an upper estimate when later phases are sparser."""
+    return "phase" in json.loads(rate["qualifiers"]) and "phase" not in json.loads(duration["qualifiers"])
 
 
 def indirect(claim):
@@ -173,8 +180,9 @@ def compared_qualifiers_read_only(text):
 class Join:
     """Finds the compatible claims of a topic by hashing, and says which pairs may never conflict."""
 
-    def __init__(self, likeness: Likeness, cited: dict, abstracts: dict = None):
+    def __init__(self, likeness: Likeness, cited: dict, abstracts: dict = None, topics: dict = None):
         self.likeness, self.cited, self.abstracts = likeness, cited, abstracts or {}
+        self.topics = topics or {}  # topic id -> row with its conflict-rule keys (relations.with_rule_keys)
         # ("A" or "B", profile) -> the keys a claim of that profile is filed under, for every Join of one likeness.
         self.profile_keys = PROFILE_KEYS.setdefault(self.likeness, {})
         self.last_profiled = None
@@ -299,12 +307,63 @@ class Join:
         # A source's own count is what it says: a value derived from its other numbers only meets other sources.
         if (a.get("derivation") or b.get("derivation")) and a["source_id"] == b["source_id"]:
             return False
+        if one_sources_cases(a, b, self) or observed_absence(a, b, self) or refined_mixed(a, b, self):
+            return False
         if a["statement_kind"] == "advice" or b["statement_kind"] == "advice":
             return True
         if not self.cited.get(a["id"], set()) & self.cited.get(b["id"], set()):
             return True
         arms_differ = a["arm"] is not None and b["arm"] is not None and a["arm"] != b["arm"]
         return not ("protocol" in (a["statement_kind"], b["statement_kind"]) or arms_differ)
+
+
+# -- pairs that say different things without disagreeing -----------------------------
+
+# What a range measures ("needle retention" or "whole session", "after one session" or "after a course"): a
+# protocol measured one way is no context for advice that names another, or none.
+MEASURE_KEYS = ("scope",)
+
+
+def one_sources_cases(a, b, join):
+    """Two pieces of advice of one source on a range topic that state different qualifiers are its answers for
+    different cases, not a contradiction: a phase and the whole programme ("the initial phase lasts one to two
+    weeks" in "a programme of four to twelve weeks"), the rule and its exception for a group ("once a week";
+    "more than once a week" for frequent migraines), two needs ("every 2 to 4 weeks for long-term relief";
+    "weekly for postural habits"). The qualifiers as written count here, not the phase every claim is read in."""
+    if a["source_id"] != b["source_id"] or join.topics.get(a["topic"], {}).get("kind") != "range":
+        return False
+    if not (a["statement_kind"] == b["statement_kind"] == "advice"):
+        return False
+    return set(json.loads(a["qualifiers"])) != set(json.loads(b["qualifiers"]))
+
+
+def observed_absence(a, b, join):
+    """On a `possibility` topic (supports: serious harm can happen), a study's own abstract reporting that none
+    happened among its patients (a finding that opposes) does not deny that it can: "some serious adverse
+    effects can arise" and "no serious adverse events were documented" both hold. An article's own verdict
+    ("free from major side effects") still meets it."""
+    if not join.topics.get(a["topic"], {}).get("possibility"):
+        return False
+    return any(c["stance"] == "opposes" and c["statement_kind"] == "finding" and not indirect(c)
+               and join.abstracts.get(c["source_id"]) for c in (a, b))
+
+
+def refined_mixed(a, b, join):
+    """On a `mixed_qualifies` topic the mixed answer refines a firm one ("benefit levels off beyond 16
+    sessions" beside "with continued sessions the relief becomes more apparent"): no tension."""
+    return bool(join.topics.get(a["topic"], {}).get("mixed_qualifies")) and "mixed" in (a["stance"], b["stance"])
+
+
+def dose_comparison_arms(claims, join):
+    """Ids of the protocol arms of trials that compare doses on this topic: arms of one source and work with
+    different values ("Pilates once a week", "twice a week", "three times a week"). One arm of such a trial
+    is a dose under test, not the trial's protocol, so it is no context for advice."""
+    values = defaultdict(set)
+    arm_of = lambda c: (c["source_id"], frozenset(join.cited.get(c["id"], ())))
+    arms = [c for c in claims if is_protocol(c) and c["arm"] is not None and not indirect(c)]
+    for claim in arms:
+        values[arm_of(claim)].add((claim["norm_min"], claim["norm_max"]))
+    return {claim["id"] for claim in arms if len(values[arm_of(claim)]) > 1}
 
 
 # -- the best pairs, by a score that is a sum ------------------------------------------
@@ -386,7 +445,8 @@ def range_conflicts(claims, join):
     """
     numeric = lambda c: c["norm_min"] is not None or c["norm_max"] is not None
     statement = lambda c: numeric(c) and not is_protocol(c)
-    protocol = lambda c: numeric(c) and is_protocol(c) and not indirect(c)
+    arms = dose_comparison_arms(claims, join)
+    protocol = lambda c: numeric(c) and is_protocol(c) and not indirect(c) and c["id"] not in arms
     ends_early = lambda c: -bounds(c)[1]
     starts_late = lambda c: bounds(c)[0]
     for gap, lower, upper in best_pairs(claims, join, statement, statement, ends_early, starts_late):
@@ -394,7 +454,7 @@ def range_conflicts(claims, join):
         yield conflict(lower, upper, rule, join, gap)
     for pick_lower, pick_upper in ((protocol, statement), (statement, protocol)):
         for gap, lower, upper in best_pairs(claims, join, pick_lower, pick_upper, ends_early, starts_late):
-            if not (indirect(lower) or indirect(upper)):
+            if not (indirect(lower) or indirect(upper) or scope_mismatch(lower, upper, MEASURE_KEYS)):
                 yield conflict(lower, upper, "protocol-context", join, gap)
     yield from touching_conflicts(claims, join)
 
@@ -441,7 +501,8 @@ def stance_conflicts(claims, join):
         yield conflict(a, b, "topic-relation" if indirect(a) or indirect(b) else "stance-opposed", join, score)
     mixed = lambda c: (c["stance"] == "mixed" and c["statement_kind"] == "finding" and c["certainty"] != "hedged"
                        and not indirect(c))
-    direct_firm = lambda c: firm("supports", "opposes")(c) and not indirect(c)
+    # A hedged answer ("perhaps even more effective") is itself short of firm: beside a mixed result it agrees.
+    direct_firm = lambda c: firm("supports", "opposes")(c) and not indirect(c) and c["certainty"] != "hedged"
     for score, a, b in best_pairs(claims, join, mixed, direct_firm, weight, weight):
         if a["source_id"] != b["source_id"] and (b["statement_kind"] == "advice" or join.shares_study(a, b)):
             yield conflict(a, b, "stance-tension", join, score)
@@ -458,7 +519,9 @@ INDIRECT_PENALTY = 1
 # A condition only one side names as a qualifier ("real beats sham for acute pain" against a finding on
 # low back pain) narrows that claim to another condition than its article's: not quite like for like.
 SCOPE_PENALTY = 1
-SCOPE_KEYS = ("condition",)
+SCOPE_KEYS = ("condition", "scope")
+# A derived value that multiplies one phase's rate by a longer, unphased duration is an upper estimate.
+STRETCHED_PENALTY = 1
 # Ranges that share only one end can both hold, at that one value: a tension, as a mixed result is.
 TOUCHING_PENALTY = 2
 # A range gap at least this fraction of the upper range's start is "far apart" (one point more).
@@ -484,6 +547,9 @@ def severity(a, b, rule, join, gap):
     if indirect(a) or indirect(b):
         score -= INDIRECT_PENALTY
         basis.append(f"one side derived or read through a relation (-{INDIRECT_PENALTY}, never high)")
+    if a.get("rate_assumed") or b.get("rate_assumed"):
+        score -= STRETCHED_PENALTY
+        basis.append(f"a phase's rate assumed for the whole duration (-{STRETCHED_PENALTY})")
     if rule == "stance-tension":
         score -= 2
         basis.append("mixed against firm (-2)")
@@ -500,12 +566,21 @@ def severity(a, b, rule, join, gap):
         level = "low"
         basis.append("a protocol is context: low")
     elif score >= HIGH_SCORE and firm and not (unlike or scope) and not (indirect(a) or indirect(b)):
-        level = "high"
+        level = "high" if same_kind_of_statement(a, b) else "medium"
+        if level == "medium":
+            basis.append(f"{a['statement_kind']} against {b['statement_kind']}: not high")
     elif score >= MEDIUM_SCORE:
         level = "medium"
     else:
         level = "low"
     return level, score, "; ".join(basis)
+
+
+def same_kind_of_statement(a, b):
+    """High is for statements an editor cannot reconcile: advice against advice (or finding against finding).
+    A study's finding against someone's advice ("three sessions a week gave the largest decrease" against
+    "a good routine is once a week") is a dose found, not a dose prescribed: at most medium."""
+    return a["statement_kind"] == b["statement_kind"]
 
 
 def qualifier_mismatch(a, b):
@@ -518,10 +593,10 @@ def qualifier_mismatch(a, b):
     return ", ".join(differences)
 
 
-def scope_mismatch(a, b):
-    """The scope qualifiers (SCOPE_KEYS) that only one side states, as "condition: acute pain"."""
+def scope_mismatch(a, b, keys=SCOPE_KEYS):
+    """The scope qualifiers (SCOPE_KEYS, or keys) that only one side states, as "condition: acute pain"."""
     mine, theirs = json.loads(a["qualifiers"]), json.loads(b["qualifiers"])
-    return ", ".join(f"{key}: {side[key]}" for key in SCOPE_KEYS for side in (mine, theirs)
+    return ", ".join(f"{key}: {side[key]}" for key in keys for side in (mine, theirs)
                      if key in side and key not in (theirs if side is mine else mine))
 
 

@@ -40,7 +40,7 @@ from sqlalchemy.schema import CreateTable
 from . import compare, conflicts, fidelity, scorecard, serving
 from .models import (TABLES, CitationFidelityRow, ComparisonCellRow, ConflictPairRow, ConflictRow,
                      SourceScorecardRow, TopicSummaryConflictRow, TopicSummaryRow)
-from .relations import derivations_of, relations_of
+from .relations import derivations_of, relations_of, with_rule_keys
 from .terms import Likeness
 
 # The claim columns the conflict and fidelity rules read: nothing else is fetched.
@@ -122,8 +122,8 @@ class Stage:
         self.likeness = Likeness.of_corpus(vocab)
         self.relations = relations_of(vocab.topics)
         self.derivations = derivations_of(vocab.topics)
-        self.topics = {row["id"]: row for row in self.rows("select id, label, kind, unit, description from topics "
-                                                             "order by id")}
+        self.topics = with_rule_keys({row["id"]: row for row in self.rows("select id, label, kind, unit, description "
+                                                                          "from topics order by id")}, vocab.topics)
         self.place = {topic_id: number for number, topic_id in enumerate(sorted(self.topics))}
         self.sources = self.rows(f"select {', '.join(SOURCE_COLUMNS)} from sources order by id")
         self.names = conflicts.source_names(self.sources)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from . import vocabulary as v
 
 OPPOSITE = {"supports": "opposes", "opposes": "supports"}
+# Topic keys that change how conflict rules read a stance topic's answers (see with_rule_keys).
+RULE_KEYS = ("possibility", "mixed_qualifies")
 PRESENT = "present"
 
 
@@ -67,6 +69,9 @@ def check(topics: dict):
                     f"{target_id!r} must be a stance topic and the answer supports or opposes, not {answer!r}")
         if topic.derived_from:
             yield from check_derivation(topic_id, topic, topics)
+        for key in RULE_KEYS:
+            if getattr(topic, key) and topic.kind != "stance":
+                yield topic_id, (key,), "relation-kind", f"{key} is read on stance topics only; {topic_id} is a {topic.kind} topic"
 
 
 def check_derivation(topic_id, topic, topics):
@@ -103,3 +108,11 @@ def derivations_of(topics: dict) -> dict:
     """{target topic: (rate topic, duration topic, ...)} for every topic with derived_from: the rate
     times each duration topic gives values of the target."""
     return {topic.id: tuple(topic.derived_from) for topic in topics.values() if topic.derived_from}
+
+
+def with_rule_keys(topic_rows: dict, topics: dict) -> dict:
+    """The topic rows (as kb.db stores them) with the conflict-rule keys of topics.yaml added, for the
+    rules to read: `possibility` (a study that saw no harm does not deny that harm can happen) and
+    `mixed_qualifies` (a mixed answer that refines a firm one is no tension)."""
+    return {topic_id: {**row, **{key: bool(getattr(topics.get(topic_id), key, False)) for key in RULE_KEYS}}
+            for topic_id, row in topic_rows.items()}

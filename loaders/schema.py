@@ -167,6 +167,12 @@ class Topic(TopicFields):
     derived_from: list[str] = Field(default=[], description=(
         "A rate topic, then one or more duration topics: the rate times each gives this topic's values "
         "(sessions/week x weeks of a course, or x weeks to first results)."))
+    possibility: bool = Field(default=False, description=(
+        "A stance topic whose supports says a thing can happen (serious harm): a study's own report that "
+        "none happened among its patients does not deny it, so the two never conflict."))
+    mixed_qualifies: bool = Field(default=False, description=(
+        "A stance topic whose mixed answer refines a firm one (benefit levels off beyond some number of "
+        "sessions) rather than questioning it: no stance-tension on this topic."))
 
 
 class Study(StudyFields):
