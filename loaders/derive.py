@@ -476,8 +476,9 @@ class Digests:
     def stored(self) -> bool:
         return self.database[DIGESTS].exists()
 
-    def of_topics(self, sources=None) -> dict:
-        """{(source id, topic): digest} of the sources' claims (every source's when sources is None)."""
+    def of_topics(self, sources=None):
+        """((source id, topic), digest) of the sources' claims (every source's when sources is None), in key
+        order and one (source, topic) at a time: the full derive streams 78,000 of them at 100,000 claims."""
         values = " || char(31) || ".join(
             f"case when c.{column} is null then 'N' else printf('%.17g', c.{column}) end" if column in EXACT_REALS
             else f"quote(c.{column})" for column in DIGEST_COLUMNS)
@@ -490,13 +491,11 @@ class Digests:
         cursor = self.database.execute(
             f"select c.source_id, c.topic, {values} || char(31) || {cited} from claims c {where} "
             f"order by c.source_id, c.topic, c.position, c.id", parameters)
-        digests = {}
         for key, rows in itertools.groupby(cursor, key=lambda row: (row[0], row[1])):
             digest = hashlib.sha1()
             for row in rows:
                 digest.update(row[2].encode() + b"\n")
-            digests[key] = digest.hexdigest()
-        return digests
+            yield key, digest.hexdigest()
 
     def of_sources(self) -> dict:
         """{(source id, ''): digest of its row, the name the conflict sentences give it (which depends on the
@@ -522,7 +521,7 @@ class Digests:
         renamed = {source for source, _ in own_now.keys() | own_before.keys()
                    if own_now.get((source, "")) != own_before.get((source, ""))}
         before = {key: digest for key, digest in self.before(changed | renamed).items() if key[1]}
-        now = self.of_topics(changed | renamed)
+        now = dict(self.of_topics(changed | renamed))
         return {topic for source, topic in before.keys() | now.keys()
                 if source in renamed or before.get((source, topic)) != now.get((source, topic))}
 
@@ -531,13 +530,15 @@ class Digests:
         self.database.execute(DIGESTS_SCHEMA)
         if scope.everything:
             self.database.execute(f"delete from {DIGESTS}")
-            rows = {**self.of_topics(), **self.of_sources()}
+            topics = self.of_topics()
         else:
             self.stage.delete_where(DIGESTS, "source_id", scope.changed)
             self.database.execute(f"delete from {DIGESTS} where topic = ''")
-            rows = {**self.of_topics(scope.changed), **self.of_sources()}
-        self.database.conn.executemany(f"insert into {DIGESTS} values (?, ?, ?)",
-                                       sorted((source, topic, digest) for (source, topic), digest in rows.items()))
+            topics = self.of_topics(scope.changed)
+        insert = f"insert into {DIGESTS} values (?, ?, ?)"
+        self.database.conn.executemany(insert, ((source, topic, digest) for (source, topic), digest in topics))
+        self.database.conn.executemany(insert, ((source, topic, digest)
+                                                for (source, topic), digest in self.of_sources().items()))
 
 
 def renumber(database, model, key):
