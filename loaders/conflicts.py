@@ -19,7 +19,6 @@ pairs, and at most MAX_PER_TOPIC conflicts are kept per topic.
 import functools
 import hashlib
 import re
-import weakref
 import heapq
 import itertools
 import json
@@ -165,9 +164,6 @@ def compared_qualifiers(claim):
     return qualifiers
 
 
-PROFILE_KEYS = weakref.WeakKeyDictionary()
-
-
 @functools.lru_cache(maxsize=4096)
 def compared_qualifiers_read_only(text):
     """(compared qualifiers, their keys) of a qualifiers JSON text, parsed once per distinct text (a
@@ -183,8 +179,9 @@ class Join:
     def __init__(self, likeness: Likeness, cited: dict, abstracts: dict = None, topics: dict = None):
         self.likeness, self.cited, self.abstracts = likeness, cited, abstracts or {}
         self.topics = topics or {}  # topic id -> row with its conflict-rule keys (relations.with_rule_keys)
-        # ("A" or "B", profile) -> the keys a claim of that profile is filed under, for every Join of one likeness.
-        self.profile_keys = PROFILE_KEYS.setdefault(self.likeness, {})
+        # ("A" or "B", profile) -> the keys a claim of that profile is filed under, for this component's rules
+        # (kept per component: a corpus has tens of thousands of profiles, each filed under dozens of keys).
+        self.profile_keys = {}
         self.last_profiled = None
 
     def buckets(self, claims, pick_left, pick_right):
