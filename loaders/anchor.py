@@ -67,7 +67,8 @@ class FoldedText:
 
     def find_all(self, quote: str):
         """Every (start, end) span of the original text whose folded form equals the folded quote."""
-        needle = FoldedText(quote).text.strip()
+        # Most quotes are plain ASCII words: their folded form is the quote itself.
+        needle = quote if PLAIN_RUN.fullmatch(quote) else FoldedText(quote).text.strip()
         spans, start = [], self.text.find(needle) if needle else -1
         while start != -1:
             end = start + len(needle)

@@ -13,11 +13,12 @@ from collections import defaultdict
 from itertools import groupby
 from operator import itemgetter
 
-import pandas as pd
-
 from .errors import KbError
 from .terms import Likeness
 from .vocabulary import human_range_text
+from .lazy import lazy_module
+
+pd = lazy_module("pandas")  # read only by what builds a DataFrame: `kb build` never loads pandas
 
 # How json.dumps writes a string (ASCII, escaped): a one-claim cell's id list is made with it directly.
 encode_string = json.encoder.encode_basestring_ascii
@@ -216,7 +217,7 @@ def create_matrix(database, source_ids):
                                                        ("condition", "conditions", "id")])
 
 
-def read_topic_query(db_path, sql: str, topic_pattern, **params) -> pd.DataFrame:
+def read_topic_query(db_path, sql: str, topic_pattern, **params) -> "pd.DataFrame":
     """Run a read-only query on kb.db whose :pattern and :prefix select a topic id or a prefix ("sessions")."""
     params.update(pattern=topic_pattern, prefix=f"{topic_pattern}.%")
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
@@ -253,7 +254,7 @@ LIKE_FOR_LIKE = f"""(:therapy is null or c.therapy in {COMPARABLE.format(table="
     and (:condition is null or c.condition in {COMPARABLE.format(table="conditions", name="condition")})"""
 
 
-def compare_topic(db_path, topic_pattern: str, therapy=None, condition=None) -> pd.DataFrame:
+def compare_topic(db_path, topic_pattern: str, therapy=None, condition=None) -> "pd.DataFrame":
     """Every claim on the topics matching topic_pattern (an id, or a prefix such as "sessions"), side by
     side, grouped by therapy and condition (never mixed); therapy and condition (ids) narrow it like for like."""
     return read_topic_query(db_path, f"""

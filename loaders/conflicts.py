@@ -42,28 +42,31 @@ CERTAINTY_WEIGHT = {"asserted": 3, "recommended": 3, "reported": 2, "hedged": 1}
 
 
 def detect(claims: list, topics: dict, likeness: Likeness = None, cited: dict = None,
-           relations: list = (), derivations: dict = None, abstracts: dict = None) -> list:
+           relations: list = (), derivations: dict = None, abstracts: dict = None, works: dict = None) -> list:
     """Every conflict among claim rows (dicts as stored in kb.db), grouped by topic and ranked.
 
     likeness says which therapies, conditions and qualifier values compare (default: equality);
     cited maps a claim id to the ids of the works it cites (for the arms of one study); relations
     (loaders/relations.Relation) read one topic's answer as another's; derivations map a range topic
     to (rate topic, duration topic, ...): the rate times each duration gives it; abstracts map a
-    source id to the works it is the abstract of (see Join.same_work).
+    source id to the works it is the abstract of (see Join.same_work); works map a cited work's id to its
+    studies row (organisation, design, year: see superseded_works and Join.same_series).
     """
-    return detect_with_pairs(claims, topics, likeness, cited, relations, derivations, abstracts=abstracts)[0]
+    return detect_with_pairs(claims, topics, likeness, cited, relations, derivations, abstracts=abstracts,
+                             works=works)[0]
 
 
 def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cited: dict = None,
                       relations: list = (), derivations: dict = None, source_names: dict = None,
-                      abstracts: dict = None):
+                      abstracts: dict = None, works: dict = None):
     """(conflicts, conflict_pairs): each conflict is a cluster (one topic, rule and pair of sources)
     shown by its strongest pair; conflict_pairs lists every pair of every kept cluster. source_names
     (source id → how a reader knows it, see source_names()) names the sources in the sentences."""
-    join = Join(likeness or Likeness({}, {}), cited or {}, abstracts or {}, topics)
+    join = Join(likeness or Likeness({}, {}), cited or {}, abstracts or {}, topics, works)
     by_topic = defaultdict(list)
     for claim in claims:
         by_topic[claim["topic"]].append(claim)
+    join.file_cases(claims)
     for reading in related_readings(claims, topics, relations):
         by_topic[reading["topic"]].append(reading)
     for topic_id, (rate, *durations) in (derivations or {}).items():
@@ -176,13 +179,32 @@ def compared_qualifiers_read_only(text):
 class Join:
     """Finds the compatible claims of a topic by hashing, and says which pairs may never conflict."""
 
-    def __init__(self, likeness: Likeness, cited: dict, abstracts: dict = None, topics: dict = None):
+    def __init__(self, likeness: Likeness, cited: dict, abstracts: dict = None, topics: dict = None,
+                 works: dict = None):
         self.likeness, self.cited, self.abstracts = likeness, cited, abstracts or {}
         self.topics = topics or {}  # topic id -> row with its conflict-rule keys (relations.with_rule_keys)
         # ("A" or "B", profile) -> the keys a claim of that profile is filed under, for this component's rules
         # (kept per component: a corpus has tens of thousands of profiles, each filed under dozens of keys).
         self.profile_keys = {}
         self.last_profiled = None
+        self.works = works or {}  # cited work id -> its studies row
+        self.superseded = frozenset(superseded_works(self.works.values()))  # replaced by a later edition
+        self.cases = {}  # (source, topic) -> that source's advice for stated cases (file_cases)
+
+    def file_cases(self, claims):
+        """Files each source's advice on range topics that names a case (a population or condition), for
+        `allows_elsewhere`: "more than once a week if someone has three migraines a week"."""
+        numeric = lambda c: c.get("norm_min") is not None or c.get("norm_max") is not None
+        for claim in claims:
+            if (claim["statement_kind"] == "advice" and numeric(claim)
+                    and set(json.loads(claim["qualifiers"])) & set(CASE_KEYS)):
+                self.cases.setdefault((claim["source_id"], claim["topic"]), []).append(claim)
+
+    def is_superseded(self, claim):
+        """True when everything the claim reports comes from works a later edition replaces: the works it
+        cites, or the work its source is the abstract of."""
+        works = self.cited.get(claim["id"], set()) | set(self.abstracts.get(claim["source_id"], ()))
+        return bool(works) and works <= self.superseded
 
     def buckets(self, claims, pick_left, pick_right):
         """Lists (left, right) such that every left claim is compatible with every right claim of its
@@ -275,6 +297,16 @@ class Join:
                 return None
             merged[key] = value if mine in self.likeness.chain(dimension, value) else mine
         return merged
+
+    def same_series(self, a, b):
+        """True when the two claims report reviews of one organisation's series on their question (two
+        Cochrane reviews of acupuncture for back pain): a reader sets one against the other, as two
+        reports of one study. Works with no organisation, or that are not reviews, form no series."""
+        def series(claim):
+            works = filter(None, map(self.works.get, self.cited.get(claim["id"], ())))
+            return {(work.get("organization"), work.get("design")) for work in works
+                    if work.get("organization") and "review" in (work.get("design") or "")}
+        return bool(series(a) & series(b))
 
     def shares_study(self, a, b):
         return bool(self.cited.get(a["id"], set()) & self.cited.get(b["id"], set()))
@@ -503,6 +535,18 @@ def stance_conflicts(claims, join):
     for score, a, b in best_pairs(claims, join, mixed, direct_firm, weight, weight):
         if a["source_id"] != b["source_id"] and (b["statement_kind"] == "advice" or join.shares_study(a, b)):
             yield conflict(a, b, "stance-tension", join, score)
+    yield from series_tensions(claims, join, mixed, firm("supports", "opposes"))
+
+
+def series_tensions(claims, join, mixed, firm):
+    """A review's mixed result against another source's firm report of a review in the same series, read
+    directly or through a topic relation ("a Cochrane review is relatively equivocal" against "a Cochrane
+    Review concluded that acupuncture … leads to improved pain relief" for chronic low back pain): two
+    reports a reader sets against each other, a `stance-tension`."""
+    reported_firm = lambda c: firm(c) and c["statement_kind"] == "finding" and c["certainty"] != "hedged"
+    for score, a, b in best_pairs(claims, join, mixed, reported_firm, weight, weight):
+        if a["source_id"] != b["source_id"] and join.same_series(a, b):
+            yield conflict(a, b, "stance-tension", join, score)
 
 
 # -- severity -------------------------------------------------------------------
@@ -523,6 +567,15 @@ STRETCHED_PENALTY = 1
 TOUCHING_PENALTY = 2
 # A range gap at least this fraction of the upper range's start is "far apart" (one point more).
 FAR_GAP = 0.5
+# A study's finding on a range topic (the dose its patients received and did best on, or when their results
+# came) against someone's advice: the finding shows that its dose works, not that the advised one fails —
+# a tension, as a mixed result against a firm answer is.
+FOUND_DOSE_PENALTY = 2
+# A phase's count or length, as its source states it ("four or five sessions at once a week" to start),
+# below a count or length for a whole course ("16 sessions") is a part under its whole, not a rival total.
+PART_PENALTY = 1
+# Qualifiers that name the case a piece of advice is for ("population: frequent migraines").
+CASE_KEYS = ("population", "condition")
 
 
 def severity(a, b, rule, join, gap):
@@ -558,19 +611,67 @@ def severity(a, b, rule, join, gap):
         if relative >= FAR_GAP:
             score += 1
             basis.append(f"gap {relative:.0%} of the higher range (+1)")
+        score, basis = range_calibrated(a, b, score, basis)
     firm = {a["certainty"], b["certainty"]} <= {"asserted", "recommended"}
+    superseded = [c["id"] for c in (a, b) if join.is_superseded(c)]
     if rule == "protocol-context":
         level = "low"
         basis.append("a protocol is context: low")
-    elif score >= HIGH_SCORE and firm and not (unlike or scope) and not (indirect(a) or indirect(b)):
-        level = "high" if same_kind_of_statement(a, b) else "medium"
-        if level == "medium":
+    elif superseded:
+        level = "low"
+        basis.append(f"{superseded[0]} reports guidance a later edition replaces: low")
+    elif (score >= HIGH_SCORE and firm and not (unlike or scope) and not (indirect(a) or indirect(b))
+          and not (rule in ("range-disjoint", "range-derived") and part_below_whole(a, b))):
+        allowed_case = allows_elsewhere(a, b, join)
+        level = "high" if same_kind_of_statement(a, b) and not allowed_case else "medium"
+        if not same_kind_of_statement(a, b):
             basis.append(f"{a['statement_kind']} against {b['statement_kind']}: not high")
+        elif allowed_case:
+            basis.append(f"{allowed_case} allows the other side's value for a case it names: not high")
     elif score >= MEDIUM_SCORE:
         level = "medium"
     else:
         level = "low"
     return level, score, "; ".join(basis)
+
+
+def range_calibrated(lower, upper, score, basis):
+    """The score and basis of two disjoint ranges (lower ends before upper starts) after the points only
+    ranges have: a dose found against a dose prescribed, and a phase's value under a whole course's (a part
+    against a whole: never high either)."""
+    kinds = {lower["statement_kind"], upper["statement_kind"]}
+    if kinds == {"finding", "advice"}:
+        score -= FOUND_DOSE_PENALTY
+        basis.append(f"a finding's dose against advice: the finding does not show the advice fails (-{FOUND_DOSE_PENALTY})")
+    if part_below_whole(lower, upper):
+        score -= PART_PENALTY
+        basis.append(f"a phase's {lower['norm_unit']} under a whole course's (-{PART_PENALTY})")
+    return score, basis
+
+
+def part_below_whole(lower, upper):
+    """True when the lower value is one phase's count or length as its source states it, and the upper one
+    is stated for no phase: the part of a course is expected to be below the whole (rates excepted, which
+    hold through a phase). A phase's value above a whole course's still contradicts it."""
+    stated = lambda c: "phase" in json.loads(c["qualifiers"])
+    return ("/" not in (lower.get("norm_unit") or "") and not indirect(lower) and not indirect(upper)
+            and stated(lower) and not stated(upper))
+
+
+def allows_elsewhere(a, b, join):
+    """The id of a side whose own source advises, on the same topic for a case it names (a population or
+    condition), a value the other side's range meets ("more than once a week if someone has three migraines
+    a week" beside "four or five sessions at once a week"): the two can be reconciled, so never high."""
+    for mine, other in ((a, b), (b, a)):
+        if other.get("norm_min") is None and other.get("norm_max") is None:
+            continue  # a stance, or no value to meet
+        low, high = bounds(other)
+        for case in join.cases.get((mine["source_id"], mine["topic"]), ()):
+            if case["id"] != mine["id"] and case.get("norm_unit") == other.get("norm_unit"):
+                case_low, case_high = bounds(case)
+                if case_low <= high and low <= case_high:
+                    return mine["id"]
+    return None
 
 
 def same_kind_of_statement(a, b):
@@ -633,6 +734,18 @@ def ranked(found, topic, seen_pairs=None, names=None):
         conflicts.append(cluster_row(member_rows[0], cluster_id, rank, len(members)))
         pairs += member_rows
     return conflicts, pairs
+
+
+def superseded_works(studies) -> set:
+    """Ids of the guidelines a later edition of the same organisation replaces (NICE's 2009 low back pain
+    guideline once its 2016 draft is in the corpus): studies rows with `design` naming a guideline, an
+    `organization` and a `year`. An older edition reports what was advised then, not a rival view now."""
+    guidelines = [s for s in studies if "guideline" in (s.get("design") or "").lower()
+                  and s.get("organization") and s.get("year") is not None]
+    latest = defaultdict(int)
+    for study in guidelines:
+        latest[study["organization"]] = max(latest[study["organization"]], study["year"])
+    return {study["id"] for study in guidelines if study["year"] < latest[study["organization"]]}
 
 
 def identifier(*parts):

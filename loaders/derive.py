@@ -232,7 +232,7 @@ class Stage:
             relations = [relation for relation in self.relations if relation.topic in component]
             derivations = {topic: factors for topic, factors in self.derivations.items() if topic in component}
             found, pairs = conflicts.detect_with_pairs(claims, self.topics, self.likeness, cited, relations,
-                                                       derivations, self.names, self.abstracts)
+                                                       derivations, self.names, self.abstracts, self.studies_by_id)
             self.rescored |= {row[side] for row in found for side in ("source_a", "source_b")}
             rank = {row["id"]: row["rank"] for row in found}
             self.insert(ConflictRow, found, lambda row: self.rowid(row["topic"], row["rank"]))

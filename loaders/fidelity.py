@@ -38,12 +38,13 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-import pandas as pd
-
 from . import vocabulary as v
 from .compare import read_topic_query
 from .conflicts import bounds
 from .terms import Likeness
+from .lazy import lazy_module
+
+pd = lazy_module("pandas")  # read only by what builds a DataFrame: `kb build` never loads pandas
 
 # Most favourable first: among the work's claims on the topic, the best verdict stands.
 PREFERENCE = ("faithful", "overstated", v.AWAITING_EDITOR, "contradicted", "misattributed")

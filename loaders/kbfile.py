@@ -61,7 +61,7 @@ def insert_rows(database, name, rows):
     columns = [column.name for column in MODELS[name].columns]
     names = ", ".join(f'"{column}"' for column in columns)
     statement = f'INSERT INTO "{name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
-    database.conn.executemany(statement, (tuple(row.get(column) for column in columns) for row in rows))
+    database.conn.executemany(statement, (tuple(map(row.get, columns)) for row in rows))
 
 
 def enable_fts(database):

@@ -135,7 +135,13 @@ def test_a_finding_against_advice_is_at_most_medium_and_advice_against_advice_ca
     advice_pair = found([book, few])[("range-disjoint", "blog/few", "clinic/book")]
     assert advice_pair["severity"] == "high"
     finding_pair = found([few, found_dose])[("range-disjoint", "blog/few", "review/optimum")]
-    assert finding_pair["severity"] == "medium" and "advice against finding: not high" in finding_pair["severity_basis"]
+    assert finding_pair["severity"] == "medium" and "a finding's dose against advice" in finding_pair["severity_basis"]
+    # On a stance topic too, a finding against advice is never high, however firm both are.
+    try_it = row("try", "clinic", "efficacy.back_pain", "Try it now.", stance="supports", certainty="recommended")
+    guideline = row("against", "body", "efficacy.back_pain", "Do not offer it.", stance="opposes",
+                    certainty="recommended", kind="finding")
+    [stance_pair] = found([try_it, guideline]).values()
+    assert stance_pair["severity"] == "medium" and "advice against finding: not high" in stance_pair["severity_basis"]
 
 
 def test_topics_yaml_carries_the_rule_keys_into_kb_build(tmp_path):

@@ -44,7 +44,7 @@ def test_the_shipped_rule_files_are_valid():
 CASES = [
     # (file, passage, replacement, code, field)
     ("citations", "determiner_reach: 4", "determiner_reach: four", "wrong-type", "determiner_reach"),
-    ("citations", "pooled_reach: 3", "pooled_reach: 3\npoled_by: [of]", "unknown-field", "poled_by"),
+    ("citations", "pooled_reach: 5", "pooled_reach: 5\npoled_by: [of]", "unknown-field", "poled_by"),
     ("lexicon", "open_above: [or more,", "open_above: [on, or more,", "wrong-type", "open_above[0]"),
     ("numbers", "    scope: clause\n  - topic: sessions.trial", "    scope: sentence\n  - topic: sessions.trial",
      "invalid-value", "count[0].scope"),

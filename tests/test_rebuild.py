@@ -146,3 +146,146 @@ def test_a_bad_changed_file_fails_with_every_problem_and_leaves_kb_db_untouched(
     assert {problem.code for problem in error.value.problems} == {"quote-not-found", "unknown-topic"}
     assert project.db_path.read_bytes() == before
     assert not list(project.root.glob(".*.tmp"))
+
+
+def test_an_unchanged_project_leaves_kb_db_in_place(twins):
+    """Nothing changed: no copy, no swap (the same file, its bytes and inode), only its time is touched for make."""
+    before = twins[0].db_path.stat()
+    result = build(twins[0])
+    after = twins[0].db_path.stat()
+    assert result.incremental and result.fallback is None
+    assert (after.st_ino, after.st_size) == (before.st_ino, before.st_size)
+    assert after.st_mtime_ns >= before.st_mtime_ns
+
+
+def cache_entries(project):
+    return {path.name for path in (project.root / ".kb-cache").rglob("*") if path.is_file()
+            and path.parent.name.startswith("yaml-")}
+
+
+def test_a_rebuild_keeps_the_parse_cache_of_the_unchanged_files(twins):
+    """An incremental run reads a few files: it replaces their entries and keeps every other (it used to
+    remove every entry it had not read, so the next full build parsed every file again)."""
+    project = twins[0]
+    path = project.root / "claims" / "article-000001.yaml"
+    old_key = hashlib.sha256(path.read_bytes()).hexdigest()
+    before = cache_entries(project)
+    assert old_key in before and len(before) > 10
+    change_a_claim(project.root)
+    assert build(project).incremental
+    new_key = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert cache_entries(project) == before - {old_key} | {new_key}
+
+
+def derive_then(damage):
+    """loaders.build.derive, then damage(database) when it is the incremental derive."""
+    from loaders import derive as real
+
+    def derive(database, corpus, changed_sources=None):
+        counts = real.derive(database, corpus, changed_sources=changed_sources)
+        if changed_sources is not None:
+            damage(database)
+        return counts
+    return derive
+
+
+def falls_back(twins, monkeypatch, damage):
+    """After damage in the incremental derive, the rebuild of a changed claim is a full build equal to
+    the twin's; its BuildResult."""
+    monkeypatch.setattr("loaders.build.derive", derive_then(damage))
+    for project in twins:
+        change_a_claim(project.root)
+    result = build(twins[0])
+    assert not result.incremental
+    assert dump(twins[0].db_path) == full_dump(twins[1])
+    return result
+
+
+def test_an_integrity_error_of_the_incremental_path_falls_back_loudly(twins, monkeypatch):
+    """The full build made instead is right, and says why on stderr: the fallback cannot hide a bug."""
+    from typer.testing import CliRunner
+
+    from loaders.cli import app
+
+    def fail(database):
+        raise sqlite3.IntegrityError("UNIQUE constraint failed: conflicts.rowid")
+
+    result = falls_back(twins, monkeypatch, fail)
+    assert "IntegrityError: UNIQUE constraint failed" in result.fallback and "article-000001" in result.fallback
+    change_a_text(twins[0].root)
+    monkeypatch.chdir(twins[0].root)
+    cli = CliRunner().invoke(app, ["build"])
+    assert cli.exit_code == 0
+    assert "warning: the incremental rebuild of article-000000 failed (IntegrityError" in cli.stderr
+    assert "made a full build instead" in cli.stderr and "built: kb.db" in cli.stdout
+
+
+def test_a_reference_broken_by_the_incremental_path_is_caught_on_the_changed_rows(twins, monkeypatch):
+    """Foreign keys are checked on the rows the rebuild changed, not the whole file: a row it writes that
+    names a missing row makes a loud full build."""
+    def dangle(database):
+        database.execute("INSERT INTO claim_studies (claim_id, study_id) VALUES ('article-000001/c1', 'no-such-work')")
+
+    result = falls_back(twins, monkeypatch, dangle)
+    assert "BrokenReferences" in result.fallback and "claim_studies" in result.fallback
+
+
+def test_the_stat_record_spares_hashing_unchanged_files_only(corpus, tmp_path, monkeypatch):
+    """A file whose size, times and inode are as recorded keeps its recorded hash; one rewritten keeps
+    none of it (its ctime moves, even with its size and mtime put back) and is hashed again."""
+    import json
+    import os
+    import time
+
+    from loaders import manifest
+
+    monkeypatch.setattr(manifest, "RACY_NS", 0)  # the files were written just now: trust them at once
+    root = tmp_path / "project"
+    shutil.copytree(corpus, root)
+    project = Project(root)
+    first = manifest.Manifest.of_project(project)
+    record = root / manifest.HASHES
+    document = json.loads(record.read_text())
+    assert document["files"].keys() == first.files.keys()
+    untouched, rewritten = "claims/article-000000.yaml", root / "claims" / "article-000001.yaml"
+    document["files"][untouched][-1] = "recorded"  # proof that a matching record is believed, not re-read
+    record.write_text(json.dumps(document))
+    time.sleep(0.05)  # past the file system's timestamp tick
+    before = rewritten.stat()
+    text = rewritten.read_text(encoding="utf-8")
+    rewritten.write_text(text.replace("claims:", "claimz:", 1), encoding="utf-8")  # same size
+    os.utime(rewritten, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert rewritten.stat().st_size == before.st_size and rewritten.stat().st_mtime_ns == before.st_mtime_ns
+    second = manifest.Manifest.of_project(project)
+    assert second.files[untouched] == "recorded"
+    assert second.files["claims/article-000001.yaml"] == hashlib.sha256(rewritten.read_bytes()).hexdigest()
+    assert second.files["claims/article-000001.yaml"] != first.files["claims/article-000001.yaml"]
+    assert {name for name in second.files if second.files[name] != first.files[name]} == {
+        untouched, "claims/article-000001.yaml"}
+
+
+def test_a_fresh_file_is_not_recorded(corpus, tmp_path):
+    """Changed within RACY_NS of its hashing, a file could change again within the same timestamp tick
+    unseen: it is hashed again next time."""
+    from loaders import manifest
+
+    root = tmp_path / "project"
+    shutil.copytree(corpus, root)  # every file's ctime is now
+    manifest.Manifest.of_project(Project(root))
+    assert not (root / manifest.HASHES).exists() or '"files": {}' in (root / manifest.HASHES).read_text()
+
+
+def test_the_rebuild_steps_benchmark_runs_on_a_tiny_corpus(twins, tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "rebuild_steps.py"
+    out = tmp_path / "steps.json"
+    subprocess.run([sys.executable, str(script), str(twins[0].root), "--json", str(out)], check=True,
+                   capture_output=True)
+    figures = json.loads(out.read_text())
+    assert figures["incremental"] and figures["fallback"] is None
+    assert {"hashing the inputs", "copying kb.db", "the incremental derive", "foreign keys (changed rows)"} <= \
+        figures["steps"].keys()

@@ -4,12 +4,14 @@ import getpass
 from pathlib import Path
 from typing import Optional
 
-import pandas as pd
 import typer
 
 from .. import editorial
 from ..project import Project
 from .output import Format, console, print_frame
+from ..lazy import lazy_module
+
+pd = lazy_module("pandas")  # read only by what builds a DataFrame: `kb build` never loads pandas
 
 flags_app = typer.Typer(help="List flags; change their status; export and import them (and the verdicts) as YAML.")
 

@@ -4,7 +4,6 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -25,6 +24,9 @@ from .editor import editor_app
 from .flags import flag, flags_app
 from .help import plain_help
 from .output import Format, console, errors, print_error, print_frame, print_problems
+from ..lazy import lazy_module
+
+pd = lazy_module("pandas")  # read only by what builds a DataFrame: `kb build` never loads pandas
 
 
 class KbGroup(TyperGroup):
@@ -109,6 +111,8 @@ def build(check: bool = typer.Option(False, "--check", help="Fail if kb.db diffe
     """Validate, then build kb.db (atomically: a failed build leaves the old file untouched)."""
     with Progress() as progress:
         result = build_project(Project.find(), check=check, output=output, progress=progress)
+    if result.fallback:
+        errors.print(f"warning: {result.fallback}", style="bold yellow", highlight=False, markup=False)
     summary = ", ".join(f"{count} {table}" for table, count in result.counts.items())
     console.print(f"{'up to date' if check else 'built'}: {result.path.name} ({summary})", highlight=False)
 

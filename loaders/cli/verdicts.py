@@ -2,7 +2,6 @@
 
 from typing import Optional
 
-import pandas as pd
 import typer
 
 from ..editorial import verdicts as store
@@ -10,6 +9,9 @@ from ..project import Project
 from ..vocabulary import VERDICTS, is_citation_id
 from .flags import editor_or_user
 from .output import Format, console, print_frame
+from ..lazy import lazy_module
+
+pd = lazy_module("pandas")  # read only by what builds a DataFrame: `kb build` never loads pandas
 
 CONFLICT_WORDS = ", ".join(VERDICTS["conflict"])
 CITATION_WORDS = ", ".join(VERDICTS["citation"])

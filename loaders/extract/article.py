@@ -52,14 +52,34 @@ def _continues(previous, line):
             and not previous.text.endswith((".", "!", "?", ":")) and (line.text[0].islower() or line.text[0].isdigit()))
 
 
+def _unbulleted_items(raws):
+    """Indices of the lines of lists whose bullets the capture lost: two or more short lines in a row,
+    each without a full stop, under a line that ends with a colon ("Common treatments include:")."""
+    items, colon = set(), False
+    for i, raw in enumerate(raws):
+        if raw.blank:
+            continue
+        run = i in items or (colon and any(_heading_like(other, 14) for other in raws[i + 1:i + 2]))
+        if run and _heading_like(raw, 14):
+            items.add(i)
+            if i + 1 < len(raws) and _heading_like(raws[i + 1], 14):
+                items.add(i + 1)
+        colon = raw.text.endswith(":")
+    return items
+
+
 def _classify_lines(text, furniture):
     lines, heading, lead_in, previous = [], None, None, None
     table_row = re.compile(load_rules()["furniture"]["table_row"])
-    for raw in _raw_lines(text):
+    raws = list(_raw_lines(text))
+    unbulleted = _unbulleted_items(raws)
+    for raw in raws:
         index = len(lines)
         continues, previous = _continues(previous, raw), raw
         if raw.blank or _in_spans(raw.start, raw.end, furniture):
             kind = "blank"
+        elif index in unbulleted and lines and lead_in is not None:
+            kind = "item"
         elif table_row.match(raw.text):
             kind = "item"
             if not (lines and lines[-1].kind == "item" and lines[-1].lead_in is not None):
@@ -352,6 +372,14 @@ class Article:
 
     def quote(self, sentence):
         return self.text[sentence.quote_start:sentence.quote_end]
+
+
+def is_question(article, sentence):
+    """A question, even without its "?": it opens with a question word and does not end as a statement does."""
+    quote = article.quote(sentence).rstrip()
+    first = next((word for word in article.lower[sentence.start:sentence.end] if word.isalpha()), None)
+    return quote.endswith("?") or (first in load_rules()["lexicon"]["question_openers"]
+                                   and not quote.endswith((".", "!", ":", ";")))
 
 
 def words_in(article, sentence, words):

@@ -403,7 +403,13 @@ class _CitationReader:
                 and (before == self.sentence.start or self.article.punct[before - 1]))
 
     def specific(self, start):
-        return self.determiner(start) is not None
+        determiner = self.determiner(start)
+        if determiner is None:
+            return False
+        if self.lower[determiner] in self.rules["subject_determiners"]:
+            return determiner == self.sentence.start or self.article.punct[determiner - 1] and \
+                self.article.clause[determiner] != self.article.clause[determiner - 1]
+        return True
 
     def read(self):
         if self.sentence.has("citation_count"):

@@ -2,7 +2,7 @@
 
 from spacy.util import filter_spans
 
-from .article import _singular, words_in
+from .article import _singular, is_question, words_in
 from .findings import PresenceFinding
 from .matching import Label
 from .rules import load_rules
@@ -14,7 +14,8 @@ def mechanism_findings(article, topics, works) -> list:
     negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
     agents = set(lexicon["agents"]) | article.own_subjects  # a massage article's "massage relaxes muscles"
     for sentence in article.sentences:
-        if sentence.skip or sentence.about_comparator or sentence.has("not_mechanism_sentence"):
+        if (sentence.skip or sentence.about_comparator or sentence.has("not_mechanism_sentence")
+                or is_question(article, sentence)):
             continue
         mentions = sentence.find("mechanism")
         if not mentions:

@@ -198,6 +198,13 @@ def _detect_closing(lines, rules, size, add):
             return
 
 
+def _under_colon(lines, index):
+    """True when the nearest text line above ends with a colon: the lines are the list it introduces
+    ("Common treatments include:"), whose bullets the capture lost, not an image's caption."""
+    above = next((lines[i] for i in range(index - 1, -1, -1) if not lines[i].blank), None)
+    return above is not None and above.text.endswith(":")
+
+
 def _detect_captions(lines, rules, add, taken):
     """Image alt text and captions: unpunctuated line pairs, or a short title-cased line under a heading."""
     limit = rules["caption_max_words"]
@@ -208,7 +215,8 @@ def _detect_captions(lines, rules, add, taken):
     for index in range(1, len(lines) - 2):
         a, b = lines[index], lines[index + 1]
         if (free(index) and free(index + 1) and lines[index - 1].blank and lines[index + 2].blank
-                and _heading_like(a, 16) and _heading_like(b, 16) and not a.text.endswith("?")):
+                and _heading_like(a, 16) and _heading_like(b, 16) and not a.text.endswith("?")
+                and not _under_colon(lines, index)):
             add("caption", index, index + 1, "Detected: image alt text and caption.")
     for index in range(2, len(lines) - 2):
         line = lines[index]

@@ -10,7 +10,7 @@ from spacy.lang.en.lex_attrs import like_num
 from text_to_num import text2num
 
 from .. import vocabulary as v
-from .article import words_in
+from .article import is_question, words_in
 from .matching import Label
 from .rules import _QUANTITY_PRIORITY, load_rules
 
@@ -127,6 +127,8 @@ def read_value(article, label, start, end) -> Optional[Value]:
         if label == "time":
             numbers, unit = _in_one_unit(tokens, numbers, unit, lexicon)
         low, high = (numbers[0], numbers[1]) if len(numbers) > 1 else (numbers[0], numbers[0])
+        if len(numbers) > 2 and label == "count":  # "two, three or four sessions"
+            low, high = min(numbers), max(numbers)
         if low > high:
             low, high = high, low
     if label in ("rate", "period"):
@@ -292,6 +294,8 @@ def numeric_findings(article, topics, works) -> list:
         # "The massage group had six sessions": an arm of a trial, not a comparator's own advice.
         if sentence.skip or (sentence.about_comparator and not (sentence.has("arm") and sentence.has("protocol"))):
             continue
+        if is_question(article, sentence):
+            continue
         quantities = [match for match in sentence.matches if match.label.kind in _QUANTITY_PRIORITY]
         rates = []  # (finding, start, end) of the sentence's frequencies, to join "X or Y"
         for label, start, end in quantities:
@@ -363,6 +367,8 @@ def refused(article, sentence, family, start, end):
         reach = rule["reach"]
         if reach == "span":
             near = s < end and e >= start - rule.get("before", 0)
+        elif reach == "sentence":
+            near = True
         else:
             units = article.clause if reach == "clause" else article.segment
             near = units[s] == units[start]

@@ -153,6 +153,7 @@ class FindingTopic(DefaultFinding):
 class CitationRules(Rules):
     works: dict[str, str]
     specific_determiners: Words
+    subject_determiners: Words
     referring_determiners: Words
     determiner_reach: Count
     pooled_by: Words
@@ -250,6 +251,7 @@ class LexiconRules(Rules):
     negations: Words
     hypotheticals: Words
     hypothetical_phrases: Words
+    question_openers: Words
     clause_breaks: Words
     segment_breaks: Words
     dashes: Words
@@ -314,7 +316,7 @@ class TopicRule(Rules):
 class NotClaim(Rules):
     name: str
     families: list[QuantityFamily] = Field(min_length=1)
-    reach: Literal["span", "clause", "segment"]
+    reach: Literal["span", "clause", "segment", "sentence"]
     before: Count = 0
     patterns: list[ClassPattern] = Field(min_length=1)
 
