@@ -3,9 +3,12 @@ after one source changes, each on a copy of its kb.db (the project's own file is
 
     .venv/bin/python benchmarks/derive_bench.py /work/tmp/d10k [--source ID] [--profile]
 
-The incremental run replaces nothing in the base tables (the source's rows stay as built), so it
-measures what derive pays to find and recompute what one source touches; the tests check that the
-result equals a full derive when the rows did change. Prints wall and CPU seconds, the ratio and peak memory of
+Two incremental runs follow the full one, each after changing the source's base rows in place (as
+the per-file stage replaces them): first one claim (the first numeric one: its upper bound moved, an
+edit to one sentence of the article), then every claim of the source (each number moved and each
+stance turned: the article rewritten, which costs what an added or removed article costs). derive
+recomputes the topics on which the source now says something else; the tests check that the result
+equals a full derive. Prints wall and CPU seconds, the ratios to the full derive and peak memory of
 the derive process (ru_maxrss; a fresh process holding only the vocabularies, as the build's derived
 stage does), and the derived tables' row counts.
 """
@@ -41,6 +44,20 @@ def emptied(database):
         database.execute(f'delete from "{model.__tablename__}"')
     for kind, name in derive_module.serving_tables() + [("table", "comparison_matrix")]:
         database.execute(f'drop {kind} if exists "{name}"')
+    database.conn.commit()
+
+
+def change_one_claim(database, source):
+    """The source's first numeric claim gets another upper bound (its base row, as a rebuild replaces it)."""
+    database.execute("update claims set norm_max = norm_max * 10 + 1 where id = (select id from claims where "
+                     "source_id = ? and norm_max is not null order by position limit 1)", [source])
+    database.conn.commit()
+
+
+def change_every_claim(database, source):
+    """Every claim of the source says something else: each upper bound moved, each firm stance turned."""
+    database.execute("update claims set norm_max = norm_max * 10 + 1, stance = case stance when 'supports' then "
+                     "'opposes' when 'opposes' then 'supports' else stance end where source_id = ?", [source])
     database.conn.commit()
 
 
@@ -89,13 +106,19 @@ def measure(vocab_file, db_path, source, profile):
         ready = peak_reset()
         full, counts = timed(lambda: derive(database, vocab), profile)
         full_peak = peak_reset()
+        change_one_claim(database, source)
         one, _ = timed(lambda: derive(database, vocab, {source}), profile)
         one_peak = peak_reset()
+        change_every_claim(database, source)
+        whole, _ = timed(lambda: derive(database, vocab, {source}), profile)
+        peak_reset()
         claims = database.execute("select count(*) from claims").fetchone()[0]
+        topics = database.execute("select count(distinct topic) from claims where source_id = ?", [source]).fetchone()[0]
         database.close()
-    print(f"{claims} claims, {len(vocab.sources)} sources; changed source {source}")
-    print(f"derive full: {full[0]:.2f} s wall, {full[1]:.2f} s CPU; after one changed source: {one[0]:.2f} s wall, "
-          f"{one[1]:.2f} s CPU ({one[1] / full[1]:.1%} of full, CPU)")
+    print(f"{claims} claims, {len(vocab.sources)} sources; changed source {source} (claims on {topics} topics)")
+    print(f"derive full: {full[0]:.2f} s wall, {full[1]:.2f} s CPU; after one changed claim: {one[0]:.2f} s wall, "
+          f"{one[1]:.2f} s CPU ({one[1] / full[1]:.1%} of full, CPU); after every claim of the source changed: "
+          f"{whole[0]:.2f} s wall, {whole[1]:.2f} s CPU ({whole[1] / full[1]:.1%} of full, CPU)")
     print(f"load average {os.getloadavg()[0]:.1f} (2 cores)")
     print(f"peak memory (VmHWM) of the derive process: {full_peak:.0f} MB in the full derive, {one_peak:.0f} MB in "
           f"the one after a change ({ready:.0f} MB resident before: Python, pandas, SQLAlchemy, the vocabularies)")

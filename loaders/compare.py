@@ -20,6 +20,8 @@ from .lazy import lazy_module
 
 pd = lazy_module("pandas")  # read only by what builds a DataFrame: `kb build` never loads pandas
 
+# How json.dumps writes a string (ASCII, escaped): a one-claim cell's id list is made with it directly.
+encode_string = json.encoder.encode_basestring_ascii
 SILENT = None  # a source that says nothing on a topic: an empty cell, which is information too
 
 
@@ -79,15 +81,15 @@ def comparison_cells(rows) -> list:
             by_source[claim[SOURCE]].append(claim)
         for source_id in sorted(by_source):
             group = by_source[source_id]
-            cells.append({
-                "topic": topic,
-                "therapy": therapy,
-                "condition": condition,
-                "source_id": source_id,
-                "answer": "; ".join(dict.fromkeys(claim[ANSWER] for claim in group)),
-                "claim_ids": json.dumps([claim[ID] for claim in group]),
-                "quotes": "\n".join(f"“{quote}”" for quote in dict.fromkeys(claim[QUOTE] for claim in group)),
-            })
+            if len(group) == 1:  # most cells: one claim (the same texts as below, made without the joins)
+                claim = group[0]
+                answer, claim_ids, quotes = claim[ANSWER], f"[{encode_string(claim[ID])}]", f"“{claim[QUOTE]}”"
+            else:
+                answer = "; ".join(dict.fromkeys(claim[ANSWER] for claim in group))
+                claim_ids = json.dumps([claim[ID] for claim in group])
+                quotes = "\n".join(f"“{quote}”" for quote in dict.fromkeys(claim[QUOTE] for claim in group))
+            cells.append({"topic": topic, "therapy": therapy, "condition": condition, "source_id": source_id,
+                          "answer": answer, "claim_ids": claim_ids, "quotes": quotes})
     return cells
 
 

@@ -16,6 +16,7 @@ CANDIDATES strongest pairs found. The work is O(n log n) plus heap steps, never 
 pairs, and at most MAX_PER_TOPIC conflicts are kept per topic.
 """
 
+import functools
 import hashlib
 import re
 import heapq
@@ -166,6 +167,15 @@ def compared_qualifiers(claim):
     return qualifiers
 
 
+@functools.lru_cache(maxsize=4096)
+def compared_qualifiers_read_only(text):
+    """(compared qualifiers, their keys) of a qualifiers JSON text, parsed once per distinct text (a
+    topic's claims share a few hundred): the dict is shared, never to be changed."""
+    qualifiers = json.loads(text)
+    qualifiers.setdefault("phase", v.FIRST_PHASE)
+    return qualifiers, frozenset(qualifiers)
+
+
 class Join:
     """Finds the compatible claims of a topic by hashing, and says which pairs may never conflict."""
 
@@ -173,6 +183,10 @@ class Join:
                  works: dict = None):
         self.likeness, self.cited, self.abstracts = likeness, cited, abstracts or {}
         self.topics = topics or {}  # topic id -> row with its conflict-rule keys (relations.with_rule_keys)
+        # ("A" or "B", profile) -> the keys a claim of that profile is filed under, for this component's rules
+        # (kept per component: a corpus has tens of thousands of profiles, each filed under dozens of keys).
+        self.profile_keys = {}
+        self.last_profiled = None
         self.works = works or {}  # cited work id -> its studies row
         self.superseded = frozenset(superseded_works(self.works.values()))  # replaced by a later edition
         self.cases = {}  # (source, topic) -> that source's advice for stated cases (file_cases)
@@ -203,18 +217,16 @@ class Join:
         compatible pair meets under exactly one key. Claims with one profile share their keys;
         articles use few profiles and shallow vocabularies, so this stays linear in the claims.
         """
-        by_key_set = defaultdict(list)
-        for claim in claims:
-            qualifiers = compared_qualifiers(claim)
-            by_key_set[frozenset(qualifiers)].append((qualifiers, claim))
-        key_sets = sorted(by_key_set, key=sorted)
+        by_key_set, key_sets, profiled = self.profiled(claims)
         # A key set's filing depends only on the keys it shares with the other side: filed once each,
         # not once per pair of key sets (which grew with the square of the key sets).
         filings = {}
 
         def filed(keys, shared, pick, keys_of):
             if (keys, shared, keys_of) not in filings:
-                filings[keys, shared, keys_of] = self.file(by_key_set[keys], list(shared), pick, keys_of)
+                if (keys, shared) not in profiled:
+                    profiled[keys, shared] = self.profiles(by_key_set[keys], shared)
+                filings[keys, shared, keys_of] = self.file(profiled[keys, shared], pick, keys_of)
             return filings[keys, shared, keys_of]
 
         for left_keys in key_sets:
@@ -225,12 +237,28 @@ class Join:
                 for key in sorted(lefts.keys() & rights.keys()):
                     yield lefts[key], rights[key]
 
-    def file(self, entries, shared, pick, keys_of):
+    def profiled(self, claims):
+        """(claims by their qualifier key set, the key sets in order, {(key set, shared keys): profiles}) of
+        a topic's claims, made once for every rule that files the same list of claims."""
+        if self.last_profiled is None or self.last_profiled[0] is not claims:
+            by_key_set = defaultdict(list)
+            for claim in claims:
+                qualifiers, key_set = compared_qualifiers_read_only(claim["qualifiers"])
+                by_key_set[key_set].append((qualifiers, claim))
+            self.last_profiled = (claims, by_key_set, sorted(by_key_set, key=sorted), {})
+        return self.last_profiled[1:]
+
+    @staticmethod
+    def profiles(entries, shared):
+        """(profile, claim) of each entry: its therapy, condition and its values of the shared qualifier keys."""
+        return [((("therapy", claim["therapy"]), ("condition", claim["condition"]),
+                  *((f"qualifier:{key}", qualifiers[key]) for key in shared)), claim)
+                for qualifiers, claim in entries]
+
+    def file(self, profiled, pick, keys_of):
         profiles = defaultdict(list)
-        for qualifiers, claim in entries:
+        for profile, claim in profiled:
             if pick(claim):
-                profile = (("therapy", claim["therapy"]), ("condition", claim["condition"]),
-                           *((f"qualifier:{key}", qualifiers[key]) for key in shared))
                 profiles[profile].append(claim)
         filed = defaultdict(list)
         for profile, members in profiles.items():
@@ -239,16 +267,21 @@ class Join:
         return filed
 
     def left_keys(self, profile):
-        options = [[(value, "A")] + [(above, "B") for above in self.likeness.chain(dimension, value)[1:]]
-                   for dimension, value in profile]
-        return itertools.product(*options)
+        # A topic's claims share a few dozen profiles and every rule files them again: keys made once each.
+        if ("A", profile) not in self.profile_keys:
+            options = [[(value, "A")] + [(above, "B") for above in self.likeness.chain(dimension, value)[1:]]
+                       for dimension, value in profile]
+            self.profile_keys["A", profile] = tuple(itertools.product(*options))
+        return self.profile_keys["A", profile]
 
     def right_keys(self, profile):
         # (value, "B") meets only left claims strictly below value: a value without children has none.
-        options = [[(above, "A") for above in self.likeness.chain(dimension, value)]
-                   + ([(value, "B")] if self.likeness.has_children(dimension, value) else [])
-                   for dimension, value in profile]
-        return itertools.product(*options)
+        if ("B", profile) not in self.profile_keys:
+            options = [[(above, "A") for above in self.likeness.chain(dimension, value)]
+                       + ([(value, "B")] if self.likeness.has_children(dimension, value) else [])
+                       for dimension, value in profile]
+            self.profile_keys["B", profile] = tuple(itertools.product(*options))
+        return self.profile_keys["B", profile]
 
     def merged_qualifiers(self, a, b):
         """The qualifiers of two claims that describe the same thing (the more specific value of each
@@ -365,11 +398,11 @@ def dose_comparison_arms(claims, join):
 # -- the best pairs, by a score that is a sum ------------------------------------------
 
 
-def walk(left, right, score, floor):
-    """Pairs (score, i, j) of two best-first lists in falling order of score(left[i], right[j])."""
+def walk(left, right, floor):
+    """Pairs (score, i, j) of two best-first lists of scores in falling order of left[i] + right[j]."""
     if not left or not right:
         return
-    seen, heap = {(0, 0)}, [(-score(left[0], right[0]), 0, 0)]
+    seen, heap = {(0, 0)}, [(-(left[0] + right[0]), 0, 0)]
     while heap:
         negative, i, j = heapq.heappop(heap)
         if -negative <= floor():
@@ -378,25 +411,37 @@ def walk(left, right, score, floor):
         for ni, nj in ((i + 1, j), (i, j + 1)):
             if ni < len(left) and nj < len(right) and (ni, nj) not in seen:
                 seen.add((ni, nj))
-                heapq.heappush(heap, (-score(left[ni], right[nj]), ni, nj))
+                heapq.heappush(heap, (-(left[ni] + right[nj]), ni, nj))
+
+
+def best_first(claims, score, known):
+    """(claims, their scores) sorted by falling score, then id (ties in the order given); known remembers
+    each claim's score across the buckets it is filed in."""
+    keys = []
+    for claim in claims:
+        value = known.get(id(claim))
+        if value is None:
+            value = known[id(claim)] = score(claim)
+        keys.append((-value, claim["id"]))
+    order = sorted(range(len(claims)), key=keys.__getitem__)
+    return [claims[k] for k in order], [-keys[k][0] for k in order]
 
 
 def best_pairs(claims, join, pick_left, pick_right, left_score, right_score, limit=CANDIDATES):
     """The `limit` best compatible (score, a, b), a picked as left and b as right, with score > 0."""
-    score = lambda a, b: left_score(a) + right_score(b)
-    buckets = []
+    buckets, left_known, right_known = [], {}, {}
     for left, right in join.buckets(claims, pick_left, pick_right):
-        left.sort(key=lambda c: (-left_score(c), c["id"]))
-        right.sort(key=lambda c: (-right_score(c), c["id"]))
-        buckets.append((score(left[0], right[0]), left, right))
+        left, left_scores = best_first(left, left_score, left_known)
+        right, right_scores = best_first(right, right_score, right_known)
+        buckets.append((left_scores[0] + right_scores[0], left, right, left_scores, right_scores))
     buckets.sort(key=lambda bucket: -bucket[0])
     best = []  # a min-heap of the best pairs so far: its top is the score to beat
     order = itertools.count()
     floor = lambda: best[0][0] if len(best) == limit else 0
-    for top, left, right in buckets:
+    for top, left, right, left_scores, right_scores in buckets:
         if top <= floor():
             break
-        for pair_score, i, j in walk(left, right, score, floor):
+        for pair_score, i, j in walk(left_scores, right_scores, floor):
             a, b = left[i], right[j]
             if join.allowed(a, b):
                 # Derived copies of one claim share its id: the count breaks ties before the dicts would.
