@@ -23,7 +23,7 @@ from .project import Project
 from . import vocabulary
 from .models import column_descriptions
 from .web import METADATA_FRAGMENTS, PACKAGE, STATIC, STATIC_MOUNT, TEMPLATES, missing_plugins
-from .web.paging import PAGE_SQL
+from .web.paging import JSON_ROWS, PAGE_SQL
 from .web.shared import KB_DB, severity_rank, sql_list
 
 # Datasette settings, declared once for the server and the tests.
@@ -34,6 +34,7 @@ SETTINGS = {
     "facet_time_limit_ms": 1000,
     "default_page_size": 100,
     "sql_time_limit_ms": 3000,
+    "max_returned_rows": JSON_ROWS,
     "truncate_cells_html": 0,
 }
 DEFAULT_PORT = 8001

@@ -2,6 +2,8 @@
 (and escapes everything else), and a browser's search of the claims table is sent to it unless the
 request sorts or filters the table itself."""
 
+import csv
+import io
 import re
 import sqlite3
 
@@ -70,3 +72,23 @@ async def test_every_page_of_the_search_is_the_ranked_matches_in_turn(built_proj
             page = (await built_datasette.client.get("/kb/search", params={"q": words, "_page": number})).text
             shown += re.findall(r'<td class="col-claim_id"><a href="/kb/claims/([^"]+)"', page)
         assert [tilde_decode(claim) for claim in shown] == expected
+
+
+async def test_search_json_asks_for_one_row_more_than_it_returns_and_a_stream_for_every_row(built_project,
+                                                                                             built_datasette,
+                                                                                             monkeypatch):
+    """JSON of a search is limited in its SQL (a word in half of 100,000 claims marked every match and
+    hit the time limit): it asks for JSON_ROWS + 1 ranked rows, so Datasette's max_returned_rows
+    (= JSON_ROWS) can still say the answer is truncated; CSV ?_stream=on still carries every match."""
+    from loaders.serve import SETTINGS
+    from loaders.web import paging
+
+    assert SETTINGS["max_returned_rows"] == paging.JSON_ROWS
+    monkeypatch.setattr(paging, "JSON_ROWS", 4)
+    expected = ranks(built_project, "sessions")
+    assert len(expected) > 5
+    limited = (await built_datasette.client.get("/kb/search.json", params={"q": "sessions", "_shape": "array"})).json()
+    assert [row["claim_id"] for row in limited] == expected[:5]
+    streamed = await built_datasette.client.get("/kb/search.csv", params={"q": "sessions", "_stream": "on"})
+    assert streamed.status_code == 200
+    assert [row["claim_id"] for row in csv.DictReader(io.StringIO(streamed.text))] == expected

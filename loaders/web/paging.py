@@ -3,7 +3,8 @@
 A canned query answers with every row it finds, and Datasette renders each cell of each row
 through the plugins' hooks: a query of 1,000 rows took seconds to draw at 100,000 claims. So the
 HTML page of a kb canned query shows PAGE_ROWS rows and links to the next page; JSON and CSV
-still carry the whole answer (up to Datasette's max_returned_rows; CSV ?_stream=on carries all).
+carry the first JSON_ROWS rows, as Datasette's max_returned_rows would (with "truncated": true when
+there are more), and CSV ?_stream=on carries all.
 loaders/serve.py ends every kb canned query with PAGE_SQL; the magic parameters :_page_size and
 :_page_offset are filled here from the request.
 """
@@ -19,6 +20,11 @@ PAGE_ROWS = 50
 PAGE_ARG = "_page"
 PAGE_SQL = "\nlimit :_page_size offset :_page_offset"
 UNLIMITED = -1  # SQLite's LIMIT -1: no limit
+# Datasette's max_returned_rows (loaders/serve.py SETTINGS uses this). The query asks for one row
+# more, so that Datasette still sees there are more and says "truncated": without a limit, the JSON
+# of a search for a word in half of 100,000 claims marked every match and hit the SQL time limit.
+JSON_ROWS = 1000
+STREAM_ARG = "_stream"
 
 
 def is_html(request):
@@ -35,7 +41,9 @@ def page_number(request):
 
 def page_parameter(key, request):
     if key == "size":
-        return PAGE_ROWS if is_html(request) else UNLIMITED
+        if is_html(request):
+            return PAGE_ROWS
+        return UNLIMITED if request.args.get(STREAM_ARG) else JSON_ROWS + 1
     if key == "offset":
         return (page_number(request) - 1) * PAGE_ROWS if is_html(request) else 0
     raise KeyError(key)
