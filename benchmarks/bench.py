@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/bench.py --claims 100000 [--workdir build/bench] [--json build/bench/100000.json]
     .venv/bin/python benchmarks/bench.py --readme build/bench/100000.json   # the JSON into README.md
+    .venv/bin/python benchmarks/bench.py --claims 1000000 --workdir /work/tmp/m1m --skip validate,conflicts \
+        --no-verify --serve-requests 20 --memory-curve ""   # the 1M run: steps that do not fit are skipped
 
 Every figure is measured in the same run, on the same corpus (benchmarks/corpus.py), so that
 the ratios hold on a loaded machine even where the seconds do not:
@@ -12,7 +14,12 @@ the ratios hold on a loaded machine even where the seconds do not:
   as the user runs it (a subprocess), with its peak resident memory;
 - the rebuild's result compared (build.dump) with a full build of the changed corpus;
 - conflict detection alone, on the claim rows of the built kb.db;
-- the Datasette pages, by benchmarks/serve_bench.py when it exists.
+- the Datasette pages, by benchmarks/serve_bench.py when it exists;
+- kb.db's size, and a full build's peak memory on smaller corpora of the same kind (--memory-curve):
+  flat memory means the same peak at every size.
+
+A run that would not fit the machine or the afternoon skips steps by name (--skip, --no-verify,
+--no-serve); the JSON and the table say which were skipped.
 """
 
 import argparse
@@ -42,6 +49,7 @@ from loaders.terms import Likeness  # noqa: E402
 KB = [sys.executable, "-m", "loaders.cli"]
 CACHE = ".kb-cache"
 GOALS = {"build": 1.3, "rebuild": 0.05, "peak_mb": 300}
+SKIPPABLE = ("validate", "rebuild", "conflicts")
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
@@ -90,20 +98,19 @@ def parse_floor(project: Project) -> float:
 
 
 def claim_rows(db_path: Path):
+    """(columns, rows as tuples) of kb.db's claims: tuples, since a million dicts cost gigabytes here."""
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
-        connection.row_factory = sqlite3.Row
-        return [dict(row) for row in connection.execute("select * from claims order by rowid")]
+        cursor = connection.execute("select * from claims order by rowid")
+        return [column[0] for column in cursor.description], cursor.fetchall()
 
 
-def insert_floor(rows: list) -> float:
+def insert_floor(columns: list, rows: list) -> float:
     """Seconds for a raw sqlite3 executemany of the claim rows into a fresh file: the fastest honest insert."""
-    columns = list(rows[0])
     with tempfile.TemporaryDirectory(prefix="kb-floor-") as folder:
         start = time.perf_counter()
         connection = sqlite3.connect(Path(folder) / "floor.db")
         connection.execute(f"create table claims ({', '.join(columns)})")
-        connection.executemany(f"insert into claims values ({', '.join('?' * len(columns))})",
-                               [tuple(row.values()) for row in rows])
+        connection.executemany(f"insert into claims values ({', '.join('?' * len(columns))})", rows)
         connection.commit()
         connection.close()
         return time.perf_counter() - start
@@ -141,7 +148,7 @@ def load_average():
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def serve_figures(db_path: Path, workdir: Path):
+def serve_figures(db_path: Path, workdir: Path, requests: int = 200):
     """The serveperf helper's page timings, when benchmarks/serve_bench.py exists."""
     script = REPO / "benchmarks" / "serve_bench.py"
     if not script.exists():
@@ -149,74 +156,96 @@ def serve_figures(db_path: Path, workdir: Path):
         return None
     out = workdir / "serve.json"
     out.unlink(missing_ok=True)
-    result = subprocess.run([sys.executable, str(script), "--db", str(db_path), "--json", str(out)], cwd=REPO)
+    result = subprocess.run([sys.executable, str(script), "--db", str(db_path), "--json", str(out),
+                             "--requests", str(requests)], cwd=REPO)
     if not out.exists():  # it exits 1, with its figures written, when a page failed: those are kept
         print(f"  serve: serve_bench.py failed (exit {result.returncode}): page timings skipped", file=sys.stderr)
         return None
     return json.loads(out.read_text())
 
 
-def measure(folder: Path, workdir: Path, verify: bool, serve: bool) -> dict:
+def measure(folder: Path, workdir: Path, verify: bool, serve: bool, skip=(), serve_requests=200) -> dict:
     project = Project(folder)
     shutil.rmtree(folder / CACHE, ignore_errors=True)
     (folder / "kb.db").unlink(missing_ok=True)
     print(f"  corpus {folder}", file=sys.stderr)
     steps = {}
-    steps["validate"] = run_kb(folder, "validate")
-    print(f"  validate {steps['validate']}", file=sys.stderr)
-    shutil.rmtree(folder / CACHE, ignore_errors=True)  # kb validate filled it: the full build starts cold
+    if "validate" not in skip:
+        steps["validate"] = run_kb(folder, "validate")
+        print(f"  validate {steps['validate']}", file=sys.stderr)
+        shutil.rmtree(folder / CACHE, ignore_errors=True)  # kb validate filled it: the full build starts cold
     steps["build"] = run_kb(folder, "build")
-    print(f"  build    {steps['build']}", file=sys.stderr)
-    rows = claim_rows(folder / "kb.db")
-    parse, insert = parse_floor(project), insert_floor(rows)
+    db_bytes = (folder / "kb.db").stat().st_size
+    print(f"  build    {steps['build']}, kb.db {db_bytes / 2**20:,.0f} MB", file=sys.stderr)
+    parse = parse_floor(project)
+    columns, rows = claim_rows(folder / "kb.db")
+    insert = insert_floor(columns, rows)
     floor = parse + insert
     print(f"  floor    parse {parse:.2f} s + insert {insert:.2f} s", file=sys.stderr)
-    topics, likeness, cited = conflict_inputs(folder / "kb.db", project)
-    start = time.perf_counter()
-    found = conflicts.detect(rows, topics, likeness, cited)
-    conflict_seconds = time.perf_counter() - start
-    del rows
+    conflict_seconds = found = None
+    if "conflicts" not in skip:
+        topics, likeness, cited = conflict_inputs(folder / "kb.db", project)
+        dicts = [dict(zip(columns, row)) for row in rows]
+        del rows
+        start = time.perf_counter()
+        found = len(conflicts.detect(dicts, topics, likeness, cited))
+        conflict_seconds = time.perf_counter() - start
+        del dicts
+        print(f"  conflicts {conflict_seconds:.2f} s, {found} found", file=sys.stderr)
+    rows = None
+    identical, pages = None, None
     changed, original = change_one_file(project)
     try:
-        steps["rebuild"] = run_kb(folder, "build")
-        print(f"  rebuild  {steps['rebuild']} after editing {changed.name}", file=sys.stderr)
-        identical = None
-        if verify:
-            incremental = dump(folder / "kb.db")
-            shutil.rmtree(folder / CACHE, ignore_errors=True)
-            run_kb(folder, "build")
-            identical = incremental == dump(folder / "kb.db")
-            del incremental
-            print(f"  rebuild identical to a full build: {identical}", file=sys.stderr)
-        pages = serve_figures(folder / "kb.db", workdir) if serve else None
+        if "rebuild" not in skip:
+            steps["rebuild"] = run_kb(folder, "build")
+            print(f"  rebuild  {steps['rebuild']} after editing {changed.name}", file=sys.stderr)
+            if verify:
+                incremental = dump(folder / "kb.db")
+                shutil.rmtree(folder / CACHE, ignore_errors=True)
+                run_kb(folder, "build")
+                identical = incremental == dump(folder / "kb.db")
+                del incremental
+                print(f"  rebuild identical to a full build: {identical}", file=sys.stderr)
+        pages = serve_figures(folder / "kb.db", workdir, serve_requests) if serve else None
     finally:
         changed.write_text(original, encoding="utf-8")  # the corpus stays reusable
     sources = len(project.claims_files())
     build_seconds = steps["build"]["seconds"]
-    return {
-        "corpus": {"sources": sources, "folder": str(folder)},
-        "figures": {
-            "floor": {"seconds": round(floor, 3), "parse": round(parse, 3), "insert": round(insert, 3)},
-            "validate": {**steps["validate"], "ratio": round(steps["validate"]["seconds"] / floor, 2)},
-            "build": {**steps["build"], "ratio": round(build_seconds / floor, 2), "goal": GOALS["build"]},
-            "rebuild": {**steps["rebuild"], "ratio": round(steps["rebuild"]["seconds"] / build_seconds, 3),
-                        "of": "build", "goal": GOALS["rebuild"], "identical": identical},
-            "conflicts": {"seconds": round(conflict_seconds, 3), "ratio": round(conflict_seconds / floor, 2),
-                          "found": len(found)},
-        },
-        "pages": pages,
+    figures = {
+        "floor": {"seconds": round(floor, 3), "parse": round(parse, 3), "insert": round(insert, 3)},
+        "build": {**steps["build"], "ratio": round(build_seconds / floor, 2), "goal": GOALS["build"],
+                  "db_mb": round(db_bytes / 2**20, 1)},
     }
+    if "validate" in steps:
+        figures["validate"] = {**steps["validate"], "ratio": round(steps["validate"]["seconds"] / floor, 2)}
+    if "rebuild" in steps:
+        figures["rebuild"] = {**steps["rebuild"], "ratio": round(steps["rebuild"]["seconds"] / build_seconds, 3),
+                              "of": "build", "goal": GOALS["rebuild"], "identical": identical}
+    if conflict_seconds is not None:
+        figures["conflicts"] = {"seconds": round(conflict_seconds, 3), "ratio": round(conflict_seconds / floor, 2),
+                                "found": found}
+    skipped = [name for name in SKIPPABLE if name in skip] + (["verify"] if not verify else []) + \
+        (["serve"] if not serve else [])
+    return {"corpus": {"sources": sources, "folder": str(folder)}, "figures": figures, "pages": pages,
+            "skipped": skipped}
 
 
-def memory_flatness(args, peak_mb):
-    """A full build's peak memory on a smaller corpus of the same kind beside this run's: flat means equal."""
-    small = corpus(args.workdir, args.flat_from, args.per_source, args.seed)
-    shutil.rmtree(small / CACHE, ignore_errors=True)
-    (small / "kb.db").unlink(missing_ok=True)
-    smaller = run_kb(small, "build")
-    print(f"  build at {args.flat_from:,} claims {smaller}", file=sys.stderr)
-    return {"claims": [args.flat_from, args.claims], "peak_mb": [smaller["peak_mb"], peak_mb],
-            "ratio": round(peak_mb / smaller["peak_mb"], 2)}
+def memory_curve(args, sizes, peak_mb):
+    """A full build's peak memory on smaller corpora of the same kind beside this run's: flat means equal."""
+    peaks = []
+    for claims in sizes:
+        small = corpus(args.workdir, claims, args.per_source, args.seed)
+        shutil.rmtree(small / CACHE, ignore_errors=True)
+        (small / "kb.db").unlink(missing_ok=True)
+        smaller = run_kb(small, "build")
+        print(f"  build at {claims:,} claims {smaller}", file=sys.stderr)
+        peaks.append(smaller["peak_mb"])
+    return {"claims": [*sizes, args.claims], "peak_mb": [*peaks, peak_mb], "ratio": round(peak_mb / peaks[0], 2)}
+
+
+def sizes_below(text, claims):
+    """The --memory-curve sizes smaller than this run's, in order ("" or none smaller: no curve)."""
+    return sorted({int(size) for size in text.split(",") if size.strip() and int(size) < claims})
 
 
 def main(argv=None):
@@ -229,9 +258,16 @@ def main(argv=None):
     parser.add_argument("--no-verify", action="store_true", help="skip the full build that checks the rebuild")
     parser.add_argument("--no-serve", action="store_true", help="skip the Datasette page timings")
     parser.add_argument("--readme", type=Path, metavar="JSON", help="only render JSON into README.md's table")
-    parser.add_argument("--flat-from", type=int, default=10_000, metavar="CLAIMS",
-                        help="also measure a full build's peak memory at this size, to show it stays flat")
+    parser.add_argument("--memory-curve", default="10000,30000", metavar="CLAIMS,CLAIMS",
+                        help="also measure a full build's peak memory at these smaller sizes, to show it stays flat "
+                             "(\"\" for none)")
+    parser.add_argument("--skip", default="", metavar="STEP,STEP",
+                        help=f"steps not run (a run too large for the machine): any of {', '.join(SKIPPABLE)}")
+    parser.add_argument("--serve-requests", type=int, default=200, help="timed requests per page (serve_bench.py)")
     args = parser.parse_args(argv)
+    skip = {name.strip() for name in args.skip.split(",") if name.strip()}
+    if skip - set(SKIPPABLE):
+        parser.error(f"--skip: unknown step(s) {', '.join(sorted(skip - set(SKIPPABLE)))}; known: {', '.join(SKIPPABLE)}")
     if args.readme:
         render_readme(json.loads(args.readme.read_text()), REPO / "README.md")
         return
@@ -239,10 +275,11 @@ def main(argv=None):
     load_before = load_average()
     started = time.time()
     folder = corpus(args.workdir, args.claims, args.per_source, args.seed)
-    result = measure(folder, args.workdir, not args.no_verify, not args.no_serve)
+    result = measure(folder, args.workdir, not args.no_verify, not args.no_serve, skip, args.serve_requests)
     result["corpus"] = {"claims": args.claims, **result["corpus"]}
-    if args.flat_from < args.claims:
-        result["figures"]["memory"] = memory_flatness(args, result["figures"]["build"]["peak_mb"])
+    sizes = sizes_below(args.memory_curve, args.claims)
+    if sizes:
+        result["figures"]["memory"] = memory_curve(args, sizes, result["figures"]["build"]["peak_mb"])
     result["machine"] = {"cpus": os.cpu_count(), "load_before": load_before, "load_after": load_average(),
                          "python": platform.python_version(),
                          "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))}
@@ -265,18 +302,28 @@ def table(result: dict) -> str:
     for name, label in (("validate", "`kb validate`"), ("build", "`kb build` (full, no cache)"),
                         ("rebuild", "`kb build` after one changed claims file"),
                         ("conflicts", "conflict detection alone")):
-        figure = figures[name]
+        figure = figures.get(name)
+        if figure is None:
+            lines.append(f"| {label} | not run | | | |")
+            continue
         of = " of the build" if figure.get("of") else " of the floor"
         goal = f"≤ {figure['goal']:g}×" if "goal" in figure else ""
         memory = f"{figure['peak_mb']:.0f} MB" if "peak_mb" in figure else ""
         lines.append(f"| {label} | {figure['seconds']:.2f} | {figure['ratio']:.2f}×{of} | {goal} | {memory} |")
     memory = figures.get("memory")
     if memory:
-        (small, large), (small_mb, large_mb) = memory["claims"], memory["peak_mb"]
+        sizes, peaks = memory["claims"], memory["peak_mb"]
+        curve = ", ".join(f"{peak:.0f} MB at {size:,}" for size, peak in zip(sizes, peaks))
         lines.append("")
-        lines.append(f"Peak memory of a full `kb build`: {small_mb:.0f} MB at {small:,} claims, {large_mb:.0f} MB at "
-                     f"{large:,} ({memory['ratio']:.2f}× for {large / small:g}× the claims; goal ≤ {GOALS['peak_mb']} MB, flat).")
-    rebuild = figures["rebuild"]
+        lines.append(f"Peak memory of a full `kb build`: {curve} claims ({memory['ratio']:.2f}× for "
+                     f"{sizes[-1] / sizes[0]:g}× the claims; goal ≤ {GOALS['peak_mb']} MB, flat).")
+    if "db_mb" in figures["build"]:
+        lines.append("")
+        lines.append(f"kb.db: {figures['build']['db_mb']:,.0f} MB.")
+    if result.get("skipped"):
+        lines.append("")
+        lines.append(f"Not run in this run: {', '.join(result['skipped'])}.")
+    rebuild = figures.get("rebuild") or {}
     if rebuild.get("identical") is not None:
         lines.append("")
         lines.append(f"The rebuild's kb.db {'equals' if rebuild['identical'] else 'DIFFERS from'} a full build's "

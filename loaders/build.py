@@ -95,17 +95,31 @@ class RowWriter:
             kbfile.insert_rows(self.database, name, rows)
 
 
+class FullBuildWriter(RowWriter):
+    """RowWriter that also takes each study as validation first meets it, into a staging table (the
+    studies table is filled from it in id order with the vocabularies), so that validation keeps
+    only a fingerprint of each study instead of every study of the corpus."""
+
+    def __init__(self, database):
+        super().__init__(database)
+        kbfile.create_staged_studies(database)
+
+    def study(self, study):
+        kbfile.stage_study(database=self.database, row=shared_fields(study, StudyFields))
+
+
 def full_build(project, path, cache, progress):
     """Every article validated and written one at a time, then the vocabularies, indexes and derived tables."""
     manifest = Manifest.of_project(project)
     database = kbfile.open_scratch(path)
     kbfile.create_tables(database)
-    report = validate(project, cache, progress, emit=RowWriter(database))
+    report = validate(project, cache, progress, emit=FullBuildWriter(database))
     if not report.ok:
         database.close()
         raise InvalidProject(with_every_problem(project, cache, report))
-    for name, rows in vocabulary_rows(report.corpus).items():
+    for name, rows in vocabulary_rows(report.corpus, studies=False).items():
         kbfile.insert_rows(database, name, rows)
+    kbfile.insert_staged_studies(database)
     progress.step("indexes and full-text search")
     kbfile.create_indexes(database)
     kbfile.enable_fts(database)
@@ -329,14 +343,18 @@ def source_rows(source, anchored_claims, topics):
     return rows
 
 
-def vocabulary_rows(corpus):
-    """The rows of the tables the vocabularies and the studies fill."""
-    return {
+def vocabulary_rows(corpus, studies=True):
+    """The rows of the tables the vocabularies and the studies fill (studies=False: the full build's
+    studies are staged in kb.db as validation meets them, FullBuildWriter)."""
+    rows = {
         "interventions": term_rows(corpus.interventions),
         "conditions": term_rows(corpus.conditions),
         "topics": [shared_fields(topic, TopicFields) for topic in sorted(corpus.topics.values(), key=lambda t: t.id)],
-        "studies": [shared_fields(study, StudyFields) for study in sorted(corpus.studies.values(), key=lambda s: s.id)],
     }
+    if studies:
+        rows["studies"] = [shared_fields(study, StudyFields) for study in sorted(corpus.studies.values(),
+                                                                                 key=lambda s: s.id)]
+    return rows
 
 
 def table_rows(corpus, project):

@@ -32,6 +32,7 @@ import contextlib
 import hashlib
 import itertools
 from collections import defaultdict
+from collections.abc import Mapping
 
 import sqlite_utils
 from sqlalchemy import create_engine
@@ -127,7 +128,7 @@ class Stage:
         self.place = {topic_id: number for number, topic_id in enumerate(sorted(self.topics))}
         self.sources = self.rows(f"select {', '.join(SOURCE_COLUMNS)} from sources order by id")
         self.names = conflicts.source_names(self.sources)
-        self.studies_by_id = {row["id"]: row for row in self.rows("select * from studies")}
+        self.studies_by_id = StudyRows(self)
         self.abstracts = self.abstract_works()
         self.components = components_of(self.topics, self.relations, self.derivations)
         self.component_of = {topic: component for component in self.components for topic in component}
@@ -554,6 +555,43 @@ def renumber(database, model, key):
 
 def quoted(columns):
     return [f'"{column}"' for column in columns]
+
+
+class StudyRows(Mapping):
+    """The studies rows by id, read from kb.db when asked instead of all held: every study as a dict was
+    50 MB at 100,000 claims (each article declares its own works) and grows with the corpus. The last
+    few asked for are kept (citations are judged in claim order: one article's works come together)."""
+
+    KEPT = 1000
+
+    def __init__(self, stage):
+        self.stage, self.kept = stage, {}
+
+    def __getitem__(self, study_id):
+        row = self.kept.get(study_id)
+        if row is None:
+            found = self.stage.rows("select * from studies where id = ?", [study_id])
+            if not found:
+                raise KeyError(study_id)
+            if len(self.kept) >= self.KEPT:
+                self.kept.clear()
+            row = self.kept[study_id] = found[0]
+        return row
+
+    def __iter__(self):
+        return (row[0] for row in self.stage.database.execute("select id from studies order by id"))
+
+    def __len__(self):
+        return self.stage.database.execute("select count(*) from studies").fetchone()[0]
+
+    def values(self):
+        """Every row, streamed from one cursor (not a query per study)."""
+        cursor = self.stage.database.execute("select * from studies order by id")
+        columns = [column[0] for column in cursor.description]
+        return (dict(zip(columns, row)) for row in cursor)
+
+    def items(self):
+        return ((row["id"], row) for row in self.values())
 
 
 class AbstractClaims:

@@ -64,6 +64,26 @@ def insert_rows(database, name, rows):
     database.conn.executemany(statement, (tuple(map(row.get, columns)) for row in rows))
 
 
+# Studies as validation first meets them (build.FullBuildWriter), moved into studies in id order once
+# every file is read: a temporary table, in SQLite's temporary file rather than in the build's memory.
+STAGED_STUDIES = "temp.staged_studies"
+
+
+def create_staged_studies(database):
+    database.execute(f'CREATE TABLE {STAGED_STUDIES} AS SELECT * FROM "studies" WHERE 0')
+
+
+def stage_study(database, row):
+    columns = [column.name for column in MODELS["studies"].columns]
+    database.conn.execute(f'INSERT INTO {STAGED_STUDIES} VALUES ({", ".join("?" * len(columns))})',
+                          tuple(row.get(column) for column in columns))
+
+
+def insert_staged_studies(database):
+    database.execute(f'INSERT INTO "studies" SELECT * FROM {STAGED_STUDIES} ORDER BY id')
+    database.execute(f"DROP TABLE {STAGED_STUDIES}")
+
+
 def enable_fts(database):
     for table, columns in FTS.items():
         database[table].enable_fts(list(columns), tokenize="porter")

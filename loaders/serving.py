@@ -59,13 +59,14 @@ def facet_count_statements(table, columns):
     names = ", ".join(quoted(column) for column in columns)
     yield (f"create temp table facet_combinations as select {names}, count(*) as n "
            f"from {quoted(table)} group by {names}")
-    yield "insert into facet_counts " + " union all ".join(
-        f"select '{table}', {filter_column}, {filter_value}, '{column}', {quoted(column)}, sum(n) "
-        f"from temp.facet_combinations where {condition} and {quoted(column)} is not null "
-        f"group by {filter_value}, {quoted(column)}"
-        for column in columns
-        for (filter_column, filter_value, condition) in
-        [("''", "''", "1")] + [(f"'{other}'", quoted(other), f"{quoted(other)} is not null") for other in columns])
+    # One statement per count, not one union of them all: SQLite gives each grouping of a compound
+    # select its own sort buffer at once (+29 MB of peak memory at 100,000 claims, 56 groupings).
+    for column in columns:
+        for filter_column, filter_value, condition in \
+                [("''", "''", "1")] + [(f"'{other}'", quoted(other), f"{quoted(other)} is not null") for other in columns]:
+            yield (f"insert into facet_counts select '{table}', {filter_column}, {filter_value}, '{column}', "
+                   f"{quoted(column)}, sum(n) from temp.facet_combinations where {condition} and "
+                   f"{quoted(column)} is not null group by {filter_value}, {quoted(column)}")
     yield "drop table temp.facet_combinations"
 
 

@@ -188,3 +188,19 @@ def test_the_readme_table_shows_every_figure_with_its_ratio():
     assert "| claims table | 50.0 | 90.0 | 10.0× | yes | yes |" in text
     assert "| search | 150.0 | 190.0 | 21.1× | **no** | NO: timed out |" in text
     assert "1 of 2 pages are over the goal at p95: search." in text
+
+
+def test_a_run_that_skips_steps_and_draws_a_memory_curve_says_so_in_its_table():
+    figure = {"seconds": 2.0, "peak_mb": 120.0}
+    result = {"corpus": {"claims": 100000, "sources": 2000},
+              "machine": {"cpus": 2, "load_before": [3.0], "load_after": [4.0], "python": "3.11", "date": "today"},
+              "figures": {"floor": {"seconds": 1.0, "parse": 0.8, "insert": 0.2},
+                          "build": {**figure, "ratio": 2.5, "goal": 1.3, "db_mb": 390.4},
+                          "memory": {"claims": [10000, 30000, 100000], "peak_mb": [140.0, 170.0, 250.0], "ratio": 1.79}},
+              "pages": None, "skipped": ["validate", "conflicts", "verify", "serve"]}
+    text = bench.table(result)
+    assert "| `kb validate` | not run | | | |" in text and "| conflict detection alone | not run | | | |" in text
+    assert "140 MB at 10,000, 170 MB at 30,000, 250 MB at 100,000 claims (1.79× for 10× the claims" in text
+    assert "kb.db: 390 MB." in text and "Not run in this run: validate, conflicts, verify, serve." in text
+    assert bench.sizes_below("10000,30000,100000", 100000) == [10000, 30000]
+    assert bench.sizes_below("", 100000) == []

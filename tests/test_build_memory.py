@@ -1,0 +1,64 @@
+"""A full build holds neither every text nor every study: texts are read again in their article's turn,
+studies are written as they are declared and only their fingerprints kept; the result is the same."""
+
+import pytest
+
+from benchmarks.corpus import write_project
+from loaders import build as build_module
+from loaders import kbfile, validate as validate_module
+from loaders.build import InvalidProject, build, built_rows
+from loaders.project import Project
+from loaders.validate import StudyFingerprint, fingerprint, validate
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    write_project(folder, 150, per_source=50, seed=7)
+    return folder
+
+
+def test_the_full_build_keeps_fingerprints_of_studies_and_writes_the_same_studies(corpus, tmp_path, monkeypatch):
+    kept = {}
+    real_validate = build_module.validate
+
+    def spy(*args, **kwargs):
+        report = real_validate(*args, **kwargs)
+        kept.update(report.corpus.studies)
+        return report
+    monkeypatch.setattr(build_module, "validate", spy)
+    build(Project(corpus), output=tmp_path / "kb.db")
+    assert kept and all(isinstance(study, StudyFingerprint) for study in kept.values())
+    studies_written = next(rows for item in kbfile.dump(tmp_path / "kb.db") if isinstance(item, tuple)
+                           for name, rows in [item] if name == "studies")
+    # The same rows as when validation kept every study and the rows were written from memory.
+    in_memory = built_rows(validate(Project(corpus)).corpus, Project(corpus))["studies"]
+    assert len(studies_written) > 3
+    assert sorted((tuple(row.values()) for row in in_memory), key=repr) == studies_written
+
+
+def test_a_study_declared_differently_twice_is_still_a_conflict_by_its_fingerprint():
+    from loaders.schema import Study
+    fields = {"id": "s", "label": "A trial", "year": 2001, "venue": None, "organization": None, "design": None,
+              "participants": None, "finding": None, "identified": None}
+    one, same_but_notes, other = Study(**fields), Study(**fields, notes="n"), Study(**{**fields, "year": 2002})
+    assert fingerprint(one) == fingerprint(same_but_notes) == fingerprint(StudyFingerprint("s", fingerprint(one)))
+    assert fingerprint(one) != fingerprint(other)
+
+
+def test_a_text_changed_after_its_check_fails_the_build_and_leaves_kb_db_alone(corpus, tmp_path, monkeypatch):
+    target = tmp_path / "kb.db"
+    target.write_bytes(b"previous")
+    real = validate_module._Checker.let_text_go
+
+    def let_go_and_tamper(source, text_path):
+        real(source, text_path)
+        if source.meta.id == "article-000001":
+            text_path.write_bytes(text_path.read_bytes() + b" tampered")
+    monkeypatch.setattr(validate_module._Checker, "let_text_go", staticmethod(let_go_and_tamper))
+    copy = tmp_path / "project"
+    write_project(copy, 150, per_source=50, seed=7)
+    with pytest.raises(InvalidProject) as raised:
+        build(Project(copy), output=target)
+    assert [(p.code, p.file) for p in raised.value.problems][:1] == [("sha256-mismatch", "sources/article-000001.yaml")]
+    assert target.read_bytes() == b"previous"
