@@ -10,6 +10,31 @@ async def count(datasette, path):
     return response.json()["rows"][0][0]
 
 
+def counted_kb(tmp_path, create_sql):
+    """(datasette, kb database, its path, the list of questions it sends SQLite) over a one-table
+    kb.db: FreshDatabase with every execute_fn call recorded."""
+    import sqlite3
+
+    from datasette.app import Datasette
+
+    from loaders.web.fresh_kb import FreshDatabase
+
+    path = tmp_path / "kb.db"
+    with sqlite3.connect(path) as db:
+        db.execute(create_sql)
+    datasette = Datasette()
+    database = FreshDatabase(datasette, path, path=str(path), is_mutable=False)
+    asked = []
+    original = database.execute_fn
+
+    async def counting(fn):
+        asked.append(fn)
+        return await original(fn)
+
+    database.execute_fn = counting
+    return datasette, database, path, asked
+
+
 async def test_rebuild_is_served_without_restart(project_copy):
     build(project_copy)
     datasette = make_datasette(project_copy)
@@ -36,23 +61,7 @@ async def test_schema_answers_are_remembered_until_the_file_is_replaced(tmp_path
     import os
     import sqlite3
 
-    from datasette.app import Datasette
-
-    from loaders.web.fresh_kb import FreshDatabase
-
-    path = tmp_path / "kb.db"
-    with sqlite3.connect(path) as db:
-        db.execute("create table claims (id text primary key)")
-    datasette = Datasette()
-    database = FreshDatabase(datasette, path, path=str(path), is_mutable=False)
-    asked = []
-    original = database.execute_fn
-
-    async def counting(fn):
-        asked.append(fn)
-        return await original(fn)
-
-    database.execute_fn = counting
+    datasette, database, path, asked = counted_kb(tmp_path, "create table claims (id text primary key)")
     assert await database.table_names() == ["claims"]
     columns = await database.table_columns("claims")
     columns.append("changed by a caller")
@@ -74,24 +83,8 @@ async def test_the_table_name_lookup_of_permission_checks_is_asked_once_per_file
     import os
     import sqlite3
 
-    from datasette.app import Datasette
-
-    from loaders.web.fresh_kb import FreshDatabase
-
-    path = tmp_path / "kb.db"
-    with sqlite3.connect(path) as db:
-        db.execute("create table Claims (id text primary key)")
-    datasette = Datasette()
-    database = FreshDatabase(datasette, path, path=str(path), is_mutable=False)
+    datasette, database, path, asked = counted_kb(tmp_path, "create table Claims (id text primary key)")
     datasette.add_database(database, name="kb")
-    asked = []
-    original = database.execute_fn
-
-    async def counting(fn):
-        asked.append(fn)
-        return await original(fn)
-
-    database.execute_fn = counting
     for _ in range(3):
         assert await datasette.permission_allowed(None, "view-table", ("kb", "claims"), default=True)
     assert len(asked) == 1  # the lookup is Datasette's own SQL, remembered
