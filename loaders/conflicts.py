@@ -58,11 +58,13 @@ def detect(claims: list, topics: dict, likeness: Likeness = None, cited: dict = 
 
 def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cited: dict = None,
                       relations: list = (), derivations: dict = None, source_names: dict = None,
-                      abstracts: dict = None, works: dict = None):
+                      abstracts: dict = None, works: dict = None, superseded: frozenset = None):
     """(conflicts, conflict_pairs): each conflict is a cluster (one topic, rule and pair of sources)
     shown by its strongest pair; conflict_pairs lists every pair of every kept cluster. source_names
-    (source id → how a reader knows it, see source_names()) names the sources in the sentences."""
-    join = Join(likeness or Likeness({}, {}), cited or {}, abstracts or {}, topics, works)
+    (source id → how a reader knows it, see source_names()) names the sources in the sentences.
+    superseded: superseded_works(works), when the caller has it already (derive calls this once per
+    component of topics, and finding them reads every study)."""
+    join = Join(likeness or Likeness({}, {}), cited or {}, abstracts or {}, topics, works, superseded)
     by_topic = defaultdict(list)
     for claim in claims:
         by_topic[claim["topic"]].append(claim)
@@ -180,7 +182,7 @@ class Join:
     """Finds the compatible claims of a topic by hashing, and says which pairs may never conflict."""
 
     def __init__(self, likeness: Likeness, cited: dict, abstracts: dict = None, topics: dict = None,
-                 works: dict = None):
+                 works: dict = None, superseded: frozenset = None):
         self.likeness, self.cited, self.abstracts = likeness, cited, abstracts or {}
         self.topics = topics or {}  # topic id -> row with its conflict-rule keys (relations.with_rule_keys)
         # ("A" or "B", profile) -> the keys a claim of that profile is filed under, for this component's rules
@@ -188,7 +190,9 @@ class Join:
         self.profile_keys = {}
         self.last_profiled = None
         self.works = works or {}  # cited work id -> its studies row
-        self.superseded = frozenset(superseded_works(self.works.values()))  # replaced by a later edition
+        if superseded is None:
+            superseded = frozenset(superseded_works(self.works.values()))
+        self.superseded = superseded  # works replaced by a later edition
         self.cases = {}  # (source, topic) -> that source's advice for stated cases (file_cases)
 
     def file_cases(self, claims):

@@ -130,6 +130,8 @@ class Stage:
         self.names = conflicts.source_names(self.sources)
         self.studies_by_id = StudyRows(self)
         self.abstracts = self.abstract_works()
+        # Read once: each component's conflict walk needs them, and finding them reads every study.
+        self.superseded = frozenset(conflicts.superseded_works(self.studies_by_id.values()))
         self.components = components_of(self.topics, self.relations, self.derivations)
         self.component_of = {topic: component for component in self.components for topic in component}
         if len(self.topics) > MAX_TOPICS:
@@ -233,7 +235,8 @@ class Stage:
             relations = [relation for relation in self.relations if relation.topic in component]
             derivations = {topic: factors for topic, factors in self.derivations.items() if topic in component}
             found, pairs = conflicts.detect_with_pairs(claims, self.topics, self.likeness, cited, relations,
-                                                       derivations, self.names, self.abstracts, self.studies_by_id)
+                                                       derivations, self.names, self.abstracts, self.studies_by_id,
+                                                       self.superseded)
             self.rescored |= {row[side] for row in found for side in ("source_a", "source_b")}
             rank = {row["id"]: row["rank"] for row in found}
             self.insert(ConflictRow, found, lambda row: self.rowid(row["topic"], row["rank"]))
@@ -243,9 +246,9 @@ class Stage:
     def abstract_works(self):
         """{source id: the works it is the abstract of}: a report of a work never conflicts with its abstract."""
         works = defaultdict(set)
-        for study in self.studies_by_id.values():
-            if study["abstract_source"] is not None:
-                works[study["abstract_source"]].add(study["id"])
+        for study_id, source in self.database.execute(
+                "select id, abstract_source from studies where abstract_source is not null order by id"):
+            works[source].add(study_id)
         return dict(works)
 
     def cited_by(self, topics):
