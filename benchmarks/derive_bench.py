@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from loaders import derive as derive_module  # noqa: E402
+from loaders import serving  # noqa: E402
 from loaders.derive import derive  # noqa: E402
 from loaders.project import Project  # noqa: E402
 from loaders.validate import validate  # noqa: E402
@@ -42,8 +43,8 @@ def emptied(database):
     """The derived tables emptied and the matrix and serving tables dropped, as a full build finds them."""
     for model in derive_module.DERIVED:
         database.execute(f'delete from "{model.__tablename__}"')
-    for kind, name in derive_module.serving_tables() + [("table", "comparison_matrix")]:
-        database.execute(f'drop {kind} if exists "{name}"')
+    for name in (*serving.SERVING_TABLES, "comparison_matrix"):
+        database.execute(f'drop table if exists "{name}"')
     database.conn.commit()
 
 

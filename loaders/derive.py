@@ -34,12 +34,8 @@ import itertools
 from collections import defaultdict
 from collections.abc import Mapping
 
-import sqlite_utils
-from sqlalchemy import create_engine
-from sqlalchemy.schema import CreateTable
-
 from . import compare, conflicts, fidelity, scorecard, serving
-from .models import (TABLES, CitationFidelityRow, ComparisonCellRow, ConflictPairRow, ConflictRow,
+from .models import (CitationFidelityRow, ComparisonCellRow, ConflictPairRow, ConflictRow,
                      SourceScorecardRow, TopicSummaryConflictRow, TopicSummaryRow)
 from .relations import derivations_of, relations_of, with_rule_keys
 from .terms import Likeness
@@ -406,10 +402,7 @@ class Stage:
             self.database.conn.executemany(insert, [(self.rowid(topic, number), *row) for number, row in enumerate(rows)])
 
     def write_serving_tables(self, scope):
-        if not scope.everything:
-            for kind, name in serving_tables():
-                self.database.execute(f'drop {kind} if exists "{name}"')
-        serving.write_serving_tables(self.database)
+        serving.write_serving_tables(self.database)  # it replaces the tables a previous build made
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -636,18 +629,3 @@ def components_of(topics, relations, derivations):
     for topic in sorted(topics):
         grouped[root(topic)].append(topic)
     return sorted((tuple(members) for members in grouped.values()), key=lambda members: members[0])
-
-
-def serving_tables():
-    """The tables serving.write_serving_tables makes: found by running it on an empty copy of the schema
-    (serving.py is free to add tables; the previous ones are dropped before it runs again)."""
-    engine = create_engine("sqlite://")
-    scratch = sqlite_utils.Database(memory=True)
-    for model in TABLES:
-        scratch.execute(str(CreateTable(model.__table__).compile(engine)))
-    listed = "select type, name from sqlite_master where type in ('table', 'view')"
-    before = set(scratch.execute(listed).fetchall())
-    serving.write_serving_tables(scratch)
-    made = set(scratch.execute(listed).fetchall()) - before
-    scratch.close()
-    return sorted(made)
