@@ -29,28 +29,6 @@ CLAIM_COLUMNS = ["id", "source_id", "position", "topic", "therapy", "condition",
                  "norm_min", "norm_max"]
 
 
-def tables(claims: list, topics: dict, sources: list, conflicts: list, likeness: Likeness = None):
-    """(topic_summary rows, comparison_cells rows) for the build."""
-    likeness = likeness or Likeness({}, {})
-    # Plain tuples of the few columns compared, not a DataFrame: the rows below filter a topic's
-    # claims once per therapy and condition, and pandas' per-call overhead made that the build's
-    # slowest step at scale.
-    ordered = sorted((tuple(claim[column] for column in CLAIM_COLUMNS) for claim in claims),
-                     key=lambda claim: (claim[3], claim[1], claim[2]))
-    return topic_tables(ordered, topics, sources, conflicts, likeness)
-
-
-def topic_tables(ordered: list, topics: dict, sources: list, conflicts: list, likeness: Likeness,
-                 concerned_by_subject: dict = None):
-    """(topic_summary rows, comparison_cells rows) of claims as tuples of CLAIM_COLUMNS sorted by topic,
-    source and position (one topic's or all); concerned_by_subject remembers the sources concerned by a
-    therapy and condition across calls."""
-    rows = list(comparison_rows(ordered, likeness))
-    cells = comparison_cells(rows)
-    summary = topic_summary(rows, topics, sources, conflicts, likeness, concerned_by_subject)
-    return summary, cells
-
-
 def summary_conflicts(summary: list) -> list:
     """topic_summary_conflicts rows: each conflict a topic_summary row counts, by the row's key."""
     return [{"topic": row["topic"], "therapy": row["therapy"], "condition": row["condition"], "conflict_id": conflict_id}
@@ -194,18 +172,6 @@ def matrix_rows(cells: list, source_ids: list, topics: list) -> list:
 # A column per source stops being readable (and SQLite stops binding) long before 1,000 sources;
 # larger corpora use comparison_cells, faceted by topic, instead of the wide matrix.
 MATRIX_MAX_SOURCES = 200
-
-
-def write_matrix(database, cells, sources, topics):
-    """Materialise the matrix as table comparison_matrix (its columns depend on the sources)."""
-    source_ids = [source["id"] for source in sources]
-    if len(source_ids) > MATRIX_MAX_SOURCES:
-        return
-    create_matrix(database, source_ids)
-    placeholders = ", ".join("?" * (5 + len(source_ids)))
-    database.conn.executemany(f"INSERT INTO comparison_matrix VALUES ({placeholders})",
-                              matrix_rows(cells, source_ids, topics))
-    database.conn.commit()
 
 
 def create_matrix(database, source_ids):

@@ -35,7 +35,6 @@ import json
 import sqlite3
 from contextlib import closing
 import re
-from collections import defaultdict
 from pathlib import Path
 
 from . import vocabulary as v
@@ -63,27 +62,6 @@ CONTEXT_KEYS = {"population"}
 # Words with which an article hedges a finding itself, whatever its claim's certainty says.
 HEDGES = re.compile(r"\b(?:may|might|could|suggests?|suggested|appears?|seems?|possibly|probably|likely)\b",
                     re.IGNORECASE)
-
-
-def judge(claims: list, claim_studies: list, studies: list, topics: dict, likeness: Likeness = None) -> list:
-    """A citation_fidelity row for every (claim, cited study) pair, the study's abstract claims excepted.
-
-    claims and studies are rows as stored in kb.db (dicts); claim_studies their links; topics {id: row}.
-    """
-    likeness = likeness or Likeness({}, {})
-    by_id = {claim["id"]: claim for claim in claims}
-    studies_by_id = {study["id"]: study for study in studies}
-    work_claims = defaultdict(list)
-    for claim in claims:
-        work_claims[claim["source_id"]].append(claim)
-    found = []
-    for link in sorted(claim_studies, key=lambda link: (link["claim_id"], link["study_id"])):
-        study = studies_by_id[link["study_id"]]
-        row = judge_citation(by_id[link["claim_id"]], study, work_claims.get(study.get("abstract_source"), []),
-                             topics, likeness)
-        if row is not None:
-            found.append(row)
-    return found
 
 
 def judge_citation(claim: dict, study: dict, work: list, topics: dict, likeness: Likeness):
