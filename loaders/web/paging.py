@@ -31,10 +31,10 @@ def is_html(request):
     return request.url_vars.get("format") in (None, "", "html")
 
 
-def page_number(request):
-    """The page asked for (?_page=N, from 1); 1 when absent or not a whole number."""
+def page_number(request, arg=PAGE_ARG):
+    """The page asked for (?_page=N, or ?arg=N; from 1); 1 when absent or not a whole number."""
     try:
-        return max(1, int(request.args.get(PAGE_ARG, "1")))
+        return max(1, int(request.args.get(arg, "1")))
     except ValueError:
         return 1
 

@@ -12,6 +12,7 @@ import urllib.parse
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from .paging import page_number
 from .shared import KB_DB, row_url
 
 from loaders.vocabulary import TIME_UNITS, UNITS, human_value_text, range_text
@@ -168,14 +169,6 @@ def bars(rows, claim_url):
     return topics
 
 
-def page_number(request):
-    """The page asked for (?page=N, from 1); 1 when absent or not a whole number."""
-    try:
-        return max(1, int(request.args.get(PAGE_ARG, "1")))
-    except ValueError:
-        return 1
-
-
 def pages(request, number, counts):
     """What the template's pager shows: which axes of how many, and the neighbours' URLs."""
     def url(page):
@@ -189,7 +182,7 @@ def pages(request, number, counts):
 
 async def ranges_page(datasette, request):
     database = datasette.get_database(KB_DB)
-    number = page_number(request)
+    number = page_number(request, PAGE_ARG)
     params = {"shown": BARS_SHOWN, "page_bars": BARS_PAGE, "first_bar": (number - 1) * BARS_PAGE}
     rows = (await database.execute(RANGE_CLAIMS, params)).rows
     counts = dict((await database.execute(AXIS_PAGES, params)).rows[0])
