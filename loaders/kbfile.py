@@ -21,7 +21,6 @@ from .models import TABLES
 FAST_SCRATCH = "PRAGMA synchronous=OFF; PRAGMA journal_mode=OFF;"
 # The tables written from the articles and the vocabularies; every other table is derived from them.
 BASE_TABLES = ("sources", "source_artefacts", "claims", "claim_studies")
-VOCABULARY_TABLES = ("interventions", "conditions", "topics", "studies")
 # Full-text indexes: table -> its indexed columns (FTS5 over the table itself: content=table).
 FTS = {"claims": ("statement", "quote"), "sources": ("title", "text"),
        "studies": ("label", "venue", "organization", "finding")}

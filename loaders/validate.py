@@ -331,7 +331,7 @@ class _Checker:
 
     def check_abstract_sources(self):
         """Every abstract_source names a declared source of kind study abstract."""
-        declared = {meta_path.stem for meta_path in self.project.source_metadata_files()}
+        declared = self.declared_sources
         for study, path, lines, loc in self.study_places:
             source_id = study.abstract_source
             if source_id is None:
