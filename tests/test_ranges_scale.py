@@ -27,3 +27,20 @@ def test_a_log_axis_starts_at_a_round_tick_under_its_smallest_bound():
 def test_even_a_single_value_gets_three_ticks():
     for unit, value in (("weeks", 10), ("minutes", 30), ("days", 182.625)):
         assert len(Scale(unit, [value]).ticks()) >= 3
+
+
+async def test_a_kb_without_ranges_gets_an_empty_page_not_an_error(built_project, tmp_path):
+    """With no range axes (a kb.db of stance claims only), sum() over no axes is null: the pager once
+    added 1 to it and the page answered 500."""
+    import shutil
+    import sqlite3
+
+    from loaders.project import Project
+    from loaders.serve import make_datasette
+
+    project = Project(tmp_path)
+    shutil.copy(built_project.db_path, project.db_path)
+    with sqlite3.connect(project.db_path) as db:
+        db.execute("delete from range_axes")
+    response = await make_datasette(project).client.get("/ranges")
+    assert response.status_code == 200, response.text[:300]

@@ -59,8 +59,8 @@ RANGE_CLAIMS = AXES + """
 """
 AXIS_PAGES = AXES + """
     select count(*) as axes, coalesce(max(bars_before / :page_bars), 0) + 1 as pages,
-           sum(bars_before >= :first_bar and bars_before < :first_bar + :page_bars) as shown,
-           sum(bars_before < :first_bar) as before
+           coalesce(sum(bars_before >= :first_bar and bars_before < :first_bar + :page_bars), 0) as shown,
+           coalesce(sum(bars_before < :first_bar), 0) as before  -- sum() of no axes is null
     from axes
 """
 AXIS_EXTENT = ("low_min", "low_max", "high_min", "high_max")
@@ -175,7 +175,7 @@ def pages(request, number, counts):
         return request.path + (f"?{PAGE_ARG}={page}" if page > 1 else "")
 
     return {"number": number, "count": counts["pages"], "axes": counts["axes"],
-            "first_axis": counts["before"] + 1, "last_axis": counts["before"] + (counts["shown"] or 0),
+            "first_axis": counts["before"] + 1, "last_axis": counts["before"] + counts["shown"],
             "previous_url": url(number - 1) if number > 1 else None,
             "next_url": url(number + 1) if number < counts["pages"] else None}
 
