@@ -77,7 +77,7 @@ def copy_file(source, target):
                     break
                 remaining -= copied
             return
-        except OSError:
+        except (OSError, AttributeError):  # AttributeError: no os.copy_file_range (it is Linux only)
             writer.seek(0)
             writer.truncate()
     shutil.copyfile(source, target)

@@ -289,3 +289,16 @@ def test_the_rebuild_steps_benchmark_runs_on_a_tiny_corpus(twins, tmp_path):
     assert figures["incremental"] and figures["fallback"] is None
     assert {"hashing the inputs", "copying kb.db", "the incremental derive", "foreign keys (changed rows)"} <= \
         figures["steps"].keys()
+
+
+def test_the_previous_kb_db_is_copied_where_the_kernel_has_no_copy_file_range(tmp_path, monkeypatch):
+    """os.copy_file_range is Linux only: elsewhere the copy falls back to shutil, not to a traceback."""
+    import os
+
+    from loaders.atomic import copy_file
+
+    source, target = tmp_path / "kb.db", tmp_path / "copy.db"
+    source.write_bytes(os.urandom(100_000))
+    monkeypatch.delattr(os, "copy_file_range", raising=False)
+    copy_file(source, target)
+    assert target.read_bytes() == source.read_bytes()
