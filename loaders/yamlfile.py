@@ -183,6 +183,7 @@ _IMPLICIT = SafeLoader.yaml_implicit_resolvers
 _KNOWN_LENGTH = 32
 _KNOWN_COUNT = 50_000
 _known = {}
+_known_keys = {}
 _constructor = SafeConstructor()
 
 
@@ -259,6 +260,15 @@ def _plain(value):
     return data
 
 
+def _plain_key(text):
+    """(data, text) of a plain key, remembered: every claim repeats the same few keys, which then are
+    one string each in the data, the lines and the parse cache's pickles (smaller and faster to write)."""
+    known = (_plain(text), text)
+    if len(text) <= _KNOWN_LENGTH and len(_known_keys) < _KNOWN_COUNT:
+        _known_keys[text] = known
+    return known
+
+
 def _collection_start(event, expected, depth):
     """Refuse a collection the loader would build otherwise: another tag, or one nested too deeply
     (the loader's route reports that at its line)."""
@@ -279,8 +289,11 @@ def _mapping(start, get, path, lines, depth):
         if kind is not ScalarEvent:
             raise _LeftToLoader("a key that is not a scalar")
         text = key_event.value
-        if key_event.tag is None and key_event.implicit[0]:  # a plain key, as nearly all are: no call
-            key = text if text[:1] not in _IMPLICIT else _plain(text)
+        if key_event.tag is None and key_event.implicit[0]:  # a plain key, as nearly all are
+            known = _known_keys.get(text)
+            if known is None:
+                known = _plain_key(text)
+            key, text = known
         else:
             key = _scalar(key_event)
         value = get()
