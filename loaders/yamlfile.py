@@ -326,7 +326,11 @@ def _sequence(start, get, path, lines, depth):
         where = path + (index,)
         lines[where] = item.start_mark.line + 1
         if kind is ScalarEvent:
-            data.append(_scalar(item))
+            if item.tag is None and item.implicit[0]:
+                text = item.value
+                data.append(text if text[:1] not in _IMPLICIT else _plain(text))
+            else:
+                data.append(_scalar(item))
         elif kind is MappingStartEvent:
             data.append(_mapping(item, get, where, lines, depth + 1))
         elif kind is SequenceStartEvent:
