@@ -271,3 +271,14 @@ def test_the_remembered_values_are_bounded(monkeypatch):
     monkeypatch.setattr(yamlfile, "_KNOWN_COUNT", 3)
     yamlfile.parse(Path("a.yaml"), "".join(f"- {n}\n" for n in range(10)).encode())
     assert len(yamlfile._known) == 3
+
+
+def test_the_benchmark_corpus_reads_as_the_former_reader_read_it(tmp_path):
+    """The files the build benchmarks time (benchmarks/corpus.py), which the event walk was made fast for."""
+    from benchmarks.corpus import write_project
+
+    write_project(tmp_path, 100, per_source=25, seed=5)
+    paths = sorted(tmp_path.rglob("*.yaml"))
+    assert len(paths) > 10
+    for path in paths:
+        assert_same(path.read_bytes())
