@@ -20,7 +20,7 @@ from . import vocabulary as v
 
 OPPOSITE = {"supports": "opposes", "opposes": "supports"}
 # Topic keys that change how conflict rules read a stance topic's answers (see with_rule_keys).
-RULE_KEYS = ("possibility", "mixed_qualifies")
+RULE_KEYS = ("possibility", "mixed_qualifies", "appraisal")
 PRESENT = "present"
 
 
@@ -113,6 +113,7 @@ def derivations_of(topics: dict) -> dict:
 def with_rule_keys(topic_rows: dict, topics: dict) -> dict:
     """The topic rows (as kb.db stores them) with the conflict-rule keys of topics.yaml added, for the
     rules to read: `possibility` (a study that saw no harm does not deny that harm can happen) and
-    `mixed_qualifies` (a mixed answer that refines a firm one is no tension)."""
+    `mixed_qualifies` (a mixed answer that refines a firm one is no tension) and `appraisal` (answers that
+    appraise the evidence, not the therapy: opposite ones score a point lower)."""
     return {topic_id: {**row, **{key: bool(getattr(topics.get(topic_id), key, False)) for key in RULE_KEYS}}
             for topic_id, row in topic_rows.items()}

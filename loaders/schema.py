@@ -173,6 +173,9 @@ class Topic(TopicFields):
     mixed_qualifies: bool = Field(default=False, description=(
         "A stance topic whose mixed answer refines a firm one (benefit levels off beyond some number of "
         "sessions) rather than questioning it: no stance-tension on this topic."))
+    appraisal: bool = Field(default=False, description=(
+        "A stance topic whose answers appraise the evidence (is it settled?) rather than the therapy: two "
+        "sources' opposite appraisals are read as differing emphasis, a point lower in conflict severity."))
 
 
 class Study(StudyFields):
