@@ -70,7 +70,8 @@ def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cit
         by_topic[claim["topic"]].append(claim)
     join.file_cases(claims)
     for reading in related_readings(claims, topics, relations):
-        by_topic[reading["topic"]].append(reading)
+        if reports_design(reading, join):
+            by_topic[reading["topic"]].append(reading)
     for topic_id, (rate, *durations) in (derivations or {}).items():
         for duration in durations:
             by_topic[topic_id] += derived(by_topic.get(rate, []), by_topic.get(duration, []), topics[topic_id], join)
@@ -97,8 +98,24 @@ def related_readings(claims, topics, relations):
     for claim in claims:
         answer = "present" if topics[claim["topic"]]["kind"] == "presence" else claim["stance"]
         for relation in by_answer.get((claim["topic"], answer), ()):
-            yield {**claim, "topic": relation.target, "stance": relation.target_answer,
-                   "answer": relation.reading(), "via": relation.wording}
+            reading = {**claim, "topic": relation.target, "stance": relation.target_answer,
+                       "answer": relation.reading(), "via": relation.wording}
+            if relation.cited_designs:
+                reading["cited_designs"] = relation.cited_designs
+            yield reading
+
+
+def reports_design(reading, join):
+    """True unless the relation that made the reading asks for a kind of work (`cited_designs`: a review or a
+    guideline) and none of the works the claim reports — those it cites, or the work its source is the
+    abstract of — has a design naming one: a review's "no better than placebo" bears on whether the evidence
+    is settled; one trial's, where real and sham both beat usual care, does not."""
+    wanted = reading.get("cited_designs")
+    if not wanted:
+        return True
+    works = join.cited.get(reading["id"], set()) | set(join.abstracts.get(reading["source_id"], ()))
+    designs = [(join.works.get(work) or {}).get("design") or "" for work in works]
+    return any(word in design.lower() for design in designs for word in wanted)
 
 
 def derived(rates, durations, topic, join):
@@ -598,7 +615,7 @@ def severity(a, b, rule, join, gap):
     score = FIRMNESS.get(a["certainty"], 1) + FIRMNESS.get(b["certainty"], 1)
     basis = [f"{a['certainty']} + {b['certainty']} ({score})"]
     score, basis = emphasis_calibrated(a, b, score, basis)
-    if join.topics.get(a["topic"], {}).get("appraisal") and rule in ("stance-opposed", "topic-relation"):
+    if join.topics.get(a["topic"], {}).get("appraisal") and rule == "stance-opposed":
         score -= APPRAISAL_PENALTY
         basis.append(f"two appraisals of the evidence, not of the therapy (-{APPRAISAL_PENALTY})")
     unlike = qualifier_mismatch(a, b)

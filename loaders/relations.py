@@ -32,6 +32,8 @@ class Relation:
     target: str
     target_answer: str
     wording: str  # as written in topics.yaml, for the conflict sentence
+    # Words of which the design of a work the claim reports must name one ("review", "guideline"); () for any claim.
+    cited_designs: tuple = ()
 
     def reading(self):
         return f"read as “{self.target}: {self.target_answer}” ({self.wording})"
@@ -100,7 +102,8 @@ def relations_of(topics: dict) -> list:
             if kind == "contradicts":
                 answer = OPPOSITE[answer]
             found.append(Relation(topic.id, relation.answer, target, answer,
-                                  f"{topic.id}: {relation.answer} {kind} {getattr(relation, kind)}"))
+                                  f"{topic.id}: {relation.answer} {kind} {getattr(relation, kind)}",
+                                  tuple(word.lower() for word in relation.cited_designs)))
     return found
 
 

@@ -158,6 +158,9 @@ class TopicRelation(SQLModel):
     answer: Text = Field(description="This topic's answer the relation starts from: a stance, or present.")
     implies: Optional[str] = Field(default=None, description="'topic: answer' that answer also gives.")
     contradicts: Optional[str] = Field(default=None, description="'topic: answer' that answer rules out.")
+    cited_designs: list[Text] = Field(default=[], description=(
+        "Only a claim reporting a work whose design names one of these words (review, guideline) is read "
+        "through the relation: a review's verdict bears on the evidence, one trial's result does not."))
 
 
 class Topic(TopicFields):

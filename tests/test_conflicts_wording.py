@@ -1,10 +1,12 @@
 """Severity parts read from what the claims say beyond their certainty, on sentences written for the tests: a
 quote that insists ("there is no doubt"), an emphatic answer against a mixed result, two appraisals of the
-evidence on an `appraisal` topic, and a gap measured against a derived upper estimate."""
+evidence on an `appraisal` topic, a gap measured against a derived upper estimate; and a relation that reads only
+claims reporting a review or guideline (recall)."""
 
 import sqlite3
 
 from loaders.conflicts import detect, emphatic
+from loaders.relations import Relation
 
 from .test_conflicts_precision import TOPICS as PRECISION_TOPICS, found, row
 
@@ -116,3 +118,43 @@ def test_topics_yaml_carries_appraisal_into_kb_build(tmp_path):
 
     assert built_severity(tmp_path / "without", False) == ["medium"]
     assert built_severity(tmp_path / "with", True) == ["low"]
+
+
+REVIEW_SAYS_UNSETTLED = Relation("efficacy.vs_sham", "opposes", "evidence.settled", "opposes",
+                                 "efficacy.vs_sham: opposes implies evidence.settled: opposes",
+                                 cited_designs=("review", "guideline"))
+
+
+def test_a_relation_limited_to_reviews_reads_a_reviews_finding_and_not_a_trials():
+    topics = {**TOPICS, "efficacy.vs_sham": {"id": "efficacy.vs_sham", "label": "Sham", "kind": "stance",
+                                             "description": "Better than sham?"}}
+    settled = {**row("settled", "blog", "efficacy.back_pain", "There is no doubt that it works.", stance="supports"),
+               "topic": "evidence.settled"}
+    no_better = {**row("no-better", "paper", "efficacy.back_pain", "It was no better than sham.", stance="opposes",
+                       certainty="reported", kind="finding"), "topic": "efficacy.vs_sham"}
+    cited = {no_better["id"]: {"work"}}
+
+    def pairs(design):
+        works = {"work": {"id": "work", "design": design, "organization": None, "year": None}}
+        return found([settled, no_better], topics, cited=cited, works=works, relations=[REVIEW_SAYS_UNSETTLED])
+
+    [pair] = pairs("Systematic review and meta-analysis").values()
+    assert pair["rule"] == "topic-relation" and pair["relation"] == REVIEW_SAYS_UNSETTLED.wording
+    assert pairs("clinical guideline with evidence review")
+    assert pairs("randomised trial with four groups") == {}
+    # Without the limit, the relation reads every claim, the trial's too.
+    unlimited = Relation(*[getattr(REVIEW_SAYS_UNSETTLED, f) for f in ("topic", "answer", "target", "target_answer",
+                                                                      "wording")])
+    works = {"work": {"id": "work", "design": "randomised trial", "organization": None, "year": None}}
+    assert found([settled, no_better], topics, cited=cited, works=works, relations=[unlimited])
+
+
+def test_cited_designs_in_topics_yaml_become_the_relations_limit():
+    from loaders.relations import relations_of
+    from loaders.schema import Topic
+
+    topic = Topic(id="efficacy.vs_sham", label="Sham", kind="stance", description="Better than sham?",
+                  relations=[{"answer": "opposes", "implies": "evidence.settled: opposes",
+                              "cited_designs": ["Review", "guideline"]}])
+    [relation] = relations_of({topic.id: topic})
+    assert relation.cited_designs == ("review", "guideline")
