@@ -672,7 +672,12 @@ def emphatic(claim):
     """The booster with which the quote insists ("there is no doubt", "absolutely", "an unequivocal
     volte-face"), when the quote hedges nowhere (vocabulary.HEDGES: "may", "suggests", "likely"); else None.
     A claim's certainty says asserted or reported; the booster says it is stated beyond flatly."""
-    quote = claim.get("quote") or ""
+    return booster_of(claim.get("quote") or "")
+
+
+@functools.lru_cache(maxsize=8192)
+def booster_of(quote):
+    """emphatic's reading of one quote, made once per distinct quote (every pair a claim is in asks again)."""
     found = v.BOOSTERS.search(quote)
     return found.group(0) if found and not v.HEDGES.search(quote) else None
 
