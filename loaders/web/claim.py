@@ -119,21 +119,21 @@ def shown_sources(answering_sources, own_source):
 # The answers table and the silent sources are drawn here, not by loops in templates/row-kb-claims.html:
 # Jinja's async rendering awaits every expression of a loop on its own, and the 30 sources' answers and
 # 60 silent sources cost more than all the page's queries. The markup is the one the loops drew.
-def answer_cells(other, claim, url):
-    """The answer and quote cells of one claim in the answers table."""
+def answer_cells(other, claim, url) -> str:
+    """The answer and quote cells (HTML) of one claim in the answers table."""
     answer = escape(other["answer"] or other["stance"] or "—")
     if other["certainty"] != "asserted":
-        answer += Markup(' <span class="kb-certainty">({})</span>').format(other["certainty"])
+        answer += Markup(f' <span class="kb-certainty">({escape(other["certainty"])})</span>')
     if other["statement_kind"] == "protocol":
         answer += Markup(' <span class="kb-protocol">study protocol</span>')
     if other["therapy"] != claim["therapy"] or other["condition"] != claim["condition"]:
-        answer += Markup('<span class="kb-terms">{} · {}</span>').format(other["therapy_label"], other["condition_label"])
+        answer += Markup(f'<span class="kb-terms">{escape(other["therapy_label"])} · {escape(other["condition_label"])}</span>')
     this = other["is_this"]
-    quote = Markup('{}“{}” <a href="{}" class="kb-more"{}>claim {}</a>{}').format(
-        Markup("<strong>This claim:</strong> ") if this else "", other["quote"], url,
-        Markup(' aria-current="page"') if this else "", other["position"],
-        Markup(' <span class="kb-draft">unreviewed draft</span>') if other["status"] == "draft" else "")
-    return Markup("\n        <td>{}</td>\n        <td>{}</td>").format(answer, quote)
+    lead, current = ("<strong>This claim:</strong> ", ' aria-current="page"') if this else ("", "")
+    draft = ' <span class="kb-draft">unreviewed draft</span>' if other["status"] == "draft" else ""
+    quote = (f'{lead}“{escape(other["quote"])}” <a href="{escape(url)}" class="kb-more"{current}>'
+             f'claim {escape(other["position"])}</a>{draft}')
+    return f"\n        <td>{answer}</td>\n        <td>{quote}</td>"
 
 
 def answers_markup(datasette, answering, claim) -> Markup:
@@ -142,20 +142,19 @@ def answers_markup(datasette, answering, claim) -> Markup:
     for source in answering:
         parts.append("\n    <tbody>\n      ")
         for index, other in enumerate(source["claims"]):
-            heading = Markup("") if index else Markup(
-                '<th scope="rowgroup" rowspan="{}"><a href="{}">{}</a><span class="kb-source-kind">{}</span></th>').format(
-                len(source["claims"]), row_url(datasette, "sources", source["id"]), source["title"], source["kind"])
-            parts.append(Markup('\n      <tr class="type-{}{}">\n        {}{}\n      </tr>\n      ').format(
-                other["type"], " kb-this" if other["is_this"] else "", heading,
-                answer_cells(other, claim, row_url(datasette, "claims", other["id"]))))
+            heading = "" if index else (
+                f'<th scope="rowgroup" rowspan="{len(source["claims"])}"><a href="{escape(row_url(datasette, "sources", source["id"]))}">'
+                f'{escape(source["title"])}</a><span class="kb-source-kind">{escape(source["kind"])}</span></th>')
+            parts.append(f'\n      <tr class="type-{escape(other["type"])}{" kb-this" if other["is_this"] else ""}">\n        '
+                         f'{heading}{answer_cells(other, claim, row_url(datasette, "claims", other["id"]))}\n      </tr>\n      ')
         parts.append("\n    </tbody>\n    ")
     return Markup("".join(parts))
 
 
 def silent_markup(datasette, silent) -> Markup:
     """The silent sources, linked, separated by semicolons."""
-    return Markup("; ").join(Markup('<a href="{}">{}</a>').format(row_url(datasette, "sources", source["id"]), source["title"])
-                             for source in silent)
+    return Markup("; ".join(f'<a href="{escape(row_url(datasette, "sources", source["id"]))}">{escape(source["title"])}</a>'
+                            for source in silent))
 
 
 def summary_links(datasette, claim):
