@@ -92,3 +92,26 @@ async def test_search_json_asks_for_one_row_more_than_it_returns_and_a_stream_fo
     streamed = await built_datasette.client.get("/kb/search.csv", params={"q": "sessions", "_stream": "on"})
     assert streamed.status_code == 200
     assert [row["claim_id"] for row in csv.DictReader(io.StringIO(streamed.text))] == expected
+
+
+def test_the_ranked_page_is_exact_when_ties_go_past_the_ranks_kept(built_project):
+    """The search keeps only the best :_page_size + :_page_offset + 1000 ranks while it ranks; with
+    fewer kept (here 1 or 0 more than the page) the rows tied with the page's last one go past those
+    kept, and every page must still be the ranked list in turn, ties broken by claim id."""
+    from datasette.utils import escape_fts
+
+    from loaders.serve import metadata
+
+    served = metadata()["databases"]["kb"]["queries"]["search"]["sql"]
+    assert served.count("+ 1000") == 2
+    with sqlite3.connect(built_project.db_path) as db:
+        db.create_function("escape_fts", 1, escape_fts)
+        for words in ("sessions", "acupuncture back pain", "pain"):
+            expected = ranks(built_project, words)
+            for kept in (0, 1, 1000):
+                sql = served.replace("+ 1000", f"+ {kept}")
+                for size in (3, 7):
+                    shown = []
+                    for offset in range(0, len(expected) + size, size):
+                        shown += [row[0] for row in db.execute(sql, {"q": words, "_page_size": size, "_page_offset": offset})]
+                    assert shown == expected, (words, kept, size)

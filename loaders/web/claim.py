@@ -8,9 +8,11 @@ import urllib.parse
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
+from markupsafe import Markup, escape
 
 from .citations import citations
-from .shared import KB_DB, context_markup, flag_url, flags, row_page_variables, rows, severity_rank
+from .shared import (KB_DB, context_markup, flag_url, flags, remembered_rows, row_page_variables, row_url, rows,
+                     severity_rank)
 
 CLAIM = """
     select c.*, t.label as topic_label, t.kind as topic_kind, t.unit as topic_unit,
@@ -25,36 +27,46 @@ CLAIM = """
 """
 
 
-def comparable(alias, column):
-    """SQL: alias.column's term (joined as <alias>i / <alias>c) is :column itself, an ancestor or a
-    descendant of it. A term's lineage "/root/.../id/" names its ancestors and itself."""
-    table = "i" if column == "therapy" else "c"
-    return (f"(instr(:{column}_lineage, '/' || {alias}.{column} || '/') > 0"
-            f" or instr({alias}{table}.lineage, '/' || :{column} || '/') > 0)")
-
-
-# Every source, and whether its main therapy and condition compare with the claim's.
-SOURCES = f"""
-    select s.id, s.title, s.publisher, s.kind,
-           {comparable('s', 'therapy')} and {comparable('s', 'condition')} as comparable
+# The sources and the vocabulary's lineages, the same for every claim page of a kb.db: asked once per
+# file (loaders/web/fresh_kb.py remembers them until `kb build` swaps it) instead of joining 2,000
+# sources to their terms on every page.
+SOURCE_LIST = """
+    select s.id, s.title, s.publisher, s.kind, s.therapy, s.condition
     from sources s join interventions si on si.id = s.therapy join conditions sc on sc.id = s.condition
     order by s.title, s.id
 """
-# Like for like: the claims on the topic whose therapy and condition compare with the claim's.
-COMPARABLE_CLAIMS = f"""
-    from claims o join interventions oi on oi.id = o.therapy join conditions oc on oc.id = o.condition
-    where o.topic = :topic and ({comparable('o', 'therapy')} and {comparable('o', 'condition')} or o.id = :id)
+# Each term column of a claim: the parameter listing the terms comparable with it, and its vocabulary.
+LINEAGES = {"therapy": ("therapies", "select id, lineage from interventions"),
+            "condition": ("conditions", "select id, lineage from conditions")}
+# Like for like: the claims on the topic whose therapy and condition compare with the claim's (the
+# comparable terms listed, :therapies and :conditions, JSON), read from ix_claims_topic_source alone.
+COMPARABLE_CLAIMS = """
+    from claims o
+    where o.topic = :topic and o.therapy in (select value from json_each(:therapies))
+      and o.condition in (select value from json_each(:conditions))
 """
-# The sources that answer, and the claims of those the page lists (:shown, a JSON list of ids).
+# The sources that answer (the claim's own is added to them), and the claims of those the page lists
+# (:shown, a JSON list of ids).
 ANSWERING_SOURCES = f"select distinct o.source_id {COMPARABLE_CLAIMS}"
-TOPIC_CLAIMS = f"""
+TOPIC_CLAIMS = """
     select o.id, o.source_id, o.position, o.type, o.statement, o.quote, o.answer, o.stance, o.certainty,
            o.status, o.statement_kind, o.therapy, o.condition,
            oi.label as therapy_label, oc.label as condition_label
-    {COMPARABLE_CLAIMS}
+    from claims o join interventions oi on oi.id = o.therapy join conditions oc on oc.id = o.condition
+    where o.topic = :topic and (o.therapy in (select value from json_each(:therapies))
+                                and o.condition in (select value from json_each(:conditions)) or o.id = :id)
       and o.source_id in (select value from json_each(:shown))
     order by o.source_id, o.position
 """
+
+
+def comparable_terms(lineages, term, lineage):
+    """The terms that compare with term (whose lineage "/root/.../term/" names its ancestors and
+    itself): its ancestors, itself and its descendants. lineages: (id, lineage) of the vocabulary."""
+    return {other for other, other_lineage in lineages
+            if f"/{other}/" in lineage or f"/{term}/" in (other_lineage or "")}
+
+
 # Live: its conflicts counted by the editors' verdicts (loaders/editorial/verdicts.py).
 TOPIC_SUMMARY = "select * from live_topic_summary where topic = :topic and therapy = :therapy and condition = :condition"
 CITED_STUDIES = """
@@ -104,6 +116,47 @@ def shown_sources(answering_sources, own_source):
     return [source_id for index, source_id in enumerate(ids) if index < ANSWERING_SHOWN - 1 or source_id == own_source]
 
 
+# The answers table and the silent sources are drawn here, not by loops in templates/row-kb-claims.html:
+# Jinja's async rendering awaits every expression of a loop on its own, and the 30 sources' answers and
+# 60 silent sources cost more than all the page's queries. The markup is the one the loops drew.
+def answer_cells(other, claim, url) -> str:
+    """The answer and quote cells (HTML) of one claim in the answers table."""
+    answer = escape(other["answer"] or other["stance"] or "—")
+    if other["certainty"] != "asserted":
+        answer += Markup(f' <span class="kb-certainty">({escape(other["certainty"])})</span>')
+    if other["statement_kind"] == "protocol":
+        answer += Markup(' <span class="kb-protocol">study protocol</span>')
+    if other["therapy"] != claim["therapy"] or other["condition"] != claim["condition"]:
+        answer += Markup(f'<span class="kb-terms">{escape(other["therapy_label"])} · {escape(other["condition_label"])}</span>')
+    this = other["is_this"]
+    lead, current = ("<strong>This claim:</strong> ", ' aria-current="page"') if this else ("", "")
+    draft = ' <span class="kb-draft">unreviewed draft</span>' if other["status"] == "draft" else ""
+    quote = (f'{lead}“{escape(other["quote"])}” <a href="{escape(url)}" class="kb-more"{current}>'
+             f'claim {escape(other["position"])}</a>{draft}')
+    return f"\n        <td>{answer}</td>\n        <td>{quote}</td>"
+
+
+def answers_markup(datasette, answering, claim) -> Markup:
+    """The answers table's row groups: one <tbody> per answering source, one row per claim of it."""
+    parts = []
+    for source in answering:
+        parts.append("\n    <tbody>\n      ")
+        for index, other in enumerate(source["claims"]):
+            heading = "" if index else (
+                f'<th scope="rowgroup" rowspan="{len(source["claims"])}"><a href="{escape(row_url(datasette, "sources", source["id"]))}">'
+                f'{escape(source["title"])}</a><span class="kb-source-kind">{escape(source["kind"])}</span></th>')
+            parts.append(f'\n      <tr class="type-{escape(other["type"])}{" kb-this" if other["is_this"] else ""}">\n        '
+                         f'{heading}{answer_cells(other, claim, row_url(datasette, "claims", other["id"]))}\n      </tr>\n      ')
+        parts.append("\n    </tbody>\n    ")
+    return Markup("".join(parts))
+
+
+def silent_markup(datasette, silent) -> Markup:
+    """The silent sources, linked, separated by semicolons."""
+    return Markup("; ".join(f'<a href="{escape(row_url(datasette, "sources", source["id"]))}">{escape(source["title"])}</a>'
+                            for source in silent))
+
+
 def summary_links(datasette, claim):
     """The topic summary row of the claim's topic, therapy and condition, and the like-for-like comparison."""
     key = (claim["topic"], claim["therapy"], claim["condition"])
@@ -122,6 +175,24 @@ async def cited_studies(datasette, database, claim_id):
     return [{**study, "fidelity": verdicts.get(study["id"])} for study in await rows(database, CITED_STUDIES, {"id": claim_id})]
 
 
+async def like_for_like(database, claim):
+    """The query parameters of the claim's like-for-like comparison: its key terms, and the therapies
+    and conditions that compare with its own (JSON lists)."""
+    terms = {key: claim[key] for key in ("id", "topic", "therapy", "condition")}
+    for column, (parameter, sql) in LINEAGES.items():
+        lineages = [(row["id"], row["lineage"]) for row in await remembered_rows(database, sql)]
+        terms[parameter] = json.dumps(sorted(comparable_terms(lineages, claim[column], claim[f"{column}_lineage"] or "")))
+    return terms
+
+
+async def sources_compared(database, terms):
+    """Every source in title order, each marked comparable when its main therapy and condition compare
+    with the claim's."""
+    therapies, conditions = set(json.loads(terms["therapies"])), set(json.loads(terms["conditions"]))
+    return [{**source, "comparable": source["therapy"] in therapies and source["condition"] in conditions}
+            for source in await remembered_rows(database, SOURCE_LIST)]
+
+
 async def claim_context(datasette, request, claim_id):
     """Everything the claim template shows, or None when the claim does not exist."""
     database = datasette.get_database(KB_DB)
@@ -130,9 +201,9 @@ async def claim_context(datasette, request, claim_id):
         return None
     claim = found[0]
     text = claim.pop("source_text")
-    terms = {key: claim[key] for key in ("id", "topic", "therapy", "condition", "therapy_lineage", "condition_lineage")}
-    sources = await rows(database, SOURCES, terms)
-    speaking = {row["source_id"] for row in await rows(database, ANSWERING_SOURCES, terms)}
+    terms = await like_for_like(database, claim)
+    sources = await sources_compared(database, terms)
+    speaking = {row["source_id"] for row in await rows(database, ANSWERING_SOURCES, terms)} | {claim["source_id"]}
     shown = shown_sources([source for source in sources if source["id"] in speaking], claim["source_id"])
     answering, _ = answers_by_source(sources, await rows(database, TOPIC_CLAIMS, {**terms, "shown": json.dumps(shown)}),
                                      claim_id)
@@ -143,7 +214,9 @@ async def claim_context(datasette, request, claim_id):
         "claim": claim,
         "context": context_markup(text, claim["quote_start"], claim["quote_end"]),
         "answering": answering,
+        "answers_markup": answers_markup(datasette, answering, claim),
         "silent": silent[:SILENT_SHOWN],
+        "silent_markup": silent_markup(datasette, silent[:SILENT_SHOWN]),
         "more_answering": len(speaking) - len(shown),
         "more_silent": max(0, len(silent) - SILENT_SHOWN),
         "summary": summary[0] if summary else None,

@@ -56,6 +56,14 @@ async def rows(database, sql, params=None):
     return [dict(row) for row in (await database.execute(sql, params or {})).rows]
 
 
+async def remembered_rows(database, sql):
+    """rows(database, sql) asked once per kb.db file where the database remembers answers (a
+    fresh_kb.FreshDatabase), for what is the same on every page of one build; never change them."""
+    if not hasattr(database, "remembered_answer"):
+        return await rows(database, sql)
+    return await database.remembered_answer(("rows", sql), lambda: rows(database, sql))
+
+
 def sql_list(values):
     """Values as an SQL list of string literals: ('a', 'b')."""
     return "(" + ", ".join("'" + str(value).replace("'", "''") + "'" for value in values) + ")"
