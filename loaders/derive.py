@@ -276,16 +276,18 @@ class Stage:
             where = (f"where c.source_id in ({','.join('?' * len(sources))}) "
                      f"or cs.study_id in ({','.join('?' * len(studies))})")
             parameters = [*sources, *studies]
-        studies_by_id = self.studies_by_id
+        # Each citation's study row comes with it (a left join: a citation of no study fails as before),
+        # not from a query per study.
         cursor = self.database.execute(
-            f"select cs.study_id, {columns} from claim_studies cs join claims c on c.id = cs.claim_id {where} "
-            f"order by cs.claim_id, cs.study_id", parameters)
-        names = [column[0] for column in cursor.description][1:]
+            f"select cs.study_id, {columns}, st.* from claim_studies cs join claims c on c.id = cs.claim_id "
+            f"left join studies st on st.id = cs.study_id {where} order by cs.claim_id, cs.study_id", parameters)
+        names = [column[0] for column in cursor.description]
+        claim_end = 1 + len(RULE_COLUMNS)
+        claim_names, study_names = names[1:claim_end], names[claim_end:]
         abstracts = AbstractClaims(self)
-        judged = (fidelity.judge_citation(dict(zip(names, values)), studies_by_id[study_id],
-                                          abstracts.of(studies_by_id[study_id]["abstract_source"]), self.topics,
-                                          self.likeness)
-                  for study_id, *values in cursor)
+        judged = (fidelity.judge_citation(dict(zip(claim_names, values[1:claim_end])), study,
+                                          abstracts.of(study["abstract_source"]), self.topics, self.likeness)
+                  for values in cursor for study in [cited_study(values, study_names)])
         rows = (row for row in judged if row is not None)
         if not scope.everything:
             rows = list(rows)
@@ -302,11 +304,11 @@ class Stage:
         sources = {source["id"]: number for number, source in enumerate(self.sources)}
         same_sources = not scope.everything and set(sources) == {row[0] for row in self.database.execute(
             "select source_id from source_scorecard")}
+        claim_query = (f"select {', '.join(compare.CLAIM_COLUMNS)} from claims where topic = ? "
+                       f"order by source_id, position")
         for topic in sorted(scope.topics):
-            ordered = [tuple(row.values()) for row in self.rows(
-                f"select {', '.join(compare.CLAIM_COLUMNS)} from claims where topic = ? order by source_id, position",
-                [topic])]
-            rows = list(compare.comparison_rows(ordered, self.likeness))
+            # Tuples straight from the cursor (a dict per claim cost more than comparing them).
+            rows = list(compare.comparison_rows(self.database.execute(claim_query, [topic]).fetchall(), self.likeness))
             subjects = [(therapy, condition) for _, therapy, condition, _ in rows]
             keep_cells = same_sources and subjects == [tuple(row) for row in self.database.execute(
                 "select therapy, condition from topic_summary where topic = ? order by rowid", [topic])]
@@ -321,16 +323,20 @@ class Stage:
             else:
                 self.delete_where("comparison_cells", "topic", [topic])
                 made = rows
-            stored = self.rows("select id, topic, claim_a, claim_b, severity from conflicts where topic = ? "
-                               "order by rowid", [topic])
-            summary = compare.topic_summary(rows, self.topics, self.sources, stored, self.likeness, concerned)
-            places = {key: self.rowid(topic, number) for number, key in enumerate(subjects)}
-            place = lambda row: places[row["therapy"], row["condition"]]
-            self.insert(ComparisonCellRow, compare.comparison_cells(made), lambda row: place(row) | sources[row["source_id"]])
-            self.insert(TopicSummaryRow, summary, place)
-            links = compare.summary_conflicts(summary)
-            order = {row["id"]: number for number, row in enumerate(sorted(stored, key=lambda row: row["id"]))}
-            self.insert(TopicSummaryConflictRow, links, lambda row: place(row) | order[row["conflict_id"]])
+            stored = self.database.execute("select id, topic, claim_a, claim_b, severity from conflicts "
+                                           "where topic = ? order by rowid", [topic]).fetchall()
+            places = [self.rowid(topic, number) for number in range(len(rows))]
+            self.insert_values(ComparisonCellRow, compare.CELL_COLUMNS,
+                               ((place | sources[cell[3]], *cell)
+                                for place, row in zip(places, made) for cell in compare.row_cells(*row)))
+            summary = list(compare.topic_summary(rows, self.topics, self.sources, stored, self.likeness, concerned))
+            self.insert_values(TopicSummaryRow, compare.SUMMARY_COLUMNS,
+                               ((place, *row) for place, (row, _) in zip(places, summary)))
+            order = {conflict_id: number for number, conflict_id in enumerate(sorted(row[0] for row in stored))}
+            self.insert_values(TopicSummaryConflictRow, ("topic", "therapy", "condition", "conflict_id"),
+                               ((place | order[conflict_id], topic, therapy, condition, conflict_id)
+                                for place, (therapy, condition), (_, conflict_ids) in zip(places, subjects, summary)
+                                for conflict_id in conflict_ids))
         if scope.changed:
             self.update_silent_sources(scope, concerned)
 
@@ -419,6 +425,12 @@ class Stage:
             f'insert into "{model.__tablename__}" (rowid, {", ".join(quoted(columns))}) '
             f'values ({", ".join("?" * (len(columns) + 1))})',
             ((rowid(row), *map(row.get, columns)) for row in rows))
+
+    def insert_values(self, model, columns, values):
+        """Insert tuples (rowid, then the values of columns): rows made as tuples, no dict per row."""
+        self.database.conn.executemany(
+            f'insert into "{model.__tablename__}" (rowid, {", ".join(quoted(columns))}) '
+            f'values ({", ".join("?" * (len(columns) + 1))})', values)
 
     def insert_in_order(self, model, rows, key, appending):
         """Insert rows sorted by key. appending (a full build): numbered in turn, with gaps; else the rows
@@ -536,6 +548,15 @@ class Digests:
         self.database.conn.executemany(insert, ((source, topic, digest) for (source, topic), digest in topics))
         self.database.conn.executemany(insert, ((source, topic, digest)
                                                 for (source, topic), digest in self.of_sources().items()))
+
+
+def cited_study(values, study_names):
+    """The studies row at the end of a citation's values (the cited study's id first): KeyError when the
+    study is not in studies, as StudyRows gives."""
+    study = dict(zip(study_names, values[-len(study_names):]))
+    if study["id"] is None:
+        raise KeyError(values[0])
+    return study
 
 
 def renumber(database, model, key):
