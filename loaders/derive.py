@@ -373,14 +373,27 @@ class Stage:
             wanted = sorted(scope.changed | self.rescored)
             self.delete_where("source_scorecard", "source_id", wanted)
         by_id = {source["id"]: source for source in self.sources}
-        rows = (scorecard.scorecard(by_id[source_id],
-                                    self.rows("select id, type, certainty from claims where source_id = ?", [source_id]),
-                                    scorecard.claim_verdicts(self.rows(
-                                        "select claim_id, verdict from citation_fidelity where source_id = ?",
-                                        [source_id])),
+        wanted = [source_id for source_id in wanted if source_id in by_id]
+        types, hedged, verdicts = defaultdict(dict), defaultdict(int), defaultdict(dict)
+        for source_id, kind, count, hedged_count in self.of_sources(scorecard.CLAIM_COUNTS, wanted, scope.everything):
+            types[source_id][kind] = count
+            hedged[source_id] += hedged_count
+        for source_id, verdict, count in self.of_sources(scorecard.VERDICT_COUNTS, wanted, scope.everything):
+            verdicts[source_id][verdict] = count
+        rows = (scorecard.scorecard(by_id[source_id], types[source_id], hedged[source_id], verdicts[source_id],
                                     within[source_id], crossed[source_id])
-                for source_id in wanted if source_id in by_id)
+                for source_id in wanted)
         self.insert_in_order(SourceScorecardRow, list(rows), ("source_id",), scope.everything)
+
+    def of_sources(self, sql, wanted, everything):
+        """The rows of sql (a query with {where}) for the wanted sources: one query for all in a full derive,
+        else one per 500 sources."""
+        if everything:
+            yield from self.database.execute(sql.format(where=""))
+            return
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            yield from self.database.execute(sql.format(where=f"where source_id in ({','.join('?' * len(chunk))})"), chunk)
 
     # -- the matrix and serving tables ---------------------------------------------------------------
 
