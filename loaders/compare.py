@@ -72,31 +72,37 @@ def row_cells(topic, therapy, condition, members):
         yield topic, therapy, condition, source_id, answer, claim_ids, quotes
 
 
-def concerned_sources(sources, therapy, condition, likeness):
-    """The sources whose main therapy and condition compare with these: silent ones are the ones to read."""
-    # Thousands of sources share a few dozen (therapy, condition) pairs: each pair is compared once.
-    compares = {}
-    for source in sources:
-        subject = (source["therapy"], source["condition"])
-        if subject not in compares:
-            compares[subject] = (likeness.comparable("therapy", subject[0], therapy)
-                                 and likeness.comparable("condition", subject[1], condition))
-    return [source["id"] for source in sources if compares[source["therapy"], source["condition"]]]
+class ConcernedSources(dict):
+    """{(therapy, condition): the ids of the sources, in their order, whose main therapy and condition
+    compare with these}, each found when first asked: silent ones are the ones to read."""
+
+    def __init__(self, sources, likeness):
+        super().__init__()
+        self.likeness, self.ids = likeness, [source["id"] for source in sources]
+        # Thousands of sources share a few dozen (therapy, condition) pairs: each pair is compared once
+        # per row's subject, and its sources' places taken in whole.
+        self.places = defaultdict(list)
+        for place, source in enumerate(sources):
+            self.places[source["therapy"], source["condition"]].append(place)
+
+    def __missing__(self, subject):
+        therapy, condition = subject
+        taken = [places for (source_therapy, source_condition), places in self.places.items()
+                 if self.likeness.comparable("therapy", source_therapy, therapy)
+                 and self.likeness.comparable("condition", source_condition, condition)]
+        found = self[subject] = [self.ids[place] for place in sorted(itertools.chain.from_iterable(taken))]
+        return found
 
 
-def topic_summary(rows, topics, sources, conflicts, likeness, concerned_by_subject=None):
+def topic_summary(rows, topics, conflicts, concerned: ConcernedSources):
     """(topic_summary row as a SUMMARY_COLUMNS tuple, the ids of the conflicts it counts, sorted) for each
     comparison row; conflicts are (id, topic, claim_a, claim_b, severity) tuples."""
     conflicts_by_topic = defaultdict(list)
     for conflict in conflicts:
         conflicts_by_topic[conflict[1]].append(conflict)
-    # A few dozen (therapy, condition) pairs: each scans the sources once.
-    concerned_by_subject = {} if concerned_by_subject is None else concerned_by_subject
     for topic_id, therapy, condition, group in rows:
-        if (therapy, condition) not in concerned_by_subject:
-            concerned_by_subject[therapy, condition] = concerned_sources(sources, therapy, condition, likeness)
         yield summary_row(topics[topic_id], therapy, condition, group, conflicts_by_topic.get(topic_id, ()),
-                          concerned_by_subject[therapy, condition])
+                          concerned[therapy, condition])
 
 
 def summary_row(topic, therapy, condition, group, conflicts, concerned):
@@ -146,18 +152,23 @@ def consensus(source_count, conflict_count, firm_conflict_count):
     return "single source" if source_count == 1 else "agree"
 
 
-def matrix_rows(cells: list, source_ids: list, topics: list) -> list:
-    """(Topic, therapy, condition) × source: one tuple per row of cells — its key, the topic's label and
-    kind, then each source's answer, SILENT where it says nothing — in the order of topics (rows with
-    id, label and kind), then therapy and condition. Plain dicts: a pandas pivot per topic cost seconds."""
+def matrix_rows(cells, source_ids: list, topics: list) -> list:
+    """(Topic, therapy, condition) × source: one tuple per row of cells ((topic, therapy, condition,
+    source_id, answer) tuples) — its key, the topic's label and kind, then each source's answer, SILENT
+    where it says nothing — in the order of topics (rows with id, label and kind), then therapy and
+    condition. Plain lists: a pandas pivot per topic cost seconds."""
     labels = {topic["id"]: (topic["label"], topic["kind"]) for topic in topics}
     order = {topic["id"]: number for number, topic in enumerate(topics)}
-    answers = defaultdict(dict)
-    for cell in cells:
-        answers[cell["topic"], cell["therapy"], cell["condition"]][cell["source_id"]] = cell["answer"]
+    column = {source_id: number for number, source_id in enumerate(source_ids)}
+    answers = {}
+    for topic, therapy, condition, source_id, answer in cells:  # each cell fills its place in a row of SILENT
+        row = answers.get((topic, therapy, condition))
+        if row is None:
+            row = answers[topic, therapy, condition] = [SILENT] * len(source_ids)
+        if source_id in column:
+            row[column[source_id]] = answer
     keys = sorted((key for key in answers if key[0] in labels), key=lambda key: (order[key[0]], key[1], key[2]))
-    return [(*key, *labels[key[0]], *(answers[key].get(source_id, SILENT) for source_id in source_ids))
-            for key in keys]
+    return [(*key, *labels[key[0]], *answers[key]) for key in keys]
 
 
 # A column per source stops being readable (and SQLite stops binding) long before 1,000 sources;

@@ -300,7 +300,7 @@ class Stage:
         """comparison_cells, topic_summary and topic_summary_conflicts, topic by topic. After a change, a
         topic whose rows (therapy, condition) and sources are the same keeps every cell but the changed
         sources': a cell is one source's answers in one row."""
-        concerned = {}
+        concerned = compare.ConcernedSources(self.sources, self.likeness)
         sources = {source["id"]: number for number, source in enumerate(self.sources)}
         same_sources = not scope.everything and set(sources) == {row[0] for row in self.database.execute(
             "select source_id from source_scorecard")}
@@ -329,7 +329,7 @@ class Stage:
             self.insert_values(ComparisonCellRow, compare.CELL_COLUMNS,
                                ((place | sources[cell[3]], *cell)
                                 for place, row in zip(places, made) for cell in compare.row_cells(*row)))
-            summary = list(compare.topic_summary(rows, self.topics, self.sources, stored, self.likeness, concerned))
+            summary = list(compare.topic_summary(rows, self.topics, stored, concerned))
             self.insert_values(TopicSummaryRow, compare.SUMMARY_COLUMNS,
                                ((place, *row) for place, (row, _) in zip(places, summary)))
             order = {conflict_id: number for number, conflict_id in enumerate(sorted(row[0] for row in stored))}
@@ -348,9 +348,6 @@ class Stage:
         for rowid, topic, therapy, condition, speaking, silent in rows:
             if topic in scope.topics:
                 continue
-            if (therapy, condition) not in concerned:
-                concerned[therapy, condition] = compare.concerned_sources(self.sources, therapy, condition,
-                                                                          self.likeness)
             was = set(silent.split(", ")) & changed if silent else set()
             now = set(concerned[therapy, condition]) & changed
             if was or now:
@@ -415,8 +412,8 @@ class Stage:
         columns = ", ".join(quoted(["topic", "therapy", "condition", "label", "kind", *source_ids]))
         insert = f"insert into comparison_matrix (rowid, {columns}) values ({', '.join('?' * (6 + len(source_ids)))})"
         for topic in wanted:
-            cells = self.rows("select topic, therapy, condition, source_id, answer from comparison_cells "
-                              "where topic = ?", [topic])
+            cells = self.database.execute("select topic, therapy, condition, source_id, answer from comparison_cells "
+                                          "where topic = ?", [topic])
             rows = compare.matrix_rows(cells, source_ids, topics)
             self.database.conn.executemany(insert, [(self.rowid(topic, number), *row) for number, row in enumerate(rows)])
 
