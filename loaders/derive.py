@@ -276,10 +276,11 @@ class Stage:
             where = (f"where c.source_id in ({','.join('?' * len(sources))}) "
                      f"or cs.study_id in ({','.join('?' * len(studies))})")
             parameters = [*sources, *studies]
-        # Each citation's study row comes with it (a left join: a citation of no study fails as before),
-        # not from a query per study.
+        # Each citation's study (the columns the rules read) comes with it, not from a query per study (a
+        # left join: a citation of no study fails as before).
         cursor = self.database.execute(
-            f"select cs.study_id, {columns}, st.* from claim_studies cs join claims c on c.id = cs.claim_id "
+            f"select cs.study_id, {columns}, {', '.join(f'st.{column}' for column in fidelity.STUDY_COLUMNS)} "
+            f"from claim_studies cs join claims c on c.id = cs.claim_id "
             f"left join studies st on st.id = cs.study_id {where} order by cs.claim_id, cs.study_id", parameters)
         names = [column[0] for column in cursor.description]
         claim_end = 1 + len(RULE_COLUMNS)
@@ -561,8 +562,8 @@ class Digests:
 
 
 def cited_study(values, study_names):
-    """The studies row at the end of a citation's values (the cited study's id first): KeyError when the
-    study is not in studies, as StudyRows gives."""
+    """The study at the end of a citation's values (the cited study's id first): KeyError when the study
+    is not in studies, as StudyRows gives."""
     study = dict(zip(study_names, values[-len(study_names):]))
     if study["id"] is None:
         raise KeyError(values[0])
