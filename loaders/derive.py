@@ -372,18 +372,17 @@ class Stage:
             self.delete_where("source_scorecard", "source_id", wanted)
         by_id = {source["id"]: source for source in self.sources}
         wanted = [source_id for source_id in wanted if source_id in by_id]
-        types, hedged, verdicts = defaultdict(dict), defaultdict(int), defaultdict(dict)
-        for source_id, kind, count, hedged_count in self.of_sources(scorecard.CLAIM_COUNTS, wanted, scope.everything):
-            types[source_id][kind] = count
-            hedged[source_id] += hedged_count
-        for source_id, verdict, count in self.of_sources(scorecard.VERDICT_COUNTS, wanted, scope.everything):
-            verdicts[source_id][verdict] = count
-        rows = (scorecard.scorecard(by_id[source_id], types[source_id], hedged[source_id], verdicts[source_id],
+        # Both counts come in source order, as wanted: one source's counts are in memory at a time.
+        claim_counts = aligned(wanted, self.rows_of_sources(scorecard.CLAIM_COUNTS, wanted, scope.everything))
+        verdict_counts = aligned(wanted, self.rows_of_sources(scorecard.VERDICT_COUNTS, wanted, scope.everything))
+        rows = (scorecard.scorecard(by_id[source_id], {kind: count for _, kind, count, _ in claims},
+                                    sum(hedged for *_, hedged in claims),
+                                    {verdict: count for _, verdict, count in verdicts},
                                     within[source_id], crossed[source_id])
-                for source_id in wanted)
+                for source_id, claims, verdicts in zip(wanted, claim_counts, verdict_counts))
         self.insert_in_order(SourceScorecardRow, list(rows), ("source_id",), scope.everything)
 
-    def of_sources(self, sql, wanted, everything):
+    def rows_of_sources(self, sql, wanted, everything):
         """The rows of sql (a query with {where}) for the wanted sources: one query for all in a full derive,
         else one per 500 sources."""
         if everything:
@@ -559,6 +558,21 @@ class Digests:
         self.database.conn.executemany(insert, ((source, topic, digest) for (source, topic), digest in topics))
         self.database.conn.executemany(insert, ((source, topic, digest)
                                                 for (source, topic), digest in self.of_sources().items()))
+
+
+def aligned(wanted, rows):
+    """For each of the wanted source ids (sorted), its rows among rows (sorted by their first value, the
+    source id): [] for a source with none."""
+    groups = itertools.groupby(rows, key=lambda row: row[0])
+    current = next(groups, None)
+    for source_id in wanted:
+        while current is not None and current[0] < source_id:
+            current = next(groups, None)
+        if current is not None and current[0] == source_id:
+            yield list(current[1])
+            current = next(groups, None)
+        else:
+            yield []
 
 
 def cited_study(values, study_names):
