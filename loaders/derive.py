@@ -60,6 +60,7 @@ EXACT_REALS = ("norm_min", "norm_max")  # quote() keeps 15 digits: a float is wr
 # fit SQLite's signed 64-bit rowids (4,096 topics; 131,072 sources, subjects or pairs per level).
 PLACE_BITS = 17
 MAX_TOPICS = 1 << (63 - 3 * PLACE_BITS)
+SOURCES_AT_ONCE = 100  # the scorecards counted per query
 
 
 def derive(database, vocab, changed_sources: set = None) -> dict:
@@ -372,25 +373,24 @@ class Stage:
             self.delete_where("source_scorecard", "source_id", wanted)
         by_id = {source["id"]: source for source in self.sources}
         wanted = [source_id for source_id in wanted if source_id in by_id]
-        # Both counts come in source order, as wanted: one source's counts are in memory at a time.
-        claim_counts = aligned(wanted, self.rows_of_sources(scorecard.CLAIM_COUNTS, wanted, scope.everything))
-        verdict_counts = aligned(wanted, self.rows_of_sources(scorecard.VERDICT_COUNTS, wanted, scope.everything))
-        rows = (scorecard.scorecard(by_id[source_id], {kind: count for _, kind, count, _ in claims},
-                                    sum(hedged for *_, hedged in claims),
-                                    {verdict: count for _, verdict, count in verdicts},
-                                    within[source_id], crossed[source_id])
-                for source_id, claims, verdicts in zip(wanted, claim_counts, verdict_counts))
-        self.insert_in_order(SourceScorecardRow, list(rows), ("source_id",), scope.everything)
+        rows = []
+        for start in range(0, len(wanted), SOURCES_AT_ONCE):
+            rows += self.scorecards(wanted[start:start + SOURCES_AT_ONCE], by_id, within, crossed)
+        self.insert_in_order(SourceScorecardRow, rows, ("source_id",), scope.everything)
 
-    def rows_of_sources(self, sql, wanted, everything):
-        """The rows of sql (a query with {where}) for the wanted sources: one query for all in a full derive,
-        else one per 500 sources."""
-        if everything:
-            yield from self.database.execute(sql.format(where=""))
-            return
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            yield from self.database.execute(sql.format(where=f"where source_id in ({','.join('?' * len(chunk))})"), chunk)
+    def scorecards(self, source_ids, by_id, within, crossed):
+        """The scorecards of a batch of sources, from two grouped queries. In batches: the two queries over
+        every source raised the step's peak (105.8-107.0 MB against 105.3 MB at 30,000 claims)."""
+        marks = f"where source_id in ({','.join('?' * len(source_ids))})"
+        types, hedged, verdicts = defaultdict(dict), defaultdict(int), defaultdict(dict)
+        for source_id, kind, count, hedged_count in self.database.execute(
+                scorecard.CLAIM_COUNTS.format(where=marks), source_ids):
+            types[source_id][kind] = count
+            hedged[source_id] += hedged_count
+        for source_id, verdict, count in self.database.execute(scorecard.VERDICT_COUNTS.format(where=marks), source_ids):
+            verdicts[source_id][verdict] = count
+        return [scorecard.scorecard(by_id[source_id], types[source_id], hedged[source_id], verdicts[source_id],
+                                    within[source_id], crossed[source_id]) for source_id in source_ids]
 
     # -- the matrix and serving tables ---------------------------------------------------------------
 
@@ -558,21 +558,6 @@ class Digests:
         self.database.conn.executemany(insert, ((source, topic, digest) for (source, topic), digest in topics))
         self.database.conn.executemany(insert, ((source, topic, digest)
                                                 for (source, topic), digest in self.of_sources().items()))
-
-
-def aligned(wanted, rows):
-    """For each of the wanted source ids (sorted), its rows among rows (sorted by their first value, the
-    source id): [] for a source with none."""
-    groups = itertools.groupby(rows, key=lambda row: row[0])
-    current = next(groups, None)
-    for source_id in wanted:
-        while current is not None and current[0] < source_id:
-            current = next(groups, None)
-        if current is not None and current[0] == source_id:
-            yield list(current[1])
-            current = next(groups, None)
-        else:
-            yield []
 
 
 def cited_study(values, study_names):

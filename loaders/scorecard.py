@@ -51,16 +51,15 @@ def verdict_columns(fidelity: list) -> dict:
             **{column: verdicts.get(verdict, 0) for verdict, column in VERDICT_COLUMNS.items()}}
 
 
-# What a scorecard counts, counted by SQLite per source (a query for many sources, not two per source).
-# {where} narrows to some sources; rows come in source order. Claims: per source and type, how many and how many hedged.
+# What a scorecard counts, counted by SQLite per source (a query for a batch of sources, not two per source).
+# {where} narrows to some sources. Claims: per source and type, how many and how many hedged.
 CLAIM_COUNTS = ("select source_id, type, count(*), count(case when certainty = 'hedged' then 1 end) from claims "
-                "{where} group by source_id, type order by source_id")
+                "{where} group by source_id, type")
 # Citing claims: per source and verdict, its claims whose worst verdict it is (SQLite gives the bare
 # verdict of the row where min() is found: the claim's worst).
 WORST_RANK = "case verdict " + " ".join(f"when '{verdict}' then {rank}" for rank, verdict in enumerate(WORST_FIRST)) + " end"
 VERDICT_COUNTS = (f"select source_id, verdict, count(*) from (select source_id, claim_id, verdict, min({WORST_RANK}) "
-                  f"from citation_fidelity {{where}} group by source_id, claim_id) group by source_id, verdict "
-                  f"order by source_id")
+                  f"from citation_fidelity {{where}} group by source_id, claim_id) group by source_id, verdict")
 
 
 def scorecard(source, types: dict, hedged: int, verdicts: dict, within, crossed):
