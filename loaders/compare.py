@@ -7,6 +7,7 @@ massage or dry needling never enter it). Counts and the sources themselves are s
 percentages: with a handful of sources a percentage misleads.
 """
 
+import itertools
 import json
 import sqlite3
 from collections import defaultdict
@@ -29,13 +30,14 @@ CLAIM_COLUMNS = ["id", "source_id", "position", "topic", "therapy", "condition",
                  "norm_min", "norm_max"]
 
 
-def summary_conflicts(summary: list) -> list:
-    """topic_summary_conflicts rows: each conflict a topic_summary row counts, by the row's key."""
-    return [{"topic": row["topic"], "therapy": row["therapy"], "condition": row["condition"], "conflict_id": conflict_id}
-            for row in summary for conflict_id in json.loads(row["conflict_ids"])]
-
-
 ID, SOURCE, POSITION, TOPIC, THERAPY, CONDITION, ANSWER, QUOTE, STANCE, NORM_MIN, NORM_MAX = range(11)
+# The columns of the rows made here, in the order of their tuples (derive inserts them by name).
+CELL_COLUMNS = ("topic", "therapy", "condition", "source_id", "answer", "claim_ids", "quotes")
+SUMMARY_COLUMNS = ("topic", "therapy", "condition", "label", "kind", "unit", "source_count", "sources",
+                   "silent_sources", "claim_count", "supports", "opposes", "mixed", "supporting_sources",
+                   "opposing_sources", "mixed_sources", "lowest", "highest", "spread", "conflict_count", "consensus",
+                   "conflict_ids")
+STANCES = ("supports", "opposes", "mixed")
 
 
 def comparison_rows(ordered: list, likeness: Likeness):
@@ -43,90 +45,85 @@ def comparison_rows(ordered: list, likeness: Likeness):
     with the claims about that therapy and condition or a broader one, in topic and article order."""
     for topic, group in groupby(ordered, key=itemgetter(TOPIC)):
         group = list(group)
-        for therapy, condition in sorted({(claim[THERAPY], claim[CONDITION]) for claim in group}):
-            therapies = set(likeness.chain("therapy", therapy))
-            conditions = set(likeness.chain("condition", condition))
-            members = [claim for claim in group if claim[THERAPY] in therapies and claim[CONDITION] in conditions]
-            yield topic, therapy, condition, members
+        # A topic's claims name a few dozen (therapy, condition) pairs: a row gathers the places of the
+        # pairs it takes in, instead of testing every claim of the topic once per row.
+        places = defaultdict(list)
+        for place, claim in enumerate(group):
+            places[claim[THERAPY], claim[CONDITION]].append(place)
+        for therapy, condition in sorted(places):
+            therapies, conditions = likeness.chain("therapy", therapy), likeness.chain("condition", condition)
+            taken = [places[subject] for subject in places if subject[0] in therapies and subject[1] in conditions]
+            members = taken[0] if len(taken) == 1 else sorted(itertools.chain.from_iterable(taken))
+            yield topic, therapy, condition, [group[place] for place in members]
 
 
-def comparison_cells(rows) -> list:
-    """One row per (topic, therapy, condition, source): the source's distinct answers in article order."""
-    cells = []
-    for topic, therapy, condition, members in rows:
-        by_source = defaultdict(list)
-        for claim in members:
-            by_source[claim[SOURCE]].append(claim)
-        for source_id in sorted(by_source):
-            group = by_source[source_id]
-            if len(group) == 1:  # most cells: one claim (the same texts as below, made without the joins)
-                claim = group[0]
-                answer, claim_ids, quotes = claim[ANSWER], f"[{encode_string(claim[ID])}]", f"“{claim[QUOTE]}”"
-            else:
-                answer = "; ".join(dict.fromkeys(claim[ANSWER] for claim in group))
-                claim_ids = json.dumps([claim[ID] for claim in group])
-                quotes = "\n".join(f"“{quote}”" for quote in dict.fromkeys(claim[QUOTE] for claim in group))
-            cells.append({"topic": topic, "therapy": therapy, "condition": condition, "source_id": source_id,
-                          "answer": answer, "claim_ids": claim_ids, "quotes": quotes})
-    return cells
+def row_cells(topic, therapy, condition, members):
+    """A comparison row's comparison_cells (CELL_COLUMNS tuples): one per source in id order (members
+    come in source and article order), with the source's distinct answers in article order."""
+    for source_id, group in groupby(members, key=itemgetter(SOURCE)):
+        group = list(group)
+        if len(group) == 1:  # most cells: one claim (the same texts as below, made without the joins)
+            claim = group[0]
+            answer, claim_ids, quotes = claim[ANSWER], f"[{encode_string(claim[ID])}]", f"“{claim[QUOTE]}”"
+        else:
+            answer = "; ".join(dict.fromkeys(claim[ANSWER] for claim in group))
+            claim_ids = json.dumps([claim[ID] for claim in group])
+            quotes = "\n".join(f"“{quote}”" for quote in dict.fromkeys(claim[QUOTE] for claim in group))
+        yield topic, therapy, condition, source_id, answer, claim_ids, quotes
 
 
-def concerned_sources(sources, therapy, condition, likeness):
-    """The sources whose main therapy and condition compare with these: silent ones are the ones to read."""
-    # Thousands of sources share a few dozen (therapy, condition) pairs: each pair is compared once.
-    compares = {}
-    for source in sources:
-        subject = (source["therapy"], source["condition"])
-        if subject not in compares:
-            compares[subject] = (likeness.comparable("therapy", subject[0], therapy)
-                                 and likeness.comparable("condition", subject[1], condition))
-    return [source["id"] for source in sources if compares[source["therapy"], source["condition"]]]
+class ConcernedSources(dict):
+    """{(therapy, condition): the ids of the sources, in their order, whose main therapy and condition
+    compare with these}, each found when first asked: silent ones are the ones to read."""
+
+    def __init__(self, sources, likeness):
+        super().__init__()
+        self.likeness, self.ids = likeness, [source["id"] for source in sources]
+        # Thousands of sources share a few dozen (therapy, condition) pairs: each pair is compared once
+        # per row's subject, and its sources' places taken in whole.
+        self.places = defaultdict(list)
+        for place, source in enumerate(sources):
+            self.places[source["therapy"], source["condition"]].append(place)
+
+    def __missing__(self, subject):
+        therapy, condition = subject
+        taken = [places for (source_therapy, source_condition), places in self.places.items()
+                 if self.likeness.comparable("therapy", source_therapy, therapy)
+                 and self.likeness.comparable("condition", source_condition, condition)]
+        found = self[subject] = [self.ids[place] for place in sorted(itertools.chain.from_iterable(taken))]
+        return found
 
 
-def topic_summary(rows, topics, sources, conflicts, likeness, concerned_by_subject=None) -> list:
-    conflicts_by_pair = {}
-    for item in conflicts:
-        conflicts_by_pair.setdefault(item["topic"], []).append(item)
-    # A few dozen (therapy, condition) pairs: each scans the sources once.
-    concerned_by_subject = {} if concerned_by_subject is None else concerned_by_subject
-    summary = []
+def topic_summary(rows, topics, conflicts, concerned: ConcernedSources):
+    """(topic_summary row as a SUMMARY_COLUMNS tuple, the ids of the conflicts it counts, sorted) for each
+    comparison row; conflicts are (id, topic, claim_a, claim_b, severity) tuples."""
+    conflicts_by_topic = defaultdict(list)
+    for conflict in conflicts:
+        conflicts_by_topic[conflict[1]].append(conflict)
     for topic_id, therapy, condition, group in rows:
-        topic = topics[topic_id]
-        ids = {claim[ID] for claim in group}
-        inside = [c for c in conflicts_by_pair.get(topic_id, []) if c["claim_a"] in ids and c["claim_b"] in ids]
-        firm = sum(1 for c in inside if c["severity"] != "low")
-        speaking = sorted({claim[SOURCE] for claim in group})
-        stance_sources = {stance: sorted({claim[SOURCE] for claim in group if claim[STANCE] == stance})
-                          for stance in ("supports", "opposes", "mixed")}
-        lowest, highest = numeric_extent(group)
-        if (therapy, condition) not in concerned_by_subject:
-            concerned_by_subject[therapy, condition] = concerned_sources(sources, therapy, condition, likeness)
-        speaking_set = set(speaking)
-        summary.append({
-            "topic": topic_id,
-            "therapy": therapy,
-            "condition": condition,
-            "label": topic["label"],
-            "kind": topic["kind"],
-            "unit": topic["unit"],
-            "source_count": len(speaking),
-            "sources": ", ".join(speaking),
-            "silent_sources": ", ".join(s for s in concerned_by_subject[therapy, condition] if s not in speaking_set),
-            "claim_count": len(group),
-            "supports": len(stance_sources["supports"]),
-            "opposes": len(stance_sources["opposes"]),
-            "mixed": len(stance_sources["mixed"]),
-            "supporting_sources": ", ".join(stance_sources["supports"]),
-            "opposing_sources": ", ".join(stance_sources["opposes"]),
-            "mixed_sources": ", ".join(stance_sources["mixed"]),
-            "lowest": lowest,
-            "highest": highest,
-            "spread": spread_text(lowest, highest, topic["unit"]) if topic["kind"] == "range" and len(group) else None,
-            "conflict_count": len(inside),
-            "consensus": consensus(len(speaking), len(inside), firm),
-            "conflict_ids": json.dumps(sorted(c["id"] for c in inside)),
-        })
-    return summary
+        yield summary_row(topics[topic_id], therapy, condition, group, conflicts_by_topic.get(topic_id, ()),
+                          concerned[therapy, condition])
+
+
+def summary_row(topic, therapy, condition, group, conflicts, concerned):
+    """One comparison row's summary and the ids of the topic's conflicts between two of its claims."""
+    ids = {claim[ID] for claim in group}
+    inside = [conflict for conflict in conflicts if conflict[2] in ids and conflict[3] in ids]
+    firm = sum(1 for conflict in inside if conflict[4] != "low")
+    speaking, by_stance = set(), {stance: set() for stance in STANCES}
+    for claim in group:  # one pass: who speaks, and who takes each stance
+        speaking.add(claim[SOURCE])
+        if claim[STANCE] in by_stance:
+            by_stance[claim[STANCE]].add(claim[SOURCE])
+    stance_sources = [sorted(by_stance[stance]) for stance in STANCES]
+    lowest, highest = numeric_extent(group)
+    conflict_ids = sorted(conflict[0] for conflict in inside)
+    row = (topic["id"], therapy, condition, topic["label"], topic["kind"], topic["unit"], len(speaking),
+           ", ".join(sorted(speaking)), ", ".join(s for s in concerned if s not in speaking), len(group),
+           *map(len, stance_sources), *(", ".join(names) for names in stance_sources), lowest, highest,
+           spread_text(lowest, highest, topic["unit"]) if topic["kind"] == "range" and len(group) else None,
+           len(inside), consensus(len(speaking), len(inside), firm), json.dumps(conflict_ids))
+    return row, conflict_ids
 
 
 def numeric_extent(group):
@@ -155,18 +152,23 @@ def consensus(source_count, conflict_count, firm_conflict_count):
     return "single source" if source_count == 1 else "agree"
 
 
-def matrix_rows(cells: list, source_ids: list, topics: list) -> list:
-    """(Topic, therapy, condition) × source: one tuple per row of cells — its key, the topic's label and
-    kind, then each source's answer, SILENT where it says nothing — in the order of topics (rows with
-    id, label and kind), then therapy and condition. Plain dicts: a pandas pivot per topic cost seconds."""
+def matrix_rows(cells, source_ids: list, topics: list) -> list:
+    """(Topic, therapy, condition) × source: one tuple per row of cells ((topic, therapy, condition,
+    source_id, answer) tuples) — its key, the topic's label and kind, then each source's answer, SILENT
+    where it says nothing — in the order of topics (rows with id, label and kind), then therapy and
+    condition. Plain lists: a pandas pivot per topic cost seconds."""
     labels = {topic["id"]: (topic["label"], topic["kind"]) for topic in topics}
     order = {topic["id"]: number for number, topic in enumerate(topics)}
-    answers = defaultdict(dict)
-    for cell in cells:
-        answers[cell["topic"], cell["therapy"], cell["condition"]][cell["source_id"]] = cell["answer"]
+    column = {source_id: number for number, source_id in enumerate(source_ids)}
+    answers = {}
+    for topic, therapy, condition, source_id, answer in cells:  # each cell fills its place in a row of SILENT
+        row = answers.get((topic, therapy, condition))
+        if row is None:
+            row = answers[topic, therapy, condition] = [SILENT] * len(source_ids)
+        if source_id in column:
+            row[column[source_id]] = answer
     keys = sorted((key for key in answers if key[0] in labels), key=lambda key: (order[key[0]], key[1], key[2]))
-    return [(*key, *labels[key[0]], *(answers[key].get(source_id, SILENT) for source_id in source_ids))
-            for key in keys]
+    return [(*key, *labels[key[0]], *answers[key]) for key in keys]
 
 
 # A column per source stops being readable (and SQLite stops binding) long before 1,000 sources;

@@ -45,6 +45,8 @@ from .lazy import lazy_module
 
 pd = lazy_module("pandas")  # read only by what builds a DataFrame: `kb build` never loads pandas
 
+# The studies columns the rules read (judge_citation's study needs no other).
+STUDY_COLUMNS = ("id", "identified", "abstract_source", "notes")
 # Most favourable first: among the work's claims on the topic, the best verdict stands.
 PREFERENCE = ("faithful", "overstated", v.AWAITING_EDITOR, "contradicted", "misattributed")
 FIRM_STANCES = ("supports", "opposes")

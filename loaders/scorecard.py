@@ -19,17 +19,6 @@ VERDICT_COLUMNS = {"faithful": "faithful", "overstated": "overstated", "misattri
                    "unverifiable": "unverifiable"}
 
 
-def scorecards(sources: list, claims: list, conflicts: list, fidelity: list) -> list:
-    """A source_scorecard row for every source row, in the sources' order."""
-    claims_of = defaultdict(list)
-    for claim in claims:
-        claims_of[claim["source_id"]].append(claim)
-    worst = claim_verdicts(fidelity)
-    within, crossed = contradictions(conflicts)
-    return [scorecard(source, claims_of[source["id"]], worst, within[source["id"]], crossed[source["id"]])
-            for source in sources]
-
-
 def claim_verdicts(fidelity):
     """{claim id: its worst verdict over the works it cites}."""
     worst = {}
@@ -62,21 +51,32 @@ def verdict_columns(fidelity: list) -> dict:
             **{column: verdicts.get(verdict, 0) for verdict, column in VERDICT_COLUMNS.items()}}
 
 
-def scorecard(source, claims, worst, within, crossed):
-    types = Counter(claim["type"] for claim in claims)
-    verdicts = Counter(worst[claim["id"]] for claim in claims if claim["id"] in worst)
-    hedged = sum(claim["certainty"] == "hedged" for claim in claims)
+# What a scorecard counts, counted by SQLite per source (a query for a batch of sources, not two per source).
+# {where} narrows to some sources. Claims: per source and type, how many and how many hedged.
+CLAIM_COUNTS = ("select source_id, type, count(*), count(case when certainty = 'hedged' then 1 end) from claims "
+                "{where} group by source_id, type")
+# Citing claims: per source and verdict, its claims whose worst verdict it is (SQLite gives the bare
+# verdict of the row where min() is found: the claim's worst).
+WORST_RANK = "case verdict " + " ".join(f"when '{verdict}' then {rank}" for rank, verdict in enumerate(WORST_FIRST)) + " end"
+VERDICT_COUNTS = (f"select source_id, verdict, count(*) from (select source_id, claim_id, verdict, min({WORST_RANK}) "
+                  f"from citation_fidelity {{where}} group by source_id, claim_id) group by source_id, verdict")
+
+
+def scorecard(source, types: dict, hedged: int, verdicts: dict, within, crossed):
+    """A source's source_scorecard row from its counts: {type: claims}, hedged claims, {worst verdict: citing
+    claims}, contradictions within it and its claims contradicted by other sources (contradictions)."""
+    claims = sum(types.values())
     return {
         "source_id": source["id"],
         "kind": source["kind"],
         "commercial_interest": source["commercial_interest"],
-        "claims": len(claims),
+        "claims": claims,
         "claims_by_type": ", ".join(f"{kind.replace('_', ' ')} {count}"
                                     for kind, count in sorted(types.items(), key=lambda item: (-item[1], item[0]))),
         "citing_claims": sum(verdicts.values()),
         **{column: verdicts.get(verdict, 0) for verdict, column in VERDICT_COLUMNS.items()},
         "hedged": hedged,
-        "firm": len(claims) - hedged,
+        "firm": claims - hedged,
         "contradictions_within": within,
         "contradicted_by_others": len(crossed),
     }

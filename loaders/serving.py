@@ -11,6 +11,8 @@ wide topic summaries) once per facet (loaders/web/facets.py reads it;
 any other filter is counted live by Datasette, as before).
 """
 
+import itertools
+
 from .models import CLAIM_FACETS
 
 # The text columns whose facets are counted at build time, per table: the declared facets of
@@ -59,15 +61,37 @@ def facet_count_statements(table, columns):
     names = ", ".join(quoted(column) for column in columns)
     yield (f"create temp table facet_combinations as select {names}, count(*) as n "
            f"from {quoted(table)} group by {names}")
-    # One statement per count, not one union of them all: SQLite gives each grouping of a compound
-    # select its own sort buffer at once (+29 MB of peak memory at 100,000 claims, 56 groupings).
-    for column in columns:
-        for filter_column, filter_value, condition in \
-                [("''", "''", "1")] + [(f"'{other}'", quoted(other), f"{quoted(other)} is not null") for other in columns]:
-            yield (f"insert into facet_counts select '{table}', {filter_column}, {filter_value}, '{column}', "
-                   f"{quoted(column)}, sum(n) from temp.facet_combinations where {condition} and "
-                   f"{quoted(column)} is not null group by {filter_value}, {quoted(column)}")
+    if len(columns) == 1:
+        yield from (counts_statement(table, "facet_combinations", columns[0], other) for other in (None, columns[0]))
+    # Each pair of columns is summed from the combinations once, into a table of a few hundred rows that
+    # gives both columns' counts under the other's values (and, for its first pair, a column's whole
+    # counts under its own values): 21 passes over the combinations for 7 columns instead of the 56 counts. One statement
+    # per count, not one union of them all: SQLite gives each grouping of a compound select its own
+    # sort buffer at once (+29 MB of peak memory at 100,000 claims, 56 groupings).
+    whole = set()
+    for first, second in itertools.combinations(columns, 2):
+        yield (f"create temp table facet_pair as select {quoted(first)}, {quoted(second)}, sum(n) as n "
+               f"from temp.facet_combinations group by {quoted(first)}, {quoted(second)}")
+        for column, other in ((first, second), (second, first)):
+            yield counts_statement(table, "facet_pair", column, other)
+            if column not in whole:  # its counts in the whole table, and under each of its own values
+                whole.add(column)
+                yield counts_statement(table, "facet_pair", column, None)
+                yield counts_statement(table, "facet_pair", column, column)
+        yield "drop table temp.facet_pair"
     yield "drop table temp.facet_combinations"
+
+
+def counts_statement(table, source, column, filter_column):
+    """Insert the counts of column in table, read from the summed rows in temp.source, for the whole table
+    (filter_column None) or under each value of filter_column."""
+    if filter_column is None:
+        filter_name, filter_value, condition = "''", "''", "1"
+    else:
+        filter_name, filter_value, condition = f"'{filter_column}'", quoted(filter_column), f"{quoted(filter_column)} is not null"
+    return (f"insert into facet_counts select '{table}', {filter_name}, {filter_value}, '{column}', "
+            f"{quoted(column)}, sum(n) from temp.{source} where {condition} and "
+            f"{quoted(column)} is not null group by {filter_value}, {quoted(column)}")
 
 
 def write_serving_tables(database):
