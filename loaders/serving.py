@@ -35,36 +35,38 @@ FACET_COUNTS = """
 """
 SERVING_TABLES = ("range_axes", "facet_counts")
 # The extent: the smallest positive bounds (a log axis starts there) and the largest bounds.
-RANGE_AXES = """
-    create table range_axes as
+# {topics}: '' for every axis, or a further condition on c.topic (an incremental rebuild's topics: serving_update.py).
+RANGE_AXES_ROWS = """
     select c.topic, c.therapy, c.condition, count(*) as claim_count,
            min(case when c.norm_min > 0 then c.norm_min end) as low_min,
            min(case when c.norm_max > 0 then c.norm_max end) as low_max,
            max(c.norm_min) as high_min, max(c.norm_max) as high_max
     from claims c join topics t on t.id = c.topic
-    where t.kind = 'range' and (c.norm_min is not null or c.norm_max is not null)
+    where t.kind = 'range' and (c.norm_min is not null or c.norm_max is not null) {topics}
     group by c.topic, c.therapy, c.condition
     order by c.topic, c.therapy, c.condition
 """
+RANGE_AXES = "create table range_axes as " + RANGE_AXES_ROWS.format(topics="")
 
 
 def quoted(name):
     return '"' + name.replace('"', '""') + '"'
 
 
-def facet_count_statements(table, columns):
+def facet_count_statements(table, columns, combinations=None, target="facet_counts"):
     """SQL that fills facet_counts for table: its combinations of column values counted once in a
     temporary table, then every column's counts summed from them, for the whole table and under each
-    value of each column."""
+    value of each column. combinations (a select of the columns and n) and target: an incremental
+    rebuild sums the changes of the counts into another table (serving_update.py)."""
     names = ", ".join(quoted(column) for column in columns)
-    yield (f"create temp table facet_combinations as select {names}, count(*) as n "
-           f"from {quoted(table)} group by {names}")
+    combinations = combinations or f"select {names}, count(*) as n from {quoted(table)} group by {names}"
+    yield f"create temp table facet_combinations as {combinations}"
     # One statement per count, not one union of them all: SQLite gives each grouping of a compound
     # select its own sort buffer at once (+29 MB of peak memory at 100,000 claims, 56 groupings).
     for column in columns:
         for filter_column, filter_value, condition in \
                 [("''", "''", "1")] + [(f"'{other}'", quoted(other), f"{quoted(other)} is not null") for other in columns]:
-            yield (f"insert into facet_counts select '{table}', {filter_column}, {filter_value}, '{column}', "
+            yield (f"insert into {target} select '{table}', {filter_column}, {filter_value}, '{column}', "
                    f"{quoted(column)}, sum(n) from temp.facet_combinations where {condition} and "
                    f"{quoted(column)} is not null group by {filter_value}, {quoted(column)}")
     yield "drop table temp.facet_combinations"
