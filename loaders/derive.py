@@ -285,17 +285,20 @@ class Stage:
     def judge_citations(self, scope):
         """citation_fidelity rows in (claim, study) order; one abstract's claims in memory at a time."""
         columns = ", ".join(f"c.{column}" for column in RULE_COLUMNS)
-        where, parameters = "", []
+        citations, parameters = "claim_studies", []
         if not scope.everything:
             sources, studies = sorted(scope.changed), sorted(scope.studies)
             self.delete_where("citation_fidelity", "source_id", sources)
             self.delete_where("citation_fidelity", "study_id", studies)
-            where = (f"where c.source_id in ({','.join('?' * len(sources))}) "
-                     f"or cs.study_id in ({','.join('?' * len(studies))})")
-            parameters = [*sources, *studies]
+            # Through the indexes on claims.source_id and claim_studies.study_id: a where on the join with
+            # "or" read every citation of the corpus.
+            citations = ("(select claim_id, study_id from claim_studies where claim_id in (select id from claims "
+                         "where source_id in (select value from json_each(?))) union select claim_id, study_id "
+                         "from claim_studies where study_id in (select value from json_each(?)))")
+            parameters = [json.dumps(sources), json.dumps(studies)]
         studies_by_id = self.studies_by_id
         cursor = self.database.execute(
-            f"select cs.study_id, {columns} from claim_studies cs join claims c on c.id = cs.claim_id {where} "
+            f"select cs.study_id, {columns} from {citations} cs join claims c on c.id = cs.claim_id "
             f"order by cs.claim_id, cs.study_id", parameters)
         names = [column[0] for column in cursor.description][1:]
         abstracts = AbstractClaims(self)
