@@ -85,8 +85,10 @@ def derive(database, vocab, changed_sources: set = None, same_studies: bool = Fa
 class Scope:
     """What to recompute: components of topics, topics compared, citations judged, sources scored."""
 
-    def __init__(self, components, topics, changed, studies, everything=False):
+    def __init__(self, components, topics, changed, studies, everything=False, ranked=None):
         self.components, self.topics, self.everything = components, topics, everything
+        # component -> the topics of it whose conflicts are detected again (reached_topics); all when absent
+        self.ranked = ranked or {}
         self.changed = changed  # the sources whose base rows changed (empty for a full derive)
         self.studies = studies  # the works whose every citation is judged again
 
@@ -110,9 +112,14 @@ class Scope:
         if not stage.digests.stored():  # else a source's name is in its own digest: a renamed source's topics are in
             touched |= stage.renamed_components(touched)
         components = [component for component in stage.components if component in touched]
-        topics = {topic for component in components for topic in component} | old_topics | new_topics
+        changed_topics = old_topics | new_topics
+        renamed = touched - {stage.component_of[topic] for topic in changed_topics if topic in stage.component_of}
+        ranked = {component: reached_topics(component, changed_topics, stage.relations, stage.derivations)
+                  for component in components if component not in renamed}
+        # Compared again: the topics whose claims changed and those whose conflicts are detected again.
+        topics = {topic for component in components for topic in ranked.get(component, component)} | changed_topics
         studies = stage.changed_studies(changed, same_studies)
-        return cls(components, topics & set(stage.topics), changed, studies)
+        return cls(components, topics & set(stage.topics), changed, studies, ranked=ranked)
 
 
 class Stage:
@@ -236,11 +243,12 @@ class Stage:
 
     def detect_conflicts(self, scope):
         for component in scope.components:
-            marks = ",".join("?" * len(component))
+            ranked = scope.ranked.get(component, component)  # after a change, only the topics it reaches
+            marks = ",".join("?" * len(ranked))
             self.rescored |= {source for row in self.database.execute(
-                f"select source_a, source_b from conflicts where topic in ({marks})", component) for source in row}
-            self.delete_where("conflict_pairs", "topic", component)
-            self.delete_where("conflicts", "topic", component)
+                f"select source_a, source_b from conflicts where topic in ({marks})", ranked) for source in row}
+            self.delete_where("conflict_pairs", "topic", ranked)
+            self.delete_where("conflicts", "topic", ranked)
             claims = self.claims_on(component)
             if not claims:
                 continue
@@ -249,7 +257,8 @@ class Stage:
             derivations = {topic: factors for topic, factors in self.derivations.items() if topic in component}
             found, pairs = conflicts.detect_with_pairs(claims, self.topics, self.likeness, cited, relations,
                                                        derivations, self.names, self.abstracts, self.studies_by_id,
-                                                       self.superseded)
+                                                       self.superseded,
+                                                       only=None if ranked == component else set(ranked))
             self.rescored |= {row[side] for row in found for side in ("source_a", "source_b")}
             rank = {row["id"]: row["rank"] for row in found}
             self.insert(ConflictRow, found, lambda row: self.rowid(row["topic"], row["rank"]))
@@ -653,6 +662,48 @@ class AbstractClaims:
             self.known[source_id] = self.stage.rows(f"select {', '.join(RULE_COLUMNS)} from claims "
                                                     "where source_id = ? order by source_id, position", [source_id])
         return self.known[source_id]
+
+
+def reached_topics(component, changed, relations, derivations) -> tuple:
+    """The topics of a component whose conflicts a change of claims on the changed topics can move, and
+    every topic whose kept pairs those depend on: the rest keep their stored conflicts, exactly.
+
+    A topic's conflicts are a function of its list of claims (its own, the readings of the topics
+    related to it, the values derived from its factors) and of the pairs the earlier topics of the
+    component kept (a pair of claims is kept once, on the first topic); pairs of two topics can meet only
+    where the topics' lists hold the same claims (a reading or a derived value keeps its claim's id). So
+    the set is: the changed topics, every topic whose list takes claims of one of them (through
+    relations and derivations, repeatedly), then every topic whose list shares a claim's origin with one
+    of the set, until none is left. A topic outside it holds no claim of a topic in it."""
+    feeds, origins = defaultdict(set), {topic: {topic} for topic in component}
+    for relation in relations:
+        if relation.topic in origins and relation.target in origins:
+            feeds[relation.topic].add(relation.target)
+            origins[relation.target].add(relation.topic)  # a reading is made from the claims of its topic
+    for target, factors in derivations.items():
+        for factor in factors:
+            if target in origins and factor in origins:
+                feeds[factor].add(target)
+    grown = True
+    while grown:  # a derived value takes its rate's id, and the rate's list holds readings and derived values
+        grown = False
+        for target, (rate, *_) in derivations.items():
+            if target in origins and rate in origins and not origins[rate] <= origins[target]:
+                origins[target] |= origins[rate]
+                grown = True
+    reached = {topic for topic in changed if topic in origins}
+    waiting = list(reached)
+    while waiting:
+        for fed in feeds[waiting.pop()] - reached:
+            reached.add(fed)
+            waiting.append(fed)
+    sharing = True
+    while sharing:
+        held = set().union(*(origins[topic] for topic in reached))
+        more = {topic for topic in component if topic not in reached and origins[topic] & held}
+        reached |= more
+        sharing = bool(more)
+    return tuple(topic for topic in component if topic in reached)
 
 
 def components_of(topics, relations, derivations):

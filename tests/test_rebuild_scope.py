@@ -91,3 +91,53 @@ def facets_and_axes(path):
                 for table, order in (("facet_counts", "table_name, filter_column, filter_value, column_name, "
                                                       "count desc, value"), ("range_axes", "rowid"),
                                              ("derive_digests", "source_id, topic"))}
+
+
+def test_the_topics_a_change_reaches_in_the_real_vocabulary():
+    """Of the rate x duration component, a rate's change reaches the derived count (the values it makes)
+    and nothing else; a duration's reaches the count, and through the count's derived values (the rate's
+    claims) the rate; a related topic's reaches the topic reading it and back (the readings' claims)."""
+    from loaders.derive import components_of, reached_topics
+    from loaders.relations import derivations_of, relations_of
+
+    from .conftest import REPO
+
+    topics = validate(Project(REPO)).corpus.topics
+    relations, derivations = relations_of(topics), derivations_of(topics)
+    component_of = {topic: component for component in components_of(topics, relations, derivations)
+                    for topic in component}
+    reach = lambda topic: reached_topics(component_of[topic], {topic}, relations, derivations)  # noqa: E731
+    assert set(component_of["sessions.count"]) == {"course.length", "onset.time", "sessions.count", "sessions.frequency"}
+    assert reach("sessions.frequency") == ("sessions.count", "sessions.frequency")
+    assert reach("sessions.count") == ("sessions.count", "sessions.frequency")
+    assert reach("course.length") == ("course.length", "sessions.count", "sessions.frequency")
+    assert reach("efficacy.back_pain") == ("efficacy.back_pain", "efficacy.chronic_back_pain")
+    assert reach("efficacy.chronic_back_pain") == ("efficacy.back_pain", "efficacy.chronic_back_pain")
+
+
+def move_a_rate(root):
+    """The first stated session frequency of the corpus doubled (a claim on the rate of the rate x duration derivation)."""
+    for path in sorted((root / "claims").glob("article-*.yaml")):
+        document = read(path)
+        for claim in document["claims"]:
+            if claim["topic"] == "sessions.frequency" and (claim.get("value") or {}).get("max") is not None:
+                claim["value"]["max"] = claim["value"]["max"] * 2 + 1
+                write(path, document)
+                return
+    raise AssertionError("no session frequency in the corpus")
+
+
+def test_an_edit_on_a_rate_ranks_only_the_topics_it_reaches(twins, monkeypatch):
+    """The durations of the component keep their stored conflicts (they are not ranked again) and the
+    result is still a full build's."""
+    from loaders import conflicts
+
+    ranked, original = [], conflicts.detect_with_pairs
+
+    def spy(*arguments, only=None, **options):
+        ranked.append(only)
+        return original(*arguments, only=only, **options)
+
+    monkeypatch.setattr(conflicts, "detect_with_pairs", spy)
+    rebuilt_equals_full(twins, move_a_rate)
+    assert {"sessions.count", "sessions.frequency"} in ranked  # the rebuild's; the full build ranks all (None)
