@@ -369,6 +369,8 @@ class Stage:
         those of the last derive: only the rows whose silent sources name a changed source, or whose subject
         concerns one now, are read (reading every row and its sources was a sixth of a rebuild's derive)."""
         changed = scope.changed
+        if not changed:
+            return
         present = [source for source in self.sources if source["id"] in changed]
         subjects = [tuple(row) for row in self.database.execute("select distinct therapy, condition from topic_summary")]
         concerning = [subject for subject in subjects

@@ -15,6 +15,8 @@ The changes are gathered in TEMP tables (the connection's, never the file's). A 
 unremembered (derive called on rows replaced by someone else) has its counts made again in full.
 """
 
+import sqlite3
+
 from . import serving
 
 KNOWN_TABLES = ("range_axes", "facet_counts")  # what update() keeps current; any other is made in full
@@ -98,8 +100,8 @@ def apply(database, table):
             database.execute(f"delete from facet_counts where {key}", where)
         if count > 0:
             database.execute("insert into facet_counts values (?, ?, ?, ?, ?, ?)", [*where, count])
-        elif count < 0:
-            raise ValueError(f"facet count of {where} fell below 0: the remembered rows were not the stored ones")
+        elif count < 0:  # a database error: the build falls back to a full build and says so (IncrementalFailure)
+            raise sqlite3.IntegrityError(f"facet count of {where} fell below 0: the remembered rows were not the stored ones")
     database.execute(f"drop table temp.{CHANGES}")
     database.execute(f"drop table temp.{delta(table)}")
 

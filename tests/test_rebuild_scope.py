@@ -141,3 +141,15 @@ def test_an_edit_on_a_rate_ranks_only_the_topics_it_reaches(twins, monkeypatch):
     monkeypatch.setattr(conflicts, "detect_with_pairs", spy)
     rebuilt_equals_full(twins, move_a_rate)
     assert {"sessions.count", "sessions.frequency"} in ranked  # the rebuild's; the full build ranks all (None)
+
+
+def test_counts_that_would_fall_below_zero_make_a_loud_full_build(twins, monkeypatch):
+    """Rows remembered twice (a bug of the incremental path) would take counts below 0: the rebuild
+    fails as a database error, and the full build made instead says why and is right."""
+    from loaders import serving_update
+
+    real = serving_update.remember_sources
+    monkeypatch.setattr(serving_update, "remember_sources",
+                        lambda database, sources: [real(database, sources), real(database, sources)])
+    result = rebuilt_equals_full(twins, move_facets_and_numbers, incremental=False)
+    assert "fell below 0" in result.fallback
