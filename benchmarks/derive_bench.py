@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from loaders import derive as derive_module  # noqa: E402
-from loaders import serving  # noqa: E402
+from loaders import serving, serving_update  # noqa: E402
 from loaders.derive import derive  # noqa: E402
 from loaders.project import Project  # noqa: E402
 from loaders.validate import validate  # noqa: E402
@@ -50,6 +50,7 @@ def emptied(database):
 
 def change_one_claim(database, source):
     """The source's first numeric claim gets another upper bound (its base row, as a rebuild replaces it)."""
+    serving_update.remember_sources(database, {source})  # as the per-file stage does before it replaces them
     database.execute("update claims set norm_max = norm_max * 10 + 1 where id = (select id from claims where "
                      "source_id = ? and norm_max is not null order by position limit 1)", [source])
     database.conn.commit()
@@ -57,6 +58,7 @@ def change_one_claim(database, source):
 
 def change_every_claim(database, source):
     """Every claim of the source says something else: each upper bound moved, each firm stance turned."""
+    serving_update.remember_sources(database, {source})
     database.execute("update claims set norm_max = norm_max * 10 + 1, stance = case stance when 'supports' then "
                      "'opposes' when 'opposes' then 'supports' else stance end where source_id = ?", [source])
     database.conn.commit()

@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import kbfile
+from . import kbfile, serving_update
 from .atomic import atomic_path, copy_file
 from .cache import ParseCache
 from .derive import derive
@@ -219,7 +219,8 @@ def incremental_build(project, plan, path, progress):
             return None
         add_sources(database, units)
         progress.step("conflicts and comparisons")
-        derive(database, report.corpus, changed_sources=units)
+        # same_studies: the studies table is the previous build's (same_studies above; no changed abstract).
+        derive(database, report.corpus, changed_sources=units, same_studies=True)
         current.studies = {**{name: digest for name, digest in previous.studies.items()
                               if Path(name).stem not in units}, **report.declared_studies}
         current.studies = {name: digest for name, digest in current.studies.items() if digest is not None}
@@ -244,6 +245,7 @@ def remove_sources(database, units):
     """Delete the rows (and full-text entries) of the given articles: they are written again if they still exist."""
     marks = ", ".join("?" * len(units))
     ids = list(units)
+    serving_update.remember_sources(database, units)  # the facet counts lose these rows
     kbfile.fts_delete(database, "claims", f"source_id IN ({marks})", ids)
     kbfile.fts_delete(database, "sources", f"id IN ({marks})", ids)
     database.execute(f"DELETE FROM claim_studies WHERE claim_id IN (SELECT id FROM claims WHERE source_id IN ({marks}))", ids)

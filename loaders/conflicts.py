@@ -58,12 +58,13 @@ def detect(claims: list, topics: dict, likeness: Likeness = None, cited: dict = 
 
 def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cited: dict = None,
                       relations: list = (), derivations: dict = None, source_names: dict = None,
-                      abstracts: dict = None, works: dict = None, superseded: frozenset = None):
+                      abstracts: dict = None, works: dict = None, superseded: frozenset = None, only: set = None):
     """(conflicts, conflict_pairs): each conflict is a cluster (one topic, rule and pair of sources)
     shown by its strongest pair; conflict_pairs lists every pair of every kept cluster. source_names
     (source id → how a reader knows it, see source_names()) names the sources in the sentences.
     superseded: superseded_works(works), when the caller has it already (derive calls this once per
-    component of topics, and finding them reads every study)."""
+    component of topics, and finding them reads every study). only: rank only these topics (a set closed
+    under shared claims, derive.reached_topics: the others' pairs cannot meet theirs), the others skipped."""
     join = Join(likeness or Likeness({}, {}), cited or {}, abstracts or {}, topics, works, superseded)
     by_topic = defaultdict(list)
     for claim in claims:
@@ -77,6 +78,8 @@ def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cit
             by_topic[topic_id] += derived(by_topic.get(rate, []), by_topic.get(duration, []), topics[topic_id], join)
     found, pairs, seen_pairs = [], [], set()
     for topic_id in sorted(by_topic):
+        if only is not None and topic_id not in only:
+            continue
         rule = {"range": range_conflicts, "stance": stance_conflicts}.get(topics[topic_id]["kind"])
         if rule:
             clusters, members = ranked(rule(by_topic[topic_id], join), topics[topic_id], seen_pairs,

@@ -29,12 +29,14 @@ placed between their neighbours by key.
 """
 
 import contextlib
+import functools
 import hashlib
 import itertools
+import json
 from collections import defaultdict
 from collections.abc import Mapping
 
-from . import compare, conflicts, fidelity, scorecard, serving
+from . import compare, conflicts, fidelity, scorecard, serving, serving_update
 from .models import (CitationFidelityRow, ComparisonCellRow, ConflictPairRow, ConflictRow,
                      SourceScorecardRow, TopicSummaryConflictRow, TopicSummaryRow)
 from .relations import derivations_of, relations_of, with_rule_keys
@@ -63,16 +65,18 @@ MAX_TOPICS = 1 << (63 - 3 * PLACE_BITS)
 SOURCES_AT_ONCE = 100  # the scorecards counted per query
 
 
-def derive(database, vocab, changed_sources: set = None) -> dict:
+def derive(database, vocab, changed_sources: set = None, same_studies: bool = False) -> dict:
     """(Re)compute every derived table of database (a sqlite_utils.Database whose base tables are
     filled) from its base tables; vocab is the validated Corpus (its vocabularies; its claims are not
     read). changed_sources=None: the derived tables are empty, compute all. A set of source ids: update
-    what their replaced, added or removed base rows affect. Returns {table: row count}."""
+    what their replaced, added or removed base rows affect. same_studies: the caller vouches that the
+    studies table holds the rows the previous derive read (an incremental build checks it), so no
+    work's registry entry is read again to find the citations to judge again. Returns {table: row count}."""
     stage = Stage(database, vocab)
     if changed_sources is None:
         scope = Scope.everything(stage)
     else:
-        scope = Scope.affected(stage, set(changed_sources))
+        scope = Scope.affected(stage, set(changed_sources), same_studies)
     stage.run(scope)
     database.conn.commit()
     return {model.__tablename__: database.execute(f'select count(*) from "{model.__tablename__}"').fetchone()[0]
@@ -82,8 +86,10 @@ def derive(database, vocab, changed_sources: set = None) -> dict:
 class Scope:
     """What to recompute: components of topics, topics compared, citations judged, sources scored."""
 
-    def __init__(self, components, topics, changed, studies, everything=False):
+    def __init__(self, components, topics, changed, studies, everything=False, ranked=None):
         self.components, self.topics, self.everything = components, topics, everything
+        # component -> the topics of it whose conflicts are detected again (reached_topics); all when absent
+        self.ranked = ranked or {}
         self.changed = changed  # the sources whose base rows changed (empty for a full derive)
         self.studies = studies  # the works whose every citation is judged again
 
@@ -92,7 +98,7 @@ class Scope:
         return cls(stage.components, set(stage.topics), set(), set(), everything=True)
 
     @classmethod
-    def affected(cls, stage, changed):
+    def affected(cls, stage, changed, same_studies=False):
         marks = ",".join("?" * len(changed))
         query = lambda sql: {row[0] for row in stage.database.execute(sql.format(marks=marks), [*changed])}
         if stage.digests.stored():
@@ -107,9 +113,14 @@ class Scope:
         if not stage.digests.stored():  # else a source's name is in its own digest: a renamed source's topics are in
             touched |= stage.renamed_components(touched)
         components = [component for component in stage.components if component in touched]
-        topics = {topic for component in components for topic in component} | old_topics | new_topics
-        studies = stage.changed_studies(changed)
-        return cls(components, topics & set(stage.topics), changed, studies)
+        changed_topics = old_topics | new_topics
+        renamed = touched - {stage.component_of[topic] for topic in changed_topics if topic in stage.component_of}
+        ranked = {component: reached_topics(component, changed_topics, stage.relations, stage.derivations)
+                  for component in components if component not in renamed}
+        # Compared again: the topics whose claims changed and those whose conflicts are detected again.
+        topics = {topic for component in components for topic in ranked.get(component, component)} | changed_topics
+        studies = stage.changed_studies(changed, same_studies)
+        return cls(components, topics & set(stage.topics), changed, studies, ranked=ranked)
 
 
 class Stage:
@@ -127,14 +138,18 @@ class Stage:
         self.names = conflicts.source_names(self.sources)
         self.studies_by_id = StudyRows(self)
         self.abstracts = self.abstract_works()
-        # Read once: each component's conflict walk needs them, and finding them reads every study.
-        self.superseded = frozenset(conflicts.superseded_works(self.studies_by_id.values()))
         self.components = components_of(self.topics, self.relations, self.derivations)
         self.component_of = {topic: component for component in self.components for topic in component}
         if len(self.topics) > MAX_TOPICS:
             raise ValueError(f"{len(self.topics)} topics: derived rows are ordered by topic for at most {MAX_TOPICS}")
         self.rescored = set()  # sources whose scorecard a recomputed conflict or citation may change
         self.digests = Digests(self)
+
+    @functools.cached_property
+    def superseded(self):
+        """Read once, when the first component's conflicts are detected (each component's walk needs them,
+        and finding them reads every study): a rebuild that detects none does not read the studies."""
+        return frozenset(conflicts.superseded_works(self.studies_by_id.values()))
 
     def rows(self, sql, parameters=()):
         cursor = self.database.execute(sql, parameters)
@@ -159,11 +174,18 @@ class Stage:
                     renamed.add(component)
         return renamed
 
-    def changed_studies(self, changed):
+    def changed_studies(self, changed, same_studies=False):
         """Works whose citations must be judged again: their abstract is a changed source (before or
-        now), or their registry entry no longer gives the verdict stored for them."""
+        now), or their registry entry no longer gives the verdict stored for them (not read when the
+        caller vouches for the same studies: reading every work's entry was a fifth of a rebuild's derive)."""
+        marks = ",".join("?" * len(changed))
+        found = {row[0] for row in self.database.execute(
+            f"select id from studies where abstract_source in ({marks})", [*changed])}
+        found |= {row[0] for row in self.database.execute(
+            f"select distinct study_id from citation_fidelity where abstract_source in ({marks})", [*changed])}
+        if same_studies:
+            return found
         studies = self.studies_by_id
-        found = {study_id for study_id, study in studies.items() if study["abstract_source"] in changed}
         stored = self.database.execute(
             f"select study_id, abstract_source, rule, reason from citation_fidelity group by study_id, "
             f"abstract_source, rule, reason")
@@ -183,6 +205,8 @@ class Stage:
     # -- the stage ---------------------------------------------------------------------------------
 
     def run(self, scope):
+        if not scope.everything:  # the facet counts change by the rows about to be replaced and their replacements
+            serving_update.remember_topics(self.database, scope.topics)
         with self.indexes_deferred(scope, ConflictRow, ConflictPairRow):
             self.detect_conflicts(scope)
         with self.indexes_deferred(scope, CitationFidelityRow):
@@ -220,11 +244,12 @@ class Stage:
 
     def detect_conflicts(self, scope):
         for component in scope.components:
-            marks = ",".join("?" * len(component))
+            ranked = scope.ranked.get(component, component)  # after a change, only the topics it reaches
+            marks = ",".join("?" * len(ranked))
             self.rescored |= {source for row in self.database.execute(
-                f"select source_a, source_b from conflicts where topic in ({marks})", component) for source in row}
-            self.delete_where("conflict_pairs", "topic", component)
-            self.delete_where("conflicts", "topic", component)
+                f"select source_a, source_b from conflicts where topic in ({marks})", ranked) for source in row}
+            self.delete_where("conflict_pairs", "topic", ranked)
+            self.delete_where("conflicts", "topic", ranked)
             claims = self.claims_on(component)
             if not claims:
                 continue
@@ -233,7 +258,8 @@ class Stage:
             derivations = {topic: factors for topic, factors in self.derivations.items() if topic in component}
             found, pairs = conflicts.detect_with_pairs(claims, self.topics, self.likeness, cited, relations,
                                                        derivations, self.names, self.abstracts, self.studies_by_id,
-                                                       self.superseded)
+                                                       self.superseded,
+                                                       only=None if ranked == component else set(ranked))
             self.rescored |= {row[side] for row in found for side in ("source_a", "source_b")}
             rank = {row["id"]: row["rank"] for row in found}
             self.insert(ConflictRow, found, lambda row: self.rowid(row["topic"], row["rank"]))
@@ -269,20 +295,23 @@ class Stage:
     def judge_citations(self, scope):
         """citation_fidelity rows in (claim, study) order; one abstract's claims in memory at a time."""
         columns = ", ".join(f"c.{column}" for column in RULE_COLUMNS)
-        where, parameters = "", []
+        citations, parameters = "claim_studies", []
         if not scope.everything:
             sources, studies = sorted(scope.changed), sorted(scope.studies)
             self.delete_where("citation_fidelity", "source_id", sources)
             self.delete_where("citation_fidelity", "study_id", studies)
-            where = (f"where c.source_id in ({','.join('?' * len(sources))}) "
-                     f"or cs.study_id in ({','.join('?' * len(studies))})")
-            parameters = [*sources, *studies]
+            # Through the indexes on claims.source_id and claim_studies.study_id: a where on the join with
+            # "or" read every citation of the corpus.
+            citations = ("(select claim_id, study_id from claim_studies where claim_id in (select id from claims "
+                         "where source_id in (select value from json_each(?))) union select claim_id, study_id "
+                         "from claim_studies where study_id in (select value from json_each(?)))")
+            parameters = [json.dumps(sources), json.dumps(studies)]
         # Each citation's study (the columns the rules read) comes with it, not from a query per study (a
         # left join: a citation of no study fails as before).
         cursor = self.database.execute(
             f"select cs.study_id, {columns}, {', '.join(f'st.{column}' for column in fidelity.STUDY_COLUMNS)} "
-            f"from claim_studies cs join claims c on c.id = cs.claim_id "
-            f"left join studies st on st.id = cs.study_id {where} order by cs.claim_id, cs.study_id", parameters)
+            f"from {citations} cs join claims c on c.id = cs.claim_id "
+            f"left join studies st on st.id = cs.study_id order by cs.claim_id, cs.study_id", parameters)
         names = [column[0] for column in cursor.description]
         claim_end = 1 + len(RULE_COLUMNS)
         claim_names, study_names = names[1:claim_end], names[claim_end:]
@@ -343,10 +372,22 @@ class Stage:
             self.update_silent_sources(scope, concerned)
 
     def update_silent_sources(self, scope, concerned):
-        """Rows of topics not recompared whose silent sources a changed source joins or leaves."""
+        """Rows of topics not recompared whose silent sources a changed source joins or leaves. Outside the
+        recompared topics a row's speaking sources, and every other source's concern with its subject, are
+        those of the last derive: only the rows whose silent sources name a changed source, or whose subject
+        concerns one now, are read (reading every row and its sources was a sixth of a rebuild's derive)."""
         changed = scope.changed
-        rows = self.database.execute("select rowid, topic, therapy, condition, sources, silent_sources "
-                                     "from topic_summary").fetchall()
+        if not changed:
+            return
+        present = [source for source in self.sources if source["id"] in changed]
+        subjects = [tuple(row) for row in self.database.execute("select distinct therapy, condition from topic_summary")]
+        present_concern = compare.ConcernedSources(present, self.likeness)
+        concerning = [subject for subject in subjects if present_concern[subject]]
+        named = " or ".join(["instr(', ' || coalesce(silent_sources, '') || ', ', ?) > 0"] * len(changed))
+        rows = self.database.execute(
+            f"select rowid, topic, therapy, condition, sources, silent_sources from topic_summary where ({named}) "
+            f"or (therapy, condition) in (select value ->> 0, value ->> 1 from json_each(?)) order by rowid",
+            [*(f", {source}, " for source in sorted(changed)), json.dumps(concerning)]).fetchall()
         for rowid, topic, therapy, condition, speaking, silent in rows:
             if topic in scope.topics:
                 continue
@@ -364,13 +405,18 @@ class Stage:
     def score_sources(self, scope):
         """source_scorecard rows: every source's, or those of the changed sources and of every source in
         a conflict or citation just recomputed."""
-        within, crossed = scorecard.contradictions(
-            self.rows("select rule, within_source, source_a, source_b, claim_a, claim_b, similar_pairs from conflicts"))
+        select = "select rule, within_source, source_a, source_b, claim_a, claim_b, similar_pairs from conflicts"
         if scope.everything:
             wanted = [source["id"] for source in self.sources]
+            within, crossed = scorecard.contradictions(self.rows(select))
         else:
             wanted = sorted(scope.changed | self.rescored)
             self.delete_where("source_scorecard", "source_id", wanted)
+            # A source's counts come only from the conflicts it is a side of: those are read, not every conflict.
+            within, crossed = scorecard.contradictions(self.rows(
+                f"{select} where rowid in (select rowid from conflicts where source_a in (select value from json_each(?)) "
+                f"union select rowid from conflicts where source_b in (select value from json_each(?)))",
+                [json.dumps(wanted)] * 2))
         by_id = {source["id"]: source for source in self.sources}
         wanted = [source_id for source_id in wanted if source_id in by_id]
         rows = []
@@ -418,7 +464,10 @@ class Stage:
             self.database.conn.executemany(insert, [(self.rowid(topic, number), *row) for number, row in enumerate(rows)])
 
     def write_serving_tables(self, scope):
-        serving.write_serving_tables(self.database)  # it replaces the tables a previous build made
+        if scope.everything:
+            serving.write_serving_tables(self.database)
+        else:  # only the rows of the recomputed topics and changed sources (counting whole tables grew with the corpus)
+            serving_update.update(self.database, scope.topics, scope.changed)
 
     # -- writing -----------------------------------------------------------------------------------
 
@@ -532,11 +581,16 @@ class Digests:
         return {(source, topic): digest for source, topic, digest in self.database.execute(
             f"select source_id, topic, digest from {DIGESTS} {where}", parameters)}
 
+    def own_before(self) -> dict:
+        """{(source id, ''): digest of its own row} as the last derive stored them (not the 78,000 topic digests)."""
+        return {(source, ""): digest for source, digest in self.database.execute(
+            f"select source_id, digest from {DIGESTS} where topic = ''")}
+
     def changed_topics(self, changed) -> set:
         """The topics on which a changed source says something else than at the last derive, and every topic
         of a source whose own digest changed (its row, its name in the sentences, a work's abstract): a
         conflict that names a source is on one of its topics' components."""
-        own_now, own_before = self.of_sources(), {key: digest for key, digest in self.before().items() if not key[1]}
+        own_now, own_before = self.of_sources(), self.own_before()
         renamed = {source for source, _ in own_now.keys() | own_before.keys()
                    if own_now.get((source, "")) != own_before.get((source, ""))}
         before = {key: digest for key, digest in self.before(changed | renamed).items() if key[1]}
@@ -545,19 +599,25 @@ class Digests:
                 if source in renamed or before.get((source, topic)) != now.get((source, topic))}
 
     def write(self, scope):
-        """Store the digests of every source (a full derive) or of the changed ones and every source's own."""
+        """Store the digests of every source (a full derive), or those of the changed sources and every
+        source's own that differs from the stored one (a few: rewriting all 2,000 grew with the corpus)."""
         self.database.execute(DIGESTS_SCHEMA)
+        own = self.of_sources()
         if scope.everything:
             self.database.execute(f"delete from {DIGESTS}")
             topics = self.of_topics()
         else:
+            stored = self.own_before()
             self.stage.delete_where(DIGESTS, "source_id", scope.changed)
-            self.database.execute(f"delete from {DIGESTS} where topic = ''")
+            stale = [source for (source, _), digest in stored.items()
+                     if own.get((source, "")) != digest and source not in scope.changed]
+            self.database.execute(f"delete from {DIGESTS} where topic = '' and source_id in "
+                                  f"(select value from json_each(?))", [json.dumps(stale)])
+            own = {key: digest for key, digest in own.items() if key[0] in scope.changed or stored.get(key) != digest}
             topics = self.of_topics(scope.changed)
         insert = f"insert into {DIGESTS} values (?, ?, ?)"
         self.database.conn.executemany(insert, ((source, topic, digest) for (source, topic), digest in topics))
-        self.database.conn.executemany(insert, ((source, topic, digest)
-                                                for (source, topic), digest in self.of_sources().items()))
+        self.database.conn.executemany(insert, ((source, topic, digest) for (source, topic), digest in own.items()))
 
 
 def cited_study(values, study_names):
@@ -635,6 +695,48 @@ class AbstractClaims:
             self.known[source_id] = self.stage.rows(f"select {', '.join(RULE_COLUMNS)} from claims "
                                                     "where source_id = ? order by source_id, position", [source_id])
         return self.known[source_id]
+
+
+def reached_topics(component, changed, relations, derivations) -> tuple:
+    """The topics of a component whose conflicts a change of claims on the changed topics can move, and
+    every topic whose kept pairs those depend on: the rest keep their stored conflicts, exactly.
+
+    A topic's conflicts are a function of its list of claims (its own, the readings of the topics
+    related to it, the values derived from its factors) and of the pairs the earlier topics of the
+    component kept (a pair of claims is kept once, on the first topic); pairs of two topics can meet only
+    where the topics' lists hold the same claims (a reading or a derived value keeps its claim's id). So
+    the set is: the changed topics, every topic whose list takes claims of one of them (through
+    relations and derivations, repeatedly), then every topic whose list shares a claim's origin with one
+    of the set, until none is left. A topic outside it holds no claim of a topic in it."""
+    feeds, origins = defaultdict(set), {topic: {topic} for topic in component}
+    for relation in relations:
+        if relation.topic in origins and relation.target in origins:
+            feeds[relation.topic].add(relation.target)
+            origins[relation.target].add(relation.topic)  # a reading is made from the claims of its topic
+    for target, factors in derivations.items():
+        for factor in factors:
+            if target in origins and factor in origins:
+                feeds[factor].add(target)
+    grown = True
+    while grown:  # a derived value takes its rate's id, and the rate's list holds readings and derived values
+        grown = False
+        for target, (rate, *_) in derivations.items():
+            if target in origins and rate in origins and not origins[rate] <= origins[target]:
+                origins[target] |= origins[rate]
+                grown = True
+    reached = {topic for topic in changed if topic in origins}
+    waiting = list(reached)
+    while waiting:
+        for fed in feeds[waiting.pop()] - reached:
+            reached.add(fed)
+            waiting.append(fed)
+    sharing = True
+    while sharing:
+        held = set().union(*(origins[topic] for topic in reached))
+        more = {topic for topic in component if topic not in reached and origins[topic] & held}
+        reached |= more
+        sharing = bool(more)
+    return tuple(topic for topic in component if topic in reached)
 
 
 def components_of(topics, relations, derivations):

@@ -37,32 +37,34 @@ FACET_COUNTS = """
 """
 SERVING_TABLES = ("range_axes", "facet_counts")
 # The extent: the smallest positive bounds (a log axis starts there) and the largest bounds.
-RANGE_AXES = """
-    create table range_axes as
+# {topics}: '' for every axis, or a further condition on c.topic (an incremental rebuild's topics: serving_update.py).
+RANGE_AXES_ROWS = """
     select c.topic, c.therapy, c.condition, count(*) as claim_count,
            min(case when c.norm_min > 0 then c.norm_min end) as low_min,
            min(case when c.norm_max > 0 then c.norm_max end) as low_max,
            max(c.norm_min) as high_min, max(c.norm_max) as high_max
     from claims c join topics t on t.id = c.topic
-    where t.kind = 'range' and (c.norm_min is not null or c.norm_max is not null)
+    where t.kind = 'range' and (c.norm_min is not null or c.norm_max is not null) {topics}
     group by c.topic, c.therapy, c.condition
     order by c.topic, c.therapy, c.condition
 """
+RANGE_AXES = "create table range_axes as " + RANGE_AXES_ROWS.format(topics="")
 
 
 def quoted(name):
     return '"' + name.replace('"', '""') + '"'
 
 
-def facet_count_statements(table, columns):
+def facet_count_statements(table, columns, combinations=None, target="facet_counts"):
     """SQL that fills facet_counts for table: its combinations of column values counted once in a
     temporary table, then every column's counts summed from them, for the whole table and under each
-    value of each column."""
+    value of each column. combinations (a select of the columns and n) and target: an incremental
+    rebuild sums the changes of the counts into another table (serving_update.py)."""
     names = ", ".join(quoted(column) for column in columns)
-    yield (f"create temp table facet_combinations as select {names}, count(*) as n "
-           f"from {quoted(table)} group by {names}")
+    combinations = combinations or f"select {names}, count(*) as n from {quoted(table)} group by {names}"
+    yield f"create temp table facet_combinations as {combinations}"
     if len(columns) == 1:
-        yield from (counts_statement(table, "facet_combinations", columns[0], other) for other in (None, columns[0]))
+        yield from (counts_statement(table, "facet_combinations", columns[0], other, target) for other in (None, columns[0]))
     # Each pair of columns is summed from the combinations once, into a table of a few hundred rows that
     # gives both columns' counts under the other's values (and, for its first pair, a column's whole
     # counts under its own values): 21 passes over the combinations for 7 columns instead of the 56 counts. One statement
@@ -73,23 +75,23 @@ def facet_count_statements(table, columns):
         yield (f"create temp table facet_pair as select {quoted(first)}, {quoted(second)}, sum(n) as n "
                f"from temp.facet_combinations group by {quoted(first)}, {quoted(second)}")
         for column, other in ((first, second), (second, first)):
-            yield counts_statement(table, "facet_pair", column, other)
+            yield counts_statement(table, "facet_pair", column, other, target)
             if column not in whole:  # its counts in the whole table, and under each of its own values
                 whole.add(column)
-                yield counts_statement(table, "facet_pair", column, None)
-                yield counts_statement(table, "facet_pair", column, column)
+                yield counts_statement(table, "facet_pair", column, None, target)
+                yield counts_statement(table, "facet_pair", column, column, target)
         yield "drop table temp.facet_pair"
     yield "drop table temp.facet_combinations"
 
 
-def counts_statement(table, source, column, filter_column):
-    """Insert the counts of column in table, read from the summed rows in temp.source, for the whole table
-    (filter_column None) or under each value of filter_column."""
+def counts_statement(table, source, column, filter_column, target="facet_counts"):
+    """Insert into target the counts of column in table, read from the summed rows in temp.source, for the
+    whole table (filter_column None) or under each value of filter_column."""
     if filter_column is None:
         filter_name, filter_value, condition = "''", "''", "1"
     else:
         filter_name, filter_value, condition = f"'{filter_column}'", quoted(filter_column), f"{quoted(filter_column)} is not null"
-    return (f"insert into facet_counts select '{table}', {filter_name}, {filter_value}, '{column}', "
+    return (f"insert into {target} select '{table}', {filter_name}, {filter_value}, '{column}', "
             f"{quoted(column)}, sum(n) from temp.{source} where {condition} and "
             f"{quoted(column)} is not null group by {filter_value}, {quoted(column)}")
 

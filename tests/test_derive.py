@@ -120,7 +120,8 @@ def test_one_changed_source_recomputes_only_what_it_touches(two_copies, tmp_path
     detected, judged = [], []
     original_detect, original_judge = derive_module.conflicts.detect_with_pairs, derive_module.fidelity.judge_citation
     monkeypatch.setattr(derive_module.conflicts, "detect_with_pairs",
-                        lambda claims, *rest: detected.append({c["topic"] for c in claims}) or original_detect(claims, *rest))
+                        lambda claims, *rest, **options: detected.append({c["topic"] for c in claims})
+                        or original_detect(claims, *rest, **options))
     monkeypatch.setattr(derive_module.fidelity, "judge_citation",
                         lambda claim, *rest: judged.append(claim["source_id"]) or original_judge(claim, *rest))
     build(before)
@@ -269,7 +270,8 @@ def test_an_edit_to_one_claim_recomputes_only_its_topics_conflicts(two_copies, t
     detected = []
     original = derive_module.conflicts.detect_with_pairs
     monkeypatch.setattr(derive_module.conflicts, "detect_with_pairs",
-                        lambda claims, *rest: detected.append({c["topic"] for c in claims}) or original(claims, *rest))
+                        lambda claims, *rest, **options: detected.append({c["topic"] for c in claims})
+                        or original(claims, *rest, **options))
     database = sqlite_utils.Database(patched)
     derive(database, validate(after).corpus, {source})
     database.close()

@@ -181,8 +181,8 @@ def derive_then(damage):
     """loaders.build.derive, then damage(database) when it is the incremental derive."""
     from loaders import derive as real
 
-    def derive(database, corpus, changed_sources=None):
-        counts = real.derive(database, corpus, changed_sources=changed_sources)
+    def derive(database, corpus, changed_sources=None, **options):
+        counts = real.derive(database, corpus, changed_sources=changed_sources, **options)
         if changed_sources is not None:
             damage(database)
         return counts
