@@ -212,7 +212,9 @@ class Join:
 
     def buckets(self, claims, pick_left, pick_right):
         """Lists (left, right) such that every left claim is compatible with every right claim of its
-        list, and every compatible pair stands in exactly one list.
+        list, and every compatible pair stands in exactly one list. Each side is a list of groups (the
+        picked claims of one profile, in claim order): their concatenation is the side's list, and a
+        group filed under several keys is one list object, so what is known of it is worked out once.
 
         Per dimension (therapy, condition, each qualifier key both claims carry) a pair is compatible
         when the left value is an ancestor-or-self of the right one (key: left value, "A") or a
@@ -221,20 +223,29 @@ class Join:
         compatible pair meets under exactly one key. Claims with one profile share their keys;
         articles use few profiles and shallow vocabularies, so this stays linear in the claims.
         """
-        by_key_set, key_sets, profiled = self.profiled(claims)
+        by_key_set, key_sets, profiled, filings, picked = self.profiled(claims)
         # A key set's filing depends only on the keys it shares with the other side: filed once each,
-        # not once per pair of key sets (which grew with the square of the key sets).
-        filings = {}
+        # not once per pair of key sets (which grew with the square of the key sets). Filings and picks
+        # are kept for the next rule on these claims: rules pass the same pick to several walks.
+
+        def picks(keys, pick):
+            if (keys, pick) not in picked:
+                picked[keys, pick] = [number for number, (_, claim) in enumerate(by_key_set[keys]) if pick(claim)]
+            return picked[keys, pick]
 
         def filed(keys, shared, pick, keys_of):
-            if (keys, shared, keys_of) not in filings:
+            if (keys, shared, pick, keys_of) not in filings:
                 if (keys, shared) not in profiled:
                     profiled[keys, shared] = self.profiles(by_key_set[keys], shared)
-                filings[keys, shared, keys_of] = self.file(profiled[keys, shared], pick, keys_of)
-            return filings[keys, shared, keys_of]
+                filings[keys, shared, pick, keys_of] = self.file(profiled[keys, shared], picks(keys, pick), keys_of)
+            return filings[keys, shared, pick, keys_of]
 
         for left_keys in key_sets:
+            if not picks(left_keys, pick_left):
+                continue
             for right_keys in key_sets:
+                if not picks(right_keys, pick_right):
+                    continue
                 shared = tuple(sorted(left_keys & right_keys))
                 lefts = filed(left_keys, shared, pick_left, self.left_keys)
                 rights = filed(right_keys, shared, pick_right, self.right_keys)
@@ -242,32 +253,42 @@ class Join:
                     yield lefts[key], rights[key]
 
     def profiled(self, claims):
-        """(claims by their qualifier key set, the key sets in order, {(key set, shared keys): profiles}) of
-        a topic's claims, made once for every rule that files the same list of claims."""
+        """(claims by their qualifier key set, the key sets in order, {(key set, shared keys): profiles},
+        {(key set, shared keys, pick, keys_of): filing}, {(key set, pick): numbers of the claims picked}) of
+        a topic's claims, made once for every rule that files the same list of claims (the dicts are filled
+        by buckets; a pick is held as the key, so its id is never reused while the claims are)."""
         if self.last_profiled is None or self.last_profiled[0] is not claims:
             by_key_set = defaultdict(list)
             for claim in claims:
                 qualifiers, key_set = compared_qualifiers_read_only(claim["qualifiers"])
                 by_key_set[key_set].append((qualifiers, claim))
-            self.last_profiled = (claims, by_key_set, sorted(by_key_set, key=sorted), {})
+            self.last_profiled = (claims, by_key_set, sorted(by_key_set, key=sorted), {}, {}, {})
         return self.last_profiled[1:]
 
     @staticmethod
     def profiles(entries, shared):
         """(profile, claim) of each entry: its therapy, condition and its values of the shared qualifier keys."""
-        return [((("therapy", claim["therapy"]), ("condition", claim["condition"]),
-                  *((f"qualifier:{key}", qualifiers[key]) for key in shared)), claim)
-                for qualifiers, claim in entries]
+        made = {}  # claims with one therapy, condition and qualifiers text share their profile: made once
 
-    def file(self, profiled, pick, keys_of):
+        def profile(qualifiers, claim):
+            known = (claim["therapy"], claim["condition"], claim["qualifiers"])
+            if known not in made:
+                made[known] = (("therapy", claim["therapy"]), ("condition", claim["condition"]),
+                               *((f"qualifier:{key}", qualifiers[key]) for key in shared))
+            return made[known]
+        return [(profile(qualifiers, claim), claim) for qualifiers, claim in entries]
+
+    def file(self, profiled, picked, keys_of):
+        """{key: the groups filed under it}: the picked entries of profiled (their numbers, in order)
+        grouped by profile in order of first appearance, each group under every key of its profile."""
         profiles = defaultdict(list)
-        for profile, claim in profiled:
-            if pick(claim):
-                profiles[profile].append(claim)
+        for number in picked:
+            profile, claim = profiled[number]
+            profiles[profile].append(claim)
         filed = defaultdict(list)
         for profile, members in profiles.items():
             for key in keys_of(profile):
-                filed[key].extend(members)
+                filed[key].append(members)
         return filed
 
     def left_keys(self, profile):
@@ -431,20 +452,54 @@ def best_first(claims, score, known):
     return [claims[k] for k in order], [-keys[k][0] for k in order]
 
 
+class Side:
+    """One side of best_pairs' buckets: each claim's score, each group's best, each walked list sorted,
+    each worked out once although a claim is filed in many buckets."""
+
+    def __init__(self, score):
+        self.score, self.known, self.tops, self.sorted = score, {}, {}, {}
+
+    def top(self, groups):
+        """The best score in a bucket's side (a list of groups), without sorting it."""
+        best = None
+        for group in groups:
+            value = self.tops.get(id(group))
+            if value is None:
+                value = self.tops[id(group)] = max(map(self.of, group))
+            if best is None or value > best:
+                best = value
+        return best
+
+    def of(self, claim):
+        value = self.known.get(id(claim))
+        if value is None:
+            value = self.known[id(claim)] = self.score(claim)
+        return value
+
+    def best_first(self, groups):
+        """(claims, their scores) of a bucket's side, as best_first sorts them; once per list of groups."""
+        if id(groups) not in self.sorted:
+            self.sorted[id(groups)] = best_first(list(itertools.chain.from_iterable(groups)), self.score, self.known)
+        return self.sorted[id(groups)]
+
+
 def best_pairs(claims, join, pick_left, pick_right, left_score, right_score, limit=CANDIDATES):
-    """The `limit` best compatible (score, a, b), a picked as left and b as right, with score > 0."""
-    buckets, left_known, right_known = [], {}, {}
-    for left, right in join.buckets(claims, pick_left, pick_right):
-        left, left_scores = best_first(left, left_score, left_known)
-        right, right_scores = best_first(right, right_score, right_known)
-        buckets.append((left_scores[0] + right_scores[0], left, right, left_scores, right_scores))
+    """The `limit` best compatible (score, a, b), a picked as left and b as right, with score > 0.
+
+    A bucket's best pair scores the sum of its sides' best scores: buckets are ranked by that, and only
+    those walked (their best can still beat what is found) are sorted."""
+    lefts, rights = Side(left_score), Side(right_score)
+    buckets = [(lefts.top(left) + rights.top(right), left, right)
+               for left, right in join.buckets(claims, pick_left, pick_right)]
     buckets.sort(key=lambda bucket: -bucket[0])
     best = []  # a min-heap of the best pairs so far: its top is the score to beat
     order = itertools.count()
     floor = lambda: best[0][0] if len(best) == limit else 0
-    for top, left, right, left_scores, right_scores in buckets:
+    for top, left_groups, right_groups in buckets:
         if top <= floor():
             break
+        left, left_scores = lefts.best_first(left_groups)
+        right, right_scores = rights.best_first(right_groups)
         for pair_score, i, j in walk(left_scores, right_scores, floor):
             a, b = left[i], right[j]
             if join.allowed(a, b):
