@@ -188,6 +188,9 @@ class Join:
         # ("A" or "B", profile) -> the keys a claim of that profile is filed under, for this component's rules
         # (kept per component: a corpus has tens of thousands of profiles, each filed under dozens of keys).
         self.profile_keys = {}
+        # Keys are numbered (their tuples hash slowly, and a filing hashes one per profile and key): number ->
+        # key, and key -> number.
+        self.keys, self.key_numbers = [], {}
         self.last_profiled = None
         self.works = works or {}  # cited work id -> its studies row
         if superseded is None:
@@ -249,7 +252,7 @@ class Join:
                 shared = tuple(sorted(left_keys & right_keys))
                 lefts = filed(left_keys, shared, pick_left, self.left_keys)
                 rights = filed(right_keys, shared, pick_right, self.right_keys)
-                for key in sorted(lefts.keys() & rights.keys()):
+                for key in sorted(lefts.keys() & rights.keys(), key=self.keys.__getitem__):
                     yield lefts[key], rights[key]
 
     def profiled(self, claims):
@@ -268,15 +271,16 @@ class Join:
     @staticmethod
     def profiles(entries, shared):
         """(profile, claim) of each entry: its therapy, condition and its values of the shared qualifier keys."""
-        made = {}  # claims with one therapy, condition and qualifiers text share their profile: made once
-
-        def profile(qualifiers, claim):
-            known = (claim["therapy"], claim["condition"], claim["qualifiers"])
-            if known not in made:
-                made[known] = (("therapy", claim["therapy"]), ("condition", claim["condition"]),
-                               *((f"qualifier:{key}", qualifiers[key]) for key in shared))
-            return made[known]
-        return [(profile(qualifiers, claim), claim) for qualifiers, claim in entries]
+        dimensions = [f"qualifier:{key}" for key in shared]
+        made, profiled = {}, []  # claims with one profile share one tuple: made once, and found by identity
+        for qualifiers, claim in entries:
+            values = (claim["therapy"], claim["condition"], *[qualifiers[key] for key in shared])
+            profile = made.get(values)
+            if profile is None:
+                profile = made[values] = (("therapy", values[0]), ("condition", values[1]),
+                                          *zip(dimensions, values[2:]))
+            profiled.append((profile, claim))
+        return profiled
 
     def file(self, profiled, picked, keys_of):
         """{key: the groups filed under it}: the picked entries of profiled (their numbers, in order)
@@ -296,7 +300,7 @@ class Join:
         if ("A", profile) not in self.profile_keys:
             options = [[(value, "A")] + [(above, "B") for above in self.likeness.chain(dimension, value)[1:]]
                        for dimension, value in profile]
-            self.profile_keys["A", profile] = tuple(itertools.product(*options))
+            self.profile_keys["A", profile] = self.numbered(itertools.product(*options))
         return self.profile_keys["A", profile]
 
     def right_keys(self, profile):
@@ -305,8 +309,19 @@ class Join:
             options = [[(above, "A") for above in self.likeness.chain(dimension, value)]
                        + ([(value, "B")] if self.likeness.has_children(dimension, value) else [])
                        for dimension, value in profile]
-            self.profile_keys["B", profile] = tuple(itertools.product(*options))
+            self.profile_keys["B", profile] = self.numbered(itertools.product(*options))
         return self.profile_keys["B", profile]
+
+    def numbered(self, keys):
+        """The numbers of keys, in order (a key seen for the first time gets the next number)."""
+        numbers = []
+        for key in keys:
+            number = self.key_numbers.get(key)
+            if number is None:
+                number = self.key_numbers[key] = len(self.keys)
+                self.keys.append(key)
+            numbers.append(number)
+        return tuple(numbers)
 
     def merged_qualifiers(self, a, b):
         """The qualifiers of two claims that describe the same thing (the more specific value of each
@@ -427,16 +442,19 @@ def walk(left, right, floor):
     """Pairs (score, i, j) of two best-first lists of scores in falling order of left[i] + right[j]."""
     if not left or not right:
         return
-    seen, heap = {(0, 0)}, [(-(left[0] + right[0]), 0, 0)]
+    # (i, j + 1) enters after (i, j), and (i + 1, 0) after (i, 0): each pair once, and only after every
+    # pair that comes before it (a higher sum, or an equal one with a lower i, then j), so the heap pops
+    # in (falling sum, i, j) order without a set of the pairs seen.
+    heap = [(-(left[0] + right[0]), 0, 0)]
     while heap:
         negative, i, j = heapq.heappop(heap)
         if -negative <= floor():
             return
         yield -negative, i, j
-        for ni, nj in ((i + 1, j), (i, j + 1)):
-            if ni < len(left) and nj < len(right) and (ni, nj) not in seen:
-                seen.add((ni, nj))
-                heapq.heappush(heap, (-(left[ni] + right[nj]), ni, nj))
+        if j + 1 < len(right):
+            heapq.heappush(heap, (-(left[i] + right[j + 1]), i, j + 1))
+        if j == 0 and i + 1 < len(left):
+            heapq.heappush(heap, (-(left[i + 1] + right[0]), i + 1, 0))
 
 
 def best_first(claims, score, known):
@@ -457,24 +475,18 @@ class Side:
     each worked out once although a claim is filed in many buckets."""
 
     def __init__(self, score):
-        self.score, self.known, self.tops, self.sorted = score, {}, {}, {}
+        self.score, self.known, self.group_tops, self.tops, self.sorted = score, {}, {}, {}, {}
 
     def top(self, groups):
-        """The best score in a bucket's side (a list of groups), without sorting it."""
-        best = None
-        for group in groups:
-            value = self.tops.get(id(group))
-            if value is None:
-                value = self.tops[id(group)] = max(map(self.of, group))
-            if best is None or value > best:
-                best = value
-        return best
+        """The best score in a bucket's side (a list of groups), without sorting it; once per list of groups."""
+        if id(groups) not in self.tops:
+            self.tops[id(groups)] = max(map(self.group_top, groups))
+        return self.tops[id(groups)]
 
-    def of(self, claim):
-        value = self.known.get(id(claim))
-        if value is None:
-            value = self.known[id(claim)] = self.score(claim)
-        return value
+    def group_top(self, group):
+        if id(group) not in self.group_tops:
+            self.group_tops[id(group)] = max(map(self.score, group))
+        return self.group_tops[id(group)]
 
     def best_first(self, groups):
         """(claims, their scores) of a bucket's side, as best_first sorts them; once per list of groups."""
