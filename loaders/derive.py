@@ -211,21 +211,11 @@ class Stage:
         for _, sql in indexes:
             self.database.execute(sql)
 
-    def claims_citing(self, topics):
-        """(the claims on these topics, in source and article order, as dicts of RULE_COLUMNS; {claim id: the
-        works it cites}) from one query: each claim's works come with its row (its primary key's index)
-        instead of from a second pass over the topics' claims."""
+    def claims_on(self, topics, columns=RULE_COLUMNS):
+        """The claims on these topics, in source and article order, as dicts of the given columns."""
         topics = sorted(topics)
-        cursor = self.database.execute(
-            f"select {', '.join(RULE_COLUMNS)}, (select group_concat(cs.study_id, char(31)) from claim_studies cs "
-            f"where cs.claim_id = claims.id) from claims where topic in ({','.join('?' * len(topics))}) "
-            f"order by source_id, position", topics)
-        claims, cited = [], {}
-        for row in cursor:
-            claims.append(dict(zip(RULE_COLUMNS, row)))  # zip stops before the works
-            if row[-1] is not None:
-                cited[row[0]] = set(row[-1].split("\x1f"))
-        return claims, cited
+        return self.rows(f"select {', '.join(columns)} from claims where topic in ({','.join('?' * len(topics))}) "
+                         f"order by source_id, position", topics)
 
     def detect_conflicts(self, scope):
         for component in scope.components:
@@ -234,9 +224,10 @@ class Stage:
                 f"select source_a, source_b from conflicts where topic in ({marks})", component) for source in row}
             self.delete_where("conflict_pairs", "topic", component)
             self.delete_where("conflicts", "topic", component)
-            claims, cited = self.claims_citing(component)
+            claims = self.claims_on(component)
             if not claims:
                 continue
+            cited = self.cited_by(component)
             relations = [relation for relation in self.relations if relation.topic in component]
             derivations = {topic: factors for topic, factors in self.derivations.items() if topic in component}
             found, pairs = conflicts.detect_with_pairs(claims, self.topics, self.likeness, cited, relations,
@@ -255,6 +246,15 @@ class Stage:
                 "select id, abstract_source from studies where abstract_source is not null order by id"):
             works[source].add(study_id)
         return dict(works)
+
+    def cited_by(self, topics):
+        topics = sorted(topics)
+        cited = defaultdict(set)
+        for claim_id, study_id in self.database.execute(
+                f"select cs.claim_id, cs.study_id from claim_studies cs join claims c on c.id = cs.claim_id "
+                f"where c.topic in ({','.join('?' * len(topics))})", topics):
+            cited[claim_id].add(study_id)
+        return cited
 
     def rowid(self, topic, *places):
         """A row's place in a full build's order: its topic's, then its places within the topic."""
