@@ -178,6 +178,12 @@ def compared_qualifiers_read_only(text):
     return qualifiers, frozenset(qualifiers)
 
 
+@functools.lru_cache(maxsize=4096)
+def stated_keys(text):
+    """The qualifier keys a qualifiers JSON text states (no phase added), parsed once per distinct text."""
+    return frozenset(json.loads(text))
+
+
 class Join:
     """Finds the compatible claims of a topic by hashing, and says which pairs may never conflict."""
 
@@ -204,7 +210,7 @@ class Join:
         numeric = lambda c: c.get("norm_min") is not None or c.get("norm_max") is not None
         for claim in claims:
             if (claim["statement_kind"] == "advice" and numeric(claim)
-                    and set(json.loads(claim["qualifiers"])) & set(CASE_KEYS)):
+                    and stated_keys(claim["qualifiers"]) & set(CASE_KEYS)):
                 self.cases.setdefault((claim["source_id"], claim["topic"]), []).append(claim)
 
     def is_superseded(self, claim):
@@ -240,7 +246,8 @@ class Join:
             if (keys, shared, pick, keys_of) not in filings:
                 if (keys, shared) not in profiled:
                     profiled[keys, shared] = self.profiles(by_key_set[keys], shared)
-                filings[keys, shared, pick, keys_of] = self.file(profiled[keys, shared], picks(keys, pick), keys_of)
+                filings[keys, shared, pick, keys_of] = self.file(by_key_set[keys], *profiled[keys, shared],
+                                                                 picks(keys, pick), keys_of)
             return filings[keys, shared, pick, keys_of]
 
         for left_keys in key_sets:
@@ -270,28 +277,33 @@ class Join:
 
     @staticmethod
     def profiles(entries, shared):
-        """(profile, claim) of each entry: its therapy, condition and its values of the shared qualifier keys."""
+        """(the number of each entry's profile, the profiles by number): a profile is a claim's therapy,
+        condition and its values of the shared qualifier keys. Numbered, since a tuple hashes slowly."""
         dimensions = [f"qualifier:{key}" for key in shared]
-        made, profiled = {}, []  # claims with one profile share one tuple: made once, and found by identity
+        by_text, by_values, profiles, numbers = {}, {}, [], []
         for qualifiers, claim in entries:
-            values = (claim["therapy"], claim["condition"], *[qualifiers[key] for key in shared])
-            profile = made.get(values)
-            if profile is None:
-                profile = made[values] = (("therapy", values[0]), ("condition", values[1]),
-                                          *zip(dimensions, values[2:]))
-            profiled.append((profile, claim))
-        return profiled
+            # Claims with one therapy, condition and qualifiers text have one profile: its values read once.
+            text = (claim["therapy"], claim["condition"], claim["qualifiers"])
+            number = by_text.get(text)
+            if number is None:
+                values = (claim["therapy"], claim["condition"], *[qualifiers[key] for key in shared])
+                number = by_values.get(values)
+                if number is None:
+                    number = by_values[values] = len(profiles)
+                    profiles.append((("therapy", values[0]), ("condition", values[1]), *zip(dimensions, values[2:])))
+                by_text[text] = number
+            numbers.append(number)
+        return numbers, profiles
 
-    def file(self, profiled, picked, keys_of):
-        """{key: the groups filed under it}: the picked entries of profiled (their numbers, in order)
-        grouped by profile in order of first appearance, each group under every key of its profile."""
-        profiles = defaultdict(list)
+    def file(self, entries, numbers, profiles, picked, keys_of):
+        """{key: the groups filed under it}: the picked entries (their numbers, in order) grouped by profile
+        (numbers: each entry's) in order of first appearance, each group under every key of its profile."""
+        groups = defaultdict(list)
         for number in picked:
-            profile, claim = profiled[number]
-            profiles[profile].append(claim)
+            groups[numbers[number]].append(entries[number][1])
         filed = defaultdict(list)
-        for profile, members in profiles.items():
-            for key in keys_of(profile):
+        for profile, members in groups.items():
+            for key in keys_of(profiles[profile]):
                 filed[key].append(members)
         return filed
 
