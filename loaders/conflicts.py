@@ -70,7 +70,8 @@ def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cit
         by_topic[claim["topic"]].append(claim)
     join.file_cases(claims)
     for reading in related_readings(claims, topics, relations):
-        by_topic[reading["topic"]].append(reading)
+        if reports_design(reading, join):
+            by_topic[reading["topic"]].append(reading)
     for topic_id, (rate, *durations) in (derivations or {}).items():
         for duration in durations:
             by_topic[topic_id] += derived(by_topic.get(rate, []), by_topic.get(duration, []), topics[topic_id], join)
@@ -97,8 +98,24 @@ def related_readings(claims, topics, relations):
     for claim in claims:
         answer = "present" if topics[claim["topic"]]["kind"] == "presence" else claim["stance"]
         for relation in by_answer.get((claim["topic"], answer), ()):
-            yield {**claim, "topic": relation.target, "stance": relation.target_answer,
-                   "answer": relation.reading(), "via": relation.wording}
+            reading = {**claim, "topic": relation.target, "stance": relation.target_answer,
+                       "answer": relation.reading(), "via": relation.wording}
+            if relation.cited_designs:
+                reading["cited_designs"] = relation.cited_designs
+            yield reading
+
+
+def reports_design(reading, join):
+    """True unless the relation that made the reading asks for a kind of work (`cited_designs`: a review or a
+    guideline) and none of the works the claim reports — those it cites, or the work its source is the
+    abstract of — has a design naming one: a review's "no better than placebo" bears on whether the evidence
+    is settled; one trial's, where real and sham both beat usual care, does not."""
+    wanted = reading.get("cited_designs")
+    if not wanted:
+        return True
+    works = join.cited.get(reading["id"], set()) | set(join.abstracts.get(reading["source_id"], ()))
+    designs = [(join.works.get(work) or {}).get("design") or "" for work in works]
+    return any(word in design.lower() for design in designs for word in wanted)
 
 
 def derived(rates, durations, topic, join):
@@ -646,6 +663,13 @@ SCOPE_PENALTY = 1
 SCOPE_KEYS = ("condition", "scope")
 # A derived value that multiplies one phase's rate by a longer, unphased duration is an upper estimate.
 STRETCHED_PENALTY = 1
+# A mixed result against a firm answer is a tension, not an opposition; against an emphatic one, less so.
+TENSION_PENALTY, EMPHATIC_TENSION_PENALTY = 2, 1
+# A quote that insists ("there is no doubt", "absolutely") is made more firmly than its certainty records.
+EMPHATIC_POINTS = 1
+# On an `appraisal` topic (is the evidence settled?) each side reads the literature, not the therapy:
+# "backed by modern research" against "experimenters are still learning" differ in emphasis, both can hold.
+APPRAISAL_PENALTY = 1
 # Ranges that share only one end can both hold, at that one value: a tension, as a mixed result is.
 TOUCHING_PENALTY = 2
 # A range gap at least this fraction of the upper range's start is "far apart" (one point more).
@@ -669,6 +693,10 @@ def severity(a, b, rule, join, gap):
     """
     score = FIRMNESS.get(a["certainty"], 1) + FIRMNESS.get(b["certainty"], 1)
     basis = [f"{a['certainty']} + {b['certainty']} ({score})"]
+    score, basis = emphasis_calibrated(a, b, score, basis)
+    if join.topics.get(a["topic"], {}).get("appraisal") and rule == "stance-opposed":
+        score -= APPRAISAL_PENALTY
+        basis.append(f"two appraisals of the evidence, not of the therapy (-{APPRAISAL_PENALTY})")
     unlike = qualifier_mismatch(a, b)
     if unlike:
         score -= UNLIKE_PENALTY
@@ -684,14 +712,15 @@ def severity(a, b, rule, join, gap):
         score -= STRETCHED_PENALTY
         basis.append(f"a phase's rate assumed for the whole duration (-{STRETCHED_PENALTY})")
     if rule == "stance-tension":
-        score -= 2
-        basis.append("mixed against firm (-2)")
+        score, basis = tension_calibrated(a, b, score, basis)
     if rule == "range-touching":
         score -= TOUCHING_PENALTY
         basis.append(f"ranges meet at one end (-{TOUCHING_PENALTY})")
     if rule in ("range-disjoint", "range-derived"):
         relative = gap / max(abs(bounds(b)[0]), 1e-9)
-        if relative >= FAR_GAP:
+        if relative >= FAR_GAP and upper_estimate(a, b):
+            basis.append(f"gap {relative:.0%} of the higher range, but against an upper estimate (+0)")
+        elif relative >= FAR_GAP:
             score += 1
             basis.append(f"gap {relative:.0%} of the higher range (+1)")
         score, basis = range_calibrated(a, b, score, basis)
@@ -716,6 +745,49 @@ def severity(a, b, rule, join, gap):
     else:
         level = "low"
     return level, score, "; ".join(basis)
+
+
+def emphatic(claim):
+    """The booster with which the quote insists ("there is no doubt", "absolutely", "an unequivocal
+    volte-face"), when the quote hedges nowhere (vocabulary.HEDGES: "may", "suggests", "likely"); else None.
+    A claim's certainty says asserted or reported; the booster says it is stated beyond flatly."""
+    return booster_of(claim.get("quote") or "")
+
+
+@functools.lru_cache(maxsize=8192)
+def booster_of(quote):
+    """emphatic's reading of one quote, made once per distinct quote (every pair a claim is in asks again)."""
+    found = v.BOOSTERS.search(quote)
+    return found.group(0) if found and not v.HEDGES.search(quote) else None
+
+
+def emphasis_calibrated(a, b, score, basis):
+    """The score after a point for each side whose quote insists (see emphatic)."""
+    for claim in (a, b):
+        booster = emphatic(claim)
+        if booster:
+            score += EMPHATIC_POINTS
+            basis.append(f"{claim['id']} insists: “{booster}” (+{EMPHATIC_POINTS})")
+    return score, basis
+
+
+def tension_calibrated(a, b, score, basis):
+    """A mixed result against a firm answer scores lower (a tension), less so when the firm side insists
+    ("Absolutely! Acupuncture is … effective" against "a Cochrane review is relatively equivocal"): an
+    emphatic answer leaves no room for the equivocation a mixed result reports."""
+    firm = next(c for c in (a, b) if c["stance"] != "mixed") if "mixed" in (a["stance"], b["stance"]) else a
+    if emphatic(firm):
+        basis.append(f"mixed against an emphatic answer (-{EMPHATIC_TENSION_PENALTY})")
+        return score - EMPHATIC_TENSION_PENALTY, basis
+    basis.append(f"mixed against firm (-{TENSION_PENALTY})")
+    return score - TENSION_PENALTY, basis
+
+
+def upper_estimate(a, b):
+    """True when one side is a derived count that stretches one phase's rate over a longer, unphased
+    duration (see phase_rate_stretched): an upper estimate, so how far it lies above the other range is
+    not evidence that the two are far apart."""
+    return bool(a.get("rate_assumed") or b.get("rate_assumed"))
 
 
 def range_calibrated(lower, upper, score, basis):

@@ -60,8 +60,7 @@ UNSCOPED_KEYS = {"factor", "point"}
 # broader-condition). Other populations than the work's are always told apart (other-scope).
 CONTEXT_KEYS = {"population"}
 # Words with which an article hedges a finding itself, whatever its claim's certainty says.
-HEDGES = re.compile(r"\b(?:may|might|could|suggests?|suggested|appears?|seems?|possibly|probably|likely)\b",
-                    re.IGNORECASE)
+HEDGES = v.HEDGES
 
 
 def judge_citation(claim: dict, study: dict, work: list, topics: dict, likeness: Likeness):

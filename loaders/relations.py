@@ -20,7 +20,7 @@ from . import vocabulary as v
 
 OPPOSITE = {"supports": "opposes", "opposes": "supports"}
 # Topic keys that change how conflict rules read a stance topic's answers (see with_rule_keys).
-RULE_KEYS = ("possibility", "mixed_qualifies")
+RULE_KEYS = ("possibility", "mixed_qualifies", "appraisal")
 PRESENT = "present"
 
 
@@ -32,6 +32,8 @@ class Relation:
     target: str
     target_answer: str
     wording: str  # as written in topics.yaml, for the conflict sentence
+    # Words of which the design of a work the claim reports must name one ("review", "guideline"); () for any claim.
+    cited_designs: tuple = ()
 
     def reading(self):
         return f"read as “{self.target}: {self.target_answer}” ({self.wording})"
@@ -100,7 +102,8 @@ def relations_of(topics: dict) -> list:
             if kind == "contradicts":
                 answer = OPPOSITE[answer]
             found.append(Relation(topic.id, relation.answer, target, answer,
-                                  f"{topic.id}: {relation.answer} {kind} {getattr(relation, kind)}"))
+                                  f"{topic.id}: {relation.answer} {kind} {getattr(relation, kind)}",
+                                  tuple(word.lower() for word in relation.cited_designs)))
     return found
 
 
@@ -113,6 +116,7 @@ def derivations_of(topics: dict) -> dict:
 def with_rule_keys(topic_rows: dict, topics: dict) -> dict:
     """The topic rows (as kb.db stores them) with the conflict-rule keys of topics.yaml added, for the
     rules to read: `possibility` (a study that saw no harm does not deny that harm can happen) and
-    `mixed_qualifies` (a mixed answer that refines a firm one is no tension)."""
+    `mixed_qualifies` (a mixed answer that refines a firm one is no tension) and `appraisal` (answers that
+    appraise the evidence, not the therapy: opposite ones score a point lower)."""
     return {topic_id: {**row, **{key: bool(getattr(topics.get(topic_id), key, False)) for key in RULE_KEYS}}
             for topic_id, row in topic_rows.items()}

@@ -158,6 +158,9 @@ class TopicRelation(SQLModel):
     answer: Text = Field(description="This topic's answer the relation starts from: a stance, or present.")
     implies: Optional[str] = Field(default=None, description="'topic: answer' that answer also gives.")
     contradicts: Optional[str] = Field(default=None, description="'topic: answer' that answer rules out.")
+    cited_designs: list[Text] = Field(default=[], description=(
+        "Only a claim reporting a work whose design names one of these words (review, guideline) is read "
+        "through the relation: a review's verdict bears on the evidence, one trial's result does not."))
 
 
 class Topic(TopicFields):
@@ -173,6 +176,9 @@ class Topic(TopicFields):
     mixed_qualifies: bool = Field(default=False, description=(
         "A stance topic whose mixed answer refines a firm one (benefit levels off beyond some number of "
         "sessions) rather than questioning it: no stance-tension on this topic."))
+    appraisal: bool = Field(default=False, description=(
+        "A stance topic whose answers appraise the evidence (is it settled?) rather than the therapy: two "
+        "sources' opposite appraisals are read as differing emphasis, a point lower in conflict severity."))
 
 
 class Study(StudyFields):

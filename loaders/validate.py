@@ -72,7 +72,7 @@ PROBLEM_CODES = {
     "relation-unknown-answer": "Use an answer the topic has: supports/opposes/mixed (stance) or present (presence).",
     "relation-target": "A relation gives exactly one of implies: or contradicts:, as 'topic: answer'.",
     "relation-units": "derived_from is [rate topic, duration topic, ...]: the rate's unit times each duration's must give this topic's unit.",
-    "relation-kind": "possibility: and mixed_qualifies: are read on stance topics only: remove them or make the topic a stance.",
+    "relation-kind": "possibility:, mixed_qualifies: and appraisal: are read on stance topics only: remove them or make the topic a stance.",
 }
 
 # Where the studies of an incremental build's unchanged files were declared: not a file of this run.

@@ -1,5 +1,7 @@
 """The controlled vocabulary, declared once: validation, docs and the CLI read it from here."""
 
+import re
+
 CLAIM_TYPES = {
     "study_citation": "A study, review or organisation the article cites as evidence.",
     "efficacy": "Whether, or how well, the therapy works for something.",
@@ -82,6 +84,16 @@ SEVERITIES = {
     "low": "A hedged narrow gap, or a mixed stance against a firm one (a tension).",
 }
 
+
+# Words with which a quote hedges what it says, whatever its claim's certainty records (citation fidelity
+# and conflict severity read them).
+HEDGES = re.compile(r"\b(?:may|might|could|suggests?|suggested|appears?|seems?|possibly|probably|likely)\b",
+                    re.IGNORECASE)
+# Words with which a quote insists (boosters, as linguists call them: "there is no doubt", "absolutely",
+# "an unequivocal volte-face"): said beyond flatly, leaving no room for the other side.
+BOOSTERS = re.compile(r"\b(?:no doubt|without (?:a )?doubt|undoubtedly|doubtless|absolutely|certainly|definitely"
+                      r"|clearly|clear evidence|unequivocal(?:ly)?|undeniabl[ey]|indisputabl[ey]|conclusive(?:ly)?"
+                      r"|proven|in fact|of course|indeed)\b", re.IGNORECASE)
 
 # Editors' flags: what a flag can say is wrong, and where a flag stands in review.
 FLAG_KINDS = {

@@ -1,4 +1,7 @@
-"""Read YAML with PyYAML's C safe loader while keeping the line of every value for error reports.
+"""Read YAML with PyYAML's C parser (libyaml) while keeping the line of every value for error reports.
+
+A document of plain data is built straight from the parser's events; one with anchors, merge keys,
+unusual tags or errors goes through the C safe loader's composer and constructor, which decide.
 
 Claims and sources arrive by pull request, so a file is untrusted until read: its size is
 checked before it is parsed, and its node graph (where aliases are shared nodes) is measured
@@ -11,12 +14,16 @@ import re
 from pathlib import Path
 
 import yaml
-from yaml.constructor import BaseConstructor
+from yaml.constructor import BaseConstructor, SafeConstructor
+from yaml.events import (DocumentEndEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
+                         SequenceStartEvent, StreamEndEvent)
 
 try:
     from yaml import CSafeLoader as SafeLoader
+    from yaml._yaml import CParser
 except ImportError:  # pragma: no cover - libyaml missing: same results, slower
     from yaml import SafeLoader
+    CParser = None
 
 # Limits, each far above what a real claims or sources file needs (the largest curated claims
 # file is under 40 KB with ~100 claims).
@@ -99,22 +106,22 @@ def load(path: Path, cache=None):
 def parse(path: Path, raw: bytes):
     """(data, lines) of the file's bytes; YamlSyntaxError naming the line when they are not good YAML."""
     text = decode(path, raw)
+    # Aliases need an anchor (&name): without one the document is a plain tree, which one walk over
+    # the parser's events turns into the data and its lines. With one, the loader composes the
+    # node graph, which is measured first. (An ampersand inside a word, as in a URL's query, is no
+    # anchor: measuring every claims file that cites a web page cost a tenth of the build.)
+    anchored = may_anchor(text)
+    if not anchored and _WALK_EVENTS:
+        try:
+            return events_tree(text)
+        except Exception:  # noqa: BLE001 - whatever the walk leaves or trips on, the loader's route decides
+            pass
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        # Aliases need an anchor (&name): without one the nodes form a plain tree, which one walk
-        # turns into the data and its lines. With one, measure the graph first. (An ampersand inside
-        # a word, as in a URL's query, is no anchor: measuring every claims file that cites a web
-        # page cost a tenth of the build.)
-        anchored = may_anchor(text)
-        if not anchored:
-            try:
-                return tree(node, loader)
-            except Exception:  # noqa: BLE001 - whatever the walk leaves or trips on, the loader's route decides
-                pass
-        else:
+        if anchored:
             measure(path, node)
         lines = {}
         _record_lines(node, (), lines, path)
@@ -165,68 +172,175 @@ _SCALARS = {tag: SafeLoader.yaml_constructors[tag] for tag in (
 
 
 class _LeftToLoader(Exception):
-    """A node the tree walk does not build: the loader's own constructor builds the whole document."""
+    """A document the event walk does not build: the loader's own composer and constructor build it."""
 
 
-def tree(node, loader):
-    """(data, lines) of an alias-free node tree in one walk: what construct_document and _record_lines
-    give, for the tags the composer resolved to plain data; _LeftToLoader for anything else."""
-    lines = {(): node.start_mark.line + 1}
-    if node.__class__ is yaml.MappingNode:
-        return _mapping(node, (), lines, loader, 0), lines
-    if node.__class__ is yaml.SequenceNode:
-        return _sequence(node, (), lines, loader, 0), lines
-    return _scalar(node, loader), lines
+# The first characters a plain scalar of another type than str can start with, and the resolvers
+# to try for each (what Resolver.resolve looks up): text starting with any other character is str.
+_IMPLICIT = SafeLoader.yaml_implicit_resolvers
+# Plain scalars up to this many characters, once resolved, are remembered with their data (an
+# int, a date, None or the text itself): years, nulls, booleans and short words recur in every file.
+_KNOWN_LENGTH = 32
+_KNOWN_COUNT = 50_000
+_known = {}
+_known_keys = {}
+_constructor = SafeConstructor()
+# The walk resolves as the safe loader does while it has no path resolvers and no resolver for
+# every first character (as _Loader.resolve assumes); with libyaml missing, there are no events.
+_WALK_EVENTS = CParser is not None and not SafeLoader.yaml_path_resolvers and None not in _IMPLICIT
 
 
-def _scalar(node, loader):
-    tag = node.tag
+def events_tree(text: str):
+    """(data, lines) of an alias-free document read from the C parser's events, without composing
+    nodes: what the loader's composer, its constructor and _record_lines give, for documents of
+    plain data; _LeftToLoader (or the parser's own error) for anything else.
+
+    Composing built a node and two marks per value and called back into Python to resolve each
+    scalar; the events give the same values, tags and lines in two thirds of the time (README)."""
+    parser = CParser(text)
+    try:
+        get = parser.get_event
+        get()  # the stream's start
+        if get().__class__ is StreamEndEvent:  # no document: what get_single_node gives as None
+            return None, {}
+        root = get()
+        lines = {(): root.start_mark.line + 1}
+        kind = root.__class__
+        if kind is ScalarEvent:
+            data = _scalar(root)
+        elif kind is MappingStartEvent:
+            data = _mapping(root, get, (), lines, 0)
+        elif kind is SequenceStartEvent:
+            data = _sequence(root, get, (), lines, 0)
+        else:
+            raise _LeftToLoader(kind.__name__)
+        if get().__class__ is not DocumentEndEvent or get().__class__ is not StreamEndEvent:
+            raise _LeftToLoader("more than one document")
+        return data, lines
+    finally:
+        parser.dispose()
+
+
+def _scalar(event):
+    """The data of a scalar event: its tag as the composer resolves it, made as the constructor makes it."""
+    tag = event.tag
+    if tag is None or tag == "!":  # no tag, or the non-specific one: resolved from the text
+        return _plain(event.value) if event.implicit[0] else event.value
     if tag == _STR:
-        return node.value
+        return event.value
     if tag == _NULL:
         return None
     construct = _SCALARS.get(tag)
     if construct is None:
         raise _LeftToLoader(tag)
-    return construct(loader, node)
+    return construct(_constructor, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
 
 
-def _mapping(node, path, lines, loader, depth):
-    """The dict of a mapping node at depth (the root's is 0), its values' lines recorded under path."""
-    if node.tag != _MAP or (depth >= MAX_DEPTH and node.value):  # children too deep: the loader's route says so
-        raise _LeftToLoader(node.tag)
-    data = {}
-    for key_node, value_node in node.value:
-        if key_node.__class__ is not yaml.ScalarNode:
-            raise _LeftToLoader("a key that is not a scalar")
-        key = key_node.value if key_node.tag == _STR else _scalar(key_node, loader)
-        where = path + (key_node.value,)
-        lines[where] = value_node.start_mark.line + 1
-        kind = value_node.__class__
-        if kind is yaml.ScalarNode:
-            data[key] = value_node.value if value_node.tag == _STR else _scalar(value_node, loader)
-        elif kind is yaml.MappingNode:
-            data[key] = _mapping(value_node, where, lines, loader, depth + 1)
-        else:
-            data[key] = _sequence(value_node, where, lines, loader, depth + 1)
+def _plain(value):
+    """The data of a plain scalar: a str unless one of the implicit resolvers for its first character matches."""
+    resolvers = _IMPLICIT.get(value[:1])
+    if resolvers is None:
+        return value
+    known = _known.get(value)
+    if known is not None:
+        return known[0]
+    for tag, pattern in resolvers:
+        if pattern.match(value):
+            break
+    else:
+        tag = _STR
+    if tag == _STR:
+        data = value
+    elif tag == _NULL:
+        data = None
+    else:
+        construct = _SCALARS.get(tag)
+        if construct is None:  # a merge key (<<), a value key (=) or the yaml tag: the loader's
+            raise _LeftToLoader(tag)
+        data = construct(_constructor, yaml.ScalarNode(tag, value))
+    if len(value) <= _KNOWN_LENGTH and len(_known) < _KNOWN_COUNT:
+        _known[value] = (data,)
     return data
 
 
-def _sequence(node, path, lines, loader, depth):
-    if node.tag != _SEQ or (depth >= MAX_DEPTH and node.value):
-        raise _LeftToLoader(node.tag)
+def _plain_key(text):
+    """(data, text) of a plain key, remembered: every claim repeats the same few keys, which then are
+    one string each in the data, the lines and the parse cache's pickles (smaller and faster to write)."""
+    known = (_plain(text), text)
+    if len(text) <= _KNOWN_LENGTH and len(_known_keys) < _KNOWN_COUNT:
+        _known_keys[text] = known
+    return known
+
+
+def _collection_start(event, expected, depth):
+    """Refuse a collection the loader would build otherwise: another tag, or one nested too deeply
+    (the loader's route reports that at its line)."""
+    tag = event.tag
+    if (tag is not None and tag != "!" and tag != expected) or depth >= MAX_DEPTH:
+        raise _LeftToLoader(tag or "too deep")
+
+
+def _mapping(start, get, path, lines, depth):
+    """The dict of the mapping that start opens, at depth (the root's is 0), its values' lines recorded under path."""
+    _collection_start(start, _MAP, depth)
+    data = {}
+    while True:
+        key_event = get()
+        kind = key_event.__class__
+        if kind is MappingEndEvent:
+            return data
+        if kind is not ScalarEvent:
+            raise _LeftToLoader("a key that is not a scalar")
+        text = key_event.value
+        if key_event.tag is None and key_event.implicit[0]:  # a plain key, as nearly all are
+            known = _known_keys.get(text)
+            if known is None:
+                known = _plain_key(text)
+            key, text = known
+        else:
+            key = _scalar(key_event)
+        value = get()
+        where = path + (text,)
+        lines[where] = value.start_mark.line + 1
+        kind = value.__class__
+        if kind is ScalarEvent:
+            if value.tag is None and value.implicit[0]:  # the common case, without a call
+                text = value.value
+                data[key] = text if text[:1] not in _IMPLICIT else _plain(text)
+            else:
+                data[key] = _scalar(value)
+        elif kind is MappingStartEvent:
+            data[key] = _mapping(value, get, where, lines, depth + 1)
+        elif kind is SequenceStartEvent:
+            data[key] = _sequence(value, get, where, lines, depth + 1)
+        else:
+            raise _LeftToLoader(kind.__name__)
+
+
+def _sequence(start, get, path, lines, depth):
+    _collection_start(start, _SEQ, depth)
     data = []
-    for index, item in enumerate(node.value):
+    index = 0
+    while True:
+        item = get()
+        kind = item.__class__
+        if kind is SequenceEndEvent:
+            return data
         where = path + (index,)
         lines[where] = item.start_mark.line + 1
-        kind = item.__class__
-        if kind is yaml.ScalarNode:
-            data.append(item.value if item.tag == _STR else _scalar(item, loader))
-        elif kind is yaml.MappingNode:
-            data.append(_mapping(item, where, lines, loader, depth + 1))
+        if kind is ScalarEvent:
+            if item.tag is None and item.implicit[0]:
+                text = item.value
+                data.append(text if text[:1] not in _IMPLICIT else _plain(text))
+            else:
+                data.append(_scalar(item))
+        elif kind is MappingStartEvent:
+            data.append(_mapping(item, get, where, lines, depth + 1))
+        elif kind is SequenceStartEvent:
+            data.append(_sequence(item, get, where, lines, depth + 1))
         else:
-            data.append(_sequence(item, where, lines, loader, depth + 1))
-    return data
+            raise _LeftToLoader(kind.__name__)
+        index += 1
 
 
 def _construct(path, loader, node):

@@ -44,3 +44,16 @@ async def test_a_kb_without_ranges_gets_an_empty_page_not_an_error(built_project
         db.execute("delete from range_axes")
     response = await make_datasette(project).client.get("/ranges")
     assert response.status_code == 200, response.text[:300]
+
+
+async def test_the_pager_stands_above_and_below_the_axes_when_they_fill_more_than_a_page(built_project, monkeypatch):
+    """The pager is drawn once in the template and shown twice; a page of one bar makes several pages."""
+    from loaders.serve import make_datasette
+    from loaders.web import ranges
+
+    monkeypatch.setattr(ranges, "BARS_PAGE", 1)
+    response = await make_datasette(built_project).client.get("/ranges?page=2")
+    assert response.status_code == 200, response.text[:300]
+    pagers = response.text.count('class="kb-pager range-pages"')
+    assert pagers == 2
+    assert response.text.count('rel="prev"') == 2 and response.text.count("(page 2 of ") == 2

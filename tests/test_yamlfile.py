@@ -230,3 +230,55 @@ def test_the_parse_benchmark_runs_on_the_repository(capsys):
     parse_bench.main([str(REPO), "--rounds", "1"])
     figures = json.loads(capsys.readouterr().out)
     assert figures["files"] > 100 and figures["floor_cpu_s"] > 0 and figures["reader_cpu_s"] > 0
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n",  # an alias
+    "a: *x\n",  # an alias without its anchor: the composer says so
+    "m:\n  <<: {x: 1}\n",  # a merge key
+    "=: v\n",  # a value key
+    "!!set {a, b}\n",
+    "- !custom x\n",
+    "? [a]\n: complex key\n",
+    "first\n---\nsecond\n",
+    "[" * 41 + "x" + "]" * 41 + "\n",
+])
+def test_the_event_walk_leaves_what_it_does_not_build_to_the_loader(text):
+    """Never a wrong result: anything but plain data is refused by the walk (and parse then takes the loader's
+    route, which test_awkward_documents_read_as_before compares with the reference)."""
+    with pytest.raises((yamlfile._LeftToLoader, yaml.YAMLError)):
+        yamlfile.events_tree(text)
+
+
+def test_remembered_scalars_and_keys_give_the_same_data_again_and_share_one_key_string(monkeypatch):
+    monkeypatch.setattr(yamlfile, "_known", {})
+    monkeypatch.setattr(yamlfile, "_known_keys", {})
+    long_plain = "Twenty-two participants took part in the trial"
+    text = f"- year: 2021\n  on: yes\n  notes: null\n  text: {long_plain}\n" * 2
+    first, second = yamlfile.parse(Path("a.yaml"), text.encode()), yamlfile.parse(Path("a.yaml"), text.encode())
+    assert typed(first[0]) == typed(second[0]) == typed(yaml.load(text, Loader=yaml.CSafeLoader))
+    assert first[1] == second[1]
+    assert {"2021", "yes", "null"} <= set(yamlfile._known) and long_plain not in yamlfile._known
+    assert set(yamlfile._known_keys) == {"year", "on", "notes", "text"}
+    (key_a, *_), (key_b, *_) = first[0][0], second[0][1]
+    assert key_a is key_b  # one string for every "year" key: in the data, the lines and the cache's pickles
+    assert [path[1] for path in first[1] if len(path) == 2][0] is key_a
+    assert first[0][0][True] is True  # the key "on" is the boolean, as the C loader reads it
+
+
+def test_the_remembered_values_are_bounded(monkeypatch):
+    monkeypatch.setattr(yamlfile, "_known", {})
+    monkeypatch.setattr(yamlfile, "_KNOWN_COUNT", 3)
+    yamlfile.parse(Path("a.yaml"), "".join(f"- {n}\n" for n in range(10)).encode())
+    assert len(yamlfile._known) == 3
+
+
+def test_the_benchmark_corpus_reads_as_the_former_reader_read_it(tmp_path):
+    """The files the build benchmarks time (benchmarks/corpus.py), which the event walk was made fast for."""
+    from benchmarks.corpus import write_project
+
+    write_project(tmp_path, 100, per_source=25, seed=5)
+    paths = sorted(tmp_path.rglob("*.yaml"))
+    assert len(paths) > 10
+    for path in paths:
+        assert_same(path.read_bytes())
