@@ -198,6 +198,12 @@ def compared_qualifiers_read_only(text):
     return qualifiers, frozenset(qualifiers)
 
 
+@functools.lru_cache(maxsize=4096)
+def stated_keys(text):
+    """The qualifier keys a qualifiers JSON text states (no phase added), parsed once per distinct text."""
+    return frozenset(json.loads(text))
+
+
 class Join:
     """Finds the compatible claims of a topic by hashing, and says which pairs may never conflict."""
 
@@ -208,6 +214,9 @@ class Join:
         # ("A" or "B", profile) -> the keys a claim of that profile is filed under, for this component's rules
         # (kept per component: a corpus has tens of thousands of profiles, each filed under dozens of keys).
         self.profile_keys = {}
+        # Keys are numbered (their tuples hash slowly, and a filing hashes one per profile and key): number ->
+        # key, and key -> number.
+        self.keys, self.key_numbers = [], {}
         self.last_profiled = None
         self.works = works or {}  # cited work id -> its studies row
         if superseded is None:
@@ -221,7 +230,7 @@ class Join:
         numeric = lambda c: c.get("norm_min") is not None or c.get("norm_max") is not None
         for claim in claims:
             if (claim["statement_kind"] == "advice" and numeric(claim)
-                    and set(json.loads(claim["qualifiers"])) & set(CASE_KEYS)):
+                    and stated_keys(claim["qualifiers"]) & set(CASE_KEYS)):
                 self.cases.setdefault((claim["source_id"], claim["topic"]), []).append(claim)
 
     def is_superseded(self, claim):
@@ -232,7 +241,9 @@ class Join:
 
     def buckets(self, claims, pick_left, pick_right):
         """Lists (left, right) such that every left claim is compatible with every right claim of its
-        list, and every compatible pair stands in exactly one list.
+        list, and every compatible pair stands in exactly one list. Each side is a list of groups (the
+        picked claims of one profile, in claim order): their concatenation is the side's list, and a
+        group filed under several keys is one list object, so what is known of it is worked out once.
 
         Per dimension (therapy, condition, each qualifier key both claims carry) a pair is compatible
         when the left value is an ancestor-or-self of the right one (key: left value, "A") or a
@@ -241,53 +252,79 @@ class Join:
         compatible pair meets under exactly one key. Claims with one profile share their keys;
         articles use few profiles and shallow vocabularies, so this stays linear in the claims.
         """
-        by_key_set, key_sets, profiled = self.profiled(claims)
+        by_key_set, key_sets, profiled, filings, picked = self.profiled(claims)
         # A key set's filing depends only on the keys it shares with the other side: filed once each,
-        # not once per pair of key sets (which grew with the square of the key sets).
-        filings = {}
+        # not once per pair of key sets (which grew with the square of the key sets). Filings and picks
+        # are kept for the next rule on these claims: rules pass the same pick to several walks.
+
+        def picks(keys, pick):
+            if (keys, pick) not in picked:
+                picked[keys, pick] = [number for number, (_, claim) in enumerate(by_key_set[keys]) if pick(claim)]
+            return picked[keys, pick]
 
         def filed(keys, shared, pick, keys_of):
-            if (keys, shared, keys_of) not in filings:
+            if (keys, shared, pick, keys_of) not in filings:
                 if (keys, shared) not in profiled:
                     profiled[keys, shared] = self.profiles(by_key_set[keys], shared)
-                filings[keys, shared, keys_of] = self.file(profiled[keys, shared], pick, keys_of)
-            return filings[keys, shared, keys_of]
+                filings[keys, shared, pick, keys_of] = self.file(by_key_set[keys], *profiled[keys, shared],
+                                                                 picks(keys, pick), keys_of)
+            return filings[keys, shared, pick, keys_of]
 
         for left_keys in key_sets:
+            if not picks(left_keys, pick_left):
+                continue
             for right_keys in key_sets:
+                if not picks(right_keys, pick_right):
+                    continue
                 shared = tuple(sorted(left_keys & right_keys))
                 lefts = filed(left_keys, shared, pick_left, self.left_keys)
                 rights = filed(right_keys, shared, pick_right, self.right_keys)
-                for key in sorted(lefts.keys() & rights.keys()):
+                for key in sorted(lefts.keys() & rights.keys(), key=self.keys.__getitem__):
                     yield lefts[key], rights[key]
 
     def profiled(self, claims):
-        """(claims by their qualifier key set, the key sets in order, {(key set, shared keys): profiles}) of
-        a topic's claims, made once for every rule that files the same list of claims."""
+        """(claims by their qualifier key set, the key sets in order, {(key set, shared keys): profiles},
+        {(key set, shared keys, pick, keys_of): filing}, {(key set, pick): numbers of the claims picked}) of
+        a topic's claims, made once for every rule that files the same list of claims (the dicts are filled
+        by buckets; a pick is held as the key, so its id is never reused while the claims are)."""
         if self.last_profiled is None or self.last_profiled[0] is not claims:
             by_key_set = defaultdict(list)
             for claim in claims:
                 qualifiers, key_set = compared_qualifiers_read_only(claim["qualifiers"])
                 by_key_set[key_set].append((qualifiers, claim))
-            self.last_profiled = (claims, by_key_set, sorted(by_key_set, key=sorted), {})
+            self.last_profiled = (claims, by_key_set, sorted(by_key_set, key=sorted), {}, {}, {})
         return self.last_profiled[1:]
 
     @staticmethod
     def profiles(entries, shared):
-        """(profile, claim) of each entry: its therapy, condition and its values of the shared qualifier keys."""
-        return [((("therapy", claim["therapy"]), ("condition", claim["condition"]),
-                  *((f"qualifier:{key}", qualifiers[key]) for key in shared)), claim)
-                for qualifiers, claim in entries]
+        """(the number of each entry's profile, the profiles by number): a profile is a claim's therapy,
+        condition and its values of the shared qualifier keys. Numbered, since a tuple hashes slowly."""
+        dimensions = [f"qualifier:{key}" for key in shared]
+        by_text, by_values, profiles, numbers = {}, {}, [], []
+        for qualifiers, claim in entries:
+            # Claims with one therapy, condition and qualifiers text have one profile: its values read once.
+            text = (claim["therapy"], claim["condition"], claim["qualifiers"])
+            number = by_text.get(text)
+            if number is None:
+                values = (claim["therapy"], claim["condition"], *[qualifiers[key] for key in shared])
+                number = by_values.get(values)
+                if number is None:
+                    number = by_values[values] = len(profiles)
+                    profiles.append((("therapy", values[0]), ("condition", values[1]), *zip(dimensions, values[2:])))
+                by_text[text] = number
+            numbers.append(number)
+        return numbers, profiles
 
-    def file(self, profiled, pick, keys_of):
-        profiles = defaultdict(list)
-        for profile, claim in profiled:
-            if pick(claim):
-                profiles[profile].append(claim)
+    def file(self, entries, numbers, profiles, picked, keys_of):
+        """{key: the groups filed under it}: the picked entries (their numbers, in order) grouped by profile
+        (numbers: each entry's) in order of first appearance, each group under every key of its profile."""
+        groups = defaultdict(list)
+        for number in picked:
+            groups[numbers[number]].append(entries[number][1])
         filed = defaultdict(list)
-        for profile, members in profiles.items():
-            for key in keys_of(profile):
-                filed[key].extend(members)
+        for profile, members in groups.items():
+            for key in keys_of(profiles[profile]):
+                filed[key].append(members)
         return filed
 
     def left_keys(self, profile):
@@ -295,7 +332,7 @@ class Join:
         if ("A", profile) not in self.profile_keys:
             options = [[(value, "A")] + [(above, "B") for above in self.likeness.chain(dimension, value)[1:]]
                        for dimension, value in profile]
-            self.profile_keys["A", profile] = tuple(itertools.product(*options))
+            self.profile_keys["A", profile] = self.numbered(itertools.product(*options))
         return self.profile_keys["A", profile]
 
     def right_keys(self, profile):
@@ -304,8 +341,19 @@ class Join:
             options = [[(above, "A") for above in self.likeness.chain(dimension, value)]
                        + ([(value, "B")] if self.likeness.has_children(dimension, value) else [])
                        for dimension, value in profile]
-            self.profile_keys["B", profile] = tuple(itertools.product(*options))
+            self.profile_keys["B", profile] = self.numbered(itertools.product(*options))
         return self.profile_keys["B", profile]
+
+    def numbered(self, keys):
+        """The numbers of keys, in order (a key seen for the first time gets the next number)."""
+        numbers = []
+        for key in keys:
+            number = self.key_numbers.get(key)
+            if number is None:
+                number = self.key_numbers[key] = len(self.keys)
+                self.keys.append(key)
+            numbers.append(number)
+        return tuple(numbers)
 
     def merged_qualifiers(self, a, b):
         """The qualifiers of two claims that describe the same thing (the more specific value of each
@@ -426,16 +474,19 @@ def walk(left, right, floor):
     """Pairs (score, i, j) of two best-first lists of scores in falling order of left[i] + right[j]."""
     if not left or not right:
         return
-    seen, heap = {(0, 0)}, [(-(left[0] + right[0]), 0, 0)]
+    # (i, j + 1) enters after (i, j), and (i + 1, 0) after (i, 0): each pair once, and only after every
+    # pair that comes before it (a higher sum, or an equal one with a lower i, then j), so the heap pops
+    # in (falling sum, i, j) order without a set of the pairs seen.
+    heap = [(-(left[0] + right[0]), 0, 0)]
     while heap:
         negative, i, j = heapq.heappop(heap)
         if -negative <= floor():
             return
         yield -negative, i, j
-        for ni, nj in ((i + 1, j), (i, j + 1)):
-            if ni < len(left) and nj < len(right) and (ni, nj) not in seen:
-                seen.add((ni, nj))
-                heapq.heappush(heap, (-(left[ni] + right[nj]), ni, nj))
+        if j + 1 < len(right):
+            heapq.heappush(heap, (-(left[i] + right[j + 1]), i, j + 1))
+        if j == 0 and i + 1 < len(left):
+            heapq.heappush(heap, (-(left[i + 1] + right[0]), i + 1, 0))
 
 
 def best_first(claims, score, known):
@@ -451,20 +502,48 @@ def best_first(claims, score, known):
     return [claims[k] for k in order], [-keys[k][0] for k in order]
 
 
+class Side:
+    """One side of best_pairs' buckets: each claim's score, each group's best, each walked list sorted,
+    each worked out once although a claim is filed in many buckets."""
+
+    def __init__(self, score):
+        self.score, self.known, self.group_tops, self.tops, self.sorted = score, {}, {}, {}, {}
+
+    def top(self, groups):
+        """The best score in a bucket's side (a list of groups), without sorting it; once per list of groups."""
+        if id(groups) not in self.tops:
+            self.tops[id(groups)] = max(map(self.group_top, groups))
+        return self.tops[id(groups)]
+
+    def group_top(self, group):
+        if id(group) not in self.group_tops:
+            self.group_tops[id(group)] = max(map(self.score, group))
+        return self.group_tops[id(group)]
+
+    def best_first(self, groups):
+        """(claims, their scores) of a bucket's side, as best_first sorts them; once per list of groups."""
+        if id(groups) not in self.sorted:
+            self.sorted[id(groups)] = best_first(list(itertools.chain.from_iterable(groups)), self.score, self.known)
+        return self.sorted[id(groups)]
+
+
 def best_pairs(claims, join, pick_left, pick_right, left_score, right_score, limit=CANDIDATES):
-    """The `limit` best compatible (score, a, b), a picked as left and b as right, with score > 0."""
-    buckets, left_known, right_known = [], {}, {}
-    for left, right in join.buckets(claims, pick_left, pick_right):
-        left, left_scores = best_first(left, left_score, left_known)
-        right, right_scores = best_first(right, right_score, right_known)
-        buckets.append((left_scores[0] + right_scores[0], left, right, left_scores, right_scores))
+    """The `limit` best compatible (score, a, b), a picked as left and b as right, with score > 0.
+
+    A bucket's best pair scores the sum of its sides' best scores: buckets are ranked by that, and only
+    those walked (their best can still beat what is found) are sorted."""
+    lefts, rights = Side(left_score), Side(right_score)
+    buckets = [(lefts.top(left) + rights.top(right), left, right)
+               for left, right in join.buckets(claims, pick_left, pick_right)]
     buckets.sort(key=lambda bucket: -bucket[0])
     best = []  # a min-heap of the best pairs so far: its top is the score to beat
     order = itertools.count()
     floor = lambda: best[0][0] if len(best) == limit else 0
-    for top, left, right, left_scores, right_scores in buckets:
+    for top, left_groups, right_groups in buckets:
         if top <= floor():
             break
+        left, left_scores = lefts.best_first(left_groups)
+        right, right_scores = rights.best_first(right_groups)
         for pair_score, i, j in walk(left_scores, right_scores, floor):
             a, b = left[i], right[j]
             if join.allowed(a, b):
