@@ -9,7 +9,7 @@ from typing import Optional
 from spacy.util import filter_spans
 
 from .furniture import _BULLET, _heading_like, _raw_lines, _RawLine
-from .matching import Label, Match, holds, matchers, pipeline, sentence_starts
+from .matching import Label, Match, held_in, holds, matchers, pipeline, sentence_starts
 from .rules import _QUANTITY_PRIORITY, load_rules
 
 @dataclass
@@ -110,6 +110,13 @@ def _singular(word):
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
+def _union(masks) -> int:
+    found = 0
+    for mask in masks:
+        found |= mask
+    return found
+
+
 def _in_spans(start, end, spans):
     return any(start < span_end and end > span_start for span_start, span_end in spans)
 
@@ -199,7 +206,8 @@ class Article:
         costly part of extraction, and most text cannot match."""
         matcher, triggers = group.matcher, group.triggers
         strings, found = self.doc.vocab.strings, []
-        candidates = self._candidate_sentences(group)
+        live = self._live_needs(group)
+        candidates = self._kept if live is None else _union(mask for _, mask, _ in live)
         if not candidates:
             return found
         if triggers is None:
@@ -216,29 +224,46 @@ class Article:
                     windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
                 else:
                     windows.append((start, end))
+        sentence_of = self.sentence_of
         for start, end in windows:
-            if not group.may_match(self._positions_of, start, end):
-                continue
+            patterns = None
+            if live is not None:
+                # Only the patterns whose every base is in this window's sentence can hold here
+                # (see _live_needs), and only those holding their required tokens in order can match.
+                sentence = sentence_of[start]
+                patterns = [index for index, mask, lists in live if mask >> sentence & 1 and held_in(lists, start, end)]
+                if not patterns:
+                    continue
             found += [Match(found_labels.label(strings[m]), start + s, start + e)
-                      for m, s, e in matcher(self.doc[start:end])]
+                      for m, s, e in group.run(self.doc[start:end], patterns)]
         return found
+
+    def _live_needs(self, group):
+        """For each of group's patterns that may match somewhere in this article: (its index, the sentences where
+        it may, as in _candidate_sentences; the positions of each token it requires, in order, as
+        Needs.held_by reads them); None when the group has no pre-check. A pattern may match in a
+        window only if its sentence is one of those and the window holds the tokens in that order,
+        so this is Needs.held_by over the patterns that can pass it, with its lookups done once."""
+        if group.needs is None:
+            return None
+        live = []
+        for index, needs in enumerate(group.needs):
+            held = self._kept
+            for base in needs.bases:
+                held &= self._sentences_of(base)
+                if not held:
+                    break
+            if held:
+                live.append((index, held, [self._positions_of(key) for key in needs.order]))
+        return live
 
     def _candidate_sentences(self, group) -> int:
         """The sentences (not skipped) where one of group's patterns may match, as a bit mask (bit n:
         sentence n): each holds a token from every word list (or a number-like token, or a token
         its regular expression finds) the pattern requires (see matching.Needs). A window outside
         them cannot hold those tokens either, so dropping them changes no match."""
-        if group.needs is None:
-            return self._kept
-        found = 0
-        for needs in group.needs:
-            held = self._kept
-            for base in needs.bases:
-                held &= self._sentences_of(base)
-                if not held:
-                    break
-            found |= held
-        return found
+        live = self._live_needs(group)
+        return self._kept if live is None else _union(mask for _, mask, _ in live)
 
     def _positions_of(self, key) -> list:
         """The sorted indices of the tokens holding key, a (base, filters) of matching._condition:
