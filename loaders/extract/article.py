@@ -6,6 +6,7 @@ from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Optional
 
+import numpy
 from spacy.util import filter_spans
 
 from .furniture import _BULLET, _heading_like, _raw_lines, _RawLine
@@ -138,19 +139,20 @@ class Article:
         # Token attributes as plain lists, read in one go: the rest of the extractor uses these,
         # not Token objects (creating those is a large share of the cost).
         strings = self.doc.vocab.strings
-        orth, lower, idx, punct, space, like_num = self.doc.to_array(
-            ["ORTH", "LOWER", "IDX", "IS_PUNCT", "IS_SPACE", "LIKE_NUM"]).T.tolist()
+        columns = self.doc.to_array(["ORTH", "LOWER", "IDX", "IS_PUNCT", "IS_SPACE", "LIKE_NUM"]).T
+        orth, lower, idx, punct, space, like_num = columns.tolist()
         self.like_num = like_num
-        self._numbers = [i for i, number in enumerate(like_num) if number]
+        self._numbers = numpy.flatnonzero(columns[5]).tolist()
         self.texts = [strings[h] for h in orth]
         self.lower = [strings[h] for h in lower]
         self.idx = idx
         self.starts = sentence_starts(self.texts, punct, space)
-        self.punct = [bool(p or s) for p, s in zip(punct, space)]
+        self.punct = (columns[3] | columns[4]).astype(bool).tolist()
         self.positions = {}
         for i, lower in enumerate(self.lower):
             self.positions.setdefault(lower, []).append(i)
         self._words = set(self.positions)  # the distinct lower-case forms
+        self._fullmatching = {}
         self._segments(rules)
         self._sentences(furniture_spans)
         self.line_sentences = {}
@@ -158,6 +160,15 @@ class Article:
             self.line_sentences.setdefault(sentence.line.index, []).append(sentence)
         self._matches()
         self._comparators(rules)
+
+    def fullmatching(self, regex) -> list:
+        """The sorted indices of the tokens whose lower-case form regex matches in full, tried once per
+        distinct word of the article (and remembered: several sentences ask)."""
+        found = self._fullmatching.get(id(regex))  # by identity: a compiled pattern hashes its whole code
+        if found is None:
+            found = sorted(i for word in self._words if regex.fullmatch(word) for i in self.positions[word])
+            self._fullmatching[id(regex)] = found
+        return found
 
     def line_at(self, char):
         return self.lines[max(bisect_right(self.line_starts, char) - 1, 0)]
@@ -293,8 +304,9 @@ class Article:
             return sorted(i for word in search.among(self._words) for i in self.positions[word])
         if self._text_set is None:
             self._text_set = set(self.texts)
-        hits = search.among(self._text_set)
-        return [i for i, text in enumerate(self.texts) if text in hits] if hits else []
+        # A token's lower-case form is its text's str.lower() (spaCy's LOWER): its positions hold the text's.
+        return sorted(i for text in search.among(self._text_set) for i in self.positions.get(text.lower(), ())
+                      if self.texts[i] == text)
 
     def _sentences_of(self, base) -> int:
         """The sentences with a token drawn from base (see _positions_of), as a bit mask: for a LOWER
@@ -342,11 +354,13 @@ class Article:
         everything += [Match(found.label(strings[m]), s, e) for m, s, e in found.phrases(self.doc)]
         everything += [Match(found.label(strings[m]), s, e) for m, s, e in found.names(self.doc)]
         everything += self.quantities
-        self.phrase_ends = {}
+        self.phrase_ends, lines = {}, {}  # lines: the line of each token that starts a match
         for match in everything:
             sentence = self.sentences[self.sentence_of[match.start]]
             sentence.matches.append(match)
-            line = self.line_at(self.idx[match.start])
+            line = lines.get(match.start)
+            if line is None:
+                line = lines[match.start] = self.line_at(self.idx[match.start])
             line.labels.add(match.label)
             line.kinds.add(match.label.kind)
             self.phrase_ends.setdefault(match.end, []).append((match.label, match.start))

@@ -4,6 +4,7 @@ captions, widgets and adverts, found by the rules of furniture.yaml."""
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..anchor import FOLD, FoldedText, anchor
 from .rules import load_rules
@@ -74,8 +75,8 @@ class _RawLine:
     def blank(self):
         return not self.text
 
-    @property
-    def words(self):
+    @cached_property
+    def words(self):  # asked of each line by several detectors: a paragraph's line is long
         return len(self.text.split())
 
 
