@@ -421,12 +421,12 @@ class _CitationReader:
             return []  # "cited 312 times": a count, not what a work found
         venues = self.venues()
         organisations = self.organisations(venues)
-        years = self.years()
-        participants = self.participants()
         named = [(s, e) for s, (e, _) in organisations.items()]
         # A work noun inside an organisation's name ("Agency for Healthcare Research") is no work.
         works = [span for span in filter_spans([self.article.doc[s:e] for _, s, e in self.sentence.find("work")])
                  if not any(s <= span.start and span.end <= e for s, e in named)]
+        # A work's year and participants: looked for only in a sentence that names a work.
+        years, participants = (self.years(), self.participants()) if works else ((), ())
         designs = {(s, e): label.value for label, s, e in self.sentence.find("work")}
         authors = self.author_years()
         citations, absorbed, used_authors = [], set(), set()
