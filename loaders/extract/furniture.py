@@ -4,7 +4,7 @@ captions, widgets and adverts, found by the rules of furniture.yaml."""
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ..anchor import FOLD, FoldedText, anchor
 from .rules import load_rules
@@ -83,14 +83,17 @@ class _RawLine:
 _BULLET = re.compile(r"^(?:[•·▪◦‣*–-]|\d+[.)])\s+")
 
 
-def _raw_lines(text):
+@lru_cache(maxsize=4)
+def _raw_lines(text) -> tuple:
+    """The text's lines, stripped, with their offsets: the furniture detectors read them, then the
+    Article's line classes (remembered for the few last texts, not read twice)."""
     lines, offset = [], 0
     for raw in text.split("\n"):
         stripped = raw.strip()
         start = offset + (raw.find(stripped) if stripped else 0)
         lines.append(_RawLine(start, start + len(stripped), stripped))
         offset += len(raw) + 1
-    return lines
+    return tuple(lines)
 
 
 def _heading_like(line, max_words=12):
