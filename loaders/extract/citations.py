@@ -341,7 +341,7 @@ class _CitationReader:
         """Author-year citations: [(start, end, year)], brackets left out of the authors' words; authors
         named without a year ("Young and colleagues") take the sentence's year when it states only one."""
         spans = filter_spans([self.article.doc[s:e] for _, s, e in self.sentence.find("author_year")])
-        years = self.years()
+        years = self.years() if spans else ()
         found = []
         for span in spans:
             start, end = span.start, span.end
