@@ -250,11 +250,11 @@ class Article:
         return found
 
     def _live_needs(self, group):
-        """For each of group's patterns that may match somewhere in this article: (its index, the sentences where
-        it may, as in _candidate_sentences; the positions of each token it requires, in order, as
-        Needs.held_by reads them); None when the group has no pre-check. A pattern may match in a
-        window only if its sentence is one of those and the window holds the tokens in that order,
-        so this is Needs.held_by over the patterns that can pass it, with its lookups done once."""
+        """For each of group's patterns that may match somewhere in this article: (its index; the
+        sentences where it may, as in _candidate_sentences; the positions of each token it requires,
+        in order, as Needs.held_by reads them); None when the group has no pre-check. A pattern may
+        match in a window only if its sentence is one of those and the window holds the tokens in
+        that order: Needs.held_by over the patterns that can pass it, its lookups done once."""
         if group.needs is None:
             return None
         live = []

@@ -194,7 +194,8 @@ def _detect_closing(lines, rules, size, add):
         line = lines[index]
         share = line.start / size
         # A closing widget's name, its count cut ("Comments (3)"), is looked for late in the text only.
-        if share >= rules["closing_min_position"] and (name := re.sub(rules["closing_count"], "", line.text.lower())) in closing:
+        name = re.sub(rules["closing_count"], "", line.text.lower()) if share >= rules["closing_min_position"] else None
+        if name in closing:
             add(closing[name], index, index, "Detected: widgets after the article, to the end.", True)
             return
         following = lines[content[position + 1]] if position + 1 < len(content) else None
