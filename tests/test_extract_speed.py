@@ -151,3 +151,42 @@ def test_sentencizer_starts_are_the_token_by_token_rule():
         run = [rng.choice(tokens) for _ in range(rng.randint(0, 12))]
         texts, punct = [t for t, _ in run], [p for _, p in run]
         assert sentencizer_starts(texts, punct) == reference(texts, punct), run
+
+
+def test_a_group_run_pattern_by_pattern_finds_what_its_matcher_finds():
+    """TokenGroup.run with only the patterns whose needs a sentence holds (one Matcher each, their matches
+    merged, a quantity's longest chosen as spaCy's greedy="LONGEST" does) gives what the group's own
+    Matcher gives on the sentence, on every sentence of real articles and every token group."""
+    project, found = Project(REPO), matchers()
+    subsets = 0
+    for name in ARTICLES:
+        article = Article((project.sources_dir / f"{name}.txt").read_text("utf-8"), [])
+        for sentence in article.sentences:
+            span = article.doc[sentence.start:sentence.end]
+            for group in found.groups:
+                if not group.singles:
+                    continue
+                patterns = [index for index, needs in enumerate(group.needs)
+                            if needs.held_by(article._positions_of, sentence.start, sentence.end)]
+                expected = sorted(group.matcher(span))
+                assert sorted(group.run(span, patterns) if patterns else []) == expected, (group.label, span.text)
+                subsets += bool(expected) and len(patterns) < len(group.singles)
+    assert subsets > 20  # the merging of some patterns' matches was exercised
+
+
+def test_longest_first_is_spacys_greedy_longest():
+    from spacy.matcher import Matcher
+
+    from loaders.extract.matching import longest_first, pipeline
+
+    doc = pipeline().make_doc("a b a b b c a b c c")
+    plain = Matcher(doc.vocab)
+    plain.add("K", [[{"LOWER": {"IN": ["a", "b"]}, "OP": "+"}], [{"LOWER": "b"}, {"LOWER": "c", "OP": "*"}]])
+    for start, end in ((0, 10), (1, 6), (3, 9)):
+        span = doc[start:end]
+        pairs = dict.fromkeys((s, e) for _, s, e in plain(span))
+        greedy = Matcher(doc.vocab)
+        greedy.add("K", [[{"LOWER": {"IN": ["a", "b"]}, "OP": "+"}], [{"LOWER": "b"}, {"LOWER": "c", "OP": "*"}]],
+                   greedy="LONGEST")
+        assert sorted(longest_first(pairs, len(span))) == sorted((s, e) for _, s, e in greedy(span))
+        assert len(pairs) > len(longest_first(pairs, len(span)))

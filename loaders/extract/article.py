@@ -6,10 +6,11 @@ from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Optional
 
+import numpy
 from spacy.util import filter_spans
 
 from .furniture import _BULLET, _heading_like, _raw_lines, _RawLine
-from .matching import Label, Match, holds, matchers, pipeline, sentence_starts
+from .matching import Label, Match, held_in, holds, matchers, pipeline, sentence_starts
 from .rules import _QUANTITY_PRIORITY, load_rules
 
 @dataclass
@@ -110,6 +111,13 @@ def _singular(word):
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
+def _union(masks) -> int:
+    found = 0
+    for mask in masks:
+        found |= mask
+    return found
+
+
 def _in_spans(start, end, spans):
     return any(start < span_end and end > span_start for span_start, span_end in spans)
 
@@ -131,19 +139,20 @@ class Article:
         # Token attributes as plain lists, read in one go: the rest of the extractor uses these,
         # not Token objects (creating those is a large share of the cost).
         strings = self.doc.vocab.strings
-        orth, lower, idx, punct, space, like_num = self.doc.to_array(
-            ["ORTH", "LOWER", "IDX", "IS_PUNCT", "IS_SPACE", "LIKE_NUM"]).T.tolist()
+        columns = self.doc.to_array(["ORTH", "LOWER", "IDX", "IS_PUNCT", "IS_SPACE", "LIKE_NUM"]).T
+        orth, lower, idx, punct, space, like_num = columns.tolist()
         self.like_num = like_num
-        self._numbers = [i for i, number in enumerate(like_num) if number]
+        self._numbers = numpy.flatnonzero(columns[5]).tolist()
         self.texts = [strings[h] for h in orth]
         self.lower = [strings[h] for h in lower]
         self.idx = idx
         self.starts = sentence_starts(self.texts, punct, space)
-        self.punct = [bool(p or s) for p, s in zip(punct, space)]
+        self.punct = (columns[3] | columns[4]).astype(bool).tolist()
         self.positions = {}
         for i, lower in enumerate(self.lower):
             self.positions.setdefault(lower, []).append(i)
         self._words = set(self.positions)  # the distinct lower-case forms
+        self._fullmatching = {}
         self._segments(rules)
         self._sentences(furniture_spans)
         self.line_sentences = {}
@@ -151,6 +160,15 @@ class Article:
             self.line_sentences.setdefault(sentence.line.index, []).append(sentence)
         self._matches()
         self._comparators(rules)
+
+    def fullmatching(self, regex) -> list:
+        """The sorted indices of the tokens whose lower-case form regex matches in full, tried once per
+        distinct word of the article (and remembered: several sentences ask)."""
+        found = self._fullmatching.get(id(regex))  # by identity: a compiled pattern hashes its whole code
+        if found is None:
+            found = sorted(i for word in self._words if regex.fullmatch(word) for i in self.positions[word])
+            self._fullmatching[id(regex)] = found
+        return found
 
     def line_at(self, char):
         return self.lines[max(bisect_right(self.line_starts, char) - 1, 0)]
@@ -199,7 +217,8 @@ class Article:
         costly part of extraction, and most text cannot match."""
         matcher, triggers = group.matcher, group.triggers
         strings, found = self.doc.vocab.strings, []
-        candidates = self._candidate_sentences(group)
+        live = self._live_needs(group)
+        candidates = self._kept if live is None else _union(mask for _, mask, _ in live)
         if not candidates:
             return found
         if triggers is None:
@@ -216,29 +235,46 @@ class Article:
                     windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
                 else:
                     windows.append((start, end))
+        sentence_of = self.sentence_of
         for start, end in windows:
-            if not group.may_match(self._positions_of, start, end):
-                continue
+            patterns = None
+            if live is not None:
+                # Only the patterns whose every base is in this window's sentence can hold here
+                # (see _live_needs), and only those holding their required tokens in order can match.
+                sentence = sentence_of[start]
+                patterns = [index for index, mask, lists in live if mask >> sentence & 1 and held_in(lists, start, end)]
+                if not patterns:
+                    continue
             found += [Match(found_labels.label(strings[m]), start + s, start + e)
-                      for m, s, e in matcher(self.doc[start:end])]
+                      for m, s, e in group.run(self.doc[start:end], patterns)]
         return found
+
+    def _live_needs(self, group):
+        """For each of group's patterns that may match somewhere in this article: (its index; the
+        sentences where it may, as in _candidate_sentences; the positions of each token it requires,
+        in order, as Needs.held_by reads them); None when the group has no pre-check. A pattern may
+        match in a window only if its sentence is one of those and the window holds the tokens in
+        that order: Needs.held_by over the patterns that can pass it, its lookups done once."""
+        if group.needs is None:
+            return None
+        live = []
+        for index, needs in enumerate(group.needs):
+            held = self._kept
+            for base in needs.bases:
+                held &= self._sentences_of(base)
+                if not held:
+                    break
+            if held:
+                live.append((index, held, [self._positions_of(key) for key in needs.order]))
+        return live
 
     def _candidate_sentences(self, group) -> int:
         """The sentences (not skipped) where one of group's patterns may match, as a bit mask (bit n:
         sentence n): each holds a token from every word list (or a number-like token, or a token
         its regular expression finds) the pattern requires (see matching.Needs). A window outside
         them cannot hold those tokens either, so dropping them changes no match."""
-        if group.needs is None:
-            return self._kept
-        found = 0
-        for needs in group.needs:
-            held = self._kept
-            for base in needs.bases:
-                held &= self._sentences_of(base)
-                if not held:
-                    break
-            found |= held
-        return found
+        live = self._live_needs(group)
+        return self._kept if live is None else _union(mask for _, mask, _ in live)
 
     def _positions_of(self, key) -> list:
         """The sorted indices of the tokens holding key, a (base, filters) of matching._condition:
@@ -268,8 +304,9 @@ class Article:
             return sorted(i for word in search.among(self._words) for i in self.positions[word])
         if self._text_set is None:
             self._text_set = set(self.texts)
-        hits = search.among(self._text_set)
-        return [i for i, text in enumerate(self.texts) if text in hits] if hits else []
+        # A token's lower-case form is its text's str.lower() (spaCy's LOWER): its positions hold the text's.
+        return sorted(i for text in search.among(self._text_set) for i in self.positions.get(text.lower(), ())
+                      if self.texts[i] == text)
 
     def _sentences_of(self, base) -> int:
         """The sentences with a token drawn from base (see _positions_of), as a bit mask: for a LOWER
@@ -317,11 +354,13 @@ class Article:
         everything += [Match(found.label(strings[m]), s, e) for m, s, e in found.phrases(self.doc)]
         everything += [Match(found.label(strings[m]), s, e) for m, s, e in found.names(self.doc)]
         everything += self.quantities
-        self.phrase_ends = {}
+        self.phrase_ends, lines = {}, {}  # lines: the line of each token that starts a match
         for match in everything:
             sentence = self.sentences[self.sentence_of[match.start]]
             sentence.matches.append(match)
-            line = self.line_at(self.idx[match.start])
+            line = lines.get(match.start)
+            if line is None:
+                line = lines[match.start] = self.line_at(self.idx[match.start])
             line.labels.add(match.label)
             line.kinds.add(match.label.kind)
             self.phrase_ends.setdefault(match.end, []).append((match.label, match.start))

@@ -2,6 +2,7 @@
 study_citation claims of their findings."""
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -14,7 +15,7 @@ from .matching import Label
 from .numbers import number_value
 from .rules import EXTRACTOR, load_rules
 
-_FOUR_DIGITS = re.compile(r"\d{4}")  # a year's shape: compiled once, asked of every token of a cited sentence
+_FOUR_DIGITS = re.compile(r"\d{4}")  # a year's shape: its tokens found once per article (Article.fullmatching)
 
 
 @dataclass
@@ -224,8 +225,9 @@ class _CitationReader:
 
     def years(self):
         limits = self.rules["years"]
-        return [(i, int(self.lower[i])) for i in range(self.sentence.start, self.sentence.end)
-                if _FOUR_DIGITS.fullmatch(self.lower[i]) and limits["min"] <= int(self.lower[i]) <= limits["max"]]
+        found = self.article.fullmatching(_FOUR_DIGITS)
+        within = found[bisect_left(found, self.sentence.start):bisect_left(found, self.sentence.end)]
+        return [(i, int(self.lower[i])) for i in within if limits["min"] <= int(self.lower[i]) <= limits["max"]]
 
     def participants(self):
         nouns, lexicon = set(self.rules["participant_nouns"]), load_rules()["lexicon"]
@@ -339,7 +341,7 @@ class _CitationReader:
         """Author-year citations: [(start, end, year)], brackets left out of the authors' words; authors
         named without a year ("Young and colleagues") take the sentence's year when it states only one."""
         spans = filter_spans([self.article.doc[s:e] for _, s, e in self.sentence.find("author_year")])
-        years = self.years()
+        years = self.years() if spans else ()
         found = []
         for span in spans:
             start, end = span.start, span.end
@@ -419,12 +421,12 @@ class _CitationReader:
             return []  # "cited 312 times": a count, not what a work found
         venues = self.venues()
         organisations = self.organisations(venues)
-        years = self.years()
-        participants = self.participants()
         named = [(s, e) for s, (e, _) in organisations.items()]
         # A work noun inside an organisation's name ("Agency for Healthcare Research") is no work.
         works = [span for span in filter_spans([self.article.doc[s:e] for _, s, e in self.sentence.find("work")])
                  if not any(s <= span.start and span.end <= e for s, e in named)]
+        # A work's year and participants: looked for only in a sentence that names a work.
+        years, participants = (self.years(), self.participants()) if works else ((), ())
         designs = {(s, e): label.value for label, s, e in self.sentence.find("work")}
         authors = self.author_years()
         citations, absorbed, used_authors = [], set(), set()

@@ -14,12 +14,10 @@ def mechanism_findings(article, topics, works) -> list:
     negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
     agents = set(lexicon["agents"]) | article.own_subjects  # a massage article's "massage relaxes muscles"
     for sentence in article.sentences:
-        if (sentence.skip or sentence.about_comparator or sentence.has("not_mechanism_sentence")
-                or is_question(article, sentence)):
+        if (sentence.skip or sentence.about_comparator or not sentence.has("mechanism")
+                or sentence.has("not_mechanism_sentence") or is_question(article, sentence)):
             continue
         mentions = sentence.find("mechanism")
-        if not mentions:
-            continue
         context = article.context_labels(sentence) if sentence.line.kind == "item" else set()
         if Label("not_mechanism_list") in context and not sentence.has("explicit_mechanism"):
             continue
@@ -63,6 +61,9 @@ def understanding_findings(article, topics, works) -> list:
 # -- contraindications and side effects ---------------------------------------------------
 
 
+_SAFETY_KINDS = frozenset({"contraindications", "side_effects"})
+
+
 def safety_findings(article, topics, works) -> list:
     """[PresenceFinding] of the contraindications and side effects the article names."""
     found = []
@@ -70,7 +71,8 @@ def safety_findings(article, topics, works) -> list:
     safety = load_rules()["safety"]
     negations = set(lexicon["negations"])
     for sentence in article.sentences:
-        if sentence.skip:
+        # A sentence without a contraindication or side effect, nor a minimal one, drafts nothing here.
+        if sentence.skip or not (sentence.kinds & _SAFETY_KINDS or sentence.has("minimal_side_effects")):
             continue
         spans = filter_spans([article.doc[s:e] for label, s, e in sentence.matches
                               if label.kind in ("contraindications", "side_effects", "ignore")])

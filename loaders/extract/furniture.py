@@ -4,6 +4,7 @@ captions, widgets and adverts, found by the rules of furniture.yaml."""
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from ..anchor import FOLD, FoldedText, anchor
 from .rules import load_rules
@@ -74,22 +75,25 @@ class _RawLine:
     def blank(self):
         return not self.text
 
-    @property
-    def words(self):
+    @cached_property
+    def words(self):  # asked of each line by several detectors: a paragraph's line is long
         return len(self.text.split())
 
 
 _BULLET = re.compile(r"^(?:[•·▪◦‣*–-]|\d+[.)])\s+")
 
 
-def _raw_lines(text):
+@lru_cache(maxsize=4)
+def _raw_lines(text) -> tuple:
+    """The text's lines, stripped, with their offsets: the furniture detectors read them, then the
+    Article's line classes (remembered for the few last texts, not read twice)."""
     lines, offset = [], 0
     for raw in text.split("\n"):
         stripped = raw.strip()
         start = offset + (raw.find(stripped) if stripped else 0)
         lines.append(_RawLine(start, start + len(stripped), stripped))
         offset += len(raw) + 1
-    return lines
+    return tuple(lines)
 
 
 def _heading_like(line, max_words=12):
@@ -189,8 +193,9 @@ def _detect_closing(lines, rules, size, add):
     for position, index in enumerate(content):
         line = lines[index]
         share = line.start / size
-        name = re.sub(rules["closing_count"], "", line.text.lower())
-        if share >= rules["closing_min_position"] and name in closing:
+        # A closing widget's name, its count cut ("Comments (3)"), is looked for late in the text only.
+        name = re.sub(rules["closing_count"], "", line.text.lower()) if share >= rules["closing_min_position"] else None
+        if name in closing:
             add(closing[name], index, index, "Detected: widgets after the article, to the end.", True)
             return
         following = lines[content[position + 1]] if position + 1 < len(content) else None

@@ -121,14 +121,19 @@ class Needs(NamedTuple):
     def held_by(self, positions, start, end) -> bool:
         """May the pattern match within tokens start..end? positions(key): the sorted indices of the
         article's tokens that hold key. Each required token must be found after the one before."""
-        at = start
-        for key in self.order:
-            found = positions(key)
-            k = bisect_left(found, at)
-            if k == len(found) or found[k] >= end:
-                return False
-            at = found[k] + 1
-        return True
+        return held_in([positions(key) for key in self.order], start, end)
+
+
+def held_in(found_lists, start, end) -> bool:
+    """Needs.held_by on the positions of each required token, already looked up (sorted lists, in the
+    pattern's order): each found within start..end, after the one before."""
+    at = start
+    for found in found_lists:
+        k = bisect_left(found, at)
+        if k == len(found) or found[k] >= end:
+            return False
+        at = found[k] + 1
+    return True
 
 
 @dataclass
@@ -141,6 +146,25 @@ class TokenGroup:
     triggers: Optional[set]
     quantity: bool
     needs: Optional[tuple] = None  # Needs of each pattern
+    # One Matcher per pattern, in the patterns' order (with needs only): a window runs only the
+    # patterns whose needs it holds, since the Matcher's cost is its tokens times its patterns.
+    singles: tuple = ()
+
+    def run(self, span, patterns=None) -> list:
+        """[(key, start, end)] of the group's matches in span, as its matcher gives them (for a quantity,
+        the longest that do not overlap); patterns: the indices of the only patterns that can match
+        there (the others must have no match in span), None for all of them."""
+        if patterns is None or len(patterns) == len(self.singles):
+            return self.matcher(span)
+        if len(patterns) == 1 and not self.quantity:
+            return self.singles[patterns[0]](span)
+        found = {}  # the Matcher reports each (start, end) of a key once, whichever patterns match it
+        for index in patterns:
+            for key, start, end in self.singles[index](span):
+                found.setdefault((start, end), key)
+        if not self.quantity:
+            return [(key, start, end) for (start, end), key in found.items()]
+        return [(found[pair], *pair) for pair in longest_first(found, len(span))]
 
     def may_match(self, positions, start, end) -> bool:
         """False when no pattern can match within tokens start..end (see Needs.held_by): the Matcher
@@ -168,6 +192,17 @@ class Matchers:
 
     def label(self, key: str) -> Label:
         return self.labels[key]
+
+
+def longest_first(pairs, length) -> list:
+    """spaCy's Matcher greedy="LONGEST" filter on (start, end) pairs of one key: longest first (of equal
+    length, the earlier), each kept when none of its tokens is in a pair kept before."""
+    taken, kept = bytearray(length), []
+    for start, end in sorted(pairs, key=lambda pair: (pair[1] - pair[0], -pair[0]), reverse=True):
+        if not any(taken[start:end]):
+            kept.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
+    return kept
 
 
 # Words too common to tell whether a pattern can match a sentence.
@@ -304,7 +339,13 @@ def _group(vocab, label, key, patterns, quantity=False, flags=None):
         words = _trigger_words(pattern)
         triggers = None if triggers is None or words is None else triggers | words
     needs = tuple(_needs(pattern) for pattern in patterns)
-    return TokenGroup(label, matcher, triggers, quantity, None if not all(n.order for n in needs) else needs)
+    if not all(n.order for n in needs):
+        return TokenGroup(label, matcher, triggers, quantity)
+    singles = []
+    for pattern in patterns:  # not greedy: a quantity's longest are chosen among every pattern's matches
+        singles.append(Matcher(vocab, validate=False))
+        singles[-1].add(key, [_flagged(pattern, flags or {})])
+    return TokenGroup(label, matcher, triggers, quantity, needs, tuple(singles))
 
 
 # -- word lists as lexeme flags ---------------------------------------------------------------

@@ -297,9 +297,9 @@ def numeric_findings(article, topics, works) -> list:
         # "The massage group had six sessions": an arm of a trial, not a comparator's own advice.
         if sentence.skip or (sentence.about_comparator and not (sentence.has("arm") and sentence.has("protocol"))):
             continue
-        if is_question(article, sentence):
-            continue
         quantities = [match for match in sentence.matches if match.label.kind in _QUANTITY_PRIORITY]
+        if not quantities or is_question(article, sentence):  # most sentences hold no quantity: asked first
+            continue
         rates = []  # (finding, start, end) of the sentence's frequencies, to join "X or Y"
         for label, start, end in quantities:
             family = label.kind
