@@ -627,7 +627,8 @@ def fingerprint(study):
     """A digest of a study's fields but its notes: two declarations of one work must have equal ones."""
     if isinstance(study, StudyFingerprint):
         return study.digest
-    fields = sorted(study.model_dump(exclude={"notes"}).items())
+    # A study's fields are plain values (no nested models): its __dict__ is what model_dump gave, unconverted.
+    fields = sorted(item for item in study.__dict__.items() if item[0] != "notes")
     return hashlib.blake2b(repr(fields).encode(), digest_size=16).digest()
 
 

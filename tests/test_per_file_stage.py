@@ -31,3 +31,40 @@ def test_default_lists_are_not_shared():
     first, second = (schema.Claim.__pydantic_validator__.validate_python(CLAIM) for _ in range(2))
     first.cites.append("x")
     assert second.cites == []
+
+
+def test_study_fingerprint_is_the_digest_of_its_dumped_fields():
+    """fingerprint reads a study's __dict__: the digest must be the one its model_dump gives."""
+    import hashlib
+    from pathlib import Path
+
+    from loaders.validate import fingerprint, validate
+    from loaders.project import Project
+
+    def dumped(study):
+        fields = sorted(study.model_dump(exclude={"notes"}).items())
+        return hashlib.blake2b(repr(fields).encode(), digest_size=16).digest()
+
+    studies = list(validate(Project(Path(__file__).parent.parent)).corpus.studies.values())
+    assert len(studies) > 20
+    for study in studies:
+        assert fingerprint(study) == dumped(study)
+        stored = schema.Study.model_construct(**study.model_dump())  # as build.StoredStudies makes them
+        assert fingerprint(stored) == dumped(study)
+
+
+def test_studies_are_staged_in_batches(tmp_path, monkeypatch):
+    from loaders import build, kbfile
+
+    database = kbfile.open_scratch(tmp_path / "kb.db")
+    kbfile.create_tables(database)
+    writer = build.FullBuildWriter(database)
+    monkeypatch.setattr(writer, "BATCH", 2)
+    for number in range(5):
+        writer.study(schema.Study(id=f"s{number}", label="x", year=2000 + number, venue=None, organization=None,
+                                  design=None, participants=None, finding=None, identified=None))
+    assert database.execute(f"SELECT count(*) FROM {kbfile.STAGED_STUDIES}").fetchone()[0] == 4
+    writer.flush()
+    kbfile.insert_staged_studies(database)
+    assert database.execute("SELECT id, year FROM studies ORDER BY id").fetchall() == [
+        (f"s{number}", 2000 + number) for number in range(5)]
