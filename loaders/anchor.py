@@ -29,35 +29,33 @@ class FoldedText:
 
     def __init__(self, text: str):
         parts, self._starts, self._segments = [], [], []
-        length, previous_space, position = 0, False, 0
+        length, position = 0, 0
         for run in PLAIN_RUN.finditer(text):
-            length, previous_space = self._fold_chars(text, position, run.start(), parts, length, previous_space)
+            start, end = run.span()
+            if start > position:
+                length = self._fold_gap(text, position, start, parts, length)
             self._starts.append(length)
-            self._segments.append((run.start(), 1))
+            self._segments.append((start, 1))
             parts.append(run.group())
-            length += run.end() - run.start()
-            previous_space, position = False, run.end()
-        self._fold_chars(text, position, len(text), parts, length, previous_space)
+            length += end - start
+            position = end
+        if position < len(text):
+            self._fold_gap(text, position, len(text), parts, length)
         self.text = "".join(parts)
         self.original_length = len(text)
 
-    def _fold_chars(self, text, start, end, parts, length, previous_space):
-        """Fold text[start:end] character by character; return the new (length, previous_space)."""
-        for index in range(start, end):
-            char = text[index]
-            piece = FOLD.get(char) or unicodedata.normalize("NFKC", char)
-            if piece.isspace():
-                # Runs of spaces, tabs, newlines and non-breaking spaces match one space.
-                if previous_space:
-                    continue
-                piece, previous_space = " ", True
-            else:
-                previous_space = False
+    def _fold_gap(self, text, start, end, parts, length):
+        """Fold text[start:end], the characters before, between or after the plain runs; return the new length."""
+        gap = text[start:end]
+        pieces = _GAPS.get(gap) or gap_pieces(gap)
+        if len(gap) <= SHORT_GAP and len(_GAPS) < MAX_GAPS:
+            _GAPS[gap] = pieces
+        for offset, piece in pieces:
             self._starts.append(length)
-            self._segments.append((index, 0))
+            self._segments.append((start + offset, 0))
             parts.append(piece)
             length += len(piece)
-        return length, previous_space
+        return length
 
     def origin(self, folded_index: int) -> int:
         """The index in the original text of the character folded_index comes from."""
@@ -75,6 +73,37 @@ class FoldedText:
             spans.append((self.origin(start), self.origin(end - 1) + 1))
             start = self.text.find(needle, start + 1)
         return spans
+
+
+def gap_pieces(gap):
+    """(offset, folded piece) of each character of a gap that is kept: a gap starts the text or follows a
+    plain run (which ends in a printable character), so its first whitespace is kept and the rest of a
+    run of whitespace dropped: runs of spaces, tabs, newlines and non-breaking spaces match one space."""
+    pieces, previous_space = [], False
+    for offset, char in enumerate(gap):
+        piece = _PIECES.get(char) or _piece(char)
+        if piece == " ":
+            if previous_space:
+                continue
+            previous_space = True
+        else:
+            previous_space = False
+        pieces.append((offset, piece))
+    return pieces
+
+
+# Gaps repeat ("\n\n", a dash, a typographic quote): the short ones are folded once per build.
+SHORT_GAP, MAX_GAPS = 8, 50_000
+_GAPS = {}
+# Each character's folded piece, worked out once per character rather than once per occurrence.
+_PIECES = {}
+
+
+def _piece(char):
+    """char folded: its FOLD form or its NFKC form, " " for any whitespace."""
+    piece = FOLD.get(char) or unicodedata.normalize("NFKC", char)
+    _PIECES[char] = " " if piece.isspace() else piece
+    return _PIECES[char]
 
 
 def anchor(folded_source: FoldedText, quote: str, occurrence=None):

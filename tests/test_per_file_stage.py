@@ -68,3 +68,41 @@ def test_studies_are_staged_in_batches(tmp_path, monkeypatch):
     kbfile.insert_staged_studies(database)
     assert database.execute("SELECT id, year FROM studies ORDER BY id").fetchall() == [
         (f"s{number}", 2000 + number) for number in range(5)]
+
+
+def folded_by_definition(text):
+    """(folded characters, the original index of each): every character folded on its own, runs of
+    whitespace as one space: what FoldedText must give, however it gets there."""
+    import unicodedata
+
+    from loaders.anchor import FOLD
+
+    chars, origins, previous_space = [], [], False
+    for index, char in enumerate(text):
+        piece = FOLD.get(char) or unicodedata.normalize("NFKC", char)
+        if piece.isspace():
+            if previous_space:
+                continue
+            piece, previous_space = " ", True
+        else:
+            previous_space = False
+        chars.extend(piece)
+        origins.extend([index] * len(piece))
+    return "".join(chars), origins
+
+
+def test_folded_text_matches_its_definition():
+    import random
+
+    from loaders.anchor import FoldedText
+
+    alphabet = list("ab c.-'\"`\n\t") + ["  ", "\u00a0", "\u2019", "\u201c", "\u2014", "\u2026", "\u2212", "\ufb01",
+                                          "e\u0301", "\u00e9", "\u2003", "\u02d8", "\u00b4", "\u2460"]
+    generator = random.Random(13)
+    for _ in range(400):
+        text = "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 40)))
+        for twice in range(2):  # the second time from the folded gaps kept in memory
+            folded = FoldedText(text)
+            expected, origins = folded_by_definition(text)
+            assert folded.text == expected, (text, twice)
+            assert [folded.origin(index) for index in range(len(expected))] == origins, (text, twice)
