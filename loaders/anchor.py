@@ -17,6 +17,7 @@ FOLD = {
 # Printable ASCII words joined by single spaces fold to themselves (the backtick excepted): such
 # runs are copied whole, and only the characters between them are folded one by one.
 PLAIN_RUN = re.compile(r"[!-_a-~]+(?: [!-_a-~]+)*")
+_AT_RUNS = re.compile(f"({PLAIN_RUN.pattern})")
 
 
 class FoldedText:
@@ -28,34 +29,24 @@ class FoldedText:
     """
 
     def __init__(self, text: str):
-        parts, self._starts, self._segments = [], [], []
-        length, position = 0, 0
-        for run in PLAIN_RUN.finditer(text):
-            start, end = run.span()
-            if start > position:
-                length = self._fold_gap(text, position, start, parts, length)
-            self._starts.append(length)
-            self._segments.append((start, 1))
-            parts.append(run.group())
-            length += end - start
-            position = end
-        if position < len(text):
-            self._fold_gap(text, position, len(text), parts, length)
-        self.text = "".join(parts)
+        parts, starts, segments = [], [], []
+        length = position = 0
+        # Split at the plain runs: [gap, run, gap, ..., run, gap], each gap possibly empty.
+        for number, piece in enumerate(_AT_RUNS.split(text)):
+            if number % 2:  # a plain run, copied whole
+                starts.append(length)
+                segments.append((position, 1))
+                parts.append(piece)
+                length += len(piece)
+            elif piece:
+                for offset, folded in gap_pieces(piece):
+                    starts.append(length)
+                    segments.append((position + offset, 0))
+                    parts.append(folded)
+                    length += len(folded)
+            position += len(piece)
+        self.text, self._starts, self._segments = "".join(parts), starts, segments
         self.original_length = len(text)
-
-    def _fold_gap(self, text, start, end, parts, length):
-        """Fold text[start:end], the characters before, between or after the plain runs; return the new length."""
-        gap = text[start:end]
-        pieces = _GAPS.get(gap) or gap_pieces(gap)
-        if len(gap) <= SHORT_GAP and len(_GAPS) < MAX_GAPS:
-            _GAPS[gap] = pieces
-        for offset, piece in pieces:
-            self._starts.append(length)
-            self._segments.append((start + offset, 0))
-            parts.append(piece)
-            length += len(piece)
-        return length
 
     def origin(self, folded_index: int) -> int:
         """The index in the original text of the character folded_index comes from."""
@@ -78,7 +69,11 @@ class FoldedText:
 def gap_pieces(gap):
     """(offset, folded piece) of each character of a gap that is kept: a gap starts the text or follows a
     plain run (which ends in a printable character), so its first whitespace is kept and the rest of a
-    run of whitespace dropped: runs of spaces, tabs, newlines and non-breaking spaces match one space."""
+    run of whitespace dropped: runs of spaces, tabs, newlines and non-breaking spaces match one space.
+    Gaps recur ("\\n\\n", a dash, a typographic quote): the short ones are folded once per build."""
+    pieces = _GAPS.get(gap)
+    if pieces is not None:
+        return pieces
     pieces, previous_space = [], False
     for offset, char in enumerate(gap):
         piece = _PIECES.get(char) or _piece(char)
@@ -89,10 +84,11 @@ def gap_pieces(gap):
         else:
             previous_space = False
         pieces.append((offset, piece))
+    if len(gap) <= SHORT_GAP and len(_GAPS) < MAX_GAPS:
+        _GAPS[gap] = pieces
     return pieces
 
 
-# Gaps repeat ("\n\n", a dash, a typographic quote): the short ones are folded once per build.
 SHORT_GAP, MAX_GAPS = 8, 50_000
 _GAPS = {}
 # Each character's folded piece, worked out once per character rather than once per occurrence.
