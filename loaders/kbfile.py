@@ -56,13 +56,14 @@ def create_indexes(database):
 
 
 def insert_rows(database, name, rows, into=None):
-    """executemany of plain tuples in the columns' order (rows are dicts that may lack nullable columns),
-    into table name or into a table of the same columns."""
+    """executemany of plain tuples in the columns' order, into table name or into a table of the same
+    columns. Rows are such tuples already (build.claim_row's), or dicts that may lack nullable columns."""
     columns = [column.name for column in MODELS[name].columns]
     names = ", ".join(f'"{column}"' for column in columns)
     table = into or f'"{name}"'
     statement = f'INSERT INTO {table} ({names}) VALUES ({", ".join("?" * len(columns))})'
-    database.conn.executemany(statement, (tuple(map(row.get, columns)) for row in rows))
+    database.conn.executemany(statement, (row if type(row) is tuple else tuple(map(row.get, columns))
+                                          for row in rows))
 
 
 # Studies as validation first meets them (build.FullBuildWriter), moved into studies in id order once

@@ -106,3 +106,35 @@ def test_folded_text_matches_its_definition():
             expected, origins = folded_by_definition(text)
             assert folded.text == expected, (text, twice)
             assert [folded.origin(index) for index in range(len(expected))] == origins, (text, twice)
+
+
+def test_claim_rows_are_tuples_in_the_tables_column_order():
+    """claim_row writes its values by position: the table's columns must be the key's, the shared
+    fields' and CLAIM_TABLE_ONLY, in that order (a new ClaimFields field still needs no other line)."""
+    from loaders import build, kbfile
+    from loaders.models import ClaimKey
+
+    columns = [column.name for column in kbfile.MODELS["claims"].columns]
+    assert columns == [*ClaimKey.model_fields, *schema.ClaimFields.model_fields, *build.CLAIM_TABLE_ONLY]
+    assert len(build.NO_VALUE) == columns.index("answer") - columns.index("value_min")
+
+
+def test_claim_row_values_by_column(tmp_path):
+    from types import SimpleNamespace
+
+    from loaders import build, kbfile
+    from loaders.validate import AnchoredClaim
+
+    claim = schema.Claim.__pydantic_validator__.validate_python(
+        {**CLAIM, "quote": "two \u2013 three", "qualifiers": {"population": "adults", "phase": "acute"}})
+    topic = SimpleNamespace(kind="range", unit="sessions", id="t")
+    meta = SimpleNamespace(therapy="acupuncture", condition="back-pain")
+    source = SimpleNamespace(text="one two - three four", meta=meta)
+    row = build.claim_row(AnchoredClaim("s", claim, 4, 15, "claims/s.yaml", 7), 2, topic, source)
+    columns = [column.name for column in kbfile.MODELS["claims"].columns]
+    values = dict(zip(columns, row, strict=True))
+    assert values["id"] == "s/c1" and values["position"] == 2 and values["type"] == "mechanism"
+    assert values["quote"] == "two - three" and values["therapy"] == "acupuncture" and values["condition"] == "back-pain"
+    assert (values["value_min"], values["value_max"], values["norm_min"], values["norm_unit"]) == (1, 2, 1, "sessions")
+    assert values["qualifiers"] == '{"phase": "acute", "population": "adults"}' and values["population"] == "adults"
+    assert (values["yaml_file"], values["yaml_line"], values["status"]) == ("claims/s.yaml", 7, "curated")
