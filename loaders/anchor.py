@@ -89,7 +89,7 @@ def gap_pieces(gap):
     return pieces
 
 
-SHORT_GAP, MAX_GAPS = 8, 50_000
+SHORT_GAP, MAX_GAPS = 8, 4096
 _GAPS = {}
 # Each character's folded piece, worked out once per character rather than once per occurrence.
 _PIECES = {}

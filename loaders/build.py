@@ -102,7 +102,7 @@ class FullBuildWriter(RowWriter):
     only a fingerprint of each study instead of every study of the corpus."""
 
     # Studies are staged a batch at a time: one execute per study was 26,000 statements at 100,000 claims.
-    BATCH = 500
+    BATCH = 100
 
     def __init__(self, database):
         super().__init__(database)
