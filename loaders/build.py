@@ -101,7 +101,8 @@ class FullBuildWriter(RowWriter):
     studies table is filled from it in id order with the vocabularies), so that validation keeps
     only a fingerprint of each study instead of every study of the corpus."""
 
-    # Studies are staged a batch at a time: one execute per study was 26,000 statements at 100,000 claims.
+    # Studies are staged a batch at a time, with each article's rows (its file declared most of them) or
+    # every BATCH studies: one execute per study was 26,000 statements at 100,000 claims.
     BATCH = 100
 
     def __init__(self, database):
@@ -113,6 +114,10 @@ class FullBuildWriter(RowWriter):
         self.studies.append(shared_fields(study, StudyFields))
         if len(self.studies) >= self.BATCH:
             self.flush()
+
+    def __call__(self, source, claims, corpus):
+        super().__call__(source, claims, corpus)
+        self.flush()
 
     def flush(self):
         """Stage the studies taken since the last batch (full_build calls it once validation is done)."""
