@@ -138,3 +138,33 @@ def test_claim_row_values_by_column(tmp_path):
     assert (values["value_min"], values["value_max"], values["norm_min"], values["norm_unit"]) == (1, 2, 1, "sessions")
     assert values["qualifiers"] == '{"phase": "acute", "population": "adults"}' and values["population"] == "adults"
     assert (values["yaml_file"], values["yaml_line"], values["status"]) == ("claims/s.yaml", 7, "curated")
+
+
+def test_a_build_folds_each_article_once_and_reports_as_validate_does(tmp_path, monkeypatch):
+    """The build anchors an article's artefacts in its turn, on the folded copy its claims use: one
+    folding an article; an artefact problem found so is reported where `kb validate` reports it."""
+    from loaders import anchor as anchor_module, build, validate as validate_module
+    from loaders.build import InvalidProject
+    from loaders.cache import ParseCache
+    from tests.factory import claim, make_project
+
+    texts = {"a": "Most people need 6 to 8 sessions. Share this page.",
+             "b": "Four sessions a week helps. Related posts"}
+    artefacts = {"a": {"artefacts": [{"kind": "other", "quote": "Share this page."}]},
+                 "b": {"artefacts": [{"kind": "teaser", "quote": "Related posts", "through_end": True}]}}
+    claims = {"a": [claim("six", "Most people need 6 to 8 sessions.", value={"min": 6, "max": 8, "unit": "sessions"})],
+              "b": [claim("four", "Four sessions a week helps.", value={"min": 4, "max": 4, "unit": "sessions"})]}
+    project = make_project(tmp_path / "ok", texts, claims, sources=artefacts)
+    folded = []
+    real = anchor_module.FoldedText
+    monkeypatch.setattr(validate_module, "FoldedText", lambda text: folded.append(text) or real(text))
+    build.full_build(project, tmp_path / "kb.db", ParseCache(tmp_path / "cache"), build.SILENT)
+    assert sorted(folded) == sorted(texts.values())
+
+    bad = make_project(tmp_path / "bad", texts, {**claims, "a": [{**claims["a"][0], "topic": "no.such"}]},
+                       sources={**artefacts, "b": {"artefacts": [{"kind": "teaser", "quote": "Unrelated posts"}]}})
+    expected = [str(problem) for problem in validate_module.validate(bad).problems]
+    assert [problem.split(":")[2].strip() for problem in expected] == ["artefact-not-found", "unknown-topic"]
+    with pytest.raises(InvalidProject) as error:
+        build.full_build(bad, tmp_path / "bad.db", ParseCache(tmp_path / "cache"), build.SILENT)
+    assert [str(problem) for problem in error.value.problems] == expected
