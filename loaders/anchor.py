@@ -17,6 +17,7 @@ FOLD = {
 # Printable ASCII words joined by single spaces fold to themselves (the backtick excepted): such
 # runs are copied whole, and only the characters between them are folded one by one.
 PLAIN_RUN = re.compile(r"[!-_a-~]+(?: [!-_a-~]+)*")
+_AT_RUNS = re.compile(f"({PLAIN_RUN.pattern})")
 
 
 class FoldedText:
@@ -28,36 +29,24 @@ class FoldedText:
     """
 
     def __init__(self, text: str):
-        parts, self._starts, self._segments = [], [], []
-        length, previous_space, position = 0, False, 0
-        for run in PLAIN_RUN.finditer(text):
-            length, previous_space = self._fold_chars(text, position, run.start(), parts, length, previous_space)
-            self._starts.append(length)
-            self._segments.append((run.start(), 1))
-            parts.append(run.group())
-            length += run.end() - run.start()
-            previous_space, position = False, run.end()
-        self._fold_chars(text, position, len(text), parts, length, previous_space)
-        self.text = "".join(parts)
+        parts, starts, segments = [], [], []
+        length = position = 0
+        # Split at the plain runs: [gap, run, gap, ..., run, gap], each gap possibly empty.
+        for number, piece in enumerate(_AT_RUNS.split(text)):
+            if number % 2:  # a plain run, copied whole
+                starts.append(length)
+                segments.append((position, 1))
+                parts.append(piece)
+                length += len(piece)
+            elif piece:
+                for offset, folded in gap_pieces(piece):
+                    starts.append(length)
+                    segments.append((position + offset, 0))
+                    parts.append(folded)
+                    length += len(folded)
+            position += len(piece)
+        self.text, self._starts, self._segments = "".join(parts), starts, segments
         self.original_length = len(text)
-
-    def _fold_chars(self, text, start, end, parts, length, previous_space):
-        """Fold text[start:end] character by character; return the new (length, previous_space)."""
-        for index in range(start, end):
-            char = text[index]
-            piece = FOLD.get(char) or unicodedata.normalize("NFKC", char)
-            if piece.isspace():
-                # Runs of spaces, tabs, newlines and non-breaking spaces match one space.
-                if previous_space:
-                    continue
-                piece, previous_space = " ", True
-            else:
-                previous_space = False
-            self._starts.append(length)
-            self._segments.append((index, 0))
-            parts.append(piece)
-            length += len(piece)
-        return length, previous_space
 
     def origin(self, folded_index: int) -> int:
         """The index in the original text of the character folded_index comes from."""
@@ -75,6 +64,42 @@ class FoldedText:
             spans.append((self.origin(start), self.origin(end - 1) + 1))
             start = self.text.find(needle, start + 1)
         return spans
+
+
+def gap_pieces(gap):
+    """(offset, folded piece) of each character of a gap that is kept: a gap starts the text or follows a
+    plain run (which ends in a printable character), so its first whitespace is kept and the rest of a
+    run of whitespace dropped: runs of spaces, tabs, newlines and non-breaking spaces match one space.
+    Gaps recur ("\\n\\n", a dash, a typographic quote): the short ones are folded once per build."""
+    pieces = _GAPS.get(gap)
+    if pieces is not None:
+        return pieces
+    pieces, previous_space = [], False
+    for offset, char in enumerate(gap):
+        piece = _PIECES.get(char) or _piece(char)
+        if piece == " ":
+            if previous_space:
+                continue
+            previous_space = True
+        else:
+            previous_space = False
+        pieces.append((offset, piece))
+    if len(gap) <= SHORT_GAP and len(_GAPS) < MAX_GAPS:
+        _GAPS[gap] = pieces
+    return pieces
+
+
+SHORT_GAP, MAX_GAPS = 8, 4096
+_GAPS = {}
+# Each character's folded piece, worked out once per character rather than once per occurrence.
+_PIECES = {}
+
+
+def _piece(char):
+    """char folded: its FOLD form or its NFKC form, " " for any whitespace."""
+    piece = FOLD.get(char) or unicodedata.normalize("NFKC", char)
+    _PIECES[char] = " " if piece.isspace() else piece
+    return _PIECES[char]
 
 
 def anchor(folded_source: FoldedText, quote: str, occurrence=None):

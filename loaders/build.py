@@ -1,6 +1,7 @@
 """Build kb.db from a validated project: written to a temporary file, swapped in only when complete."""
 
 import json
+import operator
 import os
 import sqlite3
 import tempfile
@@ -100,12 +101,28 @@ class FullBuildWriter(RowWriter):
     studies table is filled from it in id order with the vocabularies), so that validation keeps
     only a fingerprint of each study instead of every study of the corpus."""
 
+    # Studies are staged a batch at a time, with each article's rows (its file declared most of them) or
+    # every BATCH studies: one execute per study was 26,000 statements at 100,000 claims.
+    BATCH = 100
+
     def __init__(self, database):
         super().__init__(database)
         kbfile.create_staged_studies(database)
+        self.studies = []
 
     def study(self, study):
-        kbfile.stage_study(database=self.database, row=shared_fields(study, StudyFields))
+        self.studies.append(shared_fields(study, StudyFields))
+        if len(self.studies) >= self.BATCH:
+            self.flush()
+
+    def __call__(self, source, claims, corpus):
+        super().__call__(source, claims, corpus)
+        self.flush()
+
+    def flush(self):
+        """Stage the studies taken since the last batch (full_build calls it once validation is done)."""
+        kbfile.stage_studies(self.database, self.studies)
+        self.studies = []
 
 
 def full_build(project, path, cache, progress):
@@ -113,10 +130,12 @@ def full_build(project, path, cache, progress):
     manifest = Manifest.of_project(project)
     database = kbfile.open_scratch(path)
     kbfile.create_tables(database)
-    report = validate(project, cache, progress, emit=FullBuildWriter(database))
+    writer = FullBuildWriter(database)
+    report = validate(project, cache, progress, emit=writer)
     if not report.ok:
         database.close()
         raise InvalidProject(with_every_problem(project, cache, report))
+    writer.flush()
     for name, rows in vocabulary_rows(report.corpus, studies=False).items():
         kbfile.insert_rows(database, name, rows)
     kbfile.insert_staged_studies(database)
@@ -285,37 +304,50 @@ def answer_text(claim, topic):
     return f"{text} ({'; '.join(details)})" if details else text
 
 
-def claim_row(anchored, position, topic, source):
-    """A claims row: the fields the YAML and the table share, then what only the table has."""
+def claim_row(anchored, position, topic, source) -> tuple:
+    """A claims row, a tuple in the table's column order (its key, the fields the YAML and the table
+    share, then what only the table has: CLAIM_TABLE_ONLY): making a dict of each of 100,000 claims
+    and then a tuple of it cost more than the rest of the row."""
     claim, value = anchored.claim, anchored.claim.value
+    qualifiers = claim.qualifiers
+    shared = list(_SHARED_CLAIM_VALUES(claim.__dict__))
+    # The article's own characters: the YAML quote may differ in typography only.
+    shared[_QUOTE] = source.text[anchored.quote_start:anchored.quote_end]
+    # A claim is about its source's therapy and condition unless it names others.
+    shared[_THERAPY] = claim.therapy or source.meta.therapy
+    shared[_CONDITION] = claim.condition or source.meta.condition
+    return (anchored.global_id, anchored.source_id, claim.id, position, *shared,
+            anchored.quote_start, anchored.quote_end,
+            *(NO_VALUE if value is None else value_columns(value, topic)),
+            answer_text(claim, topic), qualifiers_json(qualifiers), qualifiers.get("population"),
+            qualifiers.get("endpoint"), anchored.file, anchored.line)
+
+
+# The claims table's columns after ClaimKey's and ClaimFields', in claim_row's order (a test checks it).
+CLAIM_TABLE_ONLY = ("quote_start", "quote_end", "value_min", "value_max", "unit", "approximate", "norm_min",
+                    "norm_max", "norm_unit", "answer", "qualifiers", "population", "endpoint", "yaml_file",
+                    "yaml_line")
+_SHARED_CLAIM_VALUES = operator.itemgetter(*ClaimFields.model_fields)
+_QUOTE, _THERAPY, _CONDITION = (list(ClaimFields.model_fields).index(name) for name in ("quote", "therapy", "condition"))
+NO_VALUE = (None,) * 7
+
+
+def value_columns(value, topic):
+    """A numeric claim's columns value_min ... norm_unit: its range as stated, and converted to a range
+    topic's unit."""
     unit = topic.unit if topic.kind == "range" else None
-    return {
-        **shared_fields(claim, ClaimFields),
-        "id": anchored.global_id,
-        "source_id": anchored.source_id,
-        "local_id": claim.id,
-        "position": position,
-        # The article's own characters: the YAML quote may differ in typography only.
-        "quote": source.text[anchored.quote_start:anchored.quote_end],
-        # A claim is about its source's therapy and condition unless it names others.
-        "therapy": claim.therapy or source.meta.therapy,
-        "condition": claim.condition or source.meta.condition,
-        "quote_start": anchored.quote_start,
-        "quote_end": anchored.quote_end,
-        "value_min": value.min if value else None,
-        "value_max": value.max if value else None,
-        "unit": value.unit if value else None,
-        "approximate": value.approximate if value else None,
-        "norm_min": v.convert(value.min, value.unit, unit) if value and unit else None,
-        "norm_max": v.convert(value.max, value.unit, unit) if value and unit else None,
-        "norm_unit": unit if value else None,
-        "answer": answer_text(claim, topic),
-        "qualifiers": json.dumps(claim.qualifiers, sort_keys=True),
-        "population": claim.qualifiers.get("population"),
-        "endpoint": claim.qualifiers.get("endpoint"),
-        "yaml_file": anchored.file,
-        "yaml_line": anchored.line,
-    }
+    return (value.min, value.max, value.unit, value.approximate,
+            v.convert(value.min, value.unit, unit) if unit else None,
+            v.convert(value.max, value.unit, unit) if unit else None,
+            unit)
+
+
+# json.dumps with sort_keys builds an encoder on every call; most claims have no qualifiers at all.
+_SORTED_JSON = json.JSONEncoder(sort_keys=True)
+
+
+def qualifiers_json(qualifiers):
+    return _SORTED_JSON.encode(qualifiers) if qualifiers else "{}"
 
 
 def term_rows(terms):

@@ -55,12 +55,15 @@ def create_indexes(database):
             database.execute(ddl(CreateIndex(index)))
 
 
-def insert_rows(database, name, rows):
-    """executemany of plain tuples in the columns' order (rows are dicts that may lack nullable columns)."""
+def insert_rows(database, name, rows, into=None):
+    """executemany of plain tuples in the columns' order, into table name or into a table of the same
+    columns. Rows are such tuples already (build.claim_row's), or dicts that may lack nullable columns."""
     columns = [column.name for column in MODELS[name].columns]
     names = ", ".join(f'"{column}"' for column in columns)
-    statement = f'INSERT INTO "{name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
-    database.conn.executemany(statement, (tuple(map(row.get, columns)) for row in rows))
+    table = into or f'"{name}"'
+    statement = f'INSERT INTO {table} ({names}) VALUES ({", ".join("?" * len(columns))})'
+    database.conn.executemany(statement, (row if type(row) is tuple else tuple(map(row.get, columns))
+                                          for row in rows))
 
 
 # Studies as validation first meets them (build.FullBuildWriter), moved into studies in id order once
@@ -72,10 +75,8 @@ def create_staged_studies(database):
     database.execute(f'CREATE TABLE {STAGED_STUDIES} AS SELECT * FROM "studies" WHERE 0')
 
 
-def stage_study(database, row):
-    columns = [column.name for column in MODELS["studies"].columns]
-    database.conn.execute(f'INSERT INTO {STAGED_STUDIES} VALUES ({", ".join("?" * len(columns))})',
-                          tuple(row.get(column) for column in columns))
+def stage_studies(database, rows):
+    insert_rows(database, "studies", rows, into=STAGED_STUDIES)
 
 
 def insert_staged_studies(database):

@@ -125,6 +125,8 @@ class Source:
     # read again from text_path when the article's claims are anchored; sent once it is handed over.
     text_path: Path = None
     sent: bool = False
+    # A streaming build anchors the artefacts in the article's turn, on the one folded copy its claims use.
+    artefacts_pending: bool = False
 
 
 @dataclass
@@ -146,6 +148,8 @@ class Report:
     corpus: Corpus = field(default_factory=Corpus)
     # claims file (relative path) -> studies_digest of its studies: list, for the incremental build
     declared_studies: dict = field(default_factory=dict)
+    # True when a problem was found in an order `kb validate` does not find it in (with_every_problem)
+    recheck: bool = False
 
     @property
     def ok(self):
@@ -395,20 +399,43 @@ class _Checker:
         except UnicodeDecodeError as error:
             self.problem("not-utf8", path, lines, ("text",), f"{meta.text}: {error}")
             return
-        source = Source(meta, text, FoldedText(text))
-        for index, artefact in enumerate(meta.artefacts):
-            start, end, count = anchor(source.folded, artefact.quote, artefact.occurrence)
+        source = Source(meta, text, None)
+        if self.emit is None:
+            # The folded copy is made again when the claims are anchored: holding every article's
+            # until then cost more memory than the texts themselves.
+            self.anchor_artefacts(source, FoldedText(text), path, lines)
+        else:
+            # A streaming build folds each article once, in its turn (folded_text): folding it here too
+            # for its artefacts was a tenth of the per-file stage.
+            source.artefacts_pending = True
+        self.corpus.sources[meta.id] = source
+        if self.emit is not None:
+            self.let_text_go(source, self.project.sources_dir / meta.text)
+
+    def anchor_artefacts(self, source, folded, path, lines):
+        for index, artefact in enumerate(source.meta.artefacts):
+            start, end, count = anchor(folded, artefact.quote, artefact.occurrence)
             if start is None:
                 code = "quote-ambiguous" if count > 1 else "artefact-not-found"
                 self.problem(code, path, lines, ("artefacts", index, "quote"), f"found {count} times")
                 continue
-            source.artefact_spans.append((start, len(text) if artefact.through_end else end, artefact))
-        # The folded copy is made again when the claims are anchored: holding every article's
-        # until then cost more memory than the texts themselves.
-        source.folded = None
-        self.corpus.sources[meta.id] = source
-        if self.emit is not None:
-            self.let_text_go(source, self.project.sources_dir / meta.text)
+            source.artefact_spans.append((start, len(source.text) if artefact.through_end else end, artefact))
+
+    def folded_text(self, source):
+        """The article's folded copy, made in its turn (None, with a problem, if its text changed since),
+        its artefacts anchored on it first when that was left for its turn. Problems found so are not
+        where `kb validate` reports them, so the report is marked for a run without emit."""
+        if source.folded is None:
+            text = self.text_again(source)
+            if text is None:
+                return None
+            source.folded = FoldedText(text)
+        if source.artefacts_pending:
+            source.artefacts_pending = False
+            known = len(self.sink)
+            self.anchor_artefacts(source, source.folded, self.project.sources_dir / source_file_name(source.meta.id), {})
+            self.report.recheck = self.report.recheck or len(self.sink) > known
+        return source.folded
 
     @staticmethod
     def let_text_go(source, text_path):
@@ -554,12 +581,11 @@ class _Checker:
     def anchor_claim(self, claim, source, path, lines, loc):
         if source.sent:  # handed over already: another article's file names it (id-mismatch)
             return
-        if source.folded is None:  # its first claim (or another file's claims naming it: id-mismatch)
-            text = self.text_again(source)
-            if text is None:
-                return
-            source.folded = FoldedText(text)
-        start, end, count = anchor(source.folded, claim.quote, claim.occurrence)
+        # Folded for its first claim (or again for another file's claims naming it: id-mismatch).
+        folded = self.folded_text(source)
+        if folded is None:
+            return
+        start, end, count = anchor(folded, claim.quote, claim.occurrence)
         if start is None:
             if count > 1 and claim.occurrence is None:
                 self.problem("quote-ambiguous", path, lines, loc + ("quote",),
@@ -580,9 +606,11 @@ class _Checker:
         """Hand an article and its anchored claims to emit, then let its text go.
 
         Once any problem is known the build will fail, so nothing more is handed over."""
+        if source.artefacts_pending:  # none of its claims was anchored (or it has none): its artefacts now
+            self.folded_text(source)
         if not (self.report.problems or self.claim_problems) and self.text_again(source) is not None:
             self.emit(source, [claim for claim in claims if claim.source_id == source.meta.id], self.corpus)
-        source.text, source.sent = None, True
+        source.text, source.folded, source.sent = None, None, True
 
     def run(self):
         self.topics()
@@ -627,7 +655,8 @@ def fingerprint(study):
     """A digest of a study's fields but its notes: two declarations of one work must have equal ones."""
     if isinstance(study, StudyFingerprint):
         return study.digest
-    fields = sorted(study.model_dump(exclude={"notes"}).items())
+    # A study's fields are plain values (no nested models): its __dict__ is what model_dump gave, unconverted.
+    fields = sorted(item for item in study.__dict__.items() if item[0] != "notes")
     return hashlib.blake2b(repr(fields).encode(), digest_size=16).digest()
 
 
@@ -684,9 +713,10 @@ def validate(project: Project, cache=None, progress=SILENT, emit=None, units=Non
 
 
 def with_every_problem(project: Project, cache, report: Report) -> Report:
-    """report, or for a run with emit whose problems include an id-mismatch, a run without it: an article
-    handed over early is not anchored against by another article's file, so that case is checked again."""
-    if any(problem.code == "id-mismatch" for problem in report.problems):
+    """report, or for a run with emit whose problems include an id-mismatch, or were found in another order
+    (report.recheck: an artefact anchored in its article's turn), a run without it: an article handed
+    over early is not anchored against by another article's file, so that case is checked again."""
+    if report.recheck or any(problem.code == "id-mismatch" for problem in report.problems):
         return validate(project, cache)
     return report
 
