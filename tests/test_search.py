@@ -95,7 +95,7 @@ async def test_search_json_asks_for_one_row_more_than_it_returns_and_a_stream_fo
 
 
 def test_the_ranked_page_is_exact_when_ties_go_past_the_ranks_kept(built_project):
-    """The search keeps only the best :_page_size + :_page_offset + 1000 ranks while it ranks; with
+    """The search keeps only the best :_page_size + :_page_offset + 250 ranks while it ranks; with
     fewer kept (here 1 or 0 more than the page) the rows tied with the page's last one go past those
     kept, and every page must still be the ranked list in turn, ties broken by claim id."""
     from datasette.utils import escape_fts
@@ -103,13 +103,13 @@ def test_the_ranked_page_is_exact_when_ties_go_past_the_ranks_kept(built_project
     from loaders.serve import metadata
 
     served = metadata()["databases"]["kb"]["queries"]["search"]["sql"]
-    assert served.count("+ 1000") == 2
+    assert served.count("+ 250") == 2
     with sqlite3.connect(built_project.db_path) as db:
         db.create_function("escape_fts", 1, escape_fts)
         for words in ("sessions", "acupuncture back pain", "pain"):
             expected = ranks(built_project, words)
-            for kept in (0, 1, 1000):
-                sql = served.replace("+ 1000", f"+ {kept}")
+            for kept in (0, 1, 250):
+                sql = served.replace("+ 250", f"+ {kept}")
                 for size in (3, 7):
                     shown = []
                     for offset in range(0, len(expected) + size, size):
