@@ -11,6 +11,7 @@ import yaml
 
 from benchmarks.corpus import dump_yaml, write_project
 from loaders.build import InvalidProject, build, dump
+from loaders.cache import ParseCache
 from loaders.project import Project
 from loaders.validate import validate
 
@@ -159,8 +160,7 @@ def test_an_unchanged_project_leaves_kb_db_in_place(twins):
 
 
 def cache_entries(project):
-    return {path.name for path in (project.root / ".kb-cache").rglob("*") if path.is_file()
-            and path.parent.name.startswith("yaml-")}
+    return ParseCache(project.root).keys()
 
 
 def test_a_rebuild_keeps_the_parse_cache_of_the_unchanged_files(twins):
