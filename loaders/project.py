@@ -5,6 +5,9 @@ from pathlib import Path
 
 from .errors import KbError, UsageError
 
+# kb serve's port on 127.0.0.1: here, not in serve.py, so that the CLI's help names it without importing Datasette.
+DEFAULT_PORT = 8001
+
 
 class ProjectNotFound(UsageError):
     """No folder with sources/ and claims/ at or above the given directory."""

@@ -19,7 +19,7 @@ import yaml
 
 from .atomic import atomic_write
 from .errors import UsageError
-from .project import Project
+from .project import DEFAULT_PORT, Project
 from . import vocabulary
 from .models import column_descriptions
 from .web import METADATA_FRAGMENTS, PACKAGE, STATIC, STATIC_MOUNT, TEMPLATES, missing_plugins
@@ -37,7 +37,6 @@ SETTINGS = {
     "max_returned_rows": JSON_ROWS,
     "truncate_cells_html": 0,
 }
-DEFAULT_PORT = 8001
 HOST = "127.0.0.1"
 # The metadata `kb serve` hands Datasette: written in the project's folder (gitignored), rewritten
 # on each start, so nothing is left behind in /tmp.

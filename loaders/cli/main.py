@@ -17,8 +17,7 @@ from ..fidelity import stored as stored_fidelity
 from ..errors import EXIT_INVALID, KbError, UsageError, reraised
 from ..cache import ParseCache
 from ..progress import Progress
-from ..project import Project
-from ..serve import DEFAULT_PORT, serve as serve_project
+from ..project import DEFAULT_PORT, Project
 from ..validate import validate as validate_project, with_every_problem
 from .editor import editor_app
 from .flags import flag, flags_app
@@ -122,6 +121,8 @@ def serve(port: int = typer.Option(DEFAULT_PORT, "--port", "-p", help="Port on 1
           workers: int = typer.Option(1, "--workers", "-w", min=1,
                                       help="Server processes sharing the port (one per core serves more readers).")):
     """Serve kb.db (immutable) and editorial.db with Datasette on http://127.0.0.1:PORT."""
+    from ..serve import serve as serve_project  # Datasette is imported by this command only, not by kb build
+
     project = Project.find()
     project.built_db()
     serve_project(project, port, workers)
