@@ -11,7 +11,7 @@ from pathlib import Path
 from . import kbfile, serving_update
 from .atomic import atomic_path, copy_file
 from .cache import ParseCache
-from .derive import derive
+from .derive import derive, said
 from .kbfile import BASE_TABLES, dump  # noqa: F401  (dump: build.dump, as the tests and benchmarks name it)
 from .manifest import Manifest, changed_sources, same_studies
 from .progress import SILENT
@@ -231,6 +231,7 @@ def incremental_build(project, plan, path, progress):
     cache = ParseCache(project.root, stale={previous.files[name] for name in current.changed_files(previous)
                                             if name in previous.files})
     try:
+        said_before = said(database, units)  # what the changed articles said, before their rows are replaced
         remove_sources(database, units)
         report = validate(project, cache, progress, emit=RowWriter(database), units=units, studies=plan.studies)
         if not report.ok or not same_studies(report.declared_studies, previous, units):
@@ -239,7 +240,7 @@ def incremental_build(project, plan, path, progress):
         add_sources(database, units)
         progress.step("conflicts and comparisons")
         # same_studies: the studies table is the previous build's (same_studies above; no changed abstract).
-        derive(database, report.corpus, changed_sources=units, same_studies=True)
+        derive(database, report.corpus, changed_sources=units, same_studies=True, said_before=said_before)
         current.studies = {**{name: digest for name, digest in previous.studies.items()
                               if Path(name).stem not in units}, **report.declared_studies}
         current.studies = {name: digest for name, digest in current.studies.items() if digest is not None}

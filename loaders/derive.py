@@ -50,9 +50,10 @@ RULE_COLUMNS = ("id", "source_id", "topic", "therapy", "condition", "qualifiers"
 SOURCE_COLUMNS = ("id", "title", "publisher", "kind", "commercial_interest", "therapy", "condition")
 DERIVED = (ConflictRow, ConflictPairRow, CitationFidelityRow, SourceScorecardRow, TopicSummaryRow,
            ComparisonCellRow, TopicSummaryConflictRow)
-# What a source says on a topic, as a digest per (source, topic), kept from one derive to the next: after a
-# change, a topic on which no changed source says anything different keeps its conflicts and comparisons.
-# Hidden from Datasette (metadata.yaml). Topic '' holds the source's own row and the works it is the abstract of.
+# A digest of each source's own row (and of the works it is the abstract of), topic '', kept from one derive to
+# the next. What a source says on each topic is digested too, but only for the changed sources, before and after
+# their rows are replaced (said): storing all 78,000 at 100,000 claims cost a full build about a second.
+# Hidden from Datasette (metadata.yaml).
 DIGESTS = "derive_digests"
 DIGESTS_SCHEMA = (f"create table if not exists {DIGESTS} (source_id text not null, topic text not null, "
                   f"digest text not null, primary key (source_id, topic)) without rowid")
@@ -66,18 +67,27 @@ MAX_TOPICS = 1 << (63 - 3 * PLACE_BITS)
 SOURCES_AT_ONCE = 100  # the scorecards counted per query
 
 
-def derive(database, vocab, changed_sources: set = None, same_studies: bool = False) -> dict:
+def said(database, sources) -> dict:
+    """{(source id, topic): digest} of what these sources' claims say on each topic: taken before their rows
+    are replaced, it lets the derive after (said_before) recompute only the topics on which one of them now
+    says something else."""
+    return dict(topic_digests(database, sources))
+
+
+def derive(database, vocab, changed_sources: set = None, same_studies: bool = False, said_before: dict = None) -> dict:
     """(Re)compute every derived table of database (a sqlite_utils.Database whose base tables are
     filled) from its base tables; vocab is the validated Corpus (its vocabularies; its claims are not
     read). changed_sources=None: the derived tables are empty, compute all. A set of source ids: update
     what their replaced, added or removed base rows affect. same_studies: the caller vouches that the
     studies table holds the rows the previous derive read (an incremental build checks it), so no
-    work's registry entry is read again to find the citations to judge again. Returns {table: row count}."""
+    work's registry entry is read again to find the citations to judge again. said_before: said() of the
+    changed sources before their rows were replaced (without it, every topic they were or are on is
+    recomputed). Returns {table: row count}."""
     stage = Stage(database, vocab)
     if changed_sources is None:
         scope = Scope.everything(stage)
     else:
-        scope = Scope.affected(stage, set(changed_sources), same_studies)
+        scope = Scope.affected(stage, set(changed_sources), same_studies, said_before)
     stage.run(scope)
     database.conn.commit()
     return {model.__tablename__: database.execute(f'select count(*) from "{model.__tablename__}"').fetchone()[0]
@@ -99,19 +109,20 @@ class Scope:
         return cls(stage.components, set(stage.topics), set(), set(), everything=True)
 
     @classmethod
-    def affected(cls, stage, changed, same_studies=False):
+    def affected(cls, stage, changed, same_studies=False, said_before=None):
         marks = ",".join("?" * len(changed))
         query = lambda sql: {row[0] for row in stage.database.execute(sql.format(marks=marks), [*changed])}
-        if stage.digests.stored():
+        by_digest = said_before is not None and stage.digests.stored()
+        if by_digest:
             # Only the topics on which a changed source now says something else (or a source's own row changed).
-            old_topics, new_topics = stage.digests.changed_topics(changed), set()
-        else:  # a kb.db derived before the digests: every topic the sources were or are on
+            old_topics, new_topics = stage.digests.changed_topics(changed, said_before), set()
+        else:  # what the sources said is not known, or a kb.db derived before the digests: every topic they were or are on
             old_topics = query("select distinct topic from comparison_cells where source_id in ({marks})")
             old_topics |= query("select distinct topic from conflicts where source_a in ({marks})")
             old_topics |= query("select distinct topic from conflicts where source_b in ({marks})")
             new_topics = query("select distinct topic from claims where source_id in ({marks})")
         touched = {stage.component_of[topic] for topic in old_topics | new_topics if topic in stage.component_of}
-        if not stage.digests.stored():  # else a source's name is in its own digest: a renamed source's topics are in
+        if not by_digest:  # else a source's name is in its own digest: a renamed source's topics are in
             touched |= stage.renamed_components(touched)
         components = [component for component in stage.components if component in touched]
         changed_topics = old_topics | new_topics
@@ -534,39 +545,16 @@ class Stage:
 
 
 class Digests:
-    """derive_digests: a digest of what each source says on each topic (the claim columns the per-topic steps
-    read, in article order, with the works each claim cites) and of its own row, written by every derive. A
-    changed source whose digest on a topic is the same says the same there: the topic is not recomputed.
-    Equal digests are trusted (SHA-1); any difference, even a spurious one, only recomputes more."""
+    """derive_digests: a digest of each source's own row, written by every derive; with said(), the digests of
+    what the changed sources say on each topic, before and after. A changed source whose digest on a topic
+    is the same says the same there: the topic is not recomputed. Equal digests are trusted (SHA-1); any
+    difference, even a spurious one, only recomputes more."""
 
     def __init__(self, stage):
         self.stage, self.database = stage, stage.database
 
     def stored(self) -> bool:
         return self.database[DIGESTS].exists()
-
-    def of_topics(self, sources=None):
-        """((source id, topic), digest) of the sources' claims (every source's when sources is None), in key
-        order and one (source, topic) at a time: the full derive streams 78,000 of them at 100,000 claims.
-        Each claim is its columns' repr (a float's repr is exact) and its cited works in id order: building
-        the same text in SQL (quote() and printf of 18 columns, a subquery per claim) cost 1.5 s there."""
-        where, citations, parameters = "", "claim_studies", []
-        if sources is not None:
-            parameters = [json.dumps(sorted(sources))]
-            where = "where source_id in (select value from json_each(?))"
-            citations = f"claim_studies where claim_id in (select id from claims {where})"
-        cited = defaultdict(list)
-        for claim_id, study_id in self.database.execute(
-                f"select claim_id, study_id from {citations} order by claim_id, study_id", parameters):
-            cited[claim_id].append(study_id)
-        cursor = self.database.execute(
-            f"select source_id, topic, id, {', '.join(DIGEST_COLUMNS)} from claims {where} "
-            f"order by source_id, topic, position, id", parameters)
-        for key, rows in itertools.groupby(cursor, key=_SOURCE_TOPIC):
-            digest = hashlib.sha1()
-            for row in rows:
-                digest.update(repr((row[3:], cited.get(row[2], ()))).encode())
-            yield key, digest.hexdigest()
 
     def of_sources(self) -> dict:
         """{(source id, ''): digest of its row, the name the conflict sentences give it (which depends on the
@@ -576,39 +564,30 @@ class Digests:
                                                        sorted(abstracts.get(source["id"], ())))).encode()).hexdigest()
                 for source in self.stage.sources}
 
-    def before(self, sources=None) -> dict:
-        where, parameters = "", []
-        if sources is not None:
-            parameters = sorted(sources)
-            where = f"where source_id in ({','.join('?' * len(parameters))})"
-        return {(source, topic): digest for source, topic, digest in self.database.execute(
-            f"select source_id, topic, digest from {DIGESTS} {where}", parameters)}
-
     def own_before(self) -> dict:
-        """{(source id, ''): digest of its own row} as the last derive stored them (not the 78,000 topic digests)."""
+        """{(source id, ''): digest of its own row} as the last derive stored them."""
         return {(source, ""): digest for source, digest in self.database.execute(
             f"select source_id, digest from {DIGESTS} where topic = ''")}
 
-    def changed_topics(self, changed) -> set:
+    def changed_topics(self, changed, said_before) -> set:
         """The topics on which a changed source says something else than at the last derive, and every topic
         of a source whose own digest changed (its row, its name in the sentences, a work's abstract): a
         conflict that names a source is on one of its topics' components."""
         own_now, own_before = self.of_sources(), self.own_before()
         renamed = {source for source, _ in own_now.keys() | own_before.keys()
                    if own_now.get((source, "")) != own_before.get((source, ""))}
-        before = {key: digest for key, digest in self.before(changed | renamed).items() if key[1]}
-        now = dict(self.of_topics(changed | renamed))
+        before = {key: digest for key, digest in said_before.items() if key[0] in changed}
+        now = said(self.database, changed | renamed)
         return {topic for source, topic in before.keys() | now.keys()
                 if source in renamed or before.get((source, topic)) != now.get((source, topic))}
 
     def write(self, scope):
-        """Store the digests of every source (a full derive), or those of the changed sources and every
-        source's own that differs from the stored one (a few: rewriting all 2,000 grew with the corpus)."""
+        """Store every source's own digest (a full derive), or those of the changed sources and every other
+        that differs from the stored one (a few: rewriting all 2,000 grew with the corpus)."""
         self.database.execute(DIGESTS_SCHEMA)
         own = self.of_sources()
         if scope.everything:
             self.database.execute(f"delete from {DIGESTS}")
-            topics = self.of_topics()
         else:
             stored = self.own_before()
             self.stage.delete_where(DIGESTS, "source_id", scope.changed)
@@ -617,9 +596,7 @@ class Digests:
             self.database.execute(f"delete from {DIGESTS} where topic = '' and source_id in "
                                   f"(select value from json_each(?))", [json.dumps(stale)])
             own = {key: digest for key, digest in own.items() if key[0] in scope.changed or stored.get(key) != digest}
-            topics = self.of_topics(scope.changed)
         insert = f"insert into {DIGESTS} values (?, ?, ?)"
-        self.database.conn.executemany(insert, ((source, topic, digest) for (source, topic), digest in topics))
         self.database.conn.executemany(insert, ((source, topic, digest) for (source, topic), digest in own.items()))
 
 
@@ -765,3 +742,24 @@ def components_of(topics, relations, derivations):
     for topic in sorted(topics):
         grouped[root(topic)].append(topic)
     return sorted((tuple(members) for members in grouped.values()), key=lambda members: members[0])
+
+
+def topic_digests(database, sources):
+    """((source id, topic), digest) of the sources' claims, in key order and one (source, topic) at a time.
+    Each claim is its columns' repr (a float's repr is exact) and its cited works in id order (the same text
+    built in SQL, quote() and printf of 18 columns and a subquery per claim, cost about twice as much)."""
+    parameters = [json.dumps(sorted(sources))]
+    where = "where source_id in (select value from json_each(?))"
+    cited = defaultdict(list)
+    for claim_id, study_id in database.execute(
+            f"select claim_id, study_id from claim_studies where claim_id in (select id from claims {where}) "
+            f"order by claim_id, study_id", parameters):
+        cited[claim_id].append(study_id)
+    cursor = database.execute(
+        f"select source_id, topic, id, {', '.join(DIGEST_COLUMNS)} from claims {where} "
+        f"order by source_id, topic, position, id", parameters)
+    for key, rows in itertools.groupby(cursor, key=_SOURCE_TOPIC):
+        digest = hashlib.sha1()
+        for row in rows:
+            digest.update(repr((row[3:], cited.get(row[2], ()))).encode())
+        yield key, digest.hexdigest()

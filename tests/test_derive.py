@@ -14,7 +14,7 @@ import sqlite_utils
 
 from loaders import derive as derive_module
 from loaders.build import build, dump
-from loaders.derive import derive
+from loaders.derive import derive, said
 from loaders.project import Project
 from loaders.validate import validate
 
@@ -61,16 +61,26 @@ def replace_base_rows(db_path, fresh_path, changed):
         connection.execute("detach database fresh")
 
 
+def patched_copy(before: Project, after: Project, changed: set, tmp_path: Path):
+    """A copy of before's kb.db with the changed sources' base rows replaced by after's, as the incremental
+    build does; and what those sources said before (derive.said), taken before the rows were replaced."""
+    patched = tmp_path / "patched.db"
+    shutil.copy(before.db_path, patched)
+    with sqlite3.connect(patched) as connection:
+        said_before = said(connection, changed)
+    connection.close()
+    replace_base_rows(patched, after.db_path, changed)
+    return patched, said_before
+
+
 def incremental_equals_full(before: Project, after: Project, changed: set, tmp_path: Path):
     """Build both states in full; apply the change to the first kb.db and derive incrementally: the
     derived tables must equal the second's. Returns the tables the change touched."""
     build(before)
     build(after)
-    patched = tmp_path / "patched.db"
-    shutil.copy(before.db_path, patched)
-    replace_base_rows(patched, after.db_path, changed)
+    patched, said_before = patched_copy(before, after, changed, tmp_path)
     database = sqlite_utils.Database(patched)
-    derive(database, validate(after).corpus, changed)
+    derive(database, validate(after).corpus, changed, said_before=said_before)
     database.close()
     expected, got = derived_content(after.db_path), derived_content(patched)
     for table in expected:
@@ -128,15 +138,14 @@ def test_one_changed_source_recomputes_only_what_it_touches(two_copies, tmp_path
     full_components, full_citations = len(detected), len(judged)
     build(after)
     detected.clear(), judged.clear()
-    patched = tmp_path / "patched.db"
-    shutil.copy(before.db_path, patched)
-    replace_base_rows(patched, after.db_path, {"can-acupuncture-help-back-pain"})
+    changed = {"can-acupuncture-help-back-pain"}
+    patched, said_before = patched_copy(before, after, changed, tmp_path)
     database = sqlite_utils.Database(patched)
-    derive(database, validate(after).corpus, {"can-acupuncture-help-back-pain"})
+    derive(database, validate(after).corpus, changed, said_before=said_before)
     assert 0 < len(detected) < full_components / 5
-    assert set(judged) <= {"can-acupuncture-help-back-pain"} and len(judged) < full_citations / 5
+    assert set(judged) <= changed and len(judged) < full_citations / 5
     detected.clear()
-    derive(database, validate(after).corpus, {"can-acupuncture-help-back-pain"})  # the source says what it said
+    derive(database, validate(after).corpus, changed, said_before=said(database, changed))  # it says what it said
     database.close()
     assert detected == []
 
@@ -264,16 +273,14 @@ def test_an_edit_to_one_claim_recomputes_only_its_topics_conflicts(two_copies, t
     edit(after, f"claims/{source}.yaml", r"stance: supports", "stance: opposes")
     build(before)
     build(after)
-    patched = tmp_path / "patched.db"
-    shutil.copy(before.db_path, patched)
-    replace_base_rows(patched, after.db_path, {source})
+    patched, said_before = patched_copy(before, after, {source}, tmp_path)
     detected = []
     original = derive_module.conflicts.detect_with_pairs
     monkeypatch.setattr(derive_module.conflicts, "detect_with_pairs",
                         lambda claims, *rest, **options: detected.append({c["topic"] for c in claims})
                         or original(claims, *rest, **options))
     database = sqlite_utils.Database(patched)
-    derive(database, validate(after).corpus, {source})
+    derive(database, validate(after).corpus, {source}, said_before=said_before)
     database.close()
     expected, got = derived_content(after.db_path), derived_content(patched)
     for table in expected:
