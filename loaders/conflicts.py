@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 
 from . import vocabulary as v
 from .compare import read_topic_query
+from .relations import answer_of
 from .terms import Likeness
 
 MAX_PER_TOPIC = 60
@@ -99,7 +100,7 @@ def related_readings(claims, topics, relations):
     if not by_answer:
         return
     for claim in claims:
-        answer = "present" if topics[claim["topic"]]["kind"] == "presence" else claim["stance"]
+        answer = answer_of(claim, topics[claim["topic"]]["kind"])
         for relation in by_answer.get((claim["topic"], answer), ()):
             reading = {**claim, "topic": relation.target, "stance": relation.target_answer,
                        "answer": relation.reading(), "via": relation.wording}

@@ -174,7 +174,8 @@ class TopicRelation(YamlModel):
     effects) contradicts "safety.serious_adverse_effects: supports"."""
 
     model_config = STRICT
-    answer: Text = Field(description="This topic's answer the relation starts from: a stance, or present.")
+    answer: Text = Field(description=(
+        "This topic's answer the relation starts from: a stance, present, or advised (a range value given as advice)."))
     implies: Optional[str] = Field(default=None, description="'topic: answer' that answer also gives.")
     contradicts: Optional[str] = Field(default=None, description="'topic: answer' that answer rules out.")
     cited_designs: list[Text] = Field(default=[], description=(

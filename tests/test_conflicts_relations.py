@@ -176,3 +176,33 @@ def test_relations_and_derivations_stay_bounded_on_many_claims():
     assert {c["rule"] for c in found} >= {"range-derived", "topic-relation", "stance-opposed"}
     # Pairs are bounded by the candidates gathered per rule and topic, whatever the corpus size.
     assert len(pairs) <= 4 * CANDIDATES * len(topics) and MAX_DERIVED_PER_SOURCE == 20
+
+
+PREDICTABLE_TEXT = ("Most people need 6 to 8 sessions. Some may need 2 to 4 sessions. No one can say how many "
+                    "sessions you will need. Participants received 10 sessions.")
+PREDICTABLE_TOPICS = [
+    {"id": "sessions.count", "label": "Sessions", "kind": "range", "unit": "sessions", "description": "How many?",
+     "relations": [{"answer": "advised", "implies": "sessions.predictable: supports"}]},
+    {"id": "sessions.predictable", "label": "Predictable", "kind": "stance", "description": "Can it be told?"},
+]
+TRIAL = [{"id": "trial", "label": "A trial", "year": 2020, "venue": None, "organization": None, "design": "trial",
+          "participants": None, "finding": None, "identified": None}]
+
+
+def test_an_advised_count_is_read_as_a_prediction_and_meets_a_refusal_to_predict(tmp_path):
+    refusal = claim("cannot-say", "No one can say how many sessions you will need.", topic="sessions.predictable",
+                    type="recommendation", stance="opposes")
+    claims = {"a": [refusal],
+              "b": [count("usual", "Most people need 6 to 8 sessions.", 6, 8)],
+              # A hedged count and a trial's protocol tell no patient in advance how many they will need.
+              "c": [count("hedged", "Some may need 2 to 4 sessions.", 2, 4, certainty="hedged"),
+                    count("arm", "Participants received 10 sessions.", 10, 10, statement_kind="protocol",
+                          cites=["trial"])]}
+    project = make_project(tmp_path, {source: PREDICTABLE_TEXT for source in claims}, claims, topics=PREDICTABLE_TOPICS,
+                           studies=TRIAL)
+    build(project)
+    with sqlite3.connect(project.db_path) as connection:
+        found = connection.execute("select claim_a, claim_b, rule, relation from conflicts"
+                                   " where topic = 'sessions.predictable'").fetchall()
+    assert found == [("a/cannot-say", "b/usual", "topic-relation",
+                      "sessions.count: advised implies sessions.predictable: supports")]
