@@ -36,6 +36,8 @@ class Relation:
     wording: str  # as written in topics.yaml, for the conflict sentence
     # Words of which the design of a work the claim reports must name one ("review", "guideline"); () for any claim.
     cited_designs: tuple = ()
+    # ((qualifier key, (values...)), ...): what the reading stands for on the target (see TopicRelation).
+    target_qualifiers: tuple = ()
 
     def reading(self):
         return f"read as “{self.target}: {self.target_answer}” ({self.wording})"
@@ -79,6 +81,10 @@ def check(topics: dict):
             if len(kinds) != 1:
                 yield topic_id, where, "relation-target", "give exactly one of implies: or contradicts: ('topic: answer')"
                 continue
+            for key, values in relation.target_qualifiers.items():
+                if not values:
+                    yield topic_id, where + ("target_qualifiers", key), "relation-target-qualifiers", (
+                        f"{key}: give the values the reading stands for, e.g. [opioids]")
             target_id, answer = split_target(getattr(relation, kinds[0]))
             target = topics.get(target_id)
             if target is None:
@@ -120,7 +126,8 @@ def relations_of(topics: dict) -> list:
                 answer = OPPOSITE[answer]
             found.append(Relation(topic.id, relation.answer, target, answer,
                                   f"{topic.id}: {relation.answer} {kind} {getattr(relation, kind)}",
-                                  tuple(word.lower() for word in relation.cited_designs)))
+                                  tuple(word.lower() for word in relation.cited_designs),
+                                  tuple((key, tuple(values)) for key, values in sorted(relation.target_qualifiers.items()))))
     return found
 
 

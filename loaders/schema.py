@@ -181,6 +181,10 @@ class TopicRelation(YamlModel):
     cited_designs: list[Text] = Field(default=[], description=(
         "Only a claim reporting a work whose design names one of these words (review, guideline) is read "
         "through the relation: a review's verdict bears on the evidence, one trial's result does not."))
+    target_qualifiers: dict[str, list[Text]] = Field(default={}, description=(
+        "Qualifier values the reading stands for on the target, in place of the claim's own: a review's 'no "
+        "better than placebo' read on 'as good as medication' says 'not as good as opioids or NSAIDs' (which "
+        "beat placebo), and meets only claims whose value is one of these or falls under one."))
 
 
 class Topic(TopicFields, YamlModel):
