@@ -7,11 +7,12 @@
 
 A claim answering `answer` on its topic is also read, for conflict detection only, as answering the
 target topic: with the target answer (implies) or with its opposite (contradicts). A presence
-topic's answer is `present`; a range topic's is `advised`, a value given as advice and not hedged ("patients
-usually receive 10-20 sessions" tells in advance how many a patient will need; a trial's protocol does not). And `derived_from: [rate topic, duration topic, ...]` on a range topic
-says that a rate times a duration of one source gives a value of this topic (sessions/week x weeks =
-sessions); every duration topic after the rate is one such product ("twice weekly" for "a course of
-several weeks", and "twice weekly" with "6–8 weeks to first results"). Both are checked here and
+topic's answer is `present`; a range topic's is `advised`, a value given as advice and not hedged
+("patients usually receive 10-20 sessions" tells in advance how many a patient will need; a trial's
+protocol does not). And `derived_from: [rate topic, duration topic, ...]` on a range topic says that
+a rate times a duration of one source gives a value of this topic (sessions/week x weeks = sessions);
+every duration topic after the rate is one such product ("twice weekly" for "a course of several
+weeks", and "twice weekly" with "6–8 weeks to first results"). Both are checked here and
 reported by `kb validate` with stable problem codes.
 """
 
@@ -127,7 +128,8 @@ def relations_of(topics: dict) -> list:
             found.append(Relation(topic.id, relation.answer, target, answer,
                                   f"{topic.id}: {relation.answer} {kind} {getattr(relation, kind)}",
                                   tuple(word.lower() for word in relation.cited_designs),
-                                  tuple((key, tuple(values)) for key, values in sorted(relation.target_qualifiers.items()))))
+                                  tuple((key, tuple(values))
+                                        for key, values in sorted(relation.target_qualifiers.items()))))
     return found
 
 
