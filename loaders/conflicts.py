@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 
 from . import vocabulary as v
 from .compare import read_topic_query
+from .relations import answer_of
 from .terms import Likeness
 
 MAX_PER_TOPIC = 60
@@ -99,13 +100,22 @@ def related_readings(claims, topics, relations):
     if not by_answer:
         return
     for claim in claims:
-        answer = "present" if topics[claim["topic"]]["kind"] == "presence" else claim["stance"]
+        answer = answer_of(claim, topics[claim["topic"]]["kind"])
         for relation in by_answer.get((claim["topic"], answer), ()):
             reading = {**claim, "topic": relation.target, "stance": relation.target_answer,
                        "answer": relation.reading(), "via": relation.wording}
             if relation.cited_designs:
                 reading["cited_designs"] = relation.cited_designs
+            if relation.target_qualifiers:
+                reading["qualifiers"] = without_keys(claim["qualifiers"], dict(relation.target_qualifiers))
+                reading["target_qualifiers"] = relation.target_qualifiers
             yield reading
+
+
+def without_keys(qualifiers_json, keys):
+    """A qualifiers JSON text without the given keys: a reading's own comparator (placebo) is not the target's."""
+    qualifiers = json.loads(qualifiers_json)
+    return json.dumps({key: value for key, value in qualifiers.items() if key not in keys}, sort_keys=True)
 
 
 def reports_design(reading, join):
@@ -232,6 +242,16 @@ class Join:
             if (claim["statement_kind"] == "advice" and numeric(claim)
                     and stated_keys(claim["qualifiers"]) & set(CASE_KEYS)):
                 self.cases.setdefault((claim["source_id"], claim["topic"]), []).append(claim)
+
+    def meets_target_qualifiers(self, reading, other):
+        """True unless the reading stands for given qualifier values on its target (a review's "no better than
+        placebo" as "not as good as opioids or NSAIDs") and the other claim's value of a key is none of them nor
+        under one: "outperformed medication alone" names no medication known to beat placebo."""
+        for key, values in reading.get("target_qualifiers", ()):
+            value = json.loads(other["qualifiers"]).get(key)
+            if not set(values) & set(self.likeness.chain(f"qualifier:{key}", value)):
+                return False
+        return True
 
     def is_superseded(self, claim):
         """True when everything the claim reports comes from works a later edition replaces: the works it
@@ -407,6 +427,8 @@ class Join:
             return False
         # A source's own count is what it says: a value derived from its other numbers only meets other sources.
         if (a.get("derivation") or b.get("derivation")) and a["source_id"] == b["source_id"]:
+            return False
+        if not (self.meets_target_qualifiers(a, b) and self.meets_target_qualifiers(b, a)):
             return False
         if one_sources_cases(a, b, self) or observed_absence(a, b, self) or refined_mixed(a, b, self):
             return False

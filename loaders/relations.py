@@ -7,10 +7,12 @@
 
 A claim answering `answer` on its topic is also read, for conflict detection only, as answering the
 target topic: with the target answer (implies) or with its opposite (contradicts). A presence
-topic's answer is `present`. And `derived_from: [rate topic, duration topic, ...]` on a range topic
-says that a rate times a duration of one source gives a value of this topic (sessions/week x weeks =
-sessions); every duration topic after the rate is one such product ("twice weekly" for "a course of
-several weeks", and "twice weekly" with "6–8 weeks to first results"). Both are checked here and
+topic's answer is `present`; a range topic's is `advised`, a value given as advice and not hedged
+("patients usually receive 10-20 sessions" tells in advance how many a patient will need; a trial's
+protocol does not). And `derived_from: [rate topic, duration topic, ...]` on a range topic says that
+a rate times a duration of one source gives a value of this topic (sessions/week x weeks = sessions);
+every duration topic after the rate is one such product ("twice weekly" for "a course of several
+weeks", and "twice weekly" with "6–8 weeks to first results"). Both are checked here and
 reported by `kb validate` with stable problem codes.
 """
 
@@ -22,6 +24,7 @@ OPPOSITE = {"supports": "opposes", "opposes": "supports"}
 # Topic keys that change how conflict rules read a stance topic's answers (see with_rule_keys).
 RULE_KEYS = ("possibility", "mixed_qualifies", "appraisal")
 PRESENT = "present"
+ADVISED = "advised"
 
 
 @dataclass(frozen=True)
@@ -34,14 +37,31 @@ class Relation:
     wording: str  # as written in topics.yaml, for the conflict sentence
     # Words of which the design of a work the claim reports must name one ("review", "guideline"); () for any claim.
     cited_designs: tuple = ()
+    # ((qualifier key, (values...)), ...): what the reading stands for on the target (see TopicRelation).
+    target_qualifiers: tuple = ()
 
     def reading(self):
         return f"read as “{self.target}: {self.target_answer}” ({self.wording})"
 
 
+ANSWERS_BY_KIND = {"presence": (PRESENT,), "stance": tuple(v.STANCES), "range": (ADVISED,)}
+
+
 def answers_of(topic) -> tuple:
-    """The answers a claim on topic can give."""
-    return (PRESENT,) if topic.kind == "presence" else tuple(v.STANCES) if topic.kind == "stance" else ()
+    """The answers a claim on topic can give, as a relation names them."""
+    return ANSWERS_BY_KIND.get(topic.kind, ())
+
+
+def answer_of(claim, kind):
+    """A claim row's answer as a relation names it, or None: its stance, `present`, or `advised` for a range
+    claim that gives a value as advice without hedging."""
+    if kind == "presence":
+        return PRESENT
+    if kind == "range":
+        valued = claim["norm_min"] is not None or claim["norm_max"] is not None
+        advised = valued and claim["statement_kind"] == "advice" and claim["certainty"] != "hedged"
+        return ADVISED if advised else None
+    return claim["stance"]
 
 
 def split_target(text):
@@ -62,6 +82,10 @@ def check(topics: dict):
             if len(kinds) != 1:
                 yield topic_id, where, "relation-target", "give exactly one of implies: or contradicts: ('topic: answer')"
                 continue
+            for key, values in relation.target_qualifiers.items():
+                if not values:
+                    yield topic_id, where + ("target_qualifiers", key), "relation-target-qualifiers", (
+                        f"{key}: give the values the reading stands for, e.g. [opioids]")
             target_id, answer = split_target(getattr(relation, kinds[0]))
             target = topics.get(target_id)
             if target is None:
@@ -103,7 +127,9 @@ def relations_of(topics: dict) -> list:
                 answer = OPPOSITE[answer]
             found.append(Relation(topic.id, relation.answer, target, answer,
                                   f"{topic.id}: {relation.answer} {kind} {getattr(relation, kind)}",
-                                  tuple(word.lower() for word in relation.cited_designs)))
+                                  tuple(word.lower() for word in relation.cited_designs),
+                                  tuple((key, tuple(values))
+                                        for key, values in sorted(relation.target_qualifiers.items()))))
     return found
 
 

@@ -174,12 +174,17 @@ class TopicRelation(YamlModel):
     effects) contradicts "safety.serious_adverse_effects: supports"."""
 
     model_config = STRICT
-    answer: Text = Field(description="This topic's answer the relation starts from: a stance, or present.")
+    answer: Text = Field(description=(
+        "This topic's answer the relation starts from: a stance, present, or advised (a range value given as advice)."))
     implies: Optional[str] = Field(default=None, description="'topic: answer' that answer also gives.")
     contradicts: Optional[str] = Field(default=None, description="'topic: answer' that answer rules out.")
     cited_designs: list[Text] = Field(default=[], description=(
         "Only a claim reporting a work whose design names one of these words (review, guideline) is read "
         "through the relation: a review's verdict bears on the evidence, one trial's result does not."))
+    target_qualifiers: dict[str, list[Text]] = Field(default={}, description=(
+        "Qualifier values the reading stands for on the target, in place of the claim's own: a review's 'no "
+        "better than placebo' read on 'as good as medication' says 'not as good as opioids or NSAIDs' (which "
+        "beat placebo), and meets only claims whose value is one of these or falls under one."))
 
 
 class Topic(TopicFields, YamlModel):

@@ -3,6 +3,8 @@ for the tests and built for real into kb.db."""
 
 import sqlite3
 
+import yaml
+
 from loaders.build import build
 
 from .factory import claim, make_project
@@ -176,3 +178,64 @@ def test_relations_and_derivations_stay_bounded_on_many_claims():
     assert {c["rule"] for c in found} >= {"range-derived", "topic-relation", "stance-opposed"}
     # Pairs are bounded by the candidates gathered per rule and topic, whatever the corpus size.
     assert len(pairs) <= 4 * CANDIDATES * len(topics) and MAX_DERIVED_PER_SOURCE == 20
+
+
+PREDICTABLE_TEXT = ("Most people need 6 to 8 sessions. Some may need 2 to 4 sessions. No one can say how many "
+                    "sessions you will need. Participants received 10 sessions.")
+PREDICTABLE_TOPICS = [
+    {"id": "sessions.count", "label": "Sessions", "kind": "range", "unit": "sessions", "description": "How many?",
+     "relations": [{"answer": "advised", "implies": "sessions.predictable: supports"}]},
+    {"id": "sessions.predictable", "label": "Predictable", "kind": "stance", "description": "Can it be told?"},
+]
+TRIAL = [{"id": "trial", "label": "A trial", "year": 2020, "venue": None, "organization": None, "design": "trial",
+          "participants": None, "finding": None, "identified": None}]
+
+
+def test_an_advised_count_is_read_as_a_prediction_and_meets_a_refusal_to_predict(tmp_path):
+    refusal = claim("cannot-say", "No one can say how many sessions you will need.", topic="sessions.predictable",
+                    type="recommendation", stance="opposes")
+    claims = {"a": [refusal],
+              "b": [count("usual", "Most people need 6 to 8 sessions.", 6, 8)],
+              # A hedged count and a trial's protocol tell no patient in advance how many they will need.
+              "c": [count("hedged", "Some may need 2 to 4 sessions.", 2, 4, certainty="hedged"),
+                    count("arm", "Participants received 10 sessions.", 10, 10, statement_kind="protocol",
+                          cites=["trial"])]}
+    project = make_project(tmp_path, {source: PREDICTABLE_TEXT for source in claims}, claims, topics=PREDICTABLE_TOPICS,
+                           studies=TRIAL)
+    build(project)
+    with sqlite3.connect(project.db_path) as connection:
+        found = connection.execute("select claim_a, claim_b, rule, relation from conflicts"
+                                   " where topic = 'sessions.predictable'").fetchall()
+    assert found == [("a/cannot-say", "b/usual", "topic-relation",
+                      "sessions.count: advised implies sessions.predictable: supports")]
+
+
+PLACEBO_TEXT = "A review found it no better than placebo. It works as well as morphine. It beat medication alone."
+PLACEBO_TOPICS = [
+    {"id": "efficacy.vs_sham", "label": "Beats sham", "kind": "stance", "description": "Better than sham?",
+     "relations": [{"answer": "opposes", "contradicts": "efficacy.vs_medication: supports", "cited_designs": ["review"],
+                    "target_qualifiers": {"comparator": ["opioids"]}}]},
+    {"id": "efficacy.vs_medication", "label": "As good as medication", "kind": "stance", "description": "As good?"},
+]
+PLACEBO_QUALIFIERS = [{"key": "comparator", "value": "pain medication", "parent": None},
+                      {"key": "comparator", "value": "opioids", "parent": "pain medication"},
+                      {"key": "comparator", "value": "morphine", "parent": "opioids"}]
+
+
+def test_no_better_than_placebo_meets_as_good_as_a_drug_that_beats_placebo_not_medication_in_general(tmp_path):
+    as_good = lambda id, quote, comparator: claim(id, quote, topic="efficacy.vs_medication", type="comparison",  # noqa: E731
+                                                  stance="supports", qualifiers={"comparator": comparator})
+    claims = {"a": [claim("review", "A review found it no better than placebo.", topic="efficacy.vs_sham",
+                          type="study_citation", stance="opposes", certainty="reported", statement_kind="finding",
+                          qualifiers={"comparator": "placebo"}, cites=["review"])],
+              "b": [as_good("morphine", "It works as well as morphine.", "morphine")],
+              "c": [as_good("usual-care", "It beat medication alone.", "pain medication")]}
+    project = make_project(tmp_path, {source: PLACEBO_TEXT for source in claims}, claims, topics=PLACEBO_TOPICS,
+                           studies=[{**TRIAL[0], "id": "review", "design": "review"}])
+    (project.root / "claims" / "qualifiers.yaml").write_text(yaml.safe_dump(PLACEBO_QUALIFIERS))
+    build(project)
+    with sqlite3.connect(project.db_path) as connection:
+        found = connection.execute("select claim_a, claim_b, rule from conflicts").fetchall()
+    # The reading stands for "not as good as opioids": its own comparator (placebo) would meet neither claim,
+    # and "medication alone" names no drug known to beat placebo.
+    assert found == [("a/review", "b/morphine", "topic-relation")]
