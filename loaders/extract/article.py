@@ -136,7 +136,11 @@ def _union(masks) -> int:
 
 
 def _in_spans(start, end, spans):
-    return any(start < span_end and end > span_start for span_start, span_end in spans)
+    # A loop rather than any() over a generator: asked of every line and sentence, mostly of no span.
+    for span_start, span_end in spans:
+        if start < span_end and end > span_start:
+            return True
+    return False
 
 
 _LETTER = re.compile(r"[^\W\d_]")

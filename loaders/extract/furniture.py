@@ -189,12 +189,13 @@ def _detect_closing(lines, rules, size, add):
     """Widgets, related-post teasers and adverts after the article: from their first line to the end."""
     closing = {phrase.lower(): kind for kind, phrases in rules["closing"].items() for phrase in phrases}
     adverts = [re.compile(p, re.IGNORECASE) for p in rules["advert_patterns"]]
+    count = re.compile(rules["closing_count"])  # compiled once, not looked up in re's cache per line
     content = [i for i, line in enumerate(lines) if not line.blank]
     for position, index in enumerate(content):
         line = lines[index]
         share = line.start / size
         # A closing widget's name, its count cut ("Comments (3)"), is looked for late in the text only.
-        name = re.sub(rules["closing_count"], "", line.text.lower()) if share >= rules["closing_min_position"] else None
+        name = count.sub("", line.text.lower()) if share >= rules["closing_min_position"] else None
         if name in closing:
             add(closing[name], index, index, "Detected: widgets after the article, to the end.", True)
             return
