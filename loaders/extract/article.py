@@ -128,6 +128,11 @@ def _strings(store, hashes) -> list:
         return list(map(_STRINGS.__getitem__, hashes))
 
 
+def _match_order(match):
+    """Matches in text order; of those starting together, the longest first."""
+    return match.start, -match.end
+
+
 def _union(masks) -> int:
     found = 0
     for mask in masks:
@@ -387,7 +392,9 @@ class Article:
             line.kinds.add(match.label.kind)
             self.phrase_ends.setdefault(match.end, []).append((match.label, match.start))
         for sentence in self.sentences:
-            sentence.matches.sort(key=lambda match: (match.start, -match.end))
+            if not sentence.matches:  # its labels and kinds stay the empty sets it was made with
+                continue
+            sentence.matches.sort(key=_match_order)
             sentence.labels = {match.label for match in sentence.matches}
             sentence.kinds = {label.kind for label in sentence.labels}
 
