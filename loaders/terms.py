@@ -4,6 +4,7 @@ import re
 import sys
 from collections import Counter
 from functools import lru_cache
+from typing import NamedTuple, Optional
 
 from .project import Project
 from .schema import Term
@@ -87,17 +88,13 @@ def _unfaithful():
     return re.compile("[" + re.escape(_unfaithful_characters()) + above + "]")
 
 
-def _lowered(text: str, names: tuple):
+def _lowered(text: str):
     """text.lower() when matching it case-sensitively finds what re.IGNORECASE finds in text (no
-    character of _unfaithful_characters in the text or the names: the common case), else None.
-    Case-insensitive matching folds every character it compares; this folds each once, in C."""
-    unfaithful = _unfaithful()
-    if unfaithful.search(text) or _names_unfaithful(names):
-        return None
-    return text.lower()
+    character of _unfaithful_characters in it: the common case; nor in the names, see _finder), else
+    None. Case-insensitive matching folds every character it compares; this folds each once, in C."""
+    return None if _unfaithful().search(text) else text.lower()
 
 
-@lru_cache(maxsize=64)
 def _names_unfaithful(names: tuple) -> bool:
     """A name with an unfaithful character, or one whose lower-case form lower-cases further."""
     return any(_unfaithful().search(name) or name.lower() != name.lower().lower() for name in names)
@@ -112,36 +109,54 @@ def _alternatives(node):
     return f"(?:{body})?" if "" in node else body
 
 
-_NAMES = {}  # id(terms) -> (terms, {name: term id}): the extractor asks for every claim of an article
+class _Finder(NamedTuple):
+    """How one vocabulary's names are found: {lower-case label or synonym: term id}, its trie pattern
+    (case-insensitive), and the case-sensitive twin for lower-cased text (None when a name holds an
+    unfaithful character, see _lowered)."""
+
+    names: dict
+    pattern: re.Pattern
+    lowered: Optional[re.Pattern]
 
 
-def _names(terms: dict) -> dict:
-    """{lower-case label or synonym: term id}, read once per vocabulary (of the same size: not edited since)."""
-    cached = _NAMES.get(id(terms))
+_FINDERS = {}  # id(terms) -> (terms, size, _Finder): the extractor asks for every claim of an article
+
+
+def _finder(terms: dict) -> _Finder:
+    """The _Finder of a vocabulary, made once (of the same size: not edited since); its names are
+    not hashed again per text, as a cache keyed by them would."""
+    cached = _FINDERS.get(id(terms))
     if cached is None or cached[0] is not terms or cached[1] != len(terms):
         names = {}
         for term in terms.values():
             for name in (term.label, *term.synonyms):
                 names.setdefault(name.lower(), term.id)
-        if len(_NAMES) > 32:  # vocabularies of projects read and dropped (tests): forget them
-            _NAMES.clear()
-        cached = _NAMES[id(terms)] = (terms, len(terms), names)
+        words = tuple(names)
+        lowered = None if _names_unfaithful(words) else _pattern(words, 0)
+        if len(_FINDERS) > 32:  # vocabularies of projects read and dropped (tests): forget them
+            _FINDERS.clear()
+        cached = _FINDERS[id(terms)] = (terms, len(terms), _Finder(names, _pattern(words), lowered))
     return cached[2]
+
+
+def _names(terms: dict) -> dict:
+    """{lower-case label or synonym: term id}, read once per vocabulary."""
+    return _finder(terms).names
 
 
 def mentions(text: str, terms: dict) -> Counter:
     """How often each term is named in text, by its label and synonyms; a longer name wins its span."""
-    names = _names(terms)
-    counts = Counter()
-    if names:
-        words = tuple(names)
-        lowered = _lowered(text, words)
-        if lowered is not None:
-            for match in _pattern(words, 0).finditer(lowered):
-                counts[names[match.group(0)]] += 1
-        else:
-            for match in _pattern(words).finditer(text):
-                counts[names[match.group(0).lower()]] += 1
+    finder = _finder(terms)
+    names, counts = finder.names, Counter()
+    if not names:
+        return counts
+    lowered = _lowered(text) if finder.lowered is not None else None
+    if lowered is not None:
+        for match in finder.lowered.finditer(lowered):
+            counts[names[match.group(0)]] += 1
+    else:
+        for match in finder.pattern.finditer(text):
+            counts[names[match.group(0).lower()]] += 1
     return counts
 
 

@@ -13,7 +13,7 @@ from .furniture import _BULLET, _heading_like, _raw_lines, _RawLine
 from .matching import Label, Match, held_in, holds, matchers, pipeline, sentence_starts
 from .rules import _QUANTITY_PRIORITY, load_rules
 
-@dataclass
+@dataclass(slots=True)  # slots: made for every line and sentence, read all the time
 class Line:
     index: int
     start: int
@@ -25,7 +25,7 @@ class Line:
     kinds: set = field(default_factory=set)  # and their kinds
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     index: int
     start: int  # tokens
