@@ -45,6 +45,8 @@ class Sentence:
 
     def find(self, kind):
         """The matches of this kind, in order."""
+        if kind not in self.kinds:  # kinds is always that of the matches: most kinds asked are not there
+            return []
         return [match for match in self.matches if match.label.kind == kind]
 
 
