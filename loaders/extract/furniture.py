@@ -35,6 +35,7 @@ class Anchors:
         self.text = text
         self.quick = _quick_fold(text)
         self._exact = None
+        self._counts = {}  # quote -> how often its quick folding occurs: a sentence's claims share their quote
 
     @property
     def exact(self):
@@ -44,7 +45,10 @@ class Anchors:
 
     def occurrence(self, quote, start):
         """N when quote occurs more than once (the occurrence at or after start), else None."""
-        if self.quick.count(_quick_fold(quote).strip()) <= 1:
+        count = self._counts.get(quote)
+        if count is None:
+            count = self._counts[quote] = self.quick.count(_quick_fold(quote).strip())
+        if count <= 1:
             return None
         spans = self.exact.find_all(quote)
         if len(spans) <= 1:
