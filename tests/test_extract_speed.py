@@ -190,3 +190,48 @@ def test_longest_first_is_spacys_greedy_longest():
                    greedy="LONGEST")
         assert sorted(longest_first(pairs, len(span))) == sorted((s, e) for _, s, e in greedy(span))
         assert len(pairs) > len(longest_first(pairs, len(span)))
+
+
+def test_drafting_leaves_no_cycles_for_the_paused_collector():
+    """extract() pauses the cyclic garbage collector (entry._collector_paused): that is free only while
+    an article's objects are freed by reference counting alone. Were they to hold cycles, each draft
+    would leave garbage that only a later collection frees."""
+    import gc
+
+    from loaders.extract.entry import ProjectTerms, extract
+
+    project = Project(REPO)
+    terms = ProjectTerms.of(project)
+    text = (project.sources_dir / f"{ARTICLES[0]}.txt").read_text("utf-8")
+    extract(text, terms.topics, terms.studies, vocabularies=terms.vocabularies)  # first use builds the caches
+    gc.disable()  # else the first allocation after a draft collects its cycles before they can be counted
+    try:
+        gc.collect()
+        for name in ARTICLES:
+            text = (project.sources_dir / f"{name}.txt").read_text("utf-8")
+            extract(text, terms.topics, terms.studies, vocabularies=terms.vocabularies)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_the_collector_is_left_as_it_was_found():
+    import gc
+
+    import pytest
+
+    from loaders.extract.entry import _collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        with _collector_paused():
+            assert not gc.isenabled()
+            raise ValueError("drafting failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _collector_paused():
+            pass
+        assert not gc.isenabled()  # the caller's choice stays
+    finally:
+        gc.enable()

@@ -13,7 +13,7 @@ from .furniture import _BULLET, _heading_like, _raw_lines, _RawLine
 from .matching import Label, Match, held_in, holds, matchers, pipeline, sentence_starts
 from .rules import _QUANTITY_PRIORITY, load_rules
 
-@dataclass
+@dataclass(slots=True)  # slots: made for every line and sentence, read all the time
 class Line:
     index: int
     start: int
@@ -25,7 +25,7 @@ class Line:
     kinds: set = field(default_factory=set)  # and their kinds
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     index: int
     start: int  # tokens
@@ -45,6 +45,8 @@ class Sentence:
 
     def find(self, kind):
         """The matches of this kind, in order."""
+        if kind not in self.kinds:  # kinds is always that of the matches: most kinds asked are not there
+            return []
         return [match for match in self.matches if match.label.kind == kind]
 
 
@@ -111,6 +113,28 @@ def _singular(word):
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
+_STRINGS = {}  # hash -> text of the vocabulary's strings: a dict lookup is cheaper than the StringStore's
+_STRINGS_LIMIT = 500_000  # strings remembered: a long run's are forgotten now and then
+
+
+def _strings(store, hashes) -> list:
+    """The texts of string hashes (StringStore lookups, remembered across articles: most words recur)."""
+    try:
+        return list(map(_STRINGS.__getitem__, hashes))
+    except KeyError:
+        if len(_STRINGS) > _STRINGS_LIMIT:
+            _STRINGS.clear()
+        for key in hashes:
+            if key not in _STRINGS:
+                _STRINGS[key] = store[key]
+        return list(map(_STRINGS.__getitem__, hashes))
+
+
+def _match_order(match):
+    """Matches in text order; of those starting together, the longest first."""
+    return match.start, -match.end
+
+
 def _union(masks) -> int:
     found = 0
     for mask in masks:
@@ -119,7 +143,11 @@ def _union(masks) -> int:
 
 
 def _in_spans(start, end, spans):
-    return any(start < span_end and end > span_start for span_start, span_end in spans)
+    # A loop rather than any() over a generator: asked of every line and sentence, mostly of no span.
+    for span_start, span_end in spans:
+        if start < span_end and end > span_start:
+            return True
+    return False
 
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -135,19 +163,19 @@ class Article:
         # arrays read below rather than by the pipeline's component, which would read them again.
         self.doc = pipeline().make_doc(text)
         self.lines = _classify_lines(text, furniture_spans)
-        self.line_starts = [line.start for line in self.lines]
         # Token attributes as plain lists, read in one go: the rest of the extractor uses these,
         # not Token objects (creating those is a large share of the cost).
-        strings = self.doc.vocab.strings
         columns = self.doc.to_array(["ORTH", "LOWER", "IDX", "IS_PUNCT", "IS_SPACE", "LIKE_NUM"]).T
         orth, lower, idx, punct, space, like_num = columns.tolist()
         self.like_num = like_num
         self._numbers = numpy.flatnonzero(columns[5]).tolist()
-        self.texts = [strings[h] for h in orth]
-        self.lower = [strings[h] for h in lower]
+        self.texts, self.lower = _strings(self.doc.vocab.strings, orth), _strings(self.doc.vocab.strings, lower)
         self.idx = idx
         self.starts = sentence_starts(self.texts, punct, space)
         self.punct = (columns[3] | columns[4]).astype(bool).tolist()
+        # The line of every token (by its first character), found in one pass: matches and sentences ask.
+        self.line_starts = [line.start for line in self.lines]
+        self.token_line = (numpy.searchsorted(self.line_starts, columns[2], side="right") - 1).clip(0).tolist()
         self.positions = {}
         for i, lower in enumerate(self.lower):
             self.positions.setdefault(lower, []).append(i)
@@ -193,8 +221,12 @@ class Article:
 
     def _sentences(self, furniture):
         """Sentences from the sentence starts, with the quote each gives (no bullet, no spaces)."""
-        self.sentences, self.sentence_of = [], [0] * len(self.lower)
-        bounds = [i for i, starts in enumerate(self.starts) if starts or i == 0] + [len(self.lower)]
+        self.sentences = []
+        # Each token's sentence: the count of sentence starts up to it (the first token starts one).
+        starts = numpy.asarray(self.starts, dtype=bool)
+        starts[:1] = True
+        self.sentence_of = (numpy.cumsum(starts) - 1).tolist()
+        bounds = numpy.flatnonzero(starts).tolist() + [len(self.lower)]
         for start, end in zip(bounds, bounds[1:]):
             start_char, end_char = self.idx[start], self.idx[end - 1] + len(self.texts[end - 1])
             raw = self.text[start_char:end_char]
@@ -208,7 +240,6 @@ class Article:
             sentence.skip = (quote_end <= quote_start or line.kind in ("blank", "heading") or quote.endswith("?")
                              or not _LETTER.search(quote)
                              or _in_spans(quote_start, quote_end, furniture))
-            self.sentence_of[start:end] = [sentence.index] * (end - start)
             self.sentences.append(sentence)
 
     def _token_matches(self, group, found_labels, before=8, after=6):
@@ -354,18 +385,18 @@ class Article:
         everything += [Match(found.label(strings[m]), s, e) for m, s, e in found.phrases(self.doc)]
         everything += [Match(found.label(strings[m]), s, e) for m, s, e in found.names(self.doc)]
         everything += self.quantities
-        self.phrase_ends, lines = {}, {}  # lines: the line of each token that starts a match
+        self.phrase_ends = {}
         for match in everything:
             sentence = self.sentences[self.sentence_of[match.start]]
             sentence.matches.append(match)
-            line = lines.get(match.start)
-            if line is None:
-                line = lines[match.start] = self.line_at(self.idx[match.start])
+            line = self.lines[self.token_line[match.start]]
             line.labels.add(match.label)
             line.kinds.add(match.label.kind)
             self.phrase_ends.setdefault(match.end, []).append((match.label, match.start))
         for sentence in self.sentences:
-            sentence.matches.sort(key=lambda match: (match.start, -match.end))
+            if not sentence.matches:  # its labels and kinds stay the empty sets it was made with
+                continue
+            sentence.matches.sort(key=_match_order)
             sentence.labels = {match.label for match in sentence.matches}
             sentence.kinds = {label.kind for label in sentence.labels}
 

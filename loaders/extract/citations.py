@@ -13,7 +13,7 @@ from spacy.util import filter_spans
 from .findings import CitationFinding
 from .matching import Label
 from .numbers import number_value
-from .rules import EXTRACTOR, load_rules
+from .rules import EXTRACTOR, load_rules, word_set
 
 _FOUR_DIGITS = re.compile(r"\d{4}")  # a year's shape: its tokens found once per article (Article.fullmatching)
 
@@ -165,7 +165,7 @@ class _CitationReader:
         self.article, self.sentence = article, sentence
         self.rules = load_rules()["citations"]
         self.lower = article.lower
-        self.connectors = set(self.rules["proper_noun_connectors"])
+        self.connectors = word_set(self.rules["proper_noun_connectors"])
 
     def text(self, start, end):
         return self.article.doc[start:end].text
@@ -208,7 +208,7 @@ class _CitationReader:
 
     def venues(self):
         """Venues after "published in": "the Journal of Pain", "the ECAM journal" (without "journal")."""
-        found, months = [], set(self.rules["months"])
+        found, months = [], word_set(self.rules["months"])
         for _, start, end in self.sentence.find("venue_intro"):
             while end < self.sentence.end and (self.lower[end] in months or self.lower[end].isdigit()
                                                or self.lower[end] == "the"):
@@ -230,7 +230,7 @@ class _CitationReader:
         return [(i, int(self.lower[i])) for i in within if limits["min"] <= int(self.lower[i]) <= limits["max"]]
 
     def participants(self):
-        nouns, lexicon = set(self.rules["participant_nouns"]), load_rules()["lexicon"]
+        nouns, lexicon = word_set(self.rules["participant_nouns"]), load_rules()["lexicon"]
         arm_sizes = {i for _, s, e in self.sentence.find("arm_size") for i in range(s, e)}
         found = []
         for i in range(self.sentence.start, self.sentence.end):
@@ -256,7 +256,7 @@ class _CitationReader:
         for label, start, end in self.sentence.find("organisation"):
             if start not in taken:
                 found[start] = (end, label.value)
-        words = set(self.rules["organisation_words"])
+        words = word_set(self.rules["organisation_words"])
         not_organisations = {(s, e) for _, s, e in self.sentence.find("not_organisation")}
         for position in range(self.sentence.start, self.sentence.end):
             if self.lower[position] not in words or not self.capitalised(position):
@@ -290,10 +290,10 @@ class _CitationReader:
             while after < self.sentence.end and self.lower[after] != ")":
                 after += 1
             after += 1
-        adverbs = set(self.rules["citing_adverbs"])
+        adverbs = word_set(self.rules["citing_adverbs"])
         while after < min(end + 4, self.sentence.end) and self.lower[after] in adverbs:
             after += 1  # "the ACP now recommends", "NICE has recommended"
-        verbs = set(self.rules["finding_verbs"]) | set(self.rules["citing_after"])
+        verbs = word_set(self.rules["finding_verbs"]) | word_set(self.rules["citing_after"])
         return after < self.sentence.end and self.lower[after] in verbs
 
     def word_before(self, start):
@@ -323,7 +323,7 @@ class _CitationReader:
         Feb 2016)", or None."""
         if start <= self.sentence.start or self.lower[start - 1] != "(":
             return None
-        months, position = set(self.rules["months"]), end
+        months, position = word_set(self.rules["months"]), end
         while position < self.sentence.end and (self.lower[position] in months or self.article.punct[position]
                                                 and self.lower[position] != ")"):
             position += 1
@@ -355,7 +355,7 @@ class _CitationReader:
 
     def finding(self, after):
         """The finding: what follows the first finding verb after a position (and "that"), else the sentence."""
-        verbs = set(self.rules["finding_verbs"])
+        verbs = word_set(self.rules["finding_verbs"])
         for i in range(after, self.sentence.end):
             if self.lower[i] in verbs:
                 start = i + 1
@@ -509,13 +509,13 @@ class _CitationReader:
         return len(between) <= self.rules["pooled_reach"] and any(w in self.rules["pooled_by"] for w in between)
 
     def has_finding_verb(self, after):
-        verbs = set(self.rules["finding_verbs"])
+        verbs = word_set(self.rules["finding_verbs"])
         return any(self.lower[i] in verbs for i in range(after, self.sentence.end))
 
     def outlets(self, citations):
         """Attributions to outlets: "as X reports", "as reported by X", "according to X"."""
         named = {c.organization for c in citations} | {c.venue for c in citations}
-        verbs = set(self.rules["attribution_verbs"])
+        verbs = word_set(self.rules["attribution_verbs"])
         found = []
         for _, start, end in self.sentence.find("attribution"):
             noun = self.proper_noun_at(end)
@@ -532,7 +532,7 @@ class _CitationReader:
             covered = any(s <= start and end <= e for _, s, e in self.sentence.find("not_organisation"))
             if covered or name in named or any(same_name(name, other) for other in named if other):
                 continue
-            if set(self.lower[start:end]) & set(self.rules["organisation_words"]):
+            if word_set(self.rules["organisation_words"]).intersection(self.lower[start:end]):
                 continue
             outlets.append(Citation("press report", venue=name, outlet=True))
         return outlets
@@ -687,7 +687,7 @@ def _referenced_finding(article, sentence, reader, topics, works):
     """ "The trial found that ...": a finding of the work cited last above it (paragraph, list or section)."""
     if not sentence.has("study_reference"):
         return
-    relaying = set(load_rules()["statements"]["relaying_designs"])
+    relaying = word_set(load_rules()["statements"]["relaying_designs"])
     cited = [work for work in works.cites_for(sentence) if works.design(work) not in relaying]
     finding, span = reader.finding(sentence.start)
     if not cited or finding is None:

@@ -35,6 +35,7 @@ class Anchors:
         self.text = text
         self.quick = _quick_fold(text)
         self._exact = None
+        self._counts = {}  # quote -> how often its quick folding occurs: a sentence's claims share their quote
 
     @property
     def exact(self):
@@ -44,7 +45,10 @@ class Anchors:
 
     def occurrence(self, quote, start):
         """N when quote occurs more than once (the occurrence at or after start), else None."""
-        if self.quick.count(_quick_fold(quote).strip()) <= 1:
+        count = self._counts.get(quote)
+        if count is None:
+            count = self._counts[quote] = self.quick.count(_quick_fold(quote).strip())
+        if count <= 1:
             return None
         spans = self.exact.find_all(quote)
         if len(spans) <= 1:
@@ -189,12 +193,13 @@ def _detect_closing(lines, rules, size, add):
     """Widgets, related-post teasers and adverts after the article: from their first line to the end."""
     closing = {phrase.lower(): kind for kind, phrases in rules["closing"].items() for phrase in phrases}
     adverts = [re.compile(p, re.IGNORECASE) for p in rules["advert_patterns"]]
+    count = re.compile(rules["closing_count"])  # compiled once, not looked up in re's cache per line
     content = [i for i, line in enumerate(lines) if not line.blank]
     for position, index in enumerate(content):
         line = lines[index]
         share = line.start / size
         # A closing widget's name, its count cut ("Comments (3)"), is looked for late in the text only.
-        name = re.sub(rules["closing_count"], "", line.text.lower()) if share >= rules["closing_min_position"] else None
+        name = count.sub("", line.text.lower()) if share >= rules["closing_min_position"] else None
         if name in closing:
             add(closing[name], index, index, "Detected: widgets after the article, to the end.", True)
             return

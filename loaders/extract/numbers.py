@@ -12,7 +12,7 @@ from text_to_num import text2num
 from .. import vocabulary as v
 from .article import is_question, words_in
 from .matching import Label
-from .rules import _QUANTITY_PRIORITY, load_rules
+from .rules import _QUANTITY_PRIORITY, load_rules, word_set
 
 @lru_cache(maxsize=512)
 def _number_word(word):
@@ -355,7 +355,7 @@ def _span_of(first, second):
 
 def _comparator_session(article, sentence, start):
     """ "..., and a massage session usually takes an hour": the number's clause is about a comparator's sessions."""
-    sessions = set(load_rules()["lexicon"]["units"]["sessions"])
+    sessions = word_set(load_rules()["lexicon"]["units"]["sessions"])
     return any(article.clause[s] == article.clause[start] and e < sentence.end and article.lower[e] in sessions
                for _, s, e in sentence.find("comparator"))
 
@@ -383,7 +383,7 @@ def refused(article, sentence, family, start, end):
 def _after_illness(article, sentence, start):
     """A length of time right after "pain that has lasted" describes the illness."""
     # "a session for sciatica lasts 30 minutes": the illness named as what is treated, not what lasts.
-    treated = set(load_rules()["numbers"]["illness_treated_after"])
+    treated = word_set(load_rules()["numbers"]["illness_treated_after"])
     return any(end <= start and article.segment[s] == article.segment[start]
                and not (s > sentence.start and article.lower[s - 1] in treated)
                for _, s, end in sentence.find("illness_duration"))

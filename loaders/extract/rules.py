@@ -69,6 +69,18 @@ class RuleFileError(KbError):
         self.problems = problems
 
 
+_WORD_SETS = {}  # id(list) -> (the list, its frozenset)
+
+
+def word_set(words: list) -> frozenset:
+    """A rule file's word list as a set, made once per list: the families ask per sentence, and the
+    rules are read once (load_rules), so the same list comes back (kept, so its id is not reused)."""
+    found = _WORD_SETS.get(id(words))
+    if found is None or found[0] is not words:
+        found = _WORD_SETS[id(words)] = (words, frozenset(words))
+    return found[1]
+
+
 def load_rules(directory=None) -> dict:
     """Every rule file of extract_rules/ (or of directory), by file stem, each checked against its
     model (ruleschema.py) and, together, against loaders/vocabulary.py; RuleFileError with every

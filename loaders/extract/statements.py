@@ -1,11 +1,11 @@
 """Statement kinds (protocol, finding, advice...) and the trial arms a sentence names."""
 
-from .rules import load_rules
+from .rules import load_rules, word_set
 
 def arms(article, sentence):
     """[(start, end, name)]: the trial arms a sentence names ("the sham acupuncture group" is
     "sham acupuncture", "group B" is "group B"), the longest reading of each."""
-    nouns = set(load_rules()["statements"]["arms"]["nouns"])
+    nouns = word_set(load_rules()["statements"]["arms"]["nouns"])
     longest = {}
     for _, start, end in sentence.find("arm"):
         if end not in longest or start < longest[end]:
@@ -31,7 +31,7 @@ def statement_kind(article, sentence, type_, designs, position):
     """(statement_kind, arm): protocol or finding when the claim cites a work, not just an outlet.
     designs: the designs of the works the claim cites, in order."""
     rules = load_rules()["statements"]
-    relaying = set(rules["relaying_designs"])
+    relaying = word_set(rules["relaying_designs"])
     works = [design for design in designs if design not in relaying]
     if not works and type_ != "study_citation":  # a study citation reports its work, whatever its design
         return rules["default"], None
