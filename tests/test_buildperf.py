@@ -204,3 +204,13 @@ def test_a_run_that_skips_steps_and_draws_a_memory_curve_says_so_in_its_table():
     assert "kb.db: 390 MB." in text and "Not run in this run: validate, conflicts, verify, serve." in text
     assert bench.sizes_below("10000,30000,100000", 100000) == [10000, 30000]
     assert bench.sizes_below("", 100000) == []
+
+
+def test_the_parse_workers_benchmark_runs_on_a_tiny_corpus(tmp_path):
+    """benchmarks/parse_workers.py: one line per build, with and without the worker, each with its ratio."""
+    write_project(tmp_path, 100, per_source=50, seed=3)
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "parse_workers.py"
+    output = subprocess.run([sys.executable, str(script), str(tmp_path), "--rounds", "1"], check=True,
+                            capture_output=True, text=True).stdout.splitlines()
+    assert [line.split(":")[0] for line in output] == ["KB_PARSE_WORKERS=1", "KB_PARSE_WORKERS=2"]
+    assert all("x the floor" in line for line in output) and (tmp_path / "kb.db").exists()
