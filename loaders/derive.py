@@ -50,13 +50,13 @@ RULE_COLUMNS = ("id", "source_id", "topic", "therapy", "condition", "qualifiers"
 SOURCE_COLUMNS = ("id", "title", "publisher", "kind", "commercial_interest", "therapy", "condition")
 DERIVED = (ConflictRow, ConflictPairRow, CitationFidelityRow, SourceScorecardRow, TopicSummaryRow,
            ComparisonCellRow, TopicSummaryConflictRow)
-# A digest of each source's own row (and of the works it is the abstract of), topic '', kept from one derive to
-# the next. What a source says on each topic is digested too, but only for the changed sources, before and after
-# their rows are replaced (said): storing all 78,000 at 100,000 claims cost a full build about a second.
+# A digest of each source's own row (and of the works it is the abstract of), kept from one derive to the next.
+# What a source says on each topic is digested too, but only for the changed sources, before and after their
+# rows are replaced (said): storing all 78,000 at 100,000 claims cost a full build about a second.
 # Hidden from Datasette (metadata.yaml).
 DIGESTS = "derive_digests"
-DIGESTS_SCHEMA = (f"create table if not exists {DIGESTS} (source_id text not null, topic text not null, "
-                  f"digest text not null, primary key (source_id, topic)) without rowid")
+DIGESTS_SCHEMA = (f"create table if not exists {DIGESTS} (source_id text not null primary key, "
+                  f"digest text not null) without rowid")
 # Every claim column the per-topic steps read (the conflict rules and the comparisons), and the works it cites.
 DIGEST_COLUMNS = tuple(sorted(set(RULE_COLUMNS) | set(compare.CLAIM_COLUMNS)))
 _SOURCE_TOPIC = operator.itemgetter(0, 1)
@@ -70,8 +70,26 @@ SOURCES_AT_ONCE = 100  # the scorecards counted per query
 def said(database, sources) -> dict:
     """{(source id, topic): digest} of what these sources' claims say on each topic: taken before their rows
     are replaced, it lets the derive after (said_before) recompute only the topics on which one of them now
-    says something else."""
-    return dict(topic_digests(database, sources))
+    says something else. Each claim is its columns' repr (a float's repr is exact) and its cited works in id
+    order (the same text built in SQL, quote() and printf of 18 columns and a subquery per claim, cost about
+    twice as much)."""
+    parameters = [json.dumps(sorted(sources))]
+    where = "where source_id in (select value from json_each(?))"
+    cited = defaultdict(list)
+    for claim_id, study_id in database.execute(
+            f"select claim_id, study_id from claim_studies where claim_id in (select id from claims {where}) "
+            f"order by claim_id, study_id", parameters):
+        cited[claim_id].append(study_id)
+    cursor = database.execute(
+        f"select source_id, topic, id, {', '.join(DIGEST_COLUMNS)} from claims {where} "
+        f"order by source_id, topic, position, id", parameters)
+    digests = {}
+    for key, rows in itertools.groupby(cursor, key=_SOURCE_TOPIC):
+        digest = hashlib.sha1()
+        for row in rows:
+            digest.update(repr((row[3:], cited.get(row[2], ()))).encode())
+        digests[key] = digest.hexdigest()
+    return digests
 
 
 def derive(database, vocab, changed_sources: set = None, same_studies: bool = False, said_before: dict = None) -> dict:
@@ -557,25 +575,23 @@ class Digests:
         return self.database[DIGESTS].exists()
 
     def of_sources(self) -> dict:
-        """{(source id, ''): digest of its row, the name the conflict sentences give it (which depends on the
+        """{source id: digest of its row, the name the conflict sentences give it (which depends on the
         other sources' publishers) and the works it is the abstract of}, for every source."""
         abstracts, names = self.stage.abstracts, self.stage.names
-        return {(source["id"], ""): hashlib.sha1(repr((sorted(source.items()), names[source["id"]],
-                                                       sorted(abstracts.get(source["id"], ())))).encode()).hexdigest()
+        return {source["id"]: hashlib.sha1(repr((sorted(source.items()), names[source["id"]],
+                                                sorted(abstracts.get(source["id"], ())))).encode()).hexdigest()
                 for source in self.stage.sources}
 
     def own_before(self) -> dict:
-        """{(source id, ''): digest of its own row} as the last derive stored them."""
-        return {(source, ""): digest for source, digest in self.database.execute(
-            f"select source_id, digest from {DIGESTS} where topic = ''")}
+        """{source id: digest of its own row} as the last derive stored them."""
+        return dict(self.database.execute(f"select source_id, digest from {DIGESTS}"))
 
     def changed_topics(self, changed, said_before) -> set:
         """The topics on which a changed source says something else than at the last derive, and every topic
         of a source whose own digest changed (its row, its name in the sentences, a work's abstract): a
         conflict that names a source is on one of its topics' components."""
         own_now, own_before = self.of_sources(), self.own_before()
-        renamed = {source for source, _ in own_now.keys() | own_before.keys()
-                   if own_now.get((source, "")) != own_before.get((source, ""))}
+        renamed = {source for source in own_now.keys() | own_before.keys() if own_now.get(source) != own_before.get(source)}
         before = {key: digest for key, digest in said_before.items() if key[0] in changed}
         now = said(self.database, changed | renamed)
         return {topic for source, topic in before.keys() | now.keys()
@@ -590,14 +606,11 @@ class Digests:
             self.database.execute(f"delete from {DIGESTS}")
         else:
             stored = self.own_before()
-            self.stage.delete_where(DIGESTS, "source_id", scope.changed)
-            stale = [source for (source, _), digest in stored.items()
-                     if own.get((source, "")) != digest and source not in scope.changed]
-            self.database.execute(f"delete from {DIGESTS} where topic = '' and source_id in "
-                                  f"(select value from json_each(?))", [json.dumps(stale)])
-            own = {key: digest for key, digest in own.items() if key[0] in scope.changed or stored.get(key) != digest}
-        insert = f"insert into {DIGESTS} values (?, ?, ?)"
-        self.database.conn.executemany(insert, ((source, topic, digest) for (source, topic), digest in own.items()))
+            rewritten = {source for source in own.keys() | stored.keys()
+                         if source in scope.changed or own.get(source) != stored.get(source)}
+            self.stage.delete_where(DIGESTS, "source_id", rewritten)
+            own = {source: digest for source, digest in own.items() if source in rewritten}
+        self.database.conn.executemany(f"insert into {DIGESTS} values (?, ?)", own.items())
 
 
 def cited_study(values, study_names):
@@ -743,23 +756,3 @@ def components_of(topics, relations, derivations):
         grouped[root(topic)].append(topic)
     return sorted((tuple(members) for members in grouped.values()), key=lambda members: members[0])
 
-
-def topic_digests(database, sources):
-    """((source id, topic), digest) of the sources' claims, in key order and one (source, topic) at a time.
-    Each claim is its columns' repr (a float's repr is exact) and its cited works in id order (the same text
-    built in SQL, quote() and printf of 18 columns and a subquery per claim, cost about twice as much)."""
-    parameters = [json.dumps(sorted(sources))]
-    where = "where source_id in (select value from json_each(?))"
-    cited = defaultdict(list)
-    for claim_id, study_id in database.execute(
-            f"select claim_id, study_id from claim_studies where claim_id in (select id from claims {where}) "
-            f"order by claim_id, study_id", parameters):
-        cited[claim_id].append(study_id)
-    cursor = database.execute(
-        f"select source_id, topic, id, {', '.join(DIGEST_COLUMNS)} from claims {where} "
-        f"order by source_id, topic, position, id", parameters)
-    for key, rows in itertools.groupby(cursor, key=_SOURCE_TOPIC):
-        digest = hashlib.sha1()
-        for row in rows:
-            digest.update(repr((row[3:], cited.get(row[2], ()))).encode())
-        yield key, digest.hexdigest()

@@ -32,7 +32,7 @@ def derived_content(path):
     with sqlite3.connect(path) as connection:
         present = {row[0] for row in connection.execute("select name from sqlite_master where type = 'table'")}
         # derive_digests has no rowid: its rows are stored in key order.
-        order = lambda table: "source_id, topic" if table == derive_module.DIGESTS else "rowid"
+        order = lambda table: "source_id" if table == derive_module.DIGESTS else "rowid"
         return {table: connection.execute(f'select * from "{table}" order by {order(table)}').fetchall()
                 for table in DERIVED_TABLES if table in present}
 
