@@ -18,7 +18,7 @@ an unpickler that builds only plain data (containers, strings, numbers, dates): 
 
 import hashlib
 import io
-import os
+import json
 import pickle
 import shutil
 import sqlite3
@@ -154,10 +154,8 @@ class ParseCache:
             if self.stale is not None:
                 connection.executemany("DELETE FROM entries WHERE key = ?", ((key,) for key in self.stale - self.used))
             else:
-                connection.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
-                connection.execute("DELETE FROM used")
-                connection.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((key,) for key in self.used))
-                connection.execute("DELETE FROM entries WHERE key NOT IN (SELECT key FROM used)")
+                connection.execute("DELETE FROM entries WHERE key NOT IN (SELECT value FROM json_each(?))",
+                                   (json.dumps(sorted(self.used)),))
                 _remove_entry_folders(self.folder)
             connection.commit()
         except sqlite3.Error:
