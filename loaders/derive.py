@@ -299,8 +299,10 @@ class Stage:
     def abstract_works(self):
         """{source id: the works it is the abstract of}: a report of a work never conflicts with its abstract."""
         works = defaultdict(set)
+        # No "order by id": ordered, SQLite reads every study in id order (32 MB at 100,000 claims,
+        # from disk in a rebuild's fresh copy) instead of the few rows ix_studies_abstract_source finds.
         for study_id, source in self.database.execute(
-                "select id, abstract_source from studies where abstract_source is not null order by id"):
+                "select id, abstract_source from studies where abstract_source is not null"):
             works[source].add(study_id)
         return dict(works)
 
