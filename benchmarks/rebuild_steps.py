@@ -24,7 +24,7 @@ import loaders.cli  # noqa: E402,F401  (what `kb` imports, timed)
 IMPORTED = time.perf_counter(), time.process_time()
 
 from benchmarks.bench import change_one_file  # noqa: E402
-from loaders import atomic, build, cache, manifest, references  # noqa: E402
+from loaders import atomic, build, cache, inplace, manifest, references  # noqa: E402
 from loaders.project import Project  # noqa: E402
 
 # (owner, function name, step): the steps of build.build and build.incremental_build.
@@ -32,7 +32,8 @@ STEPS = [
     (manifest.Manifest, "of_project", "hashing the inputs"),
     (manifest.Manifest, "of_database", "reading the previous manifest"),
     (build, "StoredStudies", "reading the previous studies"),
-    (build, "copy_file", "copying kb.db"),
+    (build, "copy_file", "copying kb.db (a server reads it)"),
+    (inplace, "begin", "opening kb.db in place (no server reads it)"),
     (build, "remove_sources", "deleting the changed rows"),
     (build, "validate", "validating and writing the changed files"),
     (cache.ParseCache, "prune", "  of which pruning the parse cache"),
@@ -40,6 +41,7 @@ STEPS = [
     (build, "derive", "the incremental derive"),
     (manifest.Manifest, "write_changes", "writing the manifest"),
     (references.ReferenceWatch, "check", "foreign keys (changed rows)"),
+    (inplace, "finish", "committing (in place: the journal synced, then kb.db)"),
     (atomic, "_sync", "syncing written files (kb.db, the hash record)"),
     (build, "full_build", "FULL BUILD (the rebuild fell back)"),
 ]

@@ -8,7 +8,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import kbfile, serving_update
+import sqlite_utils
+
+from . import inplace, kbfile, serving_update
 from .atomic import atomic_path, copy_file
 from .cache import ParseCache
 from .derive import derive, said
@@ -65,6 +67,7 @@ def build(project: Project, check: bool = False, output: Path = None, progress=S
             if not target.exists() or dump(target) != dump(fresh):
                 raise StaleDatabase(f"{target.name} differs from a fresh build: run `kb build` and commit it")
         return BuildResult(target, counts)
+    inplace.recover(target)  # what a rebuild in place that crashed left half written, rolled back first
     plan = rebuild_plan(project, target) if target.exists() else None
     if plan is not None and not plan.units:  # nothing changed: the previous kb.db, byte for byte
         try:
@@ -73,6 +76,16 @@ def build(project: Project, check: bool = False, output: Path = None, progress=S
             pass  # a file we may read but not touch is still up to date
         return BuildResult(target, plan.counts, True)
     fallback = None
+    if plan is not None:
+        with inplace.unread(target) as alone:
+            if alone:  # no server reads kb.db: its changed rows are replaced in it, in one transaction
+                try:
+                    counts = incremental_build(project, plan, target, progress, in_place=True)
+                except IncrementalFailure as failure:
+                    counts, fallback = None, str(failure)
+                if counts is not None:
+                    return BuildResult(target, counts, True)
+                plan = None  # rolled back; a copy would fail the same way: a full build, which reports why
     with atomic_path(target) as scratch:
         try:
             counts = incremental_build(project, plan, scratch, progress) if plan is not None else None
@@ -218,14 +231,34 @@ class StoredStudies(dict):
         return [(study_id, self[study_id]) for study_id in self]
 
 
-def incremental_build(project, plan, path, progress):
+def incremental_build(project, plan, path, progress, in_place=False):
     """The previous kb.db with only the changed articles' rows replaced, or None when a full build is
     needed (studies declared differently, or a problem: the full build reports it with every other).
+    The rows are replaced in a copy of it at path, or with in_place in the previous kb.db itself (path),
+    in one transaction that any failure rolls back (loaders/inplace.py).
     Raises IncrementalFailure when a step that should not fail did (the caller makes a full build)."""
+    if in_place:
+        database = sqlite_utils.Database(path)
+        inplace.begin(database)
+    else:
+        progress.step("copying the previous kb.db")
+        copy_file(plan.previous_path, path)
+        database = kbfile.open_scratch(path)
+    try:
+        done = replace_changed_sources(project, plan, database, progress)
+    except BaseException:
+        inplace.finish(database, keep=False)
+        database.close()
+        raise
+    inplace.finish(database, keep=done)
+    counts = kbfile.counts(database) if done else None
+    database.close()
+    return counts
+
+
+def replace_changed_sources(project, plan, database, progress):
+    """incremental_build's work on the open database: True when done, False when a full build is needed."""
     current, previous, units = plan.current, plan.previous, plan.units
-    progress.step("copying the previous kb.db")
-    copy_file(plan.previous_path, path)
-    database = kbfile.open_scratch(path)
     watch = ReferenceWatch(database.conn)
     # Only the changed files' previous parses are stale: every other file's is still current.
     cache = ParseCache(project.root, stale={previous.files[name] for name in current.changed_files(previous)
@@ -235,8 +268,7 @@ def incremental_build(project, plan, path, progress):
         remove_sources(database, units)
         report = validate(project, cache, progress, emit=RowWriter(database), units=units, studies=plan.studies)
         if not report.ok or not same_studies(report.declared_studies, previous, units):
-            database.close()
-            return None
+            return False
         add_sources(database, units)
         progress.step("conflicts and comparisons")
         # same_studies: the studies table is the previous build's (same_studies above; no changed abstract).
@@ -250,15 +282,11 @@ def incremental_build(project, plan, path, progress):
         # Seen: the incremental derive placing a row on a rowid already taken (2,000-claim benchmark
         # corpus, changed_sources={"article-000021"}). A full build is right where this is not, but
         # the failure is a bug of the incremental path: said out loud, never hidden by the fallback.
-        database.close()
         raise IncrementalFailure(f"the incremental rebuild of {', '.join(sorted(units))} failed "
                                  f"({type(error).__name__}: {error}); made a full build instead. "
                                  f"This is a bug of the incremental build: please report it.") from error
     watch.close()
-    database.conn.commit()
-    counts = kbfile.counts(database)
-    database.close()
-    return counts
+    return True
 
 
 def remove_sources(database, units):

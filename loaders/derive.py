@@ -37,7 +37,7 @@ import operator
 from collections import defaultdict
 from collections.abc import Mapping
 
-from . import compare, conflicts, fidelity, scorecard, serving, serving_update
+from . import compare, conflicts, fidelity, inplace, scorecard, serving, serving_update
 from .models import (CitationFidelityRow, ComparisonCellRow, ConflictPairRow, ConflictRow,
                      SourceScorecardRow, TopicSummaryConflictRow, TopicSummaryRow)
 from .relations import derivations_of, relations_of, with_rule_keys
@@ -107,7 +107,7 @@ def derive(database, vocab, changed_sources: set = None, same_studies: bool = Fa
     else:
         scope = Scope.affected(stage, set(changed_sources), same_studies, said_before)
     stage.run(scope)
-    database.conn.commit()
+    inplace.commit(database)
     return {model.__tablename__: database.execute(f'select count(*) from "{model.__tablename__}"').fetchone()[0]
             for model in DERIVED}
 

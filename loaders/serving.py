@@ -97,13 +97,13 @@ def counts_statement(table, source, column, filter_column, target="facet_counts"
 
 
 def write_serving_tables(database):
-    """Materialise the serving tables in kb.db (a sqlite_utils.Database being built), in one transaction;
-    called again on a built kb.db (an incremental rebuild), it replaces them."""
-    with database.conn:
-        for table in SERVING_TABLES:
-            database.execute(f"drop table if exists {table}")
-        database.execute(RANGE_AXES)
-        database.execute(FACET_COUNTS)
-        for table, columns in COUNTED_FACETS.items():
-            for statement in facet_count_statements(table, columns):
-                database.execute(statement)
+    """Materialise the serving tables in kb.db (a sqlite_utils.Database being built); called again on a
+    built kb.db (an incremental rebuild), it replaces them. The caller commits (derive, with its other
+    tables: a rebuild in place commits once, at its end)."""
+    for table in SERVING_TABLES:
+        database.execute(f"drop table if exists {table}")
+    database.execute(RANGE_AXES)
+    database.execute(FACET_COUNTS)
+    for table, columns in COUNTED_FACETS.items():
+        for statement in facet_count_statements(table, columns):
+            database.execute(statement)

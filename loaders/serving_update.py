@@ -43,18 +43,18 @@ def update(database, topics, sources):
     if tuple(sorted(serving.SERVING_TABLES)) != tuple(sorted(KNOWN_TABLES)) or not exists(database, "facet_counts"):
         serving.write_serving_tables(database)  # a serving table this module does not know: made whole
         return
-    with database.conn:
-        update_range_axes(database, topics)
-        for table in TOPIC_TABLES:
-            counted(database, table, "topic", topics, sign=1)
-        for table, column in BASE_TABLES.items():
-            if exists(database, f"temp.{delta(table)}"):
-                counted(database, table, column, sources, sign=1)
-            else:
-                recount(database, table)
-        for table in (*TOPIC_TABLES, *BASE_TABLES):
-            if exists(database, f"temp.{delta(table)}"):
-                apply(database, table)
+    # The caller commits (derive): a rebuild in place commits once, at its end.
+    update_range_axes(database, topics)
+    for table in TOPIC_TABLES:
+        counted(database, table, "topic", topics, sign=1)
+    for table, column in BASE_TABLES.items():
+        if exists(database, f"temp.{delta(table)}"):
+            counted(database, table, column, sources, sign=1)
+        else:
+            recount(database, table)
+    for table in (*TOPIC_TABLES, *BASE_TABLES):
+        if exists(database, f"temp.{delta(table)}"):
+            apply(database, table)
 
 
 def delta(table):

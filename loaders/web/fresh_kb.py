@@ -19,6 +19,7 @@ import threading
 from datasette import hookimpl
 from datasette.database import Database
 
+from .. import inplace
 from .search import search_plan
 from .shared import KB_DB
 
@@ -152,6 +153,11 @@ def startup(datasette):
     if KB_DB not in datasette.databases:
         return
     watched_path = datasette.databases[KB_DB].path
+    # While this server runs, a rebuild writes a copy of kb.db and swaps it in, never kb.db itself
+    # (loaders/inplace.py): the shared lock says so, held until the process ends. Taken after any
+    # rebuild in place has ended, and after what a crashed one left half written is rolled back.
+    inplace.recover(watched_path)
+    datasette._kb_readers_lock = inplace.hold_shared(watched_path)
     databases = {}
     for name, database in datasette.databases.items():
         if name in FOLLOWED and not isinstance(database, FreshDatabase):
