@@ -133,3 +133,19 @@ def test_therapies_equal_only_through_the_hierarchy_are_not_like_for_like():
     assert "not like for like" not in like["severity_basis"]
     assert like["severity_score"] == pair["severity_score"] + 1
 
+
+
+def test_the_corpus_reads_every_named_side_effect_as_some_side_effects_and_few_as_no_answer():
+    from pathlib import Path
+
+    import yaml
+
+    topics = {t["id"]: t for t in yaml.safe_load((Path(__file__).parent.parent / "claims" / "topics.yaml").read_text())}
+    implies_any = lambda t: any(r.get("implies") == "side_effect.any: supports" for r in t.get("relations", ()))
+    named = ["side_effect.soreness", "side_effect.bruising", "side_effect.bleeding", "side_effect.drowsiness",
+             "side_effect.lightheadedness", "side_effect.worsening", "side_effect.serious", "side_effect.numbness"]
+    assert all(implies_any(topics[t]) for t in named)
+    assert implies_any(topics["safety.serious_adverse_effects"])
+    # "Few, mild side effects" neither denies nor names one; sensations during treatment are not side effects.
+    assert not implies_any(topics["side_effect.minimal"]) and not implies_any(topics["side_effect.sensation"])
+    assert topics["side_effect.any"]["kind"] == "stance" and topics["side_effect.any"]["possibility"] is True
