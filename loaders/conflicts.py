@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 
 from . import vocabulary as v
 from .compare import read_topic_query
-from .relations import answer_of
+from .relations import ADVISED, answer_of
 from .terms import Likeness
 
 MAX_PER_TOPIC = 60
@@ -35,6 +35,8 @@ MAX_PER_TOPIC = 60
 CANDIDATES = 5 * MAX_PER_TOPIC
 # Values derived per source (rate x duration): a bound, so a source with many numbers stays linear.
 MAX_DERIVED_PER_SOURCE = 20
+# The endpoint of a first effect ("noticeable improvement" is under it in qualifiers.yaml): see first_effect_within_course.
+FIRST_EFFECT = "first results"
 # Approximate bounds ("about 20–30 minutes") are widened by this fraction before testing overlap.
 APPROXIMATE_TOLERANCE = 0.10
 SEVERITIES = tuple(v.SEVERITIES)  # most severe first, declared once in the vocabulary
@@ -103,7 +105,8 @@ def related_readings(claims, topics, relations):
         answer = answer_of(claim, topics[claim["topic"]]["kind"])
         for relation in by_answer.get((claim["topic"], answer), ()):
             reading = {**claim, "topic": relation.target, "stance": relation.target_answer,
-                       "answer": relation.reading(), "via": relation.wording}
+                       "answer": relation.reading(), "via": relation.wording,
+                       "inferred": relation.answer == ADVISED}
             if relation.cited_designs:
                 reading["cited_designs"] = relation.cited_designs
             if relation.target_qualifiers:
@@ -432,6 +435,8 @@ class Join:
             return False
         if one_sources_cases(a, b, self) or observed_absence(a, b, self) or refined_mixed(a, b, self):
             return False
+        if narrower_case(a, b, self):
+            return False
         if a["statement_kind"] == "advice" or b["statement_kind"] == "advice":
             return True
         if not self.cited.get(a["id"], set()) & self.cited.get(b["id"], set()):
@@ -458,6 +463,27 @@ def one_sources_cases(a, b, join):
     if not (a["statement_kind"] == b["statement_kind"] == "advice"):
         return False
     return set(json.loads(a["qualifiers"])) != set(json.loads(b["qualifiers"]))
+
+
+def narrower_case(a, b, join):
+    """On a range topic, a value given for a case that only one side names (a `condition` qualifier: "a bad car
+    accident could take between 3-12 months", "weekly or biweekly for postural habits") is the answer for that
+    case, not a rival answer to the general question: different numbers are to be expected. On a stance topic
+    the pair still meets, a point lower (the scope row of the severity score)."""
+    if join.topics.get(a["topic"], {}).get("kind") != "range":
+        return False
+    return ("condition" in stated_keys(a["qualifiers"])) != ("condition" in stated_keys(b["qualifiers"]))
+
+
+def first_effect_within_course(lower, upper, join):
+    """A count of sessions to a first effect ("most acute conditions respond within 4-6 visits", endpoint first
+    results or under it) below a count that names no endpoint (a course or a phase: "2-3 times per week for
+    6-8 weeks") is no conflict: the first effect comes within the course. The other way round it is one: a
+    first effect after 3-6 sessions cannot come within "one to three treatments"."""
+    endpoint = json.loads(lower["qualifiers"]).get("endpoint")
+    if endpoint is None or "endpoint" in stated_keys(upper["qualifiers"]):
+        return False
+    return FIRST_EFFECT in join.likeness.chain("qualifier:endpoint", endpoint)
 
 
 def observed_absence(a, b, join):
@@ -604,6 +630,8 @@ def range_conflicts(claims, join):
     ends_early = lambda c: -bounds(c)[1]
     starts_late = lambda c: bounds(c)[0]
     for gap, lower, upper in best_pairs(claims, join, statement, statement, ends_early, starts_late):
+        if first_effect_within_course(lower, upper, join):
+            continue
         rule = "range-derived" if indirect(lower) or indirect(upper) else "range-disjoint"
         yield conflict(lower, upper, rule, join, gap)
     for pick_lower, pick_upper in ((protocol, statement), (statement, protocol)):
@@ -618,12 +646,13 @@ def touching_conflicts(claims, join):
     3–6 sessions" can both hold only at exactly 3 — a tension (`range-touching`), scored lower than a gap.
 
     Only exact, proper ranges (low < high, neither approximate: "about 3–6" already overlaps once
-    widened) of statements, not protocols. Each claim is filed under its two ends, so a pair meets under
+    widened) of firm statements: not protocols, and not hedged ("you may benefit from 1–2 sessions a week"
+    is no firm end for another range to meet). Each claim is filed under its two ends, so a pair meets under
     the one value where the lower range ends and the upper starts: linear in the claims, and the
     CANDIDATES firmest pairs are kept.
     """
-    proper = lambda c: (not is_protocol(c) and not c["approximate"] and c["norm_min"] is not None
-                        and c["norm_max"] is not None and c["norm_min"] < c["norm_max"])
+    proper = lambda c: (not is_protocol(c) and not c["approximate"] and c["certainty"] != "hedged"
+                        and c["norm_min"] is not None and c["norm_max"] is not None and c["norm_min"] < c["norm_max"])
     by_end = defaultdict(list)
     for claim in claims:
         if proper(claim):
@@ -636,7 +665,8 @@ def touching_conflicts(claims, join):
         found += best_pairs(members, join, ends_here, starts_here, weight, weight)
     found.sort(key=lambda item: (-item[0], item[1]["id"], item[2]["id"]))
     for _, lower, upper in found[:CANDIDATES]:
-        yield conflict(lower, upper, "range-touching", join, 0)
+        if not first_effect_within_course(lower, upper, join):
+            yield conflict(lower, upper, "range-touching", join, 0)
 
 
 # -- stances ------------------------------------------------------------------
@@ -682,6 +712,9 @@ HIGH_SCORE, MEDIUM_SCORE = 6, 4
 UNLIKE_PENALTY = 1
 # A value derived, or an answer read through a relation, is one step from what the source said.
 INDIRECT_PENALTY = 1
+# A value read as a stance (a count given as advice read as "the number can be told in advance") is inferred
+# from what was said, not said: a step further than a stance read as another topic's stance.
+INFERRED_PENALTY = 1
 # A condition only one side names as a qualifier ("real beats sham for acute pain" against a finding on
 # low back pain) narrows that claim to another condition than its article's: not quite like for like.
 SCOPE_PENALTY = 1
@@ -723,6 +756,8 @@ def severity(a, b, rule, join, gap):
         score -= APPRAISAL_PENALTY
         basis.append(f"two appraisals of the evidence, not of the therapy (-{APPRAISAL_PENALTY})")
     unlike = qualifier_mismatch(a, b)
+    if a["therapy"] != b["therapy"]:
+        unlike = ", ".join(filter(None, [unlike, f"therapy: {a['therapy']} / {b['therapy']}"]))
     if unlike:
         score -= UNLIKE_PENALTY
         basis.append(f"not like for like: {unlike} (-{UNLIKE_PENALTY})")
@@ -733,6 +768,9 @@ def severity(a, b, rule, join, gap):
     if indirect(a) or indirect(b):
         score -= INDIRECT_PENALTY
         basis.append(f"one side derived or read through a relation (-{INDIRECT_PENALTY}, never high)")
+    if a.get("inferred") or b.get("inferred"):
+        score -= INFERRED_PENALTY
+        basis.append(f"a value read as a stance: inferred, not said (-{INFERRED_PENALTY})")
     if a.get("rate_assumed") or b.get("rate_assumed"):
         score -= STRETCHED_PENALTY
         basis.append(f"a phase's rate assumed for the whole duration (-{STRETCHED_PENALTY})")

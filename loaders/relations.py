@@ -7,9 +7,9 @@
 
 A claim answering `answer` on its topic is also read, for conflict detection only, as answering the
 target topic: with the target answer (implies) or with its opposite (contradicts). A presence
-topic's answer is `present`; a range topic's is `advised`, a value given as advice and not hedged
-("patients usually receive 10-20 sessions" tells in advance how many a patient will need; a trial's
-protocol does not). And `derived_from: [rate topic, duration topic, ...]` on a range topic says that
+topic's answer is `present`; a range topic's is `advised`, a value with an upper end given as advice
+and not hedged ("patients usually receive 10-20 sessions" tells in advance how many a patient will
+need; a trial's protocol does not, nor does "multiple sessions"). And `derived_from: [rate topic, duration topic, ...]` on a range topic says that
 a rate times a duration of one source gives a value of this topic (sessions/week x weeks = sessions);
 every duration topic after the rate is one such product ("twice weekly" for "a course of several
 weeks", and "twice weekly" with "6–8 weeks to first results"). Both are checked here and
@@ -58,8 +58,10 @@ def answer_of(claim, kind):
     if kind == "presence":
         return PRESENT
     if kind == "range":
-        valued = claim["norm_min"] is not None or claim["norm_max"] is not None
-        advised = valued and claim["statement_kind"] == "advice" and claim["certainty"] != "hedged"
+        # A value with an upper end: "multiple sessions" or "several" (2 or more) tells only that one is not
+        # enough, not how many a patient will need.
+        bounded = claim["norm_max"] is not None
+        advised = bounded and claim["statement_kind"] == "advice" and claim["certainty"] != "hedged"
         return ADVISED if advised else None
     return claim["stance"]
 
