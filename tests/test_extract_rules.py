@@ -47,7 +47,7 @@ CASES = [
     ("citations", "pooled_reach: 5", "pooled_reach: 5\npoled_by: [of]", "unknown-field", "poled_by"),
     ("lexicon", "open_above: [or more,", "open_above: [on, or more,", "wrong-type", "open_above[0]"),
     ("numbers", "    scope: clause\n  - topic: sessions.trial", "    scope: sentence\n  - topic: sessions.trial",
-     "invalid-value", "count[0].scope"),
+     "invalid-value", "count[1].scope"),
     ("numbers", "max_sessions: 100\n", "", "missing-field", "max_sessions"),
     ("mechanisms", "{LOWER: {IN: [chemicals, hormone, hormones]}}", "{LOWR: {IN: [chemicals, hormone, hormones]}}",
      "bad-pattern", "topics.mechanism.endorphins.patterns[0]"),

@@ -506,7 +506,11 @@ class _CitationReader:
     def pooled(self, earlier, work):
         """True for the studies a review pools: "a meta-analysis of 12 trials" cites one work, not two."""
         between = [self.lower[i] for i in range(earlier.end, work.start)]
-        return len(between) <= self.rules["pooled_reach"] and any(w in self.rules["pooled_by"] for w in between)
+        if len(between) <= self.rules["pooled_reach"] and any(w in self.rules["pooled_by"] for w in between):
+            return True
+        # "..., analysing data from 32 clinical trials": the material of the work before, however far.
+        before = " ".join(between[-self.rules["pooled_before_reach"]:])
+        return any(f" {phrase} " in f" {before} " for phrase in self.rules["pooled_before"])
 
     def has_finding_verb(self, after):
         verbs = word_set(self.rules["finding_verbs"])

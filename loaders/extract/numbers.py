@@ -260,16 +260,24 @@ def choose_topic(article, sentence, family, unit, start, end, topics):
         if rule.get("before") and _word_before(article, prefix_start, sentence) not in rule["before"]:
             continue
         if rule.get("fallback"):
-            fallback = fallback or rule
+            # A fallback with a followed_by takes a quantity only when those words follow it.
+            if not rule.get("followed_by") or _followed_by(article, sentence, end, rule["followed_by"]):
+                fallback = fallback or rule
             continue
         cued = rule.get("near") or rule.get("near_before")
         distance = _nearest(article, sentence, Label("near", (family, index)), start, end,
                             before_only=bool(rule.get("near_before")), scope=rule.get("scope", "segment")) if cued else 0
-        if rule.get("followed_by") and end < sentence.end and article.lower[end] in rule["followed_by"]:
+        if rule.get("followed_by") and _followed_by(article, sentence, end, rule["followed_by"]):
             distance = 0
         if distance is not None and (best is None or distance < best[0]):
             best = (distance, rule)
     return best[1] if best else fallback
+
+
+def _followed_by(article, sentence, end, phrases):
+    """True when the words right after a quantity are one of phrases ("session", "of acupuncture")."""
+    return any(article.lower[end:end + len(words)] == words and end + len(words) <= sentence.end
+               for words in (phrase.split() for phrase in phrases))
 
 
 def _qualifiers(article, sentence, topic, start):

@@ -158,6 +158,8 @@ class CitationRules(Rules):
     determiner_reach: Count
     pooled_by: Words
     pooled_reach: Count
+    pooled_before: Words
+    pooled_before_reach: Count
     finding_verbs: Words
     participant_nouns: Words
     participant_qualifiers: Words
