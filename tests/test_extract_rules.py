@@ -53,7 +53,7 @@ CASES = [
      "bad-pattern", "topics.mechanism.endorphins.patterns[0]"),
     ("statements", "{IS_ALPHA: true, LOWER: {NOT_IN: $arm_stop}, OP: \"{1,3}\"}",
      "{IS_ALPHA: true, LOWER: {NOT_IN: $arm_stops}, OP: \"{1,3}\"}", "unknown-reference", "arms.patterns[0]"),
-    ("quantities", "    - [NUM, \"HYPHEN?\", TIME]\n", "    - [NUM, \"HYPHN?\", TIME]\n", "unknown-class", "patterns.time[3]"),
+    ("quantities", "    - [NUM, \"HYPHEN?\", TIME]\n", "    - [NUM, \"HYPHN?\", TIME]\n", "unknown-class", "patterns.time[4]"),
     ("numbers", "      - [SESSION, NUM, JOIN, NUM]\n", "      - [SESSION, NUM, JOIN, NUMBER]\n", "unknown-class",
      "not_claims[2].patterns[1]"),
     ("furniture", "closing_count: '^\\d+\\s+|\\s*\\(\\d+\\)$'", "closing_count: '^(\\d+'", "bad-regex", "closing_count"),

@@ -115,3 +115,49 @@ def test_a_journal_named_medicine_leaves_the_course_of_its_sentence(topics):
 
 def test_a_medicine_in_lower_case_is_still_dosing(topics):
     assert values("Take the medicine three times a day for 7 days.", topics) == set()
+
+
+# -- session lengths: "30 minutes to an hour", "in length", "to be" -----------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A visit usually runs from 40 minutes to an hour.", ("sessions.duration", 40, 60, "minutes")),
+    ("Each treatment is about 25 minutes in length.", ("sessions.duration", 25, 25, "minutes")),
+    ("Expect each appointment to be 50 minutes.", ("sessions.duration", 50, 50, "minutes")),
+])
+def test_session_lengths_said_as_a_range_to_an_hour_or_with_length(text, expected, topics):
+    found = values(text, topics)
+    assert expected in found and len([f for f in found if f[0] == "sessions.duration"]) == 1, found
+
+
+# -- frequencies: "every week or two", "alternate days" -----------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Most clients book a treatment every week or two.", ("sessions.frequency", 0.5, 1, "sessions/week")),
+    ("In the first week we treat on alternate days.", ("sessions.frequency", 3.5, 3.5, "sessions/week")),
+])
+def test_every_period_or_two_and_alternate_days_are_frequencies(text, expected, topics):
+    assert expected in values(text, topics)
+
+
+# -- a work in a journal, a work something is "according to" -----------------------------
+
+
+def test_a_work_in_a_journal_names_its_venue(topics):
+    found = works("A 2018 trial in the Clinical Journal of Pain showed that cupping eased neck stiffness.", topics)
+    assert found and found[0][1].get("venue") == "Clinical Journal of Pain", found
+
+
+def test_a_work_in_a_country_names_no_venue(topics):
+    found = works("A 2018 trial in Norway showed that cupping eased neck stiffness.", topics)
+    assert found and found[0][1].get("venue") is None, found
+
+
+def test_a_particular_work_a_statement_is_according_to_is_cited(topics):
+    found = works("Cupping eased neck stiffness within days, according to a recent review.", topics)
+    assert found and found[0][1].get("design") == "review", found
+
+
+def test_an_outlet_a_statement_is_according_to_is_no_work(topics):
+    assert works("According to Wellness Weekly, cupping eases neck stiffness.", topics) == []

@@ -221,6 +221,11 @@ class _CitationReader:
                 noun = (noun[0], noun[1] - 1)  # "the ECAM journal", but "the British Medical Journal"
             if noun:
                 found.append(noun)
+        venue_words = word_set(self.rules["venue_words"])
+        for _, start, end in self.sentence.find("work_in_venue"):
+            noun = self.proper_noun_at(end)
+            if noun and noun not in found and any(self.lower[i] in venue_words for i in range(*noun)):
+                found.append(noun)
         return found
 
     def years(self):
@@ -404,8 +409,13 @@ class _CitationReader:
         sentence after "in" frames what the sentence reports of it."""
         determiner = self.determiner(work.start)
         before = determiner - 1 if determiner is not None else None
-        return (before is not None and before >= self.sentence.start and self.lower[before] == "in"
-                and (before == self.sentence.start or self.article.punct[before - 1]))
+        if before is None or before < self.sentence.start:
+            return False
+        # "According to a study ...": the work is cited, whatever the sentence's verb.
+        preceding = " ".join(self.lower[max(self.sentence.start, before - 2):before + 1])
+        if any(preceding.endswith(phrase) for phrase in self.rules["framing_before"]):
+            return True
+        return self.lower[before] == "in" and (before == self.sentence.start or self.article.punct[before - 1])
 
     def specific(self, start):
         determiner = self.determiner(start)
@@ -740,6 +750,7 @@ def register_patterns(build):
         build.names("organisation", aliases, name)
     build.phrases("not_organisation", citations["not_organisations"])
     build.patterns("venue_intro", citations["venue_intro"])
+    build.patterns("work_in_venue", citations["work_in_venue"])
     build.patterns("attribution", citations["attribution"])
     build.patterns("author_year", citations["author_year"])
     build.phrases("same_venue", citations["same_venue"])

@@ -115,11 +115,14 @@ def read_value(article, label, start, end) -> Optional[Value]:
     # "a week" is the period, not a quantity.
     vague = next((lexicon["vague"][m.label.value] for m in inside
                   if m.label.kind == "vague" and label in ("count", "time", "rate")), None)
-    fixed = next((lexicon["fixed_times"][m.label.value] for m in inside
-                  if m.label.kind == "fixed" and label == "time"), None)
+    fixed_match = next((m for m in inside if m.label.kind == "fixed" and label == "time"), None)
+    fixed = lexicon["fixed_times"][fixed_match.label.value] if fixed_match else None
     approximate = False
+    leading = _before_fixed(article, start, fixed_match, fixed, lexicon) if fixed else None
     if vague:
         low, high, approximate = vague["min"], vague["max"], bool(vague.get("approximate"))
+    elif leading:
+        low, high, unit = leading
     elif fixed:
         low = high = fixed["value"]
         unit = fixed["unit"]
@@ -144,6 +147,19 @@ def read_value(article, label, start, end) -> Optional[Value]:
         high = None
     approximate = approximate or Label("approx") in prefix
     return Value(low, high, unit, approximate)
+
+
+def _before_fixed(article, start, fixed_match, fixed, lexicon):
+    """ "45 minutes to an hour": (45, 60, "minutes"), a number and its unit before a fixed time; else None."""
+    if fixed_match.start <= start:
+        return None
+    lead = _compound_numbers(article.lower[start:fixed_match.start])
+    words = {word: name for name, items in lexicon["units"].items() for word in items if name != "sessions"}
+    numbers = [n for n in (number_value(t, lexicon) for t in lead) if n is not None]
+    units = [words[t] for t in lead if t in words]
+    if len(numbers) != 1 or len(units) != 1:
+        return None
+    return numbers[0], round(v.convert(fixed["value"], fixed["unit"], units[0]), 4), units[0]
 
 
 def _in_one_unit(tokens, numbers, unit, lexicon):
@@ -203,11 +219,13 @@ def _rate_factors(tokens, lexicon):
     if len(periods) == 2 and len(tokens) <= 4 and tokens[0] in lexicon["periods"]:
         return min(periods), max(periods)  # "weekly or fortnightly": one period or the other
     factor = periods[-1] if periods else 1
-    if "other" in tokens:
+    if "other" in tokens or "alternate" in tokens:
         factor /= 2
     if "every" in tokens or tokens[-1] == "apart":
         after = tokens[tokens.index("every") + 1:] if "every" in tokens else tokens
         every = [n for n in (number_value(token, lexicon) for token in after) if n]
+        if every and after[0] in lexicon["periods"]:  # "every week or two": every one or two weeks
+            every = [1] + every
         if every:
             return factor / max(every), factor / min(every)
     return factor, factor

@@ -166,6 +166,9 @@ class CitationRules(Rules):
     years: Years
     proper_noun_connectors: Words
     venue_intro: list[Pattern]
+    work_in_venue: list[Pattern]
+    venue_words: Words
+    framing_before: Words
     venue_suffixes: Words
     organisations: dict[str, Words]
     organisation_words: Words
