@@ -161,3 +161,43 @@ def test_a_particular_work_a_statement_is_according_to_is_cited(topics):
 
 def test_an_outlet_a_statement_is_according_to_is_no_work(topics):
     assert works("According to Wellness Weekly, cupping eases neck stiffness.", topics) == []
+
+
+# -- mechanisms: what a therapy does to a nerve; a gerund opening the sentence --------------
+
+
+def mechanisms(text, topics):
+    return {c["topic"] for c in extract(text, topics, (), source_id="probe").claims if c["type"] == "mechanism"}
+
+
+@pytest.mark.parametrize("text", [
+    "Osteopathy for sciatica\n\nThe treatment takes pressure off the irritated nerve.",
+    "Massage for neck pain\n\nMassage helps calm the nerves of the upper back.",
+    "Massage for neck pain\n\nThe treatment reduces nerve irritation in the shoulder.",
+])
+def test_what_a_therapy_does_to_a_nerve_is_a_nervous_system_mechanism(text, topics):
+    assert "mechanism.nervous_system" in mechanisms(text, topics)
+
+
+def test_a_therapy_relieving_a_compressed_nerve_still_names_its_mechanism(topics):
+    text = "Pilates for sciatica\n\nPilates strengthens the deep muscles, which eases compression of the nerve."
+    assert "mechanism.muscle_strength" in mechanisms(text, topics)
+
+
+def test_a_compressed_nerve_as_what_the_condition_is_names_no_mechanism(topics):
+    text = "Massage for sciatica\n\nThe pain usually starts with compression of the nerve roots by a disc, and massage can help."
+    assert mechanisms(text, topics) == set()
+
+
+def test_a_sentence_opening_with_an_action_gerund_is_the_therapys_action(topics):
+    text = "Physiotherapy for knee pain\n\nStrengthening the thigh muscles is the first aim of the plan."
+    assert "mechanism.muscle_strength" in mechanisms(text, topics)
+
+
+def test_a_sentence_opening_with_a_noun_in_ing_names_no_agent(topics):
+    assert mechanisms("Physiotherapy for knee pain\n\nSwelling is common after a fall.", topics) == set()
+
+
+def test_the_cause_of_a_nerve_irritation_is_what_the_condition_is(topics):
+    text = "Massage for neck pain\n\nMassage looks for the cause of nerve irritation, not just the pain."
+    assert mechanisms(text, topics) == set()

@@ -298,6 +298,9 @@ class MechanismRules(Rules):
     explicit: Words
     explicit_patterns: list[Pattern]
     not_in_sentences: Words
+    condition_states: Words
+    action_openers: Words
+    condition_relief: Words
 
 
 # -- numbers.yaml -------------------------------------------------------------------------
