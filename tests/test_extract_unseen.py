@@ -201,3 +201,34 @@ def test_a_sentence_opening_with_a_noun_in_ing_names_no_agent(topics):
 def test_the_cause_of_a_nerve_irritation_is_what_the_condition_is(topics):
     text = "Massage for neck pain\n\nMassage looks for the cause of nerve irritation, not just the pain."
     assert mechanisms(text, topics) == set()
+
+
+# -- side effects: mild adverse effects, few complications, serious harm possible or none --
+
+
+def side_effects(text, topics):
+    """{(topic, stance)} of the side-effect claims drafted from text."""
+    return {(c["topic"], c.get("stance")) for c in extract(text, topics, (), source_id="probe").claims
+            if c["type"] == "side_effect"}
+
+
+@pytest.mark.parametrize("text", [
+    "Cupping for neck pain\n\nMild adverse effects such as marks on the skin are common.",
+    "Cupping for neck pain\n\nRemarkably few complications of cupping appear in the records.",
+])
+def test_mild_adverse_effects_and_few_complications_are_minimal_side_effects(text, topics):
+    assert ("side_effect.minimal", None) in side_effects(text, topics)
+
+
+def test_serious_complications_named_as_rare_are_possible_serious_harm(topics):
+    text = "Cupping for neck pain\n\nSerious complications of cupping, such as burns, are rare."
+    assert ("safety.serious_adverse_effects", "supports") in side_effects(text, topics)
+
+
+def test_no_serious_adverse_events_is_the_opposing_stance(topics):
+    text = "Cupping for neck pain\n\nNo serious adverse events were seen among the 80 cupping patients."
+    assert ("safety.serious_adverse_effects", "opposes") in side_effects(text, topics)
+
+
+def test_a_negated_side_effect_without_a_stance_is_still_not_named(topics):
+    assert ("side_effect.bruising", None) not in side_effects("Cupping for neck pain\n\nCupping left no bruising.", topics)

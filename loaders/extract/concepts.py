@@ -97,8 +97,14 @@ def safety_findings(article, topics, works) -> list:
                 stance = safety["contraindications"]["stances"].get(topic)
                 found.append(PresenceFinding(sentence, "contraindication", topic, start, works.cites_for(sentence),
                                              {"severity": severity} if severity else {}, stance))
-            elif not sentence.about_comparator and not article.negated(start, end, negations):
-                found.append(PresenceFinding(sentence, "side_effect", topic, start, works.cites_for(sentence)))
+            elif not sentence.about_comparator:
+                effects = safety["side_effects"]
+                negated = article.negated(start, end, negations)
+                stance = (effects["negated_stances"] if negated else effects["stances"]).get(topic)
+                if negated and stance is None:
+                    continue  # "no bruising": not named as an effect
+                found.append(PresenceFinding(sentence, "side_effect", topic, start, works.cites_for(sentence),
+                                             stance=stance))
         minimal = safety["side_effects"]["minimal_topic"]
         if sentence.has("minimal_side_effects") and minimal in topics and not sentence.about_comparator:
             start = sentence.find("minimal_side_effects")[0].start

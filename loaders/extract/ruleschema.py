@@ -385,6 +385,8 @@ class Contraindications(Rules):
 class SideEffects(Rules):
     cues: Words
     topics: dict[str, Words]
+    stances: dict[str, Stance] = {}
+    negated_stances: dict[str, Stance] = {}
     minimal: list[Pattern]
     minimal_topic: str
 
