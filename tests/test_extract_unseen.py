@@ -232,3 +232,25 @@ def test_no_serious_adverse_events_is_the_opposing_stance(topics):
 
 def test_a_negated_side_effect_without_a_stance_is_still_not_named(topics):
     assert ("side_effect.bruising", None) not in side_effects("Cupping for neck pain\n\nCupping left no bruising.", topics)
+
+
+# -- "a month", "a week or two" as lengths; "to respond", "seen within" as times to effect --
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The first block of treatment usually runs for about a month.", ("course.length", 1, 1, "months")),
+    ("Most clients carry on for a week or two.", ("course.length", 1, 2, "weeks")),
+    ("Changes are often seen within a week.", ("onset.time", None, 1, "weeks")),
+    ("Stubborn pain may take 6 weeks to respond.", ("onset.time", 6, 6, "weeks")),
+])
+def test_one_period_and_times_to_respond(text, expected, topics):
+    assert expected in values(text, topics)
+
+
+@pytest.mark.parametrize("text", [
+    "Most clients come twice a week.",
+    "Clients practise 3 days a week.",
+    "Book 2 sessions a week.",
+])
+def test_the_period_of_a_frequency_is_no_length_of_time(text, topics):
+    assert not any(f[0] in ("course.length", "onset.time") for f in values(text, topics))

@@ -124,7 +124,8 @@ def read_value(article, label, start, end) -> Optional[Value]:
     elif leading:
         low, high, unit = leading
     elif fixed:
-        low = high = fixed["value"]
+        low = fixed["value"]
+        high = fixed.get("max") or low
         unit = fixed["unit"]
     else:
         numbers = _numbers(label, tokens, lexicon)

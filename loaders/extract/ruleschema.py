@@ -229,6 +229,7 @@ class Vague(Rules):
 
 class FixedTime(Rules):
     value: Number
+    max: Optional[Number] = None  # "a week or two": 1 to 2 weeks
     unit: str
 
 
