@@ -54,7 +54,7 @@ CASES = [
     ("statements", "{IS_ALPHA: true, LOWER: {NOT_IN: $arm_stop}, OP: \"{1,3}\"}",
      "{IS_ALPHA: true, LOWER: {NOT_IN: $arm_stops}, OP: \"{1,3}\"}", "unknown-reference", "arms.patterns[0]"),
     ("quantities", "    - [NUM, \"HYPHEN?\", TIME]\n", "    - [NUM, \"HYPHN?\", TIME]\n", "unknown-class", "patterns.time[4]"),
-    ("numbers", "      - [SESSION, NUM, JOIN, NUM]\n", "      - [SESSION, NUM, JOIN, NUMBER]\n", "unknown-class",
+    ("numbers", "      - [SESSION, NUM, JOIN, NUM, {", "      - [SESSION, NUM, JOIN, NUMBER, {", "unknown-class",
      "not_claims[2].patterns[1]"),
     ("furniture", "closing_count: '^\\d+\\s+|\\s*\\(\\d+\\)$'", "closing_count: '^(\\d+'", "bad-regex", "closing_count"),
     ("furniture", "closing_min_position: 0.5", "closing_min_position: 5", "wrong-type", "closing_min_position"),

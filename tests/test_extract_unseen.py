@@ -254,3 +254,16 @@ def test_one_period_and_times_to_respond(text, expected, topics):
 ])
 def test_the_period_of_a_frequency_is_no_length_of_time(text, topics):
     assert not any(f[0] in ("course.length", "onset.time") for f in values(text, topics))
+
+
+def test_sessions_followed_by_how_often_are_no_session_numbers(topics):
+    assert ("sessions.frequency", 2, 3, "sessions/week") in values("Book sessions 2 or 3 times per week.", topics)
+
+
+@pytest.mark.parametrize("text", ["Sessions 2-3: Progress the exercises.", "During sessions 4 to 6 we add weights."])
+def test_session_numbers_are_still_no_counts(text, topics):
+    assert values(text, topics) == set()
+
+
+def test_a_course_spans_its_weeks(topics):
+    assert ("course.length", 3, None, "weeks") in values("Rehabilitation can span several weeks or more.", topics)
