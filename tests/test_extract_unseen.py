@@ -267,3 +267,22 @@ def test_session_numbers_are_still_no_counts(text, topics):
 
 def test_a_course_spans_its_weeks(topics):
     assert ("course.length", 3, None, "weeks") in values("Rehabilitation can span several weeks or more.", topics)
+
+
+# -- read in drafts of unseen articles: needles "remained in situ", a review "and meta-analysis",
+# -- a journal after its year ------------------------------------------------------------
+
+
+def test_needles_that_remained_in_situ_give_the_sessions_length(topics):
+    assert ("sessions.duration", 20, 20, "minutes") in values("The needles remained in situ for 20 min.", topics)
+
+
+def test_a_review_and_meta_analysis_is_one_work(topics):
+    found = works("The systematic review and meta-analysis pooled 11 trials covering 900 adults with neck pain.", topics)
+    assert found and len({tuple(cites) for cites, _ in found}) == 1, found
+
+
+def test_a_journal_named_after_the_year_of_publication_is_the_venue(topics):
+    found = works("A trial of 60 adults found cupping eased neck pain. It was published in 2015 in the "
+                  "peer-reviewed journal Pain Medicine.", topics)
+    assert {work.get("venue") for _, work in found} == {"Pain Medicine"}, found

@@ -516,6 +516,8 @@ class _CitationReader:
     def pooled(self, earlier, work):
         """True for the studies a review pools: "a meta-analysis of 12 trials" cites one work, not two."""
         between = [self.lower[i] for i in range(earlier.end, work.start)]
+        if len(between) == 1 and between[0] in self.rules["joined_works"]:
+            return True  # "a systematic review and meta-analysis": one work
         if len(between) <= self.rules["pooled_reach"] and any(w in self.rules["pooled_by"] for w in between):
             return True
         # "..., analysing data from 32 clinical trials": the material of the work before, however far.

@@ -159,6 +159,7 @@ class CitationRules(Rules):
     pooled_by: Words
     pooled_reach: Count
     pooled_before: Words
+    joined_works: Words
     pooled_before_reach: Count
     finding_verbs: Words
     participant_nouns: Words
