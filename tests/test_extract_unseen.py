@@ -286,3 +286,31 @@ def test_a_journal_named_after_the_year_of_publication_is_the_venue(topics):
     found = works("A trial of 60 adults found cupping eased neck pain. It was published in 2015 in the "
                   "peer-reviewed journal Pain Medicine.", topics)
     assert {work.get("venue") for _, work in found} == {"Pain Medicine"}, found
+
+
+# -- read in drafts of two unseen yoga articles: how often the pain was felt, a class "for 90
+# -- minutes", a "9-week treatment", what participants "practised" --------------------------
+
+
+def test_how_often_and_how_long_the_pain_was_felt_are_no_course(topics):
+    text = "All volunteers had suffered persistent, nagging shoulder pain for at least 4 days/week for 6 months."
+    assert values(text, topics) == set()
+
+
+def test_a_frequency_well_after_the_pain_is_still_the_treatments(topics):
+    assert ("sessions.frequency", 2, 2, "sessions/week") in values(
+        "Patients with neck pain for 3 months received acupuncture twice a week.", topics)
+
+
+def test_a_class_for_a_length_is_the_sessions_length(topics):
+    assert ("sessions.duration", 75, 75, "minutes") in values("Everyone attended a group class for 75 minutes, once per week.", topics)
+
+
+def test_a_length_naming_its_treatment_is_a_course_and_nothing_else_is(topics):
+    assert ("course.length", 8, 8, "weeks") in values("They completed a 8-week treatment of acupuncture.", topics)
+    assert values("They filled in a form after 4 weeks, and after 10 weeks.", topics) == set()
+
+
+def test_what_the_participants_practised_is_the_studys_protocol(topics):
+    text = "A 2015 study in the Journal of Pain found tai chi eased knee pain: 30 patients practised tai chi twice a week."
+    assert ("sessions.frequency", "protocol") in kinds(text, topics)

@@ -286,8 +286,9 @@ def choose_topic(article, sentence, family, unit, start, end, topics):
         cued = rule.get("near") or rule.get("near_before")
         distance = _nearest(article, sentence, Label("near", (family, index)), start, end,
                             before_only=bool(rule.get("near_before")), scope=rule.get("scope", "segment")) if cued else 0
-        if rule.get("followed_by") and _followed_by(article, sentence, end, rule["followed_by"]):
-            distance = 0
+        if rule.get("followed_by"):
+            followed = _followed_by(article, sentence, end, rule["followed_by"])
+            distance = 0 if followed else (distance if cued else None)
         if distance is not None and (best is None or distance < best[0]):
             best = (distance, rule)
     return best[1] if best else fallback
@@ -336,6 +337,8 @@ def numeric_findings(article, topics, works) -> list:
                 continue
             if family == "time" and _after_illness(article, sentence, start):
                 continue
+            if family == "rate" and _after_illness(article, sentence, start, numbers["illness_rate_reach"]):
+                continue  # "neck pain for at least 5 days/week": how often the illness is felt
             if refused(article, sentence, family, start, end) or _comparator_session(article, sentence, start):
                 continue
             value = read_value(article, family, start, end)
@@ -407,11 +410,11 @@ def refused(article, sentence, family, start, end):
     return None
 
 
-def _after_illness(article, sentence, start):
-    """A length of time right after "pain that has lasted" describes the illness."""
+def _after_illness(article, sentence, start, reach=None):
+    """A length of time right after "pain that has lasted" describes the illness (within reach words, if given)."""
     # "a session for sciatica lasts 30 minutes": the illness named as what is treated, not what lasts.
     treated = word_set(load_rules()["numbers"]["illness_treated_after"])
-    return any(end <= start and article.segment[s] == article.segment[start]
+    return any(end <= start and (reach is None or start - end <= reach) and article.segment[s] == article.segment[start]
                and not (s > sentence.start and article.lower[s - 1] in treated)
                for _, s, end in sentence.find("illness_duration"))
 

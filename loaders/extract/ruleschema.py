@@ -334,6 +334,7 @@ class NotClaim(Rules):
 class NumberRules(Rules):
     claim_types: dict[str, str]
     illness_treated_after: Words
+    illness_rate_reach: Count
     count: list[TopicRule]
     ordinal: list[TopicRule]
     rate: list[TopicRule]
