@@ -414,6 +414,8 @@ def main(argv=None):
     parser.add_argument("--split", action="append", choices=("original", "development", "test", "all"),
                         help="Score only this split (repeatable); default: every split. Develop on "
                              "development; run test once per version.")
+    parser.add_argument("--source", action="append", metavar="ID",
+                        help="Score only these development sources (repeatable), e.g. articles just added.")
     args = parser.parse_args(argv)
     console = Console(width=110)
     project = Project(ROOT)
@@ -428,6 +430,15 @@ def main(argv=None):
         if args.half and split == "development":
             sources = [source for source in sources if development_half(source) == args.half]
             split = f"development half {args.half}"
+        if args.source:
+            if split != "development":
+                continue
+            unknown = sorted(set(args.source) - set(sources))
+            if unknown:
+                console.print(f"[red]error:[/] not development sources: {', '.join(unknown)}")
+                return 1
+            sources = [source for source in sources if source in args.source]
+            split = f"development, {len(sources)} chosen"
         try:
             scores = score(project, sources=sources)
         except MissingCuration as error:

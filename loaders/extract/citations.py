@@ -221,6 +221,11 @@ class _CitationReader:
                 noun = (noun[0], noun[1] - 1)  # "the ECAM journal", but "the British Medical Journal"
             if noun:
                 found.append(noun)
+        venue_words = word_set(self.rules["venue_words"])
+        for _, start, end in self.sentence.find("work_in_venue"):
+            noun = self.proper_noun_at(end)
+            if noun and noun not in found and any(self.lower[i] in venue_words for i in range(*noun)):
+                found.append(noun)
         return found
 
     def years(self):
@@ -404,8 +409,13 @@ class _CitationReader:
         sentence after "in" frames what the sentence reports of it."""
         determiner = self.determiner(work.start)
         before = determiner - 1 if determiner is not None else None
-        return (before is not None and before >= self.sentence.start and self.lower[before] == "in"
-                and (before == self.sentence.start or self.article.punct[before - 1]))
+        if before is None or before < self.sentence.start:
+            return False
+        # "According to a study ...": the work is cited, whatever the sentence's verb.
+        preceding = " ".join(self.lower[max(self.sentence.start, before - 2):before + 1])
+        if any(preceding.endswith(phrase) for phrase in self.rules["framing_before"]):
+            return True
+        return self.lower[before] == "in" and (before == self.sentence.start or self.article.punct[before - 1])
 
     def specific(self, start):
         determiner = self.determiner(start)
@@ -506,7 +516,13 @@ class _CitationReader:
     def pooled(self, earlier, work):
         """True for the studies a review pools: "a meta-analysis of 12 trials" cites one work, not two."""
         between = [self.lower[i] for i in range(earlier.end, work.start)]
-        return len(between) <= self.rules["pooled_reach"] and any(w in self.rules["pooled_by"] for w in between)
+        if len(between) == 1 and between[0] in self.rules["joined_works"]:
+            return True  # "a systematic review and meta-analysis": one work
+        if len(between) <= self.rules["pooled_reach"] and any(w in self.rules["pooled_by"] for w in between):
+            return True
+        # "..., analysing data from 32 clinical trials": the material of the work before, however far.
+        before = " ".join(between[-self.rules["pooled_before_reach"]:])
+        return any(f" {phrase} " in f" {before} " for phrase in self.rules["pooled_before"])
 
     def has_finding_verb(self, after):
         verbs = word_set(self.rules["finding_verbs"])
@@ -736,6 +752,7 @@ def register_patterns(build):
         build.names("organisation", aliases, name)
     build.phrases("not_organisation", citations["not_organisations"])
     build.patterns("venue_intro", citations["venue_intro"])
+    build.patterns("work_in_venue", citations["work_in_venue"])
     build.patterns("attribution", citations["attribution"])
     build.patterns("author_year", citations["author_year"])
     build.phrases("same_venue", citations["same_venue"])

@@ -13,15 +13,19 @@ def mechanism_findings(article, topics, works) -> list:
     lexicon = load_rules()["lexicon"]
     negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
     agents = set(lexicon["agents"]) | article.own_subjects  # a massage article's "massage relaxes muscles"
+    openers = set(load_rules()["mechanisms"]["action_openers"])
     for sentence in article.sentences:
         if (sentence.skip or sentence.about_comparator or not sentence.has("mechanism")
                 or sentence.has("not_mechanism_sentence") or is_question(article, sentence)):
             continue
+        if sentence.has("condition_state") and not sentence.has("condition_relief"):
+            continue  # "sciatica ... associated with nerve root compression": what the condition is
         mentions = sentence.find("mechanism")
         context = article.context_labels(sentence) if sentence.line.kind == "item" else set()
         if Label("not_mechanism_list") in context and not sentence.has("explicit_mechanism"):
             continue
-        agent_here = bool(agents & set(article.lower[sentence.start:sentence.end])) or sentence.has("explicit_mechanism")
+        agent_here = (bool(agents & set(article.lower[sentence.start:sentence.end])) or sentence.has("explicit_mechanism")
+                      or article.lower[sentence.start] in openers)
         # A list item ("Reduce inflammation") may leave acupuncture to its lead-in ("acupuncture may:").
         agent_above = sentence.line.kind == "item" and any(
             agents & set(article.lower[s.start:s.end]) for s in article.line_sentences.get(sentence.line.lead_in, ()))
@@ -93,8 +97,14 @@ def safety_findings(article, topics, works) -> list:
                 stance = safety["contraindications"]["stances"].get(topic)
                 found.append(PresenceFinding(sentence, "contraindication", topic, start, works.cites_for(sentence),
                                              {"severity": severity} if severity else {}, stance))
-            elif not sentence.about_comparator and not article.negated(start, end, negations):
-                found.append(PresenceFinding(sentence, "side_effect", topic, start, works.cites_for(sentence)))
+            elif not sentence.about_comparator:
+                effects = safety["side_effects"]
+                negated = article.negated(start, end, negations)
+                stance = (effects["negated_stances"] if negated else effects["stances"]).get(topic)
+                if negated and stance is None:
+                    continue  # "no bruising": not named as an effect
+                found.append(PresenceFinding(sentence, "side_effect", topic, start, works.cites_for(sentence),
+                                             stance=stance))
         minimal = safety["side_effects"]["minimal_topic"]
         if sentence.has("minimal_side_effects") and minimal in topics and not sentence.about_comparator:
             start = sentence.find("minimal_side_effects")[0].start
@@ -128,6 +138,8 @@ def register_mechanism_patterns(build):
     build.patterns("explicit_mechanism", mechanisms["explicit_patterns"])
     build.patterns("understanding", mechanisms["understanding"]["patterns"])
     build.phrases("not_mechanism_sentence", mechanisms["not_in_sentences"])
+    build.phrases("condition_state", mechanisms["condition_states"])
+    build.phrases("condition_relief", mechanisms["condition_relief"])
 
 
 def register_safety_patterns(build):

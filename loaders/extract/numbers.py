@@ -115,13 +115,17 @@ def read_value(article, label, start, end) -> Optional[Value]:
     # "a week" is the period, not a quantity.
     vague = next((lexicon["vague"][m.label.value] for m in inside
                   if m.label.kind == "vague" and label in ("count", "time", "rate")), None)
-    fixed = next((lexicon["fixed_times"][m.label.value] for m in inside
-                  if m.label.kind == "fixed" and label == "time"), None)
+    fixed_match = next((m for m in inside if m.label.kind == "fixed" and label == "time"), None)
+    fixed = lexicon["fixed_times"][fixed_match.label.value] if fixed_match else None
     approximate = False
+    leading = _before_fixed(article, start, fixed_match, fixed, lexicon) if fixed else None
     if vague:
         low, high, approximate = vague["min"], vague["max"], bool(vague.get("approximate"))
+    elif leading:
+        low, high, unit = leading
     elif fixed:
-        low = high = fixed["value"]
+        low = fixed["value"]
+        high = fixed.get("max") or low
         unit = fixed["unit"]
     else:
         numbers = _numbers(label, tokens, lexicon)
@@ -144,6 +148,19 @@ def read_value(article, label, start, end) -> Optional[Value]:
         high = None
     approximate = approximate or Label("approx") in prefix
     return Value(low, high, unit, approximate)
+
+
+def _before_fixed(article, start, fixed_match, fixed, lexicon):
+    """ "45 minutes to an hour": (45, 60, "minutes"), a number and its unit before a fixed time; else None."""
+    if fixed_match.start <= start:
+        return None
+    lead = _compound_numbers(article.lower[start:fixed_match.start])
+    words = {word: name for name, items in lexicon["units"].items() for word in items if name != "sessions"}
+    numbers = [n for n in (number_value(t, lexicon) for t in lead) if n is not None]
+    units = [words[t] for t in lead if t in words]
+    if len(numbers) != 1 or len(units) != 1:
+        return None
+    return numbers[0], round(v.convert(fixed["value"], fixed["unit"], units[0]), 4), units[0]
 
 
 def _in_one_unit(tokens, numbers, unit, lexicon):
@@ -203,11 +220,13 @@ def _rate_factors(tokens, lexicon):
     if len(periods) == 2 and len(tokens) <= 4 and tokens[0] in lexicon["periods"]:
         return min(periods), max(periods)  # "weekly or fortnightly": one period or the other
     factor = periods[-1] if periods else 1
-    if "other" in tokens:
+    if "other" in tokens or "alternate" in tokens:
         factor /= 2
     if "every" in tokens or tokens[-1] == "apart":
         after = tokens[tokens.index("every") + 1:] if "every" in tokens else tokens
         every = [n for n in (number_value(token, lexicon) for token in after) if n]
+        if every and after[0] in lexicon["periods"]:  # "every week or two": every one or two weeks
+            every = [1] + every
         if every:
             return factor / max(every), factor / min(every)
     return factor, factor
@@ -260,16 +279,25 @@ def choose_topic(article, sentence, family, unit, start, end, topics):
         if rule.get("before") and _word_before(article, prefix_start, sentence) not in rule["before"]:
             continue
         if rule.get("fallback"):
-            fallback = fallback or rule
+            # A fallback with a followed_by takes a quantity only when those words follow it.
+            if not rule.get("followed_by") or _followed_by(article, sentence, end, rule["followed_by"]):
+                fallback = fallback or rule
             continue
         cued = rule.get("near") or rule.get("near_before")
         distance = _nearest(article, sentence, Label("near", (family, index)), start, end,
                             before_only=bool(rule.get("near_before")), scope=rule.get("scope", "segment")) if cued else 0
-        if rule.get("followed_by") and end < sentence.end and article.lower[end] in rule["followed_by"]:
-            distance = 0
+        if rule.get("followed_by"):
+            followed = _followed_by(article, sentence, end, rule["followed_by"])
+            distance = 0 if followed else (distance if cued else None)
         if distance is not None and (best is None or distance < best[0]):
             best = (distance, rule)
     return best[1] if best else fallback
+
+
+def _followed_by(article, sentence, end, phrases):
+    """True when the words right after a quantity are one of phrases ("session", "of acupuncture")."""
+    return any(article.lower[end:end + len(words)] == words and end + len(words) <= sentence.end
+               for words in (phrase.split() for phrase in phrases))
 
 
 def _qualifiers(article, sentence, topic, start):
@@ -309,6 +337,8 @@ def numeric_findings(article, topics, works) -> list:
                 continue
             if family == "time" and _after_illness(article, sentence, start):
                 continue
+            if family == "rate" and _after_illness(article, sentence, start, numbers["illness_rate_reach"]):
+                continue  # "neck pain for at least 5 days/week": how often the illness is felt
             if refused(article, sentence, family, start, end) or _comparator_session(article, sentence, start):
                 continue
             value = read_value(article, family, start, end)
@@ -380,11 +410,11 @@ def refused(article, sentence, family, start, end):
     return None
 
 
-def _after_illness(article, sentence, start):
-    """A length of time right after "pain that has lasted" describes the illness."""
+def _after_illness(article, sentence, start, reach=None):
+    """A length of time right after "pain that has lasted" describes the illness (within reach words, if given)."""
     # "a session for sciatica lasts 30 minutes": the illness named as what is treated, not what lasts.
     treated = word_set(load_rules()["numbers"]["illness_treated_after"])
-    return any(end <= start and article.segment[s] == article.segment[start]
+    return any(end <= start and (reach is None or start - end <= reach) and article.segment[s] == article.segment[start]
                and not (s > sentence.start and article.lower[s - 1] in treated)
                for _, s, end in sentence.find("illness_duration"))
 

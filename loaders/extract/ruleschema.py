@@ -158,12 +158,18 @@ class CitationRules(Rules):
     determiner_reach: Count
     pooled_by: Words
     pooled_reach: Count
+    pooled_before: Words
+    joined_works: Words
+    pooled_before_reach: Count
     finding_verbs: Words
     participant_nouns: Words
     participant_qualifiers: Words
     years: Years
     proper_noun_connectors: Words
     venue_intro: list[Pattern]
+    work_in_venue: list[Pattern]
+    venue_words: Words
+    framing_before: Words
     venue_suffixes: Words
     organisations: dict[str, Words]
     organisation_words: Words
@@ -224,6 +230,7 @@ class Vague(Rules):
 
 class FixedTime(Rules):
     value: Number
+    max: Optional[Number] = None  # "a week or two": 1 to 2 weeks
     unit: str
 
 
@@ -293,6 +300,9 @@ class MechanismRules(Rules):
     explicit: Words
     explicit_patterns: list[Pattern]
     not_in_sentences: Words
+    condition_states: Words
+    action_openers: Words
+    condition_relief: Words
 
 
 # -- numbers.yaml -------------------------------------------------------------------------
@@ -324,6 +334,7 @@ class NotClaim(Rules):
 class NumberRules(Rules):
     claim_types: dict[str, str]
     illness_treated_after: Words
+    illness_rate_reach: Count
     count: list[TopicRule]
     ordinal: list[TopicRule]
     rate: list[TopicRule]
@@ -377,6 +388,8 @@ class Contraindications(Rules):
 class SideEffects(Rules):
     cues: Words
     topics: dict[str, Words]
+    stances: dict[str, Stance] = {}
+    negated_stances: dict[str, Stance] = {}
     minimal: list[Pattern]
     minimal_topic: str
 
