@@ -1,5 +1,6 @@
 """Where a project's files are: any folder holding sources/ and claims/."""
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,17 +82,29 @@ class Project:
     # Sorted by their strings: the same order as Paths' (one folder each) at a fraction of the cost
     # (comparing Paths was half of listing the 6,000 inputs of the 100,000-claim corpus).
     def source_metadata_files(self):
-        return sorted(self.sources_dir.glob("*.yaml"), key=str)
+        return files_ending(self.sources_dir, ".yaml")
 
     def source_text_files(self):
-        return sorted(self.sources_dir.glob("*.txt"), key=str)
+        return files_ending(self.sources_dir, ".txt")
 
     def claims_files(self):
         """Per-article claims files: every claims/*.yaml except the vocabulary and the studies."""
         special = {path.name for path in self.vocabulary_files}
-        return sorted((p for p in self.claims_dir.glob("*.yaml") if p.name not in special), key=str)
+        return [path for path in files_ending(self.claims_dir, ".yaml") if path.name not in special]
 
     def input_files(self):
         """Every file the build reads, for staleness checks."""
         return [*self.source_metadata_files(), *self.source_text_files(), *self.vocabulary_files,
                 *self.claims_files()]
+
+
+def files_ending(folder: Path, suffix: str) -> list:
+    """folder's entries whose names end with suffix, sorted as strings: what sorted(folder.glob("*" + suffix),
+    key=str) gives, from one os.scandir (pathlib's glob took 37-55 ms of each rebuild's 6,000 inputs)."""
+    try:
+        with os.scandir(folder) as entries:
+            names = [entry.name for entry in entries if entry.name.endswith(suffix)]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    names.sort()  # one folder: sorting the names sorts the paths as strings
+    return list(map(folder.joinpath, names))
