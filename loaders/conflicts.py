@@ -1033,8 +1033,9 @@ def explain(a, b, rule, topic, names=None):
         return (f"Context, not a contradiction: on “{question}”, {name_a} says {side(a)}, "
                 f"and {name_b} says {side(b)}.")
     # Ranges that touch look compatible at a glance: say where they meet.
-    touching = (f" The two ranges meet only at {v.number_text(a['norm_max'])}: both hold only there."
-                if rule == "range-touching" else "")
+    # Where they meet: the lower range's upper end, whichever side is named first.
+    touching = (f" The two ranges meet only at {v.number_text(min(a['norm_max'], b['norm_max']))}: "
+                f"both hold only there." if rule == "range-touching" else "")
     if a["source_id"] == b["source_id"]:
         return f"{name_a} gives {verb} to “{question}”: {side(a)} but also {side(b)}.{touching}"
     return f"On “{question}”, {name_a} says {side(a)}, while {name_b} says {side(b)}.{touching}"

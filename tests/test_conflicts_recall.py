@@ -52,6 +52,18 @@ def test_ranges_that_meet_only_at_one_end_are_a_low_tension():
     assert "The two ranges meet only at 3: both hold only there." in conflict["explanation"]
 
 
+def test_the_explanation_says_where_ranges_meet_whichever_side_is_named_first():
+    """The pair is named in claim id order: here the upper range ("a/more", 12-36) comes first, and
+    the ranges meet at 12, its lower end (the explanation said 36, the first claim's upper end)."""
+    conflicts = found([
+        row("more", "a", "sessions.count", "Expect 12 to 36 visits.", 12, 36),
+        row("fewer", "b", "sessions.count", "Six to twelve visits are usual.", 6, 12),
+    ])
+    [(key, conflict)] = conflicts.items()
+    assert key[0] == "range-touching" and key[1] == "a/more"
+    assert "The two ranges meet only at 12: both hold only there." in conflict["explanation"]
+
+
 def test_overlapping_approximate_or_single_value_ranges_do_not_touch():
     assert found([row("few", "a", "sessions.count", "One to three.", 1, 3),
                   row("more", "b", "sessions.count", "Two to six.", 2, 6)]) == {}
