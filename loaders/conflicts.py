@@ -106,7 +106,7 @@ def related_readings(claims, topics, relations):
         for relation in by_answer.get((claim["topic"], answer), ()):
             reading = {**claim, "topic": relation.target, "stance": relation.target_answer,
                        "answer": relation.reading(), "via": relation.wording,
-                       "inferred": relation.answer == ADVISED}
+                       "inferred": relation.answer == ADVISED, "by_meaning": relation.by_meaning}
             if relation.cited_designs:
                 reading["cited_designs"] = relation.cited_designs
             if relation.target_qualifiers:
@@ -765,9 +765,11 @@ def severity(a, b, rule, join, gap):
     if scope:
         score -= SCOPE_PENALTY
         basis.append(f"different scope: {scope} (-{SCOPE_PENALTY})")
-    if indirect(a) or indirect(b):
+    if any(indirect(c) and not c.get("by_meaning") for c in (a, b)):
         score -= INDIRECT_PENALTY
         basis.append(f"one side derived or read through a relation (-{INDIRECT_PENALTY}, never high)")
+    elif indirect(a) or indirect(b):
+        basis.append("one side read through a relation that states what its words mean (+0, never high)")
     if a.get("inferred") or b.get("inferred"):
         score -= INFERRED_PENALTY
         basis.append(f"a value read as a stance: inferred, not said (-{INFERRED_PENALTY})")

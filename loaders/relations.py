@@ -39,6 +39,8 @@ class Relation:
     cited_designs: tuple = ()
     # ((qualifier key, (values...)), ...): what the reading stands for on the target (see TopicRelation).
     target_qualifiers: tuple = ()
+    # True: the target answer is what the answer means (TopicRelation.by_meaning), not an inference from it.
+    by_meaning: bool = False
 
     def reading(self):
         return f"read as “{self.target}: {self.target_answer}” ({self.wording})"
@@ -131,7 +133,8 @@ def relations_of(topics: dict) -> list:
                                   f"{topic.id}: {relation.answer} {kind} {getattr(relation, kind)}",
                                   tuple(word.lower() for word in relation.cited_designs),
                                   tuple((key, tuple(values))
-                                        for key, values in sorted(relation.target_qualifiers.items()))))
+                                        for key, values in sorted(relation.target_qualifiers.items())),
+                                  relation.by_meaning))
     return found
 
 

@@ -185,6 +185,9 @@ class TopicRelation(YamlModel):
         "Qualifier values the reading stands for on the target, in place of the claim's own: a review's 'no "
         "better than placebo' read on 'as good as medication' says 'not as good as opioids or NSAIDs' (which "
         "beat placebo), and meets only claims whose value is one of these or falls under one."))
+    by_meaning: bool = Field(default=False, description=(
+        "The target answer follows from this answer's words alone (a named side effect is a side effect of the "
+        "therapy): a reading through it costs no severity step, unlike an inference (still never high)."))
 
 
 class Topic(TopicFields, YamlModel):

@@ -3,6 +3,7 @@ names, a first effect that comes within a course, a hedged end that touches noth
 that predicts nothing, a value read as a stance (a point lower), "no side effects" against a named one, and
 therapies equal only through the hierarchy (a point lower)."""
 
+import dataclasses
 import json
 from types import SimpleNamespace
 
@@ -135,6 +136,19 @@ def test_therapies_equal_only_through_the_hierarchy_are_not_like_for_like():
 
 
 
+def test_a_relation_by_meaning_costs_no_severity_step_an_inference_does():
+    """"There are no side effects" against "you may feel sore" read through soreness -> some side effects:
+    what "soreness" means, not an inference, so the pair keeps its certainties' score (medium); through
+    an ordinary relation it is a point lower. Neither is ever high."""
+    none = row("none", "a", "side_effect.any", "There are no side effects.", stance="opposes")
+    sore = row("sore", "b", "side_effect.soreness", "Soreness is common for a day.")
+    by_meaning = dataclasses.replace(SORENESS, by_meaning=True)
+    [plain] = found([none, sore], relations=[SORENESS]).values()
+    [meant] = found([none, sore], relations=[by_meaning]).values()
+    assert (plain["severity"], meant["severity"]) == ("low", "medium")
+    assert "states what its words mean (+0, never high)" in meant["severity_basis"]
+
+
 def test_the_corpus_reads_every_named_side_effect_as_some_side_effects_and_few_as_no_answer():
     from pathlib import Path
 
@@ -145,6 +159,9 @@ def test_the_corpus_reads_every_named_side_effect_as_some_side_effects_and_few_a
     named = ["side_effect.soreness", "side_effect.bruising", "side_effect.bleeding", "side_effect.drowsiness",
              "side_effect.lightheadedness", "side_effect.worsening", "side_effect.serious", "side_effect.numbness"]
     assert all(implies_any(topics[t]) for t in named)
+    by_meaning = lambda t: any(r.get("implies") == "side_effect.any: supports" and r.get("by_meaning")
+                               for r in t.get("relations", ()))
+    assert all(by_meaning(topics[t]) for t in named)  # a named side effect is one, by its words
     assert implies_any(topics["safety.serious_adverse_effects"])
     # "Few, mild side effects" neither denies nor names one; sensations during treatment are not side effects.
     assert not implies_any(topics["side_effect.minimal"]) and not implies_any(topics["side_effect.sensation"])
