@@ -29,10 +29,6 @@ except ImportError:  # Windows: no flock, so never in place
     fcntl = None
 
 
-class ReaderLockTimeout(Exception):
-    """A server waited too long for a rebuild of kb.db in place to end."""
-
-
 def lock_path(target) -> Path:
     target = Path(target)
     return target.with_name(f".{target.name}.readers")
@@ -55,12 +51,12 @@ def unread(target):
         yield False
         return
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            yield False
-            return
-        yield True
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        alone = True
+    except OSError:  # a server holds the shared lock
+        alone = False
+    try:
+        yield alone
     finally:
         os.close(handle)  # releases the lock
 

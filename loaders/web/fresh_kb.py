@@ -154,10 +154,10 @@ def startup(datasette):
         return
     watched_path = datasette.databases[KB_DB].path
     # While this server runs, a rebuild writes a copy of kb.db and swaps it in, never kb.db itself
-    # (loaders/inplace.py): the shared lock says so, held until the process ends. Taken after any
-    # rebuild in place has ended, and after what a crashed one left half written is rolled back.
-    inplace.recover(watched_path)
+    # (loaders/inplace.py): the shared lock says so, held until the process ends. It is taken once any
+    # rebuild in place has ended; a journal still there then is a crashed one's, rolled back before reading.
     datasette._kb_readers_lock = inplace.hold_shared(watched_path)
+    inplace.recover(watched_path)
     databases = {}
     for name, database in datasette.databases.items():
         if name in FOLLOWED and not isinstance(database, FreshDatabase):
