@@ -35,6 +35,8 @@ MAX_PER_TOPIC = 60
 CANDIDATES = 5 * MAX_PER_TOPIC
 # Values derived per source (rate x duration): a bound, so a source with many numbers stays linear.
 MAX_DERIVED_PER_SOURCE = 20
+# One article's rules on a topic compared with each other for overlap (overlap_conflicts): a bound per article.
+MAX_OVERLAP_RULES = 12
 # The endpoint of a first effect ("noticeable improvement" is under it in qualifiers.yaml): see first_effect_within_course.
 FIRST_EFFECT = "first results"
 # Approximate bounds ("about 20–30 minutes") are widened by this fraction before testing overlap.
@@ -639,6 +641,53 @@ def range_conflicts(claims, join):
             if not (indirect(lower) or indirect(upper) or scope_mismatch(lower, upper, MEASURE_KEYS)):
                 yield conflict(lower, upper, "protocol-context", join, gap)
     yield from touching_conflicts(claims, join)
+    yield from overlap_conflicts(claims, join)
+
+
+def overlap_conflicts(claims, join):
+    """Two rules of one article for one case whose ranges overlap and neither holds the other ("it's
+    recommended to get a massage every 1 to 3 weeks" and "for long-term relief … every 2 to 4 weeks"): the
+    reader cannot tell which applies outside the shared part, an internal inconsistency (`range-overlap`,
+    always low). One case: both are direct, firm advice of the source, like for like, and one's stated
+    qualifiers are the other's or fewer, and the other adds no case or phase (OTHER_CASE_KEYS: a general rule
+    and a goal within it, "for long-term relief"; two needs, "for long-term relief" against "for postural
+    habits", are two cases, and a population or a phase is another case or a part of the course). A range inside the
+    other refines it, and equal ranges agree. Only one article's claims on the topic are compared, at most
+    MAX_OVERLAP_RULES of them: bounded per article, linear in the articles."""
+    rules_of = defaultdict(list)
+    for claim in claims:
+        if overlap_candidate(claim):
+            rules_of[claim["source_id"]].append(claim)
+    for rules in rules_of.values():
+        for a, b in itertools.combinations(rules[:MAX_OVERLAP_RULES], 2):
+            if overlapping_rules(a, b, join):
+                lower, upper = sorted((a, b), key=lambda c: (bounds(c), c["id"]))
+                yield conflict(lower, upper, "range-overlap", join, 0)
+
+
+# Qualifiers that, stated on one side only, make a rule one for another case or a part of the course ("chronic:
+# 8–12 sessions" beside "6–8 sessions"; "2–3 a week at first" beside "1–3 a week"): a different value is expected.
+OTHER_CASE_KEYS = frozenset({"population", "condition", "phase"})
+
+
+def overlap_candidate(claim):
+    """Direct, firm advice with a value: a hedged range ("you may benefit from 1–2 a week") sets no rule."""
+    return (claim["statement_kind"] == "advice" and claim["certainty"] != "hedged" and not indirect(claim)
+            and (claim["norm_min"] is not None or claim["norm_max"] is not None))
+
+
+def overlapping_rules(a, b, join):
+    """True when two of one article's rules on a topic cover one case and overlap without one holding the other."""
+    (low_a, high_a), (low_b, high_b) = bounds(a), bounds(b)
+    overlap = low_a < high_b and low_b < high_a  # more than one end shared: touching ranges are range-touching
+    nested = (low_a <= low_b and high_b <= high_a) or (low_b <= low_a and high_a <= high_b)
+    if not overlap or nested or a["quote"] == b["quote"]:
+        return False
+    keys_a, keys_b = stated_keys(a["qualifiers"]), stated_keys(b["qualifiers"])
+    if not (keys_a <= keys_b or keys_b <= keys_a) or (keys_a ^ keys_b) & OTHER_CASE_KEYS:
+        return False
+    return (a["therapy"] == b["therapy"] and a["condition"] == b["condition"]
+            and join.merged_qualifiers(a, b) is not None)
 
 
 def touching_conflicts(claims, join):
@@ -794,6 +843,12 @@ def severity(a, b, rule, join, gap):
     if rule == "protocol-context":
         level = "low"
         basis.append("a protocol is context: low")
+    elif rule == "range-overlap":
+        level = "low"
+        basis.append("one article's overlapping rules for one case: an inconsistency, low")
+    elif rule in ("range-disjoint", "range-derived") and "hedged" in (a["certainty"], b["certainty"]):
+        level = "low"
+        basis.append("a hedged range is a possibility offered, not a dose prescribed: low")
     elif superseded:
         level = "low"
         basis.append(f"{superseded[0]} reports guidance a later edition replaces: low")
@@ -1028,6 +1083,7 @@ def explain(a, b, rule, topic, names=None):
             "stance-opposed": "opposite answers", "topic-relation": "opposite answers",
             "stance-tension": "a mixed result against a firm answer",
             "range-touching": "answers that meet only at one end",
+            "range-overlap": "two rules for one case that overlap, with nothing to say which applies",
             "protocol-context": "a study's protocol (context, not a contradiction) beside advice"}[rule]
     question = question_of(topic)
     name_a, name_b = ((names or {}).get(c["source_id"], c["source_id"]) for c in (a, b))

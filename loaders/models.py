@@ -123,6 +123,7 @@ class ConflictFields(SQLModel):
     rule: str = Field(description=(
         "range-disjoint (numbers that cannot both be true), range-derived (one number derived: rate x duration), "
         "range-touching (ranges that share only one end), "
+        "range-overlap (one article's two rules for one case that overlap, neither holding the other), "
         "stance-opposed, topic-relation (opposed once one answer is read through a relation of topics.yaml), "
         "stance-tension (a study's mixed result against firm advice), "
         "or protocol-context (a study's protocol beside advice: context, not a contradiction)."))
