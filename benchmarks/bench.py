@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,7 @@ from benchmarks.corpus import dump_yaml, write_project  # noqa: E402
 from loaders import conflicts  # noqa: E402
 from loaders.build import dump  # noqa: E402
 from loaders.project import Project  # noqa: E402
+from loaders.sqlitelib import sqlite3  # noqa: E402
 from loaders.terms import Likeness  # noqa: E402
 
 KB = [sys.executable, "-m", "loaders.cli"]

@@ -20,7 +20,6 @@ import json
 import os
 import random
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -36,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from loaders.project import Project  # noqa: E402
+from loaders.sqlitelib import sqlite3  # noqa: E402
 from tests.live import running_server  # noqa: E402
 # What a page says when one of its queries gave up: such a page fails the benchmark.
 TIMED_OUT = ("SQL query took too long", "facets timed out")

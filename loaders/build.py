@@ -3,7 +3,7 @@
 import json
 import operator
 import os
-import sqlite3
+from .sqlitelib import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path

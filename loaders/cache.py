@@ -21,7 +21,7 @@ import io
 import json
 import pickle
 import shutil
-import sqlite3
+from .sqlitelib import sqlite3
 from pathlib import Path
 
 # Below this many files to parse, starting worker processes costs more than it saves.

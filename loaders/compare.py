@@ -9,7 +9,7 @@ percentages: with a handful of sources a percentage misleads.
 
 import itertools
 import json
-import sqlite3
+from .sqlitelib import sqlite3
 from collections import defaultdict
 from itertools import groupby
 from operator import itemgetter

@@ -32,7 +32,7 @@ is the editor's where there is one, else the rule's (`effective`, fed by `editor
 """
 
 import json
-import sqlite3
+from .sqlitelib import sqlite3
 from contextlib import closing
 import re
 from pathlib import Path

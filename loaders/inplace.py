@@ -19,7 +19,7 @@ rebuild writes a copy.
 """
 
 import os
-import sqlite3
+from .sqlitelib import sqlite3
 from contextlib import closing, contextmanager
 from pathlib import Path
 

@@ -5,7 +5,7 @@ without syncs or a journal on disk, and foreign keys are not enforced row by row
 checked every reference before a row is written, and check_foreign_keys confirms it at the end.
 """
 
-import sqlite3
+from .sqlitelib import sqlite3
 
 import sqlite_utils
 from sqlalchemy.dialects import sqlite as sqlite_dialect

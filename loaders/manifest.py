@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-import sqlite3
+from .sqlitelib import sqlite3
 
 TABLE = "build_manifest"
 CODE = "(code)"  # the row holding code_digest(): loaders' sources and the libraries that read the files

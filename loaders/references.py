@@ -9,7 +9,7 @@ is what it would be without them) and check() looks at those rows only, through 
 A watched table that was dropped or re-created on the way is checked whole.
 """
 
-import sqlite3
+from .sqlitelib import sqlite3
 
 from .kbfile import BrokenReferences
 

@@ -5,7 +5,7 @@ forced: then those flags stay in editorial.db and are listed as orphaned after t
 same holds for editors' verdicts on the source's conflicts and on its claims' citations: they are
 never deleted either, so they refuse the removal too."""
 
-import sqlite3
+from .sqlitelib import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path

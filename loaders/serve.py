@@ -11,7 +11,7 @@ import json
 import os
 import re
 import socket
-import sqlite3
+from .sqlitelib import sqlite3
 import sys
 from pathlib import Path
 

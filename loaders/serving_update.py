@@ -15,7 +15,7 @@ The changes are gathered in TEMP tables (the connection's, never the file's). A 
 unremembered (derive called on rows replaced by someone else) has its counts made again in full.
 """
 
-import sqlite3
+from .sqlitelib import sqlite3
 
 from . import serving
 

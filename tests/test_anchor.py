@@ -1,6 +1,6 @@
 """Quotes anchor in the original text, tolerant of typography, with offsets into the original."""
 
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import yaml
 

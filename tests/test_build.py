@@ -1,7 +1,7 @@
 """The build: every table and column of the design, foreign keys, FTS, atomic swaps, determinism."""
 
 import hashlib
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import pytest
 from typer.testing import CliRunner

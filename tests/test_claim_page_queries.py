@@ -2,7 +2,7 @@
 same on every claim page of a build (the sources, the vocabulary's lineages) is asked once per kb.db."""
 
 import json
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 from datasette.database import Database
 from datasette.utils import tilde_encode

@@ -27,7 +27,7 @@ def flagged(project_copy, monkeypatch):
     """A built copy of the project with flags on its longest claim id and on a conflict."""
     build(project_copy)
     monkeypatch.chdir(project_copy.root)
-    import sqlite3
+    from loaders.sqlitelib import sqlite3
     with sqlite3.connect(project_copy.db_path) as db:
         longest = db.execute("select id from claims order by length(id) desc, id limit 1").fetchone()[0]
         conflict = db.execute("select id from conflicts order by id limit 1").fetchone()[0]

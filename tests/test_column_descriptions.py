@@ -1,7 +1,7 @@
 """Column descriptions are declared once, on the SQLModel fields, and served from there."""
 
 import re
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import yaml
 from markupsafe import escape

@@ -3,7 +3,7 @@
 import csv
 import io
 import json
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import pytest
 from typer.testing import CliRunner

@@ -1,6 +1,6 @@
 """The conflict page shows both passages side by side, and the flags editors put on the conflict."""
 
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import pytest
 

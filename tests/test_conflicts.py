@@ -1,7 +1,7 @@
 """Each conflict rule on small synthetic projects, built for real into kb.db."""
 
 import json
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 from loaders.build import build
 from loaders.conflicts import MAX_PER_TOPIC, detect

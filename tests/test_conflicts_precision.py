@@ -146,7 +146,7 @@ def test_a_finding_against_advice_is_at_most_medium_and_advice_against_advice_ca
 
 def test_topics_yaml_carries_the_rule_keys_into_kb_build(tmp_path):
     """The key is read from claims/topics.yaml by the build (relations.with_rule_keys), not only by detect."""
-    import sqlite3
+    from loaders.sqlitelib import sqlite3
 
     from loaders.build import build
 

@@ -1,7 +1,7 @@
 """Topic relations, derived values, calibrated severity and clusters of pairs, on sentences written
 for the tests and built for real into kb.db."""
 
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import yaml
 

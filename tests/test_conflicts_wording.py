@@ -3,7 +3,7 @@ quote that insists ("there is no doubt"), an emphatic answer against a mixed res
 evidence on an `appraisal` topic, a gap measured against a derived upper estimate; and a relation that reads only
 claims reporting a review or guideline (recall)."""
 
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 from loaders.conflicts import detect, emphatic
 from loaders.relations import Relation

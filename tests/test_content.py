@@ -4,7 +4,7 @@ Expected values are read off the articles by hand, not off the database.
 """
 
 import json
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import pytest
 

@@ -48,7 +48,7 @@ async def test_claims_json_lists_claims_from_every_source(datasette, built_proje
     data = await get_json(datasette, "/kb/claims.json?_size=max&_facet=source_id&_facet_size=max")
     sources = {row["value"] for row in data["facet_results"]["source_id"]["results"]}
     # A source may hold no claim yet (a cited work's record page with nothing curated from it).
-    import sqlite3
+    from loaders.sqlitelib import sqlite3
 
     with sqlite3.connect(built_project.db_path) as db:
         with_claims = {row[0] for row in db.execute("select id from sources where claim_count > 0")}
@@ -102,7 +102,7 @@ async def test_main_pages_render(datasette, path):
 
 
 async def test_range_chart_draws_a_bar_per_numeric_claim(datasette, built_project):
-    import sqlite3
+    from loaders.sqlitelib import sqlite3
 
     with sqlite3.connect(built_project.db_path) as db:
         numeric = db.execute("select count(*) from claims c join topics t on t.id = c.topic where t.kind = 'range' "

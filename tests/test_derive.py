@@ -4,7 +4,7 @@ change, are added or are removed equals a full derive, row for row and in the sa
 
 import re
 import shutil
-import sqlite3
+from loaders.sqlitelib import sqlite3
 import subprocess
 import sys
 from pathlib import Path

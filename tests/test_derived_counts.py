@@ -3,7 +3,7 @@
 columns, scorecard verdicts counted by SQLite at each claim's worst."""
 
 import itertools
-import sqlite3
+from loaders.sqlitelib import sqlite3
 from collections import Counter
 
 import sqlite_utils

@@ -5,7 +5,7 @@ import json
 from contextlib import closing
 import asyncio
 import fnmatch
-import sqlite3
+from loaders.sqlitelib import sqlite3
 import stat
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -484,7 +484,7 @@ def test_a_duplicate_open_flag_is_refused_with_a_pointer_to_the_first(kb, projec
 
 def test_the_database_itself_refuses_a_duplicate_open_flag(project):
     """The browser's writable canned query inserts directly: the trigger guards that path too."""
-    import sqlite3
+    from loaders.sqlitelib import sqlite3
 
     editorial.add_flag(project, CLAIM, "misquote", "check", "alice")
     with closing(sqlite3.connect(project.editorial_db_path)) as connection:

@@ -1,7 +1,7 @@
 """An editor logs in with a real Chromium on a real `kb serve`, flags a claim, and sees it listed
 with its quote; the screenshot of that list is the one the README shows (`make screenshots`)."""
 
-import sqlite3
+from loaders.sqlitelib import sqlite3
 import urllib.error
 import urllib.parse
 import urllib.request

@@ -2,7 +2,7 @@
 a round trip through validate and build, and the precision/recall guard on the curated articles."""
 
 import importlib.util
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import pytest
 import yaml

@@ -1,6 +1,6 @@
 """The citation-fidelity rules and the per-source scorecard, on a small project built for real."""
 
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import pytest
 

@@ -13,7 +13,7 @@ async def count(datasette, path):
 def counted_kb(tmp_path, create_sql):
     """(datasette, kb database, its path, the list of questions it sends SQLite) over a one-table
     kb.db: FreshDatabase with every execute_fn call recorded."""
-    import sqlite3
+    from loaders.sqlitelib import sqlite3
 
     from datasette.app import Datasette
 
@@ -59,7 +59,7 @@ async def test_rebuild_is_served_without_restart(project_copy):
 async def test_schema_answers_are_remembered_until_the_file_is_replaced(tmp_path):
     """Datasette's schema questions on kb.db are answered once per file, and again after a swap."""
     import os
-    import sqlite3
+    from loaders.sqlitelib import sqlite3
 
     datasette, database, path, asked = counted_kb(tmp_path, "create table claims (id text primary key)")
     assert await database.table_names() == ["claims"]
@@ -81,7 +81,7 @@ async def test_schema_answers_are_remembered_until_the_file_is_replaced(tmp_path
 async def test_the_table_name_lookup_of_permission_checks_is_asked_once_per_file(tmp_path):
     """Datasette looks a table's name up before each view-table check: on kb.db, once per file."""
     import os
-    import sqlite3
+    from loaders.sqlitelib import sqlite3
 
     datasette, database, path, asked = counted_kb(tmp_path, "create table Claims (id text primary key)")
     datasette.add_database(database, name="kb")

@@ -1,7 +1,7 @@
 """Like for like: claims are compared only within a therapy (or one it subsumes), compatible
 conditions and qualifier values, and by what kind of statement they are (advice, protocol, finding)."""
 
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import pytest
 

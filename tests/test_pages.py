@@ -3,7 +3,7 @@ claim once at its offsets, the claim page puts the claim in context beside the o
 page guides, and no HTML from a source is ever rendered as HTML."""
 
 import html.parser
-import sqlite3
+from loaders.sqlitelib import sqlite3
 import urllib.parse
 from pathlib import Path
 

@@ -33,7 +33,7 @@ async def test_a_kb_without_ranges_gets_an_empty_page_not_an_error(built_project
     """With no range axes (a kb.db of stance claims only), sum() over no axes is null: the pager once
     added 1 to it and the page answered 500."""
     import shutil
-    import sqlite3
+    from loaders.sqlitelib import sqlite3
 
     from loaders.project import Project
     from loaders.serve import make_datasette

@@ -4,7 +4,7 @@ against their tables)."""
 
 import hashlib
 import shutil
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import pytest
 import yaml

@@ -3,7 +3,7 @@ when one does: either way the result equals a full build, and a failure or a cra
 
 import asyncio
 import os
-import sqlite3
+from loaders.sqlitelib import sqlite3
 import subprocess
 import sys
 import threading

@@ -3,7 +3,7 @@ rows the change reaches only (loaders/serving_update.py, derive.py's incremental
 result still equals a full build (build.dump, which holds facet_counts and range_axes)."""
 
 import shutil
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import sqlite_utils
 

@@ -1,6 +1,6 @@
 """ReferenceWatch: foreign keys checked on the rows changed since it was installed (loaders/references.py)."""
 
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import pytest
 

@@ -2,7 +2,7 @@
 their conflicts refuse the removal unless --force, and then stay, orphaned; then `kb build` works."""
 
 import os
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import pytest
 from typer.testing import CliRunner

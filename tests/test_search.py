@@ -5,7 +5,7 @@ request sorts or filters the table itself."""
 import csv
 import io
 import re
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 from datasette.utils import tilde_decode
 

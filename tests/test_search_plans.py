@@ -1,7 +1,7 @@
 """A table search at scale: its count and first page planned better answer as Datasette's own SQL does,
 and a search matching more rows than its facets can be counted for lists their values uncounted."""
 
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import pytest
 

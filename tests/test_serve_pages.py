@@ -2,7 +2,7 @@
 the counts of the rows, and the cached table permission rules equal Datasette's own."""
 
 import re
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import pytest
 

@@ -4,7 +4,7 @@ kb.db, and one kb.db served by two processes writing to the one editorial.db."""
 
 import importlib.util
 import re
-import sqlite3
+from loaders.sqlitelib import sqlite3
 from pathlib import Path
 
 import httpx

@@ -1,6 +1,6 @@
 """A cited work links to its own abstract, captured as a source of kind `study abstract`."""
 
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 from loaders import vocabulary as v
 from loaders.build import build

@@ -2,7 +2,7 @@
 other words, deletions and rewrites), set from the CLI and the conflict page, shown on every page and
 command that shows a conflict, read live (no rebuild), kept through `kb build`, exported and imported."""
 
-import sqlite3
+from loaders.sqlitelib import sqlite3
 
 import pytest
 import yaml

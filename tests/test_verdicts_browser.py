@@ -3,7 +3,7 @@ it leaves the open conflicts and the consensus counts at once, without a rebuild
 judged after `kb build`."""
 
 import json
-import sqlite3
+from loaders.sqlitelib import sqlite3
 import subprocess
 import sys
 import urllib.parse

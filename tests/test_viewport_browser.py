@@ -2,7 +2,7 @@
 and at 1,400 px no key column of a table is off-screen (the comparison matrix, one column per source,
 scrolls sideways inside its frame with its topic column kept in view)."""
 
-import sqlite3
+from loaders.sqlitelib import sqlite3
 import urllib.parse
 
 import pytest

@@ -68,7 +68,7 @@ async def test_open_conflicts_are_served_most_severe_first(datasette):
 
 
 async def test_session_figures_are_the_numeric_claims(datasette, built_project):
-    import sqlite3
+    from loaders.sqlitelib import sqlite3
 
     with sqlite3.connect(built_project.db_path) as db:
         expected = db.execute("select count(*) from claims where type in (%s)" % ",".join(
@@ -78,7 +78,7 @@ async def test_session_figures_are_the_numeric_claims(datasette, built_project):
 
 
 def test_consensus_words_come_from_the_vocabulary(built_project):
-    import sqlite3
+    from loaders.sqlitelib import sqlite3
 
     from loaders.serve import metadata
 

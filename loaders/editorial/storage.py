@@ -6,7 +6,7 @@ so the browser (Datasette's writable canned queries) and the CLI record history 
 """
 
 import hashlib
-import sqlite3
+from ..sqlitelib import sqlite3
 import uuid
 from contextlib import closing, contextmanager
 from datetime import datetime, timezone

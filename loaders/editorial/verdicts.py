@@ -15,7 +15,7 @@ belongs to is resolved in ONE place, CONFLICT_VERDICTS below (a view over kb.db 
 pages and commands read it through attach_verdicts().
 """
 
-import sqlite3
+from ..sqlitelib import sqlite3
 from contextlib import closing, contextmanager
 from pathlib import Path
 

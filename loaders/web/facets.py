@@ -12,7 +12,7 @@ This module's column facet replaces Datasette's (same type, "column"), so datase
 unregistered at start and its date and array facets are registered from here.
 """
 
-import sqlite3
+from ..sqlitelib import sqlite3
 
 from datasette import hookimpl
 from datasette.facets import ArrayFacet, ColumnFacet, DateFacet

@@ -3,7 +3,7 @@ that every URL is built by Datasette (datasette.urls, tilde_encode) and respects
 
 import functools
 import re
-import sqlite3
+from ..sqlitelib import sqlite3
 import time
 from contextlib import closing
 

@@ -6,7 +6,7 @@ kb.db is served immutable and rebuilt; the verdicts are never in it, so a verdic
 on every page, without a rebuild, and stays after one (conflict ids are stable).
 """
 
-import sqlite3
+from ..sqlitelib import sqlite3
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
