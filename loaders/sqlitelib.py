@@ -13,3 +13,11 @@ try:
     from pysqlite3 import dbapi2 as sqlite3
 except ImportError:  # a platform pysqlite3-binary has no wheel for
     import sqlite3  # noqa: F401  (re-exported)
+else:
+    # pysqlite3 binds a parameter that is not exactly an int, float, str or bytearray only after asking it
+    # for __adapt__ and __conform__, each a raised and caught AttributeError; an adapter registered for
+    # its type is found first. Binding 300,000 rows of (int, None, None) took 1.19 s without these, 0.36 s
+    # with them, and 0.48-0.61 s with the standard library. Both give what the standard library stores.
+    sqlite3.register_adapter(type(None), lambda value: value)
+    sqlite3.register_adapter(bool, int)
+    sqlite3.register_adapter(bytes, lambda value: value)  # 300,000 rows with a digest: 0.65 s, 0.33 s, 0.41-0.46 s
