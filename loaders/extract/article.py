@@ -248,6 +248,8 @@ class Article:
         costly part of extraction, and most text cannot match."""
         matcher, triggers = group.matcher, group.triggers
         strings, found = self.doc.vocab.strings, []
+        if triggers is not None and triggers.isdisjoint(self._words):
+            return found  # no window to run in: the pre-check below would find none either
         live = self._live_needs(group)
         candidates = self._kept if live is None else _union(mask for _, mask, _ in live)
         if not candidates:
@@ -288,11 +290,12 @@ class Article:
         that order: Needs.held_by over the patterns that can pass it, its lookups done once."""
         if group.needs is None:
             return None
-        live = []
+        live, masks = [], self._sentences_by_base
         for index, needs in enumerate(group.needs):
             held = self._kept
             for base in needs.bases:
-                held &= self._sentences_of(base)
+                mask = masks.get(base)  # looked up here: most bases are asked of many patterns
+                held &= self._sentences_of(base) if mask is None else mask
                 if not held:
                     break
             if held:

@@ -149,6 +149,13 @@ class TokenGroup:
     # One Matcher per pattern, in the patterns' order (with needs only): a window runs only the
     # patterns whose needs it holds, since the Matcher's cost is its tokens times its patterns.
     singles: tuple = ()
+    # Where several patterns may match, one Matcher holding just those (not greedy: a quantity's
+    # longest are chosen among all their matches), made when a window first needs that set: each
+    # Matcher call makes a Token object of every token it reads, so one call beats one per pattern.
+    flagged: tuple = ()  # the patterns as the singles hold them
+    key: str = ""
+    subsets: dict = field(default_factory=dict)  # (pattern index, ...) -> Matcher
+    SUBSETS_KEPT = 256  # per group: sets of patterns beyond these are matched without being kept
 
     def run(self, span, patterns=None) -> list:
         """[(key, start, end)] of the group's matches in span, as its matcher gives them (for a quantity,
@@ -156,15 +163,23 @@ class TokenGroup:
         there (the others must have no match in span), None for all of them."""
         if patterns is None or len(patterns) == len(self.singles):
             return self.matcher(span)
-        if len(patterns) == 1 and not self.quantity:
-            return self.singles[patterns[0]](span)
-        found = {}  # the Matcher reports each (start, end) of a key once, whichever patterns match it
-        for index in patterns:
-            for key, start, end in self.singles[index](span):
-                found.setdefault((start, end), key)
+        if len(patterns) == 1:
+            found = self.singles[patterns[0]](span)
+        else:
+            found = self._subset(tuple(patterns))(span)
         if not self.quantity:
-            return [(key, start, end) for (start, end), key in found.items()]
-        return [(found[pair], *pair) for pair in longest_first(found, len(span))]
+            return found  # the Matcher reports each (start, end) of a key once, whichever patterns match it
+        pairs = {(start, end): key for key, start, end in found}
+        return [(pairs[pair], *pair) for pair in longest_first(pairs, len(span))]
+
+    def _subset(self, patterns: tuple) -> Matcher:
+        matcher = self.subsets.get(patterns)
+        if matcher is None:
+            matcher = Matcher(self.singles[0].vocab, validate=False)
+            matcher.add(self.key, [self.flagged[index] for index in patterns])
+            if len(self.subsets) < self.SUBSETS_KEPT:
+                self.subsets[patterns] = matcher
+        return matcher
 
     def may_match(self, positions, start, end) -> bool:
         """False when no pattern can match within tokens start..end (see Needs.held_by): the Matcher
@@ -341,11 +356,11 @@ def _group(vocab, label, key, patterns, quantity=False, flags=None):
     needs = tuple(_needs(pattern) for pattern in patterns)
     if not all(n.order for n in needs):
         return TokenGroup(label, matcher, triggers, quantity)
-    singles = []
-    for pattern in patterns:  # not greedy: a quantity's longest are chosen among every pattern's matches
+    singles, flagged = [], tuple(_flagged(pattern, flags or {}) for pattern in patterns)
+    for pattern in flagged:  # not greedy: a quantity's longest are chosen among every pattern's matches
         singles.append(Matcher(vocab, validate=False))
-        singles[-1].add(key, [_flagged(pattern, flags or {})])
-    return TokenGroup(label, matcher, triggers, quantity, needs, tuple(singles))
+        singles[-1].add(key, [pattern])
+    return TokenGroup(label, matcher, triggers, quantity, needs, tuple(singles), flagged, key)
 
 
 # -- word lists as lexeme flags ---------------------------------------------------------------
