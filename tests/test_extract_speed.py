@@ -235,3 +235,38 @@ def test_the_collector_is_left_as_it_was_found():
         assert not gc.isenabled()  # the caller's choice stays
     finally:
         gc.enable()
+
+
+def test_a_fixed_pattern_matches_where_its_tokens_stand_side_by_side():
+    """A fixed pattern (matching.fixed: no OP, only conditions _condition tells all of) is matched
+    without spaCy's Matcher, by its required tokens' positions (article._side_by_side): the same
+    pairs as its own Matcher on every sentence of real articles, and a token the shortcut cannot
+    read exactly (OP, IS_ALPHA, LIKE_NUM false, an IN list with another operator) keeps the Matcher."""
+    from loaders.extract.article import _side_by_side
+    from loaders.extract.matching import fixed
+
+    assert fixed([{"LOWER": {"IN": ["a", "b"]}}, {"LIKE_NUM": True, "LOWER": {"NOT_IN": ["first"]}},
+                  {"TEXT": {"REGEX": "^x"}}, {"ORTH": "NICE"}])
+    assert not any(fixed(pattern) for pattern in (
+        [], [{"LOWER": "a", "OP": "?"}], [{"IS_ALPHA": True}], [{"LIKE_NUM": False}], [{}],
+        [{"LOWER": {"IN": ["a"], "NOT_IN": ["b"]}}], [{"LOWER": {"FUZZY": "a"}}]))
+    project, found = Project(REPO), matchers()
+    compared = matched = 0
+    for name in ARTICLES:
+        article = Article((project.sources_dir / f"{name}.txt").read_text("utf-8"), [])
+        for sentence in article.sentences:
+            span = article.doc[sentence.start:sentence.end]
+            for group in found.groups:
+                for index, is_fixed in enumerate(group.fixed):
+                    if not is_fixed:
+                        continue
+                    lists = [article._positions_of(key) for key in group.needs[index].order]
+                    expected = sorted((s, e) for _, s, e in group.singles[index](span))
+                    assert sorted(_side_by_side(lists, sentence.start, sentence.end)) == expected, span.text
+                    for s, e in expected:  # a window that ends where the match does, or starts where it starts
+                        start, end = sentence.start + s, sentence.start + e
+                        assert _side_by_side(lists, start, end) == [(0, e - s)]
+                        assert _side_by_side(lists, start, end - 1) == []
+                    compared += 1
+                    matched += bool(expected)
+    assert compared > 1000 and matched > 20

@@ -1,7 +1,7 @@
 """The article read for extraction: its lines, sentences, tokens and every match, by sentence."""
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Optional
@@ -142,6 +142,25 @@ def _union(masks) -> int:
     return found
 
 
+def _side_by_side(lists, start, end) -> list:
+    """The (start, end) pairs, counted from start, of the runs within tokens start..end whose n-th
+    token is in lists[n] (sorted token positions, one list per token of a fixed pattern): that
+    pattern's matches there, as spaCy's Matcher finds them (matching.fixed)."""
+    first, length, pairs = lists[0], len(lists), []
+    for k in range(bisect_left(first, start), len(first)):
+        position = first[k]
+        if position + length > end:
+            break
+        for offset in range(1, length):
+            others, at = lists[offset], position + offset
+            found = bisect_left(others, at)
+            if found == len(others) or others[found] != at:
+                break
+        else:
+            pairs.append((position - start, position - start + length))
+    return pairs
+
+
 def _in_spans(start, end, spans):
     # A loop rather than any() over a generator: asked of every line and sentence, mostly of no span.
     for span_start, span_end in spans:
@@ -268,18 +287,22 @@ class Article:
                     windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
                 else:
                     windows.append((start, end))
-        sentence_of = self.sentence_of
+        sentence_of, fixed = self.sentence_of, group.fixed
         for start, end in windows:
-            patterns = None
+            patterns, pairs = None, ()
             if live is not None:
                 # Only the patterns whose every base is in this window's sentence can hold here
                 # (see _live_needs), and only those holding their required tokens in order can match.
                 sentence = sentence_of[start]
-                patterns = [index for index, mask, lists in live if mask >> sentence & 1 and held_in(lists, start, end)]
-                if not patterns:
+                held = [(index, lists) for index, mask, lists in live if mask >> sentence & 1 and held_in(lists, start, end)]
+                if not held:
+                    continue
+                patterns = [index for index, _ in held if not fixed[index]]
+                pairs = [pair for index, lists in held if fixed[index] for pair in _side_by_side(lists, start, end)]
+                if not patterns and not pairs:
                     continue
             found += [Match(found_labels.label(strings[m]), start + s, start + e)
-                      for m, s, e in group.run(self.doc[start:end], patterns)]
+                      for m, s, e in group.run(self.doc[start:end], patterns, pairs)]
         return found
 
     def _live_needs(self, group):

@@ -154,23 +154,34 @@ class TokenGroup:
     # Matcher call makes a Token object of every token it reads, so one call beats one per pattern.
     flagged: tuple = ()  # the patterns as the singles hold them
     key: str = ""
+    key_id: int = 0  # the key's string id, as the Matcher reports it
     subsets: dict = field(default_factory=dict)  # (pattern index, ...) -> Matcher
     SUBSETS_KEPT = 256  # per group: sets of patterns beyond these are matched without being kept
+    # Per pattern: True when it is a fixed run of tokens each of which its needs say all about
+    # (see fixed()): its matches are where its required tokens stand side by side, found without
+    # the Matcher, which makes a Token object of every token it reads.
+    fixed: tuple = ()
 
-    def run(self, span, patterns=None) -> list:
+    def run(self, span, patterns=None, found=()) -> list:
         """[(key, start, end)] of the group's matches in span, as its matcher gives them (for a quantity,
         the longest that do not overlap); patterns: the indices of the only patterns that can match
-        there (the others must have no match in span), None for all of them."""
-        if patterns is None or len(patterns) == len(self.singles):
+        there (the others must have no match in span), None for all of them; found: the (start, end)
+        pairs of the patterns matched without the Matcher, left out of patterns."""
+        if not found and (patterns is None or len(patterns) == len(self.singles)):
             return self.matcher(span)
-        if len(patterns) == 1:
-            found = self.singles[patterns[0]](span)
+        if not patterns:
+            matched = []
+        elif len(patterns) == 1:
+            matched = self.singles[patterns[0]](span)
         else:
-            found = self._subset(tuple(patterns))(span)
-        if not self.quantity:
-            return found  # the Matcher reports each (start, end) of a key once, whichever patterns match it
-        pairs = {(start, end): key for key, start, end in found}
-        return [(pairs[pair], *pair) for pair in longest_first(pairs, len(span))]
+            matched = self._subset(tuple(patterns))(span)
+        if not found and not self.quantity:
+            return matched  # the Matcher reports each (start, end) of a key once, whichever patterns match it
+        pairs = dict.fromkeys(found)
+        pairs.update(dict.fromkeys((start, end) for _, start, end in matched))
+        if self.quantity:
+            pairs = longest_first(pairs, len(span))
+        return [(self.key_id, start, end) for start, end in pairs]
 
     def _subset(self, patterns: tuple) -> Matcher:
         matcher = self.subsets.get(patterns)
@@ -360,7 +371,34 @@ def _group(vocab, label, key, patterns, quantity=False, flags=None):
     for pattern in flagged:  # not greedy: a quantity's longest are chosen among every pattern's matches
         singles.append(Matcher(vocab, validate=False))
         singles[-1].add(key, [pattern])
-    return TokenGroup(label, matcher, triggers, quantity, needs, tuple(singles), flagged, key)
+    return TokenGroup(label, matcher, triggers, quantity, needs, tuple(singles), flagged, key, vocab.strings.add(key),
+                      fixed=tuple(map(fixed, patterns)))
+
+
+def fixed(pattern) -> bool:
+    """A pattern of tokens that each match exactly where their _condition holds: no OP, and nothing
+    but LOWER, ORTH or TEXT (a word, an IN or NOT_IN list, a REGEX) and LIKE_NUM true. Its matches
+    are the runs of tokens meeting each condition in turn (TokenGroup.fixed)."""
+    return bool(pattern) and all(_exact(token) for token in pattern)
+
+
+def _exact(token) -> bool:
+    """_condition tells all this token asks (it leaves out what it cannot test, so is otherwise a
+    necessary condition only)."""
+    for key, value in token.items():
+        if key == "LIKE_NUM" and value is True:
+            continue
+        if key not in ("LOWER", "ORTH", "TEXT"):
+            return False  # OP, IS_ALPHA, NORM, ...
+        if isinstance(value, str):
+            continue
+        if not (isinstance(value, dict) and len(value) == 1):
+            return False
+        operator, operand = next(iter(value.items()))
+        if not (operator in ("IN", "NOT_IN") and isinstance(operand, list) and all(isinstance(w, str) for w in operand)
+                or operator == "REGEX" and isinstance(operand, str)):
+            return False
+    return _condition(token) is not None
 
 
 # -- word lists as lexeme flags ---------------------------------------------------------------
