@@ -75,6 +75,7 @@ def _unbulleted_items(raws):
 def _classify_lines(text, furniture):
     lines, heading, lead_in, previous = [], None, None, None
     table_row = re.compile(load_rules()["furniture"]["table_row"])
+    sentence_inside = re.compile(load_rules()["furniture"]["sentence_inside"])
     raws = list(_raw_lines(text))
     unbulleted = _unbulleted_items(raws)
     for raw in raws:
@@ -95,7 +96,7 @@ def _classify_lines(text, furniture):
         elif _BULLET.match(raw.text) and not (re.match(r"^\d", raw.text) and _heading_like(
                 _RawLine(0, 0, _BULLET.sub("", raw.text)), 8)):
             kind = "item"
-        elif _heading_like(raw, 14):
+        elif _heading_like(raw, 14) and not sentence_inside.search(raw.text):
             kind = "heading"
         else:
             kind = "prose"
