@@ -270,3 +270,23 @@ def test_a_fixed_pattern_matches_where_its_tokens_stand_side_by_side():
                     compared += 1
                     matched += bool(expected)
     assert compared > 1000 and matched > 20
+
+
+def test_an_anywhere_line_pattern_answers_as_its_fullmatch():
+    """furniture._whole_line compiles ".*X.*" as a search for X: on one line (no line break) it
+    answers as re.fullmatch does, on real lines and on made-up ones; other patterns stay as they are."""
+    import re
+
+    from loaders.extract.furniture import _Anywhere, _raw_lines, _whole_line
+
+    patterns = [r".*\bDEBUG\b.*", r".*(?<!x)ab+c.*", r".*\d{4}$.*", r".*^Note.*"]
+    lines = ["", "DEBUG", "a DEBUG b", "xDEBUG", "DEBUGGING now", "abbbc", "xabc", "in 2024", "2024 was", "Note: this",
+             "a Note", "\r DEBUG \r", "DEBUG\rx"]
+    lines += [line.text for path in Project(REPO).source_text_files()[:10] for line in _raw_lines(path.read_text("utf-8"))]
+    for pattern in patterns:
+        compiled = _whole_line(pattern)
+        assert isinstance(compiled, _Anywhere)
+        for line in lines:
+            assert bool(compiled.fullmatch(line)) == bool(re.fullmatch(pattern, line)), (pattern, line)
+    assert not isinstance(_whole_line(r"(?i)posted\s+(on|by)\b.*"), _Anywhere)
+    assert not isinstance(_whole_line(r".*a\.*"), _Anywhere)  # ends with an escaped dot and a star

@@ -157,11 +157,31 @@ class _Compiled:
     @classmethod
     def of(cls, rules) -> "_Compiled":
         return cls(frozenset(line.lower() for line in rules["lines"]["navigation"]),
-                   {kind: [re.compile(p) for p in items] for kind, items in rules["line_patterns"].items()},
+                   {kind: [_whole_line(p) for p in items] for kind, items in rules["line_patterns"].items()},
                    [re.compile(p, re.IGNORECASE) for p in rules["dates"] + rules["line_patterns"]["byline"]],
                    {phrase.lower(): kind for kind, phrases in rules["closing"].items() for phrase in phrases},
                    [re.compile(p, re.IGNORECASE) for p in rules["advert_patterns"]],
                    re.compile(rules["closing_count"]))
+
+
+class _Anywhere:
+    """A line pattern ".*X.*" as its fullmatch answers on one line (no line break, which "." would not
+    cross): whether X is found anywhere in it. Searching for X once beats ".*" backtracking from the
+    line's end to try X at every character, on every line of every article."""
+
+    def __init__(self, inner):
+        self.inner = re.compile(inner)
+
+    def fullmatch(self, line):
+        return self.inner.search(line)
+
+
+def _whole_line(pattern):
+    """A line pattern, compiled for fullmatch on one line of text."""
+    inner = pattern[2:-2]
+    if pattern.startswith(".*") and pattern.endswith(".*") and not inner.endswith("\\") and "\n" not in inner:
+        return _Anywhere(inner)
+    return re.compile(pattern)
 
 
 _COMPILED = {}  # id(rules) -> (rules, _Compiled): the rules are read once (load_rules), kept so their id is not reused
