@@ -235,3 +235,58 @@ def test_the_collector_is_left_as_it_was_found():
         assert not gc.isenabled()  # the caller's choice stays
     finally:
         gc.enable()
+
+
+def test_a_fixed_pattern_matches_where_its_tokens_stand_side_by_side():
+    """A fixed pattern (matching.fixed: no OP, only conditions _condition tells all of) is matched
+    without spaCy's Matcher, by its required tokens' positions (article._side_by_side): the same
+    pairs as its own Matcher on every sentence of real articles, and a token the shortcut cannot
+    read exactly (OP, IS_ALPHA, LIKE_NUM false, an IN list with another operator) keeps the Matcher."""
+    from loaders.extract.article import _side_by_side
+    from loaders.extract.matching import fixed
+
+    assert fixed([{"LOWER": {"IN": ["a", "b"]}}, {"LIKE_NUM": True, "LOWER": {"NOT_IN": ["first"]}},
+                  {"TEXT": {"REGEX": "^x"}}, {"ORTH": "NICE"}])
+    assert not any(fixed(pattern) for pattern in (
+        [], [{"LOWER": "a", "OP": "?"}], [{"IS_ALPHA": True}], [{"LIKE_NUM": False}], [{}],
+        [{"LOWER": {"IN": ["a"], "NOT_IN": ["b"]}}], [{"LOWER": {"FUZZY": "a"}}]))
+    project, found = Project(REPO), matchers()
+    compared = matched = 0
+    for name in ARTICLES:
+        article = Article((project.sources_dir / f"{name}.txt").read_text("utf-8"), [])
+        for sentence in article.sentences:
+            span = article.doc[sentence.start:sentence.end]
+            for group in found.groups:
+                for index, is_fixed in enumerate(group.fixed):
+                    if not is_fixed:
+                        continue
+                    lists = [article._positions_of(key) for key in group.needs[index].order]
+                    expected = sorted((s, e) for _, s, e in group.singles[index](span))
+                    assert sorted(_side_by_side(lists, sentence.start, sentence.end)) == expected, span.text
+                    for s, e in expected:  # a window that ends where the match does, or starts where it starts
+                        start, end = sentence.start + s, sentence.start + e
+                        assert _side_by_side(lists, start, end) == [(0, e - s)]
+                        assert _side_by_side(lists, start, end - 1) == []
+                    compared += 1
+                    matched += bool(expected)
+    assert compared > 1000 and matched > 20
+
+
+def test_an_anywhere_line_pattern_answers_as_its_fullmatch():
+    """furniture._whole_line compiles ".*X.*" as a search for X: on one line (no line break) it
+    answers as re.fullmatch does, on real lines and on made-up ones; other patterns stay as they are."""
+    import re
+
+    from loaders.extract.furniture import _Anywhere, _raw_lines, _whole_line
+
+    patterns = [r".*\bDEBUG\b.*", r".*(?<!x)ab+c.*", r".*\d{4}$.*", r".*^Note.*"]
+    lines = ["", "DEBUG", "a DEBUG b", "xDEBUG", "DEBUGGING now", "abbbc", "xabc", "in 2024", "2024 was", "Note: this",
+             "a Note", "\r DEBUG \r", "DEBUG\rx"]
+    lines += [line.text for path in Project(REPO).source_text_files()[:10] for line in _raw_lines(path.read_text("utf-8"))]
+    for pattern in patterns:
+        compiled = _whole_line(pattern)
+        assert isinstance(compiled, _Anywhere)
+        for line in lines:
+            assert bool(compiled.fullmatch(line)) == bool(re.fullmatch(pattern, line)), (pattern, line)
+    assert not isinstance(_whole_line(r"(?i)posted\s+(on|by)\b.*"), _Anywhere)
+    assert not isinstance(_whole_line(r".*a\.*"), _Anywhere)  # ends with an escaped dot and a star

@@ -1,7 +1,7 @@
 """The article read for extraction: its lines, sentences, tokens and every match, by sentence."""
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Optional
@@ -75,6 +75,7 @@ def _unbulleted_items(raws):
 def _classify_lines(text, furniture):
     lines, heading, lead_in, previous = [], None, None, None
     table_row = re.compile(load_rules()["furniture"]["table_row"])
+    sentence_inside = re.compile(load_rules()["furniture"]["sentence_inside"])
     raws = list(_raw_lines(text))
     unbulleted = _unbulleted_items(raws)
     for raw in raws:
@@ -95,7 +96,7 @@ def _classify_lines(text, furniture):
         elif _BULLET.match(raw.text) and not (re.match(r"^\d", raw.text) and _heading_like(
                 _RawLine(0, 0, _BULLET.sub("", raw.text)), 8)):
             kind = "item"
-        elif _heading_like(raw, 14):
+        elif _heading_like(raw, 14) and not sentence_inside.search(raw.text):
             kind = "heading"
         else:
             kind = "prose"
@@ -140,6 +141,25 @@ def _union(masks) -> int:
     for mask in masks:
         found |= mask
     return found
+
+
+def _side_by_side(lists, start, end) -> list:
+    """The (start, end) pairs, counted from start, of the runs within tokens start..end whose n-th
+    token is in lists[n] (sorted token positions, one list per token of a fixed pattern): that
+    pattern's matches there, as spaCy's Matcher finds them (matching.fixed)."""
+    first, length, pairs = lists[0], len(lists), []
+    for k in range(bisect_left(first, start), len(first)):
+        position = first[k]
+        if position + length > end:
+            break
+        for offset in range(1, length):
+            others, at = lists[offset], position + offset
+            found = bisect_left(others, at)
+            if found == len(others) or others[found] != at:
+                break
+        else:
+            pairs.append((position - start, position - start + length))
+    return pairs
 
 
 def _in_spans(start, end, spans):
@@ -248,6 +268,8 @@ class Article:
         costly part of extraction, and most text cannot match."""
         matcher, triggers = group.matcher, group.triggers
         strings, found = self.doc.vocab.strings, []
+        if triggers is not None and triggers.isdisjoint(self._words):
+            return found  # no window to run in: the pre-check below would find none either
         live = self._live_needs(group)
         candidates = self._kept if live is None else _union(mask for _, mask, _ in live)
         if not candidates:
@@ -266,18 +288,22 @@ class Article:
                     windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
                 else:
                     windows.append((start, end))
-        sentence_of = self.sentence_of
+        sentence_of, fixed = self.sentence_of, group.fixed
         for start, end in windows:
-            patterns = None
+            patterns, pairs = None, ()
             if live is not None:
                 # Only the patterns whose every base is in this window's sentence can hold here
                 # (see _live_needs), and only those holding their required tokens in order can match.
                 sentence = sentence_of[start]
-                patterns = [index for index, mask, lists in live if mask >> sentence & 1 and held_in(lists, start, end)]
-                if not patterns:
+                held = [(index, lists) for index, mask, lists in live if mask >> sentence & 1 and held_in(lists, start, end)]
+                if not held:
+                    continue
+                patterns = [index for index, _ in held if not fixed[index]]
+                pairs = [pair for index, lists in held if fixed[index] for pair in _side_by_side(lists, start, end)]
+                if not patterns and not pairs:
                     continue
             found += [Match(found_labels.label(strings[m]), start + s, start + e)
-                      for m, s, e in group.run(self.doc[start:end], patterns)]
+                      for m, s, e in group.run(self.doc[start:end], patterns, pairs)]
         return found
 
     def _live_needs(self, group):
@@ -288,11 +314,12 @@ class Article:
         that order: Needs.held_by over the patterns that can pass it, its lookups done once."""
         if group.needs is None:
             return None
-        live = []
+        live, masks = [], self._sentences_by_base
         for index, needs in enumerate(group.needs):
             held = self._kept
             for base in needs.bases:
-                held &= self._sentences_of(base)
+                mask = masks.get(base)  # looked up here: most bases are asked of many patterns
+                held &= self._sentences_of(base) if mask is None else mask
                 if not held:
                     break
             if held:

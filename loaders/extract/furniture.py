@@ -142,9 +142,62 @@ def detect_furniture(text: str) -> list[dict]:
     return [stretch.entry(text, anchors) for stretch in find_furniture(text)]
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """The furniture rules' word lists and regular expressions, made once per rules read (every
+    article asks; re's own cache is a lookup per pattern and call)."""
+
+    navigation: frozenset  # lower case
+    line_patterns: dict  # kind -> [compiled]
+    dates: list  # compiled, ignoring case: dates and bylines
+    closing: dict  # lower-case phrase -> kind
+    adverts: list
+    count: re.Pattern
+
+    @classmethod
+    def of(cls, rules) -> "_Compiled":
+        return cls(frozenset(line.lower() for line in rules["lines"]["navigation"]),
+                   {kind: [_whole_line(p) for p in items] for kind, items in rules["line_patterns"].items()},
+                   [re.compile(p, re.IGNORECASE) for p in rules["dates"] + rules["line_patterns"]["byline"]],
+                   {phrase.lower(): kind for kind, phrases in rules["closing"].items() for phrase in phrases},
+                   [re.compile(p, re.IGNORECASE) for p in rules["advert_patterns"]],
+                   re.compile(rules["closing_count"]))
+
+
+class _Anywhere:
+    """A line pattern ".*X.*" as its fullmatch answers on one line (no line break, which "." would not
+    cross): whether X is found anywhere in it. Searching for X once beats ".*" backtracking from the
+    line's end to try X at every character, on every line of every article."""
+
+    def __init__(self, inner):
+        self.inner = re.compile(inner)
+
+    def fullmatch(self, line):
+        return self.inner.search(line)
+
+
+def _whole_line(pattern):
+    """A line pattern, compiled for fullmatch on one line of text."""
+    inner = pattern[2:-2]
+    if pattern.startswith(".*") and pattern.endswith(".*") and not inner.endswith("\\") and "\n" not in inner:
+        return _Anywhere(inner)
+    return re.compile(pattern)
+
+
+_COMPILED = {}  # id(rules) -> (rules, _Compiled): the rules are read once (load_rules), kept so their id is not reused
+
+
+def _compiled(rules) -> _Compiled:
+    found = _COMPILED.get(id(rules))
+    if found is None or found[0] is not rules:
+        found = _COMPILED[id(rules)] = (rules, _Compiled.of(rules))
+    return found[1]
+
+
 def find_furniture(text: str) -> list[Furniture]:
     """Page furniture of a capture, found by the rules of furniture.yaml."""
     rules = load_rules()["furniture"]
+    made = _compiled(rules)
     lines = _raw_lines(text)
     size = max(len(text), 1)
     found, taken = [], set()
@@ -153,8 +206,7 @@ def find_furniture(text: str) -> list[Furniture]:
         found.append(Furniture(kind, lines[first].start, end or lines[last].end, note, through_end))
         taken.update(range(first, last + 1))
 
-    navigation = {line.lower() for line in rules["lines"]["navigation"]}
-    patterns = {kind: [re.compile(p) for p in items] for kind, items in rules["line_patterns"].items()}
+    navigation, patterns = made.navigation, made.line_patterns
     for index, line in enumerate(lines):
         if line.blank:
             continue
@@ -166,15 +218,15 @@ def find_furniture(text: str) -> list[Furniture]:
                 add(kind, index, index, f"Detected: a {kind} line.")
                 break
 
-    _detect_bylines(lines, rules, size, add)
-    _detect_closing(lines, rules, size, add)
+    _detect_bylines(lines, rules, made, size, add)
+    _detect_closing(lines, rules, made, size, add)
     _detect_captions(lines, rules, add, taken)
     return found
 
 
-def _detect_bylines(lines, rules, size, add):
+def _detect_bylines(lines, rules, made, size, add):
     """A run of short bullet lines near the top, one of them a date or a reading time."""
-    dates = [re.compile(p, re.IGNORECASE) for p in rules["dates"] + rules["line_patterns"]["byline"]]
+    dates = made.dates
     most = rules["byline_max_words"] + 1  # and the bullet
     index = 0
     while index < len(lines) and lines[index].start < size * rules["byline_max_position"]:
@@ -189,11 +241,9 @@ def _detect_bylines(lines, rules, size, add):
         index += 1
 
 
-def _detect_closing(lines, rules, size, add):
+def _detect_closing(lines, rules, made, size, add):
     """Widgets, related-post teasers and adverts after the article: from their first line to the end."""
-    closing = {phrase.lower(): kind for kind, phrases in rules["closing"].items() for phrase in phrases}
-    adverts = [re.compile(p, re.IGNORECASE) for p in rules["advert_patterns"]]
-    count = re.compile(rules["closing_count"])  # compiled once, not looked up in re's cache per line
+    closing, adverts, count = made.closing, made.adverts, made.count
     content = [i for i, line in enumerate(lines) if not line.blank]
     for position, index in enumerate(content):
         line = lines[index]

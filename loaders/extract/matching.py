@@ -149,22 +149,48 @@ class TokenGroup:
     # One Matcher per pattern, in the patterns' order (with needs only): a window runs only the
     # patterns whose needs it holds, since the Matcher's cost is its tokens times its patterns.
     singles: tuple = ()
+    # Where several patterns may match, one Matcher holding just those (not greedy: a quantity's
+    # longest are chosen among all their matches), made when a window first needs that set: each
+    # Matcher call makes a Token object of every token it reads, so one call beats one per pattern.
+    flagged: tuple = ()  # the patterns as the singles hold them
+    key: str = ""
+    key_id: int = 0  # the key's string id, as the Matcher reports it
+    subsets: dict = field(default_factory=dict)  # (pattern index, ...) -> Matcher
+    SUBSETS_KEPT = 256  # per group: sets of patterns beyond these are matched without being kept
+    # Per pattern: True when it is a fixed run of tokens each of which its needs say all about
+    # (see fixed()): its matches are where its required tokens stand side by side, found without
+    # the Matcher, which makes a Token object of every token it reads.
+    fixed: tuple = ()
 
-    def run(self, span, patterns=None) -> list:
+    def run(self, span, patterns=None, found=()) -> list:
         """[(key, start, end)] of the group's matches in span, as its matcher gives them (for a quantity,
         the longest that do not overlap); patterns: the indices of the only patterns that can match
-        there (the others must have no match in span), None for all of them."""
-        if patterns is None or len(patterns) == len(self.singles):
+        there (the others must have no match in span), None for all of them; found: the (start, end)
+        pairs of the patterns matched without the Matcher, left out of patterns."""
+        if not found and (patterns is None or len(patterns) == len(self.singles)):
             return self.matcher(span)
-        if len(patterns) == 1 and not self.quantity:
-            return self.singles[patterns[0]](span)
-        found = {}  # the Matcher reports each (start, end) of a key once, whichever patterns match it
-        for index in patterns:
-            for key, start, end in self.singles[index](span):
-                found.setdefault((start, end), key)
-        if not self.quantity:
-            return [(key, start, end) for (start, end), key in found.items()]
-        return [(found[pair], *pair) for pair in longest_first(found, len(span))]
+        if not patterns:
+            matched = []
+        elif len(patterns) == 1:
+            matched = self.singles[patterns[0]](span)
+        else:
+            matched = self._subset(tuple(patterns))(span)
+        if not found and not self.quantity:
+            return matched  # the Matcher reports each (start, end) of a key once, whichever patterns match it
+        pairs = dict.fromkeys(found)
+        pairs.update(dict.fromkeys((start, end) for _, start, end in matched))
+        if self.quantity:
+            pairs = longest_first(pairs, len(span))
+        return [(self.key_id, start, end) for start, end in pairs]
+
+    def _subset(self, patterns: tuple) -> Matcher:
+        matcher = self.subsets.get(patterns)
+        if matcher is None:
+            matcher = Matcher(self.singles[0].vocab, validate=False)
+            matcher.add(self.key, [self.flagged[index] for index in patterns])
+            if len(self.subsets) < self.SUBSETS_KEPT:
+                self.subsets[patterns] = matcher
+        return matcher
 
     def may_match(self, positions, start, end) -> bool:
         """False when no pattern can match within tokens start..end (see Needs.held_by): the Matcher
@@ -341,11 +367,38 @@ def _group(vocab, label, key, patterns, quantity=False, flags=None):
     needs = tuple(_needs(pattern) for pattern in patterns)
     if not all(n.order for n in needs):
         return TokenGroup(label, matcher, triggers, quantity)
-    singles = []
-    for pattern in patterns:  # not greedy: a quantity's longest are chosen among every pattern's matches
+    singles, flagged = [], tuple(_flagged(pattern, flags or {}) for pattern in patterns)
+    for pattern in flagged:  # not greedy: a quantity's longest are chosen among every pattern's matches
         singles.append(Matcher(vocab, validate=False))
-        singles[-1].add(key, [_flagged(pattern, flags or {})])
-    return TokenGroup(label, matcher, triggers, quantity, needs, tuple(singles))
+        singles[-1].add(key, [pattern])
+    return TokenGroup(label, matcher, triggers, quantity, needs, tuple(singles), flagged, key, vocab.strings.add(key),
+                      fixed=tuple(map(fixed, patterns)))
+
+
+def fixed(pattern) -> bool:
+    """A pattern of tokens that each match exactly where their _condition holds: no OP, and nothing
+    but LOWER, ORTH or TEXT (a word, an IN or NOT_IN list, a REGEX) and LIKE_NUM true. Its matches
+    are the runs of tokens meeting each condition in turn (TokenGroup.fixed)."""
+    return bool(pattern) and all(_exact(token) for token in pattern)
+
+
+def _exact(token) -> bool:
+    """_condition tells all this token asks (it leaves out what it cannot test, so is otherwise a
+    necessary condition only)."""
+    for key, value in token.items():
+        if key == "LIKE_NUM" and value is True:
+            continue
+        if key not in ("LOWER", "ORTH", "TEXT"):
+            return False  # OP, IS_ALPHA, NORM, ...
+        if isinstance(value, str):
+            continue
+        if not (isinstance(value, dict) and len(value) == 1):
+            return False
+        operator, operand = next(iter(value.items()))
+        if not (operator in ("IN", "NOT_IN") and isinstance(operand, list) and all(isinstance(w, str) for w in operand)
+                or operator == "REGEX" and isinstance(operand, str)):
+            return False
+    return _condition(token) is not None
 
 
 # -- word lists as lexeme flags ---------------------------------------------------------------

@@ -352,6 +352,13 @@ def numeric_findings(article, topics, works) -> list:
                 continue
             if rule.get("at_least") and value.min == value.max and words_in(article, sentence, rule["at_least"]):
                 value.max = None
+            if _alternatives(article, value, start, end, lexicon):
+                # "either once or three times a week": each end is a value of its own, never joined to another.
+                for end_value in (value.min, value.max):
+                    found.append(NumericFinding(sentence, numbers["claim_types"][topic], topic,
+                                                Value(end_value, end_value, value.unit, value.approximate), start,
+                                                works.cites_for(sentence), _qualifiers(article, sentence, topic, start)))
+                continue
             finding = NumericFinding(sentence, numbers["claim_types"][topic], topic, value, start,
                                      works.cites_for(sentence), _qualifiers(article, sentence, topic, start))
             if topic == "sessions.frequency" and rates and _joined(article, rates[-1][2], start):
@@ -362,6 +369,12 @@ def numeric_findings(article, topics, works) -> list:
                 rates.append((finding, start, end))
             found.append(finding)
     return found
+
+
+def _alternatives(article, value, start, end, lexicon) -> bool:
+    """A range of two numbers joined by "or" and opened by "either" (lexicon.alternatives): two options."""
+    return (value.min is not None and value.max is not None and value.min != value.max and start > 0
+            and article.lower[start - 1] in word_set(lexicon["alternatives"]) and "or" in article.lower[start:end])
 
 
 def _inside_another(quantities, family, start, end):

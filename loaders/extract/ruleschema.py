@@ -217,6 +217,7 @@ class FurnitureRules(Rules):
     dates: list[Regex]
     caption_max_words: Count
     table_row: Regex
+    sentence_inside: Regex
 
 
 # -- lexicon.yaml -------------------------------------------------------------------------
@@ -258,6 +259,7 @@ class LexiconRules(Rules):
     negations: Words
     hypotheticals: Words
     hypothetical_phrases: Words
+    alternatives: Words
     question_openers: Words
     clause_breaks: Words
     segment_breaks: Words
