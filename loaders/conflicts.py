@@ -179,14 +179,20 @@ def multiplied(rate, duration, topic, join):
     return {**rate, "topic": topic["id"], "norm_min": low, "norm_max": high, "norm_unit": unit,
             "approximate": bool(rate["approximate"] or duration["approximate"]), "certainty": weaker["certainty"],
             "qualifiers": json.dumps(qualifiers, sort_keys=True), "answer": f"{v.range_text(low, high, unit)}, derived",
-            "derivation": arithmetic, "derived_with": duration["id"], "rate_assumed": phase_rate_stretched(rate, duration)}
+            "derivation": arithmetic, "derived_with": duration["id"], "rate_assumed": phase_rate_stretched(rate, duration),
+            "phase_stated": phase_stated(rate) and phase_stated(duration)}
+
+
+def phase_stated(claim):
+    """True when the claim names its phase as written (not the initial phase every unphased claim is read in)."""
+    return "phase" in json.loads(claim["qualifiers"])
 
 
 def phase_rate_stretched(rate, duration):
     """True when the rate is stated for a phase ("twice weekly in the initial stages") and the duration
     is not ("10-12 weeks to see lasting results"): the product assumes the phase's rate for all of the
     duration, an upper estimate when later phases are sparser."""
-    return "phase" in json.loads(rate["qualifiers"]) and "phase" not in json.loads(duration["qualifiers"])
+    return phase_stated(rate) and not phase_stated(duration)
 
 
 def indirect(claim):
@@ -632,16 +638,37 @@ def range_conflicts(claims, join):
     ends_early = lambda c: -bounds(c)[1]
     starts_late = lambda c: bounds(c)[0]
     for gap, lower, upper in best_pairs(claims, join, statement, statement, ends_early, starts_late):
-        if first_effect_within_course(lower, upper, join):
+        if (first_effect_within_course(lower, upper, join) or relative_gap(gap, upper) < NEAR_GAP
+                or part_below_whole(lower, upper)):
             continue
         rule = "range-derived" if indirect(lower) or indirect(upper) else "range-disjoint"
         yield conflict(lower, upper, rule, join, gap)
     for pick_lower, pick_upper in ((protocol, statement), (statement, protocol)):
         for gap, lower, upper in best_pairs(claims, join, pick_lower, pick_upper, ends_early, starts_late):
-            if not (indirect(lower) or indirect(upper) or scope_mismatch(lower, upper, MEASURE_KEYS)):
+            if not (indirect(lower) or indirect(upper) or scope_mismatch(lower, upper, MEASURE_KEYS)
+                    or not informative_context(gap, lower, upper)):
                 yield conflict(lower, upper, "protocol-context", join, gap)
     yield from touching_conflicts(claims, join)
     yield from overlap_conflicts(claims, join)
+
+
+# Two ranges less than this fraction of where the higher one starts apart ("6-7 weeks" and "8 weeks", "30 minutes"
+# and "around 40", "8-12 sessions" and "6-7") say about the same dose in different round numbers: no conflict.
+# Ranges that meet at one end are the touching rule's (both hold only at that value).
+NEAR_GAP = 0.2
+
+
+def relative_gap(gap, upper):
+    """The gap between two disjoint ranges as a fraction of where the higher one starts."""
+    return gap / max(abs(bounds(upper)[0]), 1e-9)
+
+
+def informative_context(gap, lower, upper):
+    """A study's protocol is context for advice only when far from it (FAR_GAP: "ten treatments" beside "one to
+    three"): a trial's 7 weeks beside an advised 6, or 12 sessions beside "up to 8-10", tell a reader nothing the
+    advice does not. Nor is a phase's count or length below a whole course's (part_below_whole: "an initial course
+    of six weeks" beside a trial's three months) — a part under its whole."""
+    return relative_gap(gap, upper) >= FAR_GAP and not part_below_whole(lower, upper)
 
 
 def overlap_conflicts(claims, join):
@@ -785,9 +812,6 @@ FAR_GAP = 0.5
 # came) against someone's advice: the finding shows that its dose works, not that the advised one fails —
 # a tension, as a mixed result against a firm answer is.
 FOUND_DOSE_PENALTY = 2
-# A phase's count or length, as its source states it ("four or five sessions at once a week" to start),
-# below a count or length for a whole course ("16 sessions") is a part under its whole, not a rival total.
-PART_PENALTY = 1
 # Qualifiers that name the case a piece of advice is for ("population: frequent migraines").
 CASE_KEYS = ("population", "condition")
 
@@ -831,7 +855,7 @@ def severity(a, b, rule, join, gap):
         score -= TOUCHING_PENALTY
         basis.append(f"ranges meet at one end (-{TOUCHING_PENALTY})")
     if rule in ("range-disjoint", "range-derived"):
-        relative = gap / max(abs(bounds(b)[0]), 1e-9)
+        relative = relative_gap(gap, b)
         if relative >= FAR_GAP and upper_estimate(a, b):
             basis.append(f"gap {relative:.0%} of the higher range, but against an upper estimate (+0)")
         elif relative >= FAR_GAP:
@@ -852,8 +876,7 @@ def severity(a, b, rule, join, gap):
     elif superseded:
         level = "low"
         basis.append(f"{superseded[0]} reports guidance a later edition replaces: low")
-    elif (score >= HIGH_SCORE and firm and not (unlike or scope) and not (indirect(a) or indirect(b))
-          and not (rule in ("range-disjoint", "range-derived") and part_below_whole(a, b))):
+    elif score >= HIGH_SCORE and firm and not (unlike or scope) and not (indirect(a) or indirect(b)):
         allowed_case = allows_elsewhere(a, b, join)
         level = "high" if same_kind_of_statement(a, b) and not allowed_case else "medium"
         if not same_kind_of_statement(a, b):
@@ -912,25 +935,25 @@ def upper_estimate(a, b):
 
 def range_calibrated(lower, upper, score, basis):
     """The score and basis of two disjoint ranges (lower ends before upper starts) after the points only
-    ranges have: a dose found against a dose prescribed, and a phase's value under a whole course's (a part
-    against a whole: never high either)."""
+    ranges have: a dose found against a dose prescribed (a phase's value under a whole course's is no conflict
+    at all: part_below_whole)."""
     kinds = {lower["statement_kind"], upper["statement_kind"]}
     if kinds == {"finding", "advice"}:
         score -= FOUND_DOSE_PENALTY
         basis.append(f"a finding's dose against advice: the finding does not show the advice fails (-{FOUND_DOSE_PENALTY})")
-    if part_below_whole(lower, upper):
-        score -= PART_PENALTY
-        basis.append(f"a phase's {lower['norm_unit']} under a whole course's (-{PART_PENALTY})")
     return score, basis
 
 
 def part_below_whole(lower, upper):
-    """True when the lower value is one phase's count or length as its source states it, and the upper one
-    is stated for no phase: the part of a course is expected to be below the whole (rates excepted, which
-    hold through a phase). A phase's value above a whole course's still contradicts it."""
-    stated = lambda c: "phase" in json.loads(c["qualifiers"])
-    return ("/" not in (lower.get("norm_unit") or "") and not indirect(lower) and not indirect(upper)
-            and stated(lower) and not stated(upper))
+    """True when the lower value is one phase's count or length as its source states it ("four or five
+    sessions at once a week" to start; "an initial course of once or twice a week for six weeks", 6-12 sessions
+    derived from a phase's rate and the phase's length), and the upper one is stated directly for no phase ("16
+    sessions"): the part of a course is expected to be below the whole, so the pair is no conflict; where the
+    doses really differ, their rates meet (rates are excepted here: they hold through a phase). A phase's value
+    above a whole course's still contradicts it."""
+    part = lower.get("phase_stated") if indirect(lower) else phase_stated(lower)
+    return ("/" not in (lower.get("norm_unit") or "") and not lower.get("via") and not indirect(upper)
+            and bool(part) and not phase_stated(upper))
 
 
 def allows_elsewhere(a, b, join):
