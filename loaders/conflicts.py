@@ -168,8 +168,8 @@ def multiplied(rate, duration, topic, join):
     in_per = lambda x: None if x is None else v.convert(x, duration["norm_unit"], per)
     times = lambda x, y: None if x is None or y is None else x * in_per(y)
     low, high = times(rate["norm_min"], duration["norm_min"]), times(rate["norm_max"], duration["norm_max"])
-    if low is None and high is None:
-        return None
+    if (low is None and high is None) or (high is not None and high < 1):
+        return None  # fewer than one session is no course: an effect felt at once comes within the first session
     unit = topic["unit"]
     arithmetic = (f"{v.range_text(rate['norm_min'], rate['norm_max'], rate['norm_unit'])} × "
                   f"{v.range_text(in_per(duration['norm_min']), in_per(duration['norm_max']), per)} "
@@ -470,7 +470,9 @@ def one_sources_cases(a, b, join):
         return False
     if not (a["statement_kind"] == b["statement_kind"] == "advice"):
         return False
-    return set(json.loads(a["qualifiers"])) != set(json.loads(b["qualifiers"]))
+    # Values count too: "most people notice improvements after five to six sessions" and, for chronic headaches,
+    # "eight to twelve" are its rule and its exception, as are an initial and a maintenance phase.
+    return json.loads(a["qualifiers"]) != json.loads(b["qualifiers"])
 
 
 def narrower_case(a, b, join):
@@ -723,12 +725,14 @@ def touching_conflicts(claims, join):
 
     Only exact, proper ranges (low < high, neither approximate: "about 3–6" already overlaps once
     widened) of firm statements: not protocols, and not hedged ("you may benefit from 1–2 sessions a week"
-    is no firm end for another range to meet). Each claim is filed under its two ends, so a pair meets under
+    is no firm end for another range to meet), nor a derived count that stretches a phase's rate over a longer
+    duration (phase_rate_stretched: an upper estimate, whose end is arithmetic, not something its source says).
+    Each claim is filed under its two ends, so a pair meets under
     the one value where the lower range ends and the upper starts: linear in the claims, and the
     CANDIDATES firmest pairs are kept.
     """
     proper = lambda c: (not is_protocol(c) and not c["approximate"] and c["certainty"] != "hedged"
-                        and c["norm_min"] is not None and c["norm_max"] is not None and c["norm_min"] < c["norm_max"])
+                        and not c.get("rate_assumed") and c["norm_min"] is not None and c["norm_max"] is not None and c["norm_min"] < c["norm_max"])
     by_end = defaultdict(list)
     for claim in claims:
         if proper(claim):
