@@ -882,11 +882,16 @@ def severity(a, b, rule, join, gap):
         basis.append(f"{superseded[0]} reports guidance a later edition replaces: low")
     elif score >= HIGH_SCORE and firm and not (unlike or scope) and not (indirect(a) or indirect(b)):
         allowed_case = allows_elsewhere(a, b, join)
-        level = "high" if same_kind_of_statement(a, b) and not allowed_case else "medium"
+        # Ranges a third apart ("give it three to six treatments" against "book a session or two") differ in
+        # degree: an editor can reconcile them, so high needs them far apart (FAR_GAP).
+        near = rule in ("range-disjoint", "range-derived") and relative_gap(gap, b) < FAR_GAP
+        level = "high" if same_kind_of_statement(a, b) and not allowed_case and not near else "medium"
         if not same_kind_of_statement(a, b):
             basis.append(f"{a['statement_kind']} against {b['statement_kind']}: not high")
         elif allowed_case:
             basis.append(f"{allowed_case} allows the other side's value for a case it names: not high")
+        elif near:
+            basis.append(f"ranges {relative_gap(gap, b):.0%} apart, not far: not high")
     elif score >= MEDIUM_SCORE:
         level = "medium"
     else:

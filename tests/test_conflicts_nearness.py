@@ -56,3 +56,14 @@ def test_a_phases_count_under_a_whole_course_is_no_conflict_stated_or_derived_bu
     big_start = {**start, "norm_min": 20, "norm_max": 24}
     small_course = {**course, "norm_min": 2, "norm_max": 3}
     assert rules([big_start, small_course]) == {("range-disjoint", "expert/start", "review/course")}
+
+
+def test_two_firm_ranges_a_third_apart_are_at_most_medium_and_far_apart_can_be_high():
+    three_to_six = row("three", "clinic", "sessions.count", "Give it three to six treatments.", 3, 6,
+                       certainty="recommended")
+    one_or_two = row("two", "blog", "sessions.count", "Book a session or two.", 1, 2, certainty="recommended")
+    [near] = found([three_to_six, one_or_two]).values()
+    assert near["severity"] == "medium" and "not far: not high" in near["severity_basis"]
+    eight = {**three_to_six, "id": "clinic/eight", "quote": "Give it eight to twelve.", "norm_min": 8, "norm_max": 12}
+    [far] = found([eight, one_or_two]).values()
+    assert far["severity"] == "high"
