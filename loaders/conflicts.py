@@ -168,8 +168,8 @@ def multiplied(rate, duration, topic, join):
     in_per = lambda x: None if x is None else v.convert(x, duration["norm_unit"], per)
     times = lambda x, y: None if x is None or y is None else x * in_per(y)
     low, high = times(rate["norm_min"], duration["norm_min"]), times(rate["norm_max"], duration["norm_max"])
-    if low is None and high is None:
-        return None
+    if (low is None and high is None) or (high is not None and high < 1):
+        return None  # fewer than one session is no course: an effect felt at once comes within the first session
     unit = topic["unit"]
     arithmetic = (f"{v.range_text(rate['norm_min'], rate['norm_max'], rate['norm_unit'])} × "
                   f"{v.range_text(in_per(duration['norm_min']), in_per(duration['norm_max']), per)} "
@@ -179,14 +179,20 @@ def multiplied(rate, duration, topic, join):
     return {**rate, "topic": topic["id"], "norm_min": low, "norm_max": high, "norm_unit": unit,
             "approximate": bool(rate["approximate"] or duration["approximate"]), "certainty": weaker["certainty"],
             "qualifiers": json.dumps(qualifiers, sort_keys=True), "answer": f"{v.range_text(low, high, unit)}, derived",
-            "derivation": arithmetic, "derived_with": duration["id"], "rate_assumed": phase_rate_stretched(rate, duration)}
+            "derivation": arithmetic, "derived_with": duration["id"], "rate_assumed": phase_rate_stretched(rate, duration),
+            "phase_stated": phase_stated(rate) and phase_stated(duration)}
+
+
+def phase_stated(claim):
+    """True when the claim names its phase as written (not the initial phase every unphased claim is read in)."""
+    return "phase" in json.loads(claim["qualifiers"])
 
 
 def phase_rate_stretched(rate, duration):
     """True when the rate is stated for a phase ("twice weekly in the initial stages") and the duration
     is not ("10-12 weeks to see lasting results"): the product assumes the phase's rate for all of the
     duration, an upper estimate when later phases are sparser."""
-    return "phase" in json.loads(rate["qualifiers"]) and "phase" not in json.loads(duration["qualifiers"])
+    return phase_stated(rate) and not phase_stated(duration)
 
 
 def indirect(claim):
@@ -464,7 +470,9 @@ def one_sources_cases(a, b, join):
         return False
     if not (a["statement_kind"] == b["statement_kind"] == "advice"):
         return False
-    return set(json.loads(a["qualifiers"])) != set(json.loads(b["qualifiers"]))
+    # Values count too: "most people notice improvements after five to six sessions" and, for chronic headaches,
+    # "eight to twelve" are its rule and its exception, as are an initial and a maintenance phase.
+    return json.loads(a["qualifiers"]) != json.loads(b["qualifiers"])
 
 
 def narrower_case(a, b, join):
@@ -632,16 +640,37 @@ def range_conflicts(claims, join):
     ends_early = lambda c: -bounds(c)[1]
     starts_late = lambda c: bounds(c)[0]
     for gap, lower, upper in best_pairs(claims, join, statement, statement, ends_early, starts_late):
-        if first_effect_within_course(lower, upper, join):
+        if (first_effect_within_course(lower, upper, join) or relative_gap(gap, upper) < NEAR_GAP
+                or part_below_whole(lower, upper)):
             continue
         rule = "range-derived" if indirect(lower) or indirect(upper) else "range-disjoint"
         yield conflict(lower, upper, rule, join, gap)
     for pick_lower, pick_upper in ((protocol, statement), (statement, protocol)):
         for gap, lower, upper in best_pairs(claims, join, pick_lower, pick_upper, ends_early, starts_late):
-            if not (indirect(lower) or indirect(upper) or scope_mismatch(lower, upper, MEASURE_KEYS)):
+            if not (indirect(lower) or indirect(upper) or scope_mismatch(lower, upper, MEASURE_KEYS)
+                    or not informative_context(gap, lower, upper)):
                 yield conflict(lower, upper, "protocol-context", join, gap)
     yield from touching_conflicts(claims, join)
     yield from overlap_conflicts(claims, join)
+
+
+# Two ranges less than this fraction of where the higher one starts apart ("6-7 weeks" and "8 weeks", "30 minutes"
+# and "around 40", "8-12 sessions" and "6-7") say about the same dose in different round numbers: no conflict.
+# Ranges that meet at one end are the touching rule's (both hold only at that value).
+NEAR_GAP = 0.2
+
+
+def relative_gap(gap, upper):
+    """The gap between two disjoint ranges as a fraction of where the higher one starts."""
+    return gap / max(abs(bounds(upper)[0]), 1e-9)
+
+
+def informative_context(gap, lower, upper):
+    """A study's protocol is context for advice only when far from it (FAR_GAP: "ten treatments" beside "one to
+    three"): a trial's 7 weeks beside an advised 6, or 12 sessions beside "up to 8-10", tell a reader nothing the
+    advice does not. Nor is a phase's count or length below a whole course's (part_below_whole: "an initial course
+    of six weeks" beside a trial's three months) — a part under its whole."""
+    return relative_gap(gap, upper) >= FAR_GAP and not part_below_whole(lower, upper)
 
 
 def overlap_conflicts(claims, join):
@@ -696,12 +725,14 @@ def touching_conflicts(claims, join):
 
     Only exact, proper ranges (low < high, neither approximate: "about 3–6" already overlaps once
     widened) of firm statements: not protocols, and not hedged ("you may benefit from 1–2 sessions a week"
-    is no firm end for another range to meet). Each claim is filed under its two ends, so a pair meets under
+    is no firm end for another range to meet), nor a derived count that stretches a phase's rate over a longer
+    duration (phase_rate_stretched: an upper estimate, whose end is arithmetic, not something its source says).
+    Each claim is filed under its two ends, so a pair meets under
     the one value where the lower range ends and the upper starts: linear in the claims, and the
     CANDIDATES firmest pairs are kept.
     """
     proper = lambda c: (not is_protocol(c) and not c["approximate"] and c["certainty"] != "hedged"
-                        and c["norm_min"] is not None and c["norm_max"] is not None and c["norm_min"] < c["norm_max"])
+                        and not c.get("rate_assumed") and c["norm_min"] is not None and c["norm_max"] is not None and c["norm_min"] < c["norm_max"])
     by_end = defaultdict(list)
     for claim in claims:
         if proper(claim):
@@ -785,9 +816,6 @@ FAR_GAP = 0.5
 # came) against someone's advice: the finding shows that its dose works, not that the advised one fails —
 # a tension, as a mixed result against a firm answer is.
 FOUND_DOSE_PENALTY = 2
-# A phase's count or length, as its source states it ("four or five sessions at once a week" to start),
-# below a count or length for a whole course ("16 sessions") is a part under its whole, not a rival total.
-PART_PENALTY = 1
 # Qualifiers that name the case a piece of advice is for ("population: frequent migraines").
 CASE_KEYS = ("population", "condition")
 
@@ -831,7 +859,7 @@ def severity(a, b, rule, join, gap):
         score -= TOUCHING_PENALTY
         basis.append(f"ranges meet at one end (-{TOUCHING_PENALTY})")
     if rule in ("range-disjoint", "range-derived"):
-        relative = gap / max(abs(bounds(b)[0]), 1e-9)
+        relative = relative_gap(gap, b)
         if relative >= FAR_GAP and upper_estimate(a, b):
             basis.append(f"gap {relative:.0%} of the higher range, but against an upper estimate (+0)")
         elif relative >= FAR_GAP:
@@ -852,14 +880,18 @@ def severity(a, b, rule, join, gap):
     elif superseded:
         level = "low"
         basis.append(f"{superseded[0]} reports guidance a later edition replaces: low")
-    elif (score >= HIGH_SCORE and firm and not (unlike or scope) and not (indirect(a) or indirect(b))
-          and not (rule in ("range-disjoint", "range-derived") and part_below_whole(a, b))):
+    elif score >= HIGH_SCORE and firm and not (unlike or scope) and not (indirect(a) or indirect(b)):
         allowed_case = allows_elsewhere(a, b, join)
-        level = "high" if same_kind_of_statement(a, b) and not allowed_case else "medium"
+        # Ranges a third apart ("give it three to six treatments" against "book a session or two") differ in
+        # degree: an editor can reconcile them, so high needs them far apart (FAR_GAP).
+        near = rule in ("range-disjoint", "range-derived") and relative_gap(gap, b) < FAR_GAP
+        level = "high" if same_kind_of_statement(a, b) and not allowed_case and not near else "medium"
         if not same_kind_of_statement(a, b):
             basis.append(f"{a['statement_kind']} against {b['statement_kind']}: not high")
         elif allowed_case:
             basis.append(f"{allowed_case} allows the other side's value for a case it names: not high")
+        elif near:
+            basis.append(f"ranges {relative_gap(gap, b):.0%} apart, not far: not high")
     elif score >= MEDIUM_SCORE:
         level = "medium"
     else:
@@ -912,25 +944,25 @@ def upper_estimate(a, b):
 
 def range_calibrated(lower, upper, score, basis):
     """The score and basis of two disjoint ranges (lower ends before upper starts) after the points only
-    ranges have: a dose found against a dose prescribed, and a phase's value under a whole course's (a part
-    against a whole: never high either)."""
+    ranges have: a dose found against a dose prescribed (a phase's value under a whole course's is no conflict
+    at all: part_below_whole)."""
     kinds = {lower["statement_kind"], upper["statement_kind"]}
     if kinds == {"finding", "advice"}:
         score -= FOUND_DOSE_PENALTY
         basis.append(f"a finding's dose against advice: the finding does not show the advice fails (-{FOUND_DOSE_PENALTY})")
-    if part_below_whole(lower, upper):
-        score -= PART_PENALTY
-        basis.append(f"a phase's {lower['norm_unit']} under a whole course's (-{PART_PENALTY})")
     return score, basis
 
 
 def part_below_whole(lower, upper):
-    """True when the lower value is one phase's count or length as its source states it, and the upper one
-    is stated for no phase: the part of a course is expected to be below the whole (rates excepted, which
-    hold through a phase). A phase's value above a whole course's still contradicts it."""
-    stated = lambda c: "phase" in json.loads(c["qualifiers"])
-    return ("/" not in (lower.get("norm_unit") or "") and not indirect(lower) and not indirect(upper)
-            and stated(lower) and not stated(upper))
+    """True when the lower value is one phase's count or length as its source states it ("four or five
+    sessions at once a week" to start; "an initial course of once or twice a week for six weeks", 6-12 sessions
+    derived from a phase's rate and the phase's length), and the upper one is stated directly for no phase ("16
+    sessions"): the part of a course is expected to be below the whole, so the pair is no conflict; where the
+    doses really differ, their rates meet (rates are excepted here: they hold through a phase). A phase's value
+    above a whole course's still contradicts it."""
+    part = lower.get("phase_stated") if indirect(lower) else phase_stated(lower)
+    return ("/" not in (lower.get("norm_unit") or "") and not lower.get("via") and not indirect(upper)
+            and bool(part) and not phase_stated(upper))
 
 
 def allows_elsewhere(a, b, join):

@@ -45,9 +45,12 @@ def test_one_sources_advice_for_a_phase_and_for_the_whole_programme_is_no_contra
     phase = row("initial", "a", "course.length", "The initial phase lasts one to two weeks.", 1, 2, phase="initial")
     whole = row("programme", "a", "course.length", "A programme spans four to twelve weeks.", 4, 12)
     assert found([phase, whole]) == {}
-    # The same two sentences in two sources are two answers to one question.
+    # Across two sources a phase under a whole programme is a part under its whole, no conflict either
+    # (tests/test_conflicts_nearness.py); two whole courses of different lengths are two answers to one question.
     other = row("programme", "b", "course.length", "A programme spans four to twelve weeks.", 4, 12)
-    assert set(found([phase, other])) == {("range-disjoint", "a/initial", "b/programme")}
+    assert found([phase, other]) == {}
+    short = row("short", "a", "course.length", "A course lasts one to two weeks.", 1, 2)
+    assert set(found([short, other])) == {("range-disjoint", "a/short", "b/programme")}
 
 
 def test_one_sources_rule_and_its_stated_exception_are_no_contradiction_but_like_cases_are():
@@ -120,8 +123,9 @@ def test_an_arm_of_a_dose_comparison_trial_is_no_protocol_context():
 
 
 def test_a_protocol_that_measures_something_else_is_no_context():
-    needles = row("thirty", "trial", "sessions.duration", "Ten 30-minute sessions.", 30, 30, kind="protocol")
-    visit = row("visit", "magazine", "sessions.duration", "A session lasts 40 minutes.", 40, 40, scope="whole session")
+    # 20 against 60 minutes: far enough apart for a protocol to be context at all (tests/test_conflicts_nearness.py).
+    needles = row("twenty", "trial", "sessions.duration", "Ten 20-minute sessions.", 20, 20, kind="protocol")
+    visit = row("visit", "magazine", "sessions.duration", "A session lasts an hour.", 60, 60, scope="whole session")
     assert found([needles, visit]) == {}
     unscoped = {**visit, "qualifiers": "{}"}
     assert {key[0] for key in found([needles, unscoped])} == {"protocol-context"}
