@@ -118,9 +118,9 @@ class FullBuildWriter(RowWriter):
     # every BATCH studies: one execute per study was 26,000 statements at 100,000 claims.
     BATCH = 100
 
-    def __init__(self, database):
+    def __init__(self, database, staging=None):
         super().__init__(database)
-        kbfile.create_staged_studies(database)
+        kbfile.create_staged_studies(database, staging)
         self.studies = []
 
     def study(self, study):
@@ -143,15 +143,18 @@ def full_build(project, path, cache, progress):
     manifest = Manifest.of_project(project)
     database = kbfile.open_scratch(path)
     kbfile.create_tables(database)
-    writer = FullBuildWriter(database)
-    report = validate(project, cache, progress, emit=writer)
-    if not report.ok:
-        database.close()
-        raise InvalidProject(with_every_problem(project, cache, report))
-    writer.flush()
-    for name, rows in vocabulary_rows(report.corpus, studies=False).items():
-        kbfile.insert_rows(database, name, rows)
-    kbfile.insert_staged_studies(database)
+    try:
+        writer = FullBuildWriter(database, kbfile.staging_path(path))
+        report = validate(project, cache, progress, emit=writer)
+        if not report.ok:
+            database.close()
+            raise InvalidProject(with_every_problem(project, cache, report))
+        writer.flush()
+        for name, rows in vocabulary_rows(report.corpus, studies=False).items():
+            kbfile.insert_rows(database, name, rows)
+        kbfile.insert_staged_studies(database)
+    finally:
+        kbfile.staging_path(path).unlink(missing_ok=True)  # gone already, unless the build failed
     progress.step("indexes and full-text search")
     kbfile.create_indexes(database)
     kbfile.enable_fts(database)

@@ -64,10 +64,28 @@ def test_studies_are_staged_in_batches(tmp_path, monkeypatch):
         writer.study(schema.Study(id=f"s{number}", label="x", year=2000 + number, venue=None, organization=None,
                                   design=None, participants=None, finding=None, identified=None))
     assert database.execute(f"SELECT count(*) FROM {kbfile.STAGED_STUDIES}").fetchone()[0] == 4
+    # On disk beside the scratch file, not in memory (a temporary table is in memory with pysqlite3's SQLite).
+    staging = tmp_path / "kb.db-staging"
+    assert staging.stat().st_size > 0
     writer.flush()
     kbfile.insert_staged_studies(database)
     assert database.execute("SELECT id, year FROM studies ORDER BY id").fetchall() == [
         (f"s{number}", 2000 + number) for number in range(5)]
+    assert not staging.exists()
+
+
+def test_a_failed_build_leaves_no_staging_file(tmp_path):
+    from loaders import build, kbfile
+    from loaders.errors import KbError
+    from loaders.project import Project
+
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "claims" / "topics.yaml").write_text("topics: [\n")  # a syntax error: validation fails
+    scratch = tmp_path / "scratch.db"
+    with pytest.raises(KbError):
+        build.full_build(Project(tmp_path), scratch, None, build.SILENT)
+    assert not kbfile.staging_path(scratch).exists()
 
 
 def folded_by_definition(text):
