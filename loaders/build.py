@@ -3,7 +3,6 @@
 import json
 import operator
 import os
-from .sqlitelib import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from .errors import KbError
 from .project import Project
 from .schema import ClaimFields, SourceFields, Study, StudyFields, TopicFields, shared_fields
 from .validate import Report, validate, with_every_problem
+from .sqlitelib import sqlite3
 
 
 class InvalidProject(KbError):

@@ -21,8 +21,9 @@ import io
 import json
 import pickle
 import shutil
-from .sqlitelib import sqlite3
 from pathlib import Path
+
+from .sqlitelib import sqlite3
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 200

@@ -9,7 +9,6 @@ percentages: with a handful of sources a percentage misleads.
 
 import itertools
 import json
-from .sqlitelib import sqlite3
 from collections import defaultdict
 from itertools import groupby
 from operator import itemgetter
@@ -18,6 +17,7 @@ from .errors import KbError
 from .terms import Likeness
 from .vocabulary import human_range_text
 from .lazy import lazy_module
+from .sqlitelib import sqlite3
 
 pd = lazy_module("pandas")  # read only by what builds a DataFrame: `kb build` never loads pandas
 

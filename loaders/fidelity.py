@@ -32,7 +32,6 @@ is the editor's where there is one, else the rule's (`effective`, fed by `editor
 """
 
 import json
-from .sqlitelib import sqlite3
 from contextlib import closing
 import re
 from pathlib import Path
@@ -42,6 +41,7 @@ from .compare import read_topic_query
 from .conflicts import bounds
 from .terms import Likeness
 from .lazy import lazy_module
+from .sqlitelib import sqlite3
 
 pd = lazy_module("pandas")  # read only by what builds a DataFrame: `kb build` never loads pandas
 

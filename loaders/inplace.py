@@ -19,9 +19,10 @@ rebuild writes a copy.
 """
 
 import os
-from .sqlitelib import sqlite3
 from contextlib import closing, contextmanager
 from pathlib import Path
+
+from .sqlitelib import sqlite3
 
 try:
     import fcntl

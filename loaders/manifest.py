@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .sqlitelib import sqlite3
 
+
 TABLE = "build_manifest"
 CODE = "(code)"  # the row holding code_digest(): loaders' sources and the libraries that read the files
 LIBRARIES = ("pyyaml", "pydantic", "sqlite-utils", "SQLAlchemy", "sqlmodel")

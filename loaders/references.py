@@ -9,9 +9,8 @@ is what it would be without them) and check() looks at those rows only, through 
 A watched table that was dropped or re-created on the way is checked whole.
 """
 
-from .sqlitelib import sqlite3
-
 from .kbfile import BrokenReferences
+from .sqlitelib import sqlite3
 
 # TEMP tables, named unqualified (a trigger's statements may not qualify them; no main table has these names):
 TOUCHED = "reference_watch_rows"  # (table, rowid) of rows inserted or updated in a table that refers

@@ -5,7 +5,6 @@ forced: then those flags stay in editorial.db and are listed as orphaned after t
 same holds for editors' verdicts on the source's conflicts and on its claims' citations: they are
 never deleted either, so they refuse the removal too."""
 
-from .sqlitelib import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from .editorial.storage import kb_uri
 from .errors import KbError, UsageError
 from .messages import closest
 from .project import Project
+from .sqlitelib import sqlite3
 
 
 class UnknownSource(UsageError):

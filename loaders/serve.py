@@ -11,7 +11,6 @@ import json
 import os
 import re
 import socket
-from .sqlitelib import sqlite3
 import sys
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from .project import DEFAULT_PORT, Project
 from . import vocabulary
 from .models import column_descriptions
 from .web import METADATA_FRAGMENTS, PACKAGE, STATIC, STATIC_MOUNT, TEMPLATES, missing_plugins
+from .sqlitelib import sqlite3
 from .web.paging import JSON_ROWS, PAGE_SQL
 from .web.shared import KB_DB, severity_rank, sql_list
 

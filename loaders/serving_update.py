@@ -15,9 +15,8 @@ The changes are gathered in TEMP tables (the connection's, never the file's). A 
 unremembered (derive called on rows replaced by someone else) has its counts made again in full.
 """
 
-from .sqlitelib import sqlite3
-
 from . import serving
+from .sqlitelib import sqlite3
 
 KNOWN_TABLES = ("range_axes", "facet_counts")  # what update() keeps current; any other is made in full
 BASE_TABLES = {"claims": "source_id", "sources": "id"}  # counted tables whose rows belong to a source

@@ -6,7 +6,6 @@ so the browser (Datasette's writable canned queries) and the CLI record history 
 """
 
 import hashlib
-from ..sqlitelib import sqlite3
 import uuid
 from contextlib import closing, contextmanager
 from datetime import datetime, timezone
@@ -16,6 +15,7 @@ from ..errors import KbError
 from ..project import MissingKnowledgeBase
 # The flag vocabulary is declared once, in vocabulary.py: the CLI, the triggers and the forms read it.
 from ..vocabulary import FLAG_KINDS, FLAG_STATUSES, TARGET_TABLES, TARGET_TYPES, VERDICTS
+from ..sqlitelib import sqlite3
 
 # Writers wait this long for one another instead of failing with "database is locked".
 BUSY_TIMEOUT_SECONDS = 30

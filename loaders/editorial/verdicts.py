@@ -15,7 +15,6 @@ belongs to is resolved in ONE place, CONFLICT_VERDICTS below (a view over kb.db 
 pages and commands read it through attach_verdicts().
 """
 
-from ..sqlitelib import sqlite3
 from contextlib import closing, contextmanager
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from ..project import MissingKnowledgeBase
 from ..vocabulary import CITATION_SEPARATOR, VERDICTS, citation_id
 from .accounts import InvalidEditor, registered_editor
 from .storage import JUDGEMENT_FIELDS, editorial_db, kb_uri, new_uid, now, transaction, word_list
+from ..sqlitelib import sqlite3
 
 # The schema name editorial.db is attached under on a kb.db connection.
 EDITORIAL_SCHEMA = "editorial"

@@ -12,8 +12,6 @@ This module's column facet replaces Datasette's (same type, "column"), so datase
 unregistered at start and its date and array facets are registered from here.
 """
 
-from ..sqlitelib import sqlite3
-
 from datasette import hookimpl
 from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
 from datasette.utils import detect_json1, escape_sqlite, path_with_added_args, path_with_removed_args
@@ -21,6 +19,7 @@ from datasette.utils import detect_json1, escape_sqlite, path_with_added_args, p
 from loaders.serving import COUNTED_FACETS
 
 from .shared import KB_DB
+from ..sqlitelib import sqlite3
 
 DATASETTE_FACETS = "datasette.facets"
 COUNTED_TABLE = "select 1 from facet_counts where table_name = :table limit 1"

@@ -3,7 +3,6 @@ that every URL is built by Datasette (datasette.urls, tilde_encode) and respects
 
 import functools
 import re
-from ..sqlitelib import sqlite3
 import time
 from contextlib import closing
 
@@ -16,6 +15,7 @@ from loaders.vocabulary import CITATION_VERDICTS
 from .fresh_kb import file_stamp
 from .rows import query_rows, table_rows
 from .shared import KB_DB, row_url
+from ..sqlitelib import sqlite3
 
 # Flag columns of kb.db shown as words on the HTML pages (JSON and CSV keep 0 and 1).
 BOOLEAN_WORDS = {

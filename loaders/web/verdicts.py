@@ -6,8 +6,6 @@ kb.db is served immutable and rebuilt; the verdicts are never in it, so a verdic
 on every page, without a rebuild, and stays after one (conflict ids are stable).
 """
 
-from ..sqlitelib import sqlite3
-
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
@@ -17,6 +15,7 @@ from loaders.vocabulary import VERDICTS, citation_claim
 
 from .editorial import database_path
 from .shared import EDITORIAL_DB, KB_DB, current_path, login_url, row_url, rows, safe_next
+from ..sqlitelib import sqlite3
 
 VERDICT_PATH = "/editorial/verdict"
 CONFLICT_VERDICT = "select * from conflict_verdicts where conflict_id = :id"
