@@ -880,6 +880,12 @@ def severity(a, b, rule, join, gap):
     elif superseded:
         level = "low"
         basis.append(f"{superseded[0]} reports guidance a later edition replaces: low")
+    elif rule in ("range-disjoint", "range-derived") and goal_within_course(a, b):
+        level = "low"
+        basis.append(f"{a['id']} is the lower value for a goal the other names none of: reached within it, low")
+    elif rule in ("range-disjoint", "range-derived") and front_loaded_start(a, b):
+        level = "low"
+        basis.append(f"{b['id']} is a start's rate above a rate stated for no phase: a front-loaded course, low")
     elif score >= HIGH_SCORE and firm and not (unlike or scope) and not (indirect(a) or indirect(b)):
         allowed_case = allows_elsewhere(a, b, join)
         # Ranges a third apart ("give it three to six treatments" against "book a session or two") differ in
@@ -951,6 +957,26 @@ def range_calibrated(lower, upper, score, basis):
         score -= FOUND_DOSE_PENALTY
         basis.append(f"a finding's dose against advice: the finding does not show the advice fails (-{FOUND_DOSE_PENALTY})")
     return score, basis
+
+
+def goal_within_course(lower, upper):
+    """True when the lower value is for a goal (an `endpoint`: "most simple things can be fixed in under three
+    visits (if the goal is merely pain control)") and the higher names none ("the most common average is 12
+    sessions"): a course is expected to reach a goal before it ends, so the two differ only in degree (low). The
+    softer twin of first_effect_within_course, which drops the pair for a first effect; the other way round (more
+    sessions for a goal than a whole course holds: "8-12 sessions for lasting relief" against "one to three
+    treatments") the course cannot reach it, and the pair is scored as usual."""
+    return "endpoint" in json.loads(lower["qualifiers"]) and "endpoint" not in json.loads(upper["qualifiers"])
+
+
+def front_loaded_start(lower, upper):
+    """True when the higher of two rates is stated for a phase ("twice weekly for several weeks in the initial
+    stages") and the lower for none ("usually once a week mostly for 6-7 weeks"): courses are front-loaded, so a
+    start denser than one schedule given for the whole course is what both sources expect (the mirror of
+    part_below_whole, which is for counts and lengths). A phase's rate *below* an unphased one ("four or five
+    sessions at once a week" to start against "three times per week") still differs."""
+    return ("/" in (upper.get("norm_unit") or "") and phase_stated(upper) and not phase_stated(lower)
+            and not (indirect(lower) or indirect(upper)))
 
 
 def part_below_whole(lower, upper):

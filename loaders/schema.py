@@ -226,6 +226,9 @@ class Term(TermFields, YamlModel):
     model_config = STRICT
     synonyms: list[str] = Field(default_factory=list)
     parent: Optional[str] = None
+    # Further broader terms of a term that is a kind of more than one thing (knee osteoarthritis is both an
+    # osteoarthritis and a knee pain): compared like for like with each, shown in the tree under `parent`.
+    also_under: list[str] = Field(default_factory=list)
 
 
 class QualifierTerm(YamlModel):

@@ -182,21 +182,36 @@ class Likeness:
                         "condition": {t.id: t.parent for t in conditions.values()}}
         for term in qualifier_terms:
             self.parents.setdefault(f"qualifier:{term.key}", {})[term.value] = term.parent
+        # A term's further parents (`also_under`): the hierarchy is a DAG, a chain every ancestor once.
+        further = lambda terms: {t.id: tuple(t.also_under) for t in terms.values() if getattr(t, "also_under", ())}
+        self.also_under = {"therapy": further(interventions), "condition": further(conditions)}
         self._chains = {}
         self.with_children = {dimension: {parent for parent in parents.values() if parent is not None}
                               for dimension, parents in self.parents.items()}
+        for dimension, further in self.also_under.items():
+            self.with_children[dimension].update(parent for parents in further.values() for parent in parents)
 
     @classmethod
     def of_corpus(cls, corpus):
         return cls(corpus.interventions, corpus.conditions, corpus.qualifier_terms)
 
     def chain(self, dimension: str, value) -> list:
-        """value and its ancestors, nearest first (a value the vocabulary does not know: itself only)."""
+        """value and its ancestors, each once, value first, then the `parent` line nearest first, then
+        each further parent's line (a value the vocabulary does not know: itself only). Each ancestor
+        once is what keeps the join's keys unique: a pair meets under the left value or the right one."""
         # Asked once per claim and pair of claims at build time over a few dozen distinct values:
         # remembered, and returned as a tuple so that no caller can change what is remembered.
         key = (dimension, value)
         if key not in self._chains:
-            self._chains[key] = tuple(ancestors(value, self.parents.get(dimension, {})))
+            parents, further = self.parents.get(dimension, {}), self.also_under.get(dimension, {})
+            found, todo = [], [value]
+            while todo:
+                term = todo.pop(0)
+                for above in ancestors(term, parents):
+                    if above not in found:
+                        found.append(above)
+                        todo.extend(further.get(above, ()))
+            self._chains[key] = tuple(found)
         return self._chains[key]
 
     def has_children(self, dimension: str, value) -> bool:

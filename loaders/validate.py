@@ -15,6 +15,7 @@ from .anchor import FoldedText, anchor
 from .cache import parse_ahead
 from .progress import SILENT
 from .project import Project
+from .terms import Likeness
 from .schema import Claim, ClaimsFile, QualifierTerm, SourceMeta, Study, Term, Topic
 from .messages import closest, explain_pydantic
 from .yamlfile import YamlSyntaxError, line_of, load
@@ -65,6 +66,7 @@ PROBLEM_CODES = {
     "unknown-condition": "Use a condition id from claims/conditions.yaml, or add the condition there.",
     "unknown-parent": "A term's parent must be an id declared in the same vocabulary.",
     "parent-cycle": "A term cannot be its own ancestor: break the loop of parents.",
+    "duplicate-parent": "Name each broader term once, in parent or in also_under.",
     "protocol-without-study": "A protocol or finding claim must cite the study it describes (cites: [study-id]).",
     "unexpected-arm": "Only protocol and finding claims name a trial arm; remove arm or set statement_kind.",
     "unknown-abstract-source": "A study's abstract_source must name a sources/<id>.yaml of kind 'study abstract'.",
@@ -285,6 +287,18 @@ class _Checker:
                 self.problem("unknown-parent", path, lines, loc + ("parent",), f"no {noun} {term.parent!r}")
             elif term.id in v.ancestors(term.id, into, include_self=False):
                 self.problem("parent-cycle", path, lines, loc + ("parent",), f"{term.id!r} is its own ancestor")
+        # Further parents (`also_under`) may not close a loop through any line of parents: one vocabulary, read
+        # as Likeness reads therapies.
+        likeness = Likeness(into, {})
+        for term, lines, loc in entries:
+            for number, above in enumerate(term.also_under):
+                where = loc + ("also_under", number)
+                if above not in into:
+                    self.problem("unknown-parent", path, lines, where, f"no {noun} {above!r}")
+                elif above == term.parent or above in term.also_under[:number]:
+                    self.problem("duplicate-parent", path, lines, where, f"{above!r} is already a parent of {term.id!r}")
+                elif term.id in likeness.chain("therapy", above):
+                    self.problem("parent-cycle", path, lines, where, f"{term.id!r} is its own ancestor")
 
     def qualifier_terms(self):
         path = self.project.qualifiers_file
