@@ -346,6 +346,7 @@ class NumberRules(Rules):
     illness_duration: list[Pattern]
     max_sessions: Count
     range_joins: Words
+    bound_joins: Words
     not_claims: list[NotClaim]
     qualifiers: dict[str, dict[str, Words]]
     qualifier_keys: dict[str, Words]
