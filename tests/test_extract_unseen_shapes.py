@@ -90,3 +90,21 @@ def test_an_effect_put_down_to_placebo_is_the_placebo_mechanism(topics):
 def test_placebo_as_a_comparator_is_no_mechanism(topics):
     assert mechanisms("In the trial, acupuncture was no better than a placebo.", topics) == set()
     assert mechanisms("The acupuncture study used a placebo control group.", topics) == set()
+
+
+# -- a stop rule states how long a therapy is to be tried (numbers.yaml stop_rule) -----------------
+
+
+def test_a_condition_of_no_effect_by_a_time_is_the_course_to_try(topics):
+    assert of_topic("But if your knee doesn't start to improve within 4 to 6 weeks, acupuncture may not suit you.",
+                    topics, "course.length", "onset.time") == {("course.length", 4, 6)}
+    assert of_topic("Unless you feel better after four sessions, stop the course.", topics, *COUNTS) == {
+        ("sessions.trial", 4, 4)}
+
+
+def test_conditions_that_are_no_stop_rule_stay_refused(topics):
+    wanted = (*COUNTS, "course.length", "onset.time")
+    assert of_topic("If you have pain for more than 6 weeks, see a doctor.", topics, *wanted) == set()  # no effect word
+    assert of_topic("If you don't book within 2 weeks, the offer ends.", topics, *wanted) == set()
+    assert of_topic("If it helps within 3 weeks, carry on.", topics, *wanted) == set()  # no negation
+    assert of_topic("Most people do not need more than 10 sessions.", topics, *wanted) == set()  # not a condition

@@ -338,7 +338,9 @@ def numeric_findings(article, topics, works) -> list:
             family = label.kind
             if _inside_another(quantities, family, start, end):
                 continue
-            if article.negated(start, end, negations) or article.hypothetical(start, hypotheticals, sentence):
+            stop_topic = _stop_rule_topic(article, sentence, family, start, negations, hypotheticals)
+            if stop_topic is None and (article.negated(start, end, negations)
+                                       or article.hypothetical(start, hypotheticals, sentence)):
                 continue
             if family == "time" and _after_illness(article, sentence, start):
                 continue
@@ -349,7 +351,7 @@ def numeric_findings(article, topics, works) -> list:
             value = read_value(article, family, start, end)
             if value is None or (family == "count" and (value.min or 0) > numbers["max_sessions"]):
                 continue
-            rule = choose_topic(article, sentence, family, value.unit, start, end, topics)
+            rule = {"topic": stop_topic} if stop_topic else choose_topic(article, sentence, family, value.unit, start, end, topics)
             if rule is None or rule["topic"] not in topics:
                 continue
             topic = rule["topic"]
@@ -378,6 +380,27 @@ def numeric_findings(article, topics, works) -> list:
                 rates.append((finding, start, end))
             found.append(finding)
     return found
+
+
+def _stop_rule_topic(article, sentence, family, start, negations, hypotheticals) -> Optional[str]:
+    """The topic of a number a stop rule states ("if it doesn't begin to improve within 6 to 8 weeks, ..."),
+    else None: numbers.yaml stop_rule."""
+    rule = load_rules()["numbers"]["stop_rule"]
+    if family not in rule["topics"]:
+        return None
+    _, bound_start = article.prefix(start)
+    first = bound_start if bound_start < start else start - 1
+    if first < sentence.start or article.lower[first] not in word_set(rule["before"]):
+        return None
+    words, i = set(), first - 1
+    while i >= sentence.start and article.clause[i] == article.clause[start]:
+        words.add(article.lower[i])
+        i -= 1
+    negating = word_set(rule["negating"])
+    if not (words & (set(hypotheticals) | negating) and words & (set(negations) | negating)
+            and words & word_set(rule["effects"])):
+        return None
+    return rule["topics"][family]
 
 
 def _alternatives(article, value, start, end, lexicon) -> bool:
