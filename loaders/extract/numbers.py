@@ -142,9 +142,14 @@ def read_value(article, label, start, end) -> Optional[Value]:
         low_factor, high_factor = _rate_factors(tokens, lexicon)
         low, high = (None if low is None else low * low_factor), (None if high is None else high * high_factor)
     prefix, _ = article.prefix(start)
-    if Label("bound", "at_most") in prefix and low == high and not vague:
+    at_most, at_least = Label("bound", "at_most") in prefix, Label("bound", "at_least") in prefix
+    if label == "rate" and tokens[-1] == "apart":
+        # A bound on the gap between sessions bounds their frequency the other way round: "less than
+        # 2 weeks apart" is more often than every 2 weeks (at least 0.5 a week).
+        at_most, at_least = at_least, at_most
+    if at_most and low == high and not vague:
         low = None
-    if Label("bound", "at_least") in prefix or _open_above(article, inside, end):
+    if at_least or _open_above(article, inside, end):
         high = None
     approximate = approximate or Label("approx") in prefix
     return Value(low, high, unit, approximate)
@@ -333,7 +338,9 @@ def numeric_findings(article, topics, works) -> list:
             family = label.kind
             if _inside_another(quantities, family, start, end):
                 continue
-            if article.negated(start, end, negations) or article.hypothetical(start, hypotheticals, sentence):
+            stop_topic = _stop_rule_topic(article, sentence, family, start, negations, hypotheticals)
+            if stop_topic is None and (article.negated(start, end, negations)
+                                       or article.hypothetical(start, hypotheticals, sentence)):
                 continue
             if family == "time" and _after_illness(article, sentence, start):
                 continue
@@ -344,7 +351,7 @@ def numeric_findings(article, topics, works) -> list:
             value = read_value(article, family, start, end)
             if value is None or (family == "count" and (value.min or 0) > numbers["max_sessions"]):
                 continue
-            rule = choose_topic(article, sentence, family, value.unit, start, end, topics)
+            rule = {"topic": stop_topic} if stop_topic else choose_topic(article, sentence, family, value.unit, start, end, topics)
             if rule is None or rule["topic"] not in topics:
                 continue
             topic = rule["topic"]
@@ -361,6 +368,10 @@ def numeric_findings(article, topics, works) -> list:
                 continue
             finding = NumericFinding(sentence, numbers["claim_types"][topic], topic, value, start,
                                      works.cites_for(sentence), _qualifiers(article, sentence, topic, start))
+            if found and _bounds_joined(article, sentence, found[-1], value, start):
+                found[-1].value = Value(found[-1].value.min, value.max, value.unit,
+                                        found[-1].value.approximate or value.approximate)
+                continue
             if topic == "sessions.frequency" and rates and _joined(article, rates[-1][2], start):
                 rates[-1][0].value = _span_of(rates[-1][0].value, value)
                 rates[-1] = (rates[-1][0], rates[-1][1], end)
@@ -369,6 +380,27 @@ def numeric_findings(article, topics, works) -> list:
                 rates.append((finding, start, end))
             found.append(finding)
     return found
+
+
+def _stop_rule_topic(article, sentence, family, start, negations, hypotheticals) -> Optional[str]:
+    """The topic of a number a stop rule states ("if it doesn't begin to improve within 6 to 8 weeks, ..."),
+    else None: numbers.yaml stop_rule."""
+    rule = load_rules()["numbers"]["stop_rule"]
+    if family not in rule["topics"]:
+        return None
+    _, bound_start = article.prefix(start)
+    first = bound_start if bound_start < start else start - 1
+    if first < sentence.start or article.lower[first] not in word_set(rule["before"]):
+        return None
+    words, i = set(), first - 1
+    while i >= sentence.start and article.clause[i] == article.clause[start]:
+        words.add(article.lower[i])
+        i -= 1
+    negating = word_set(rule["negating"])
+    if not (words & (set(hypotheticals) | negating) and words & (set(negations) | negating)
+            and words & word_set(rule["effects"])):
+        return None
+    return rule["topics"][family]
 
 
 def _alternatives(article, value, start, end, lexicon) -> bool:
@@ -386,6 +418,24 @@ def _joined(article, end, start):
     """ "every other day or twice a week", "from once a week to several times a week": two frequencies
     joined by one word are the two ends of one range."""
     return start - end == 1 and article.lower[end] in load_rules()["numbers"]["range_joins"]
+
+
+def _bounds_joined(article, sentence, before, value, start) -> bool:
+    """ "at least three or four treatments, up to six treatments": an upper bound right after a lower bound
+    of the same unit, in the same sentence, joined only by numbers.yaml bound_joins, is that range's upper end."""
+    if before.sentence is not sentence or before.value.unit != value.unit:
+        return False
+    if not (before.value.max is None and before.value.min is not None and value.min is None and value.max is not None):
+        return False
+    _, bound_start = article.prefix(start)
+    between = article.lower[_end_of(article, sentence, before.position):bound_start]
+    joins = word_set(load_rules()["numbers"]["bound_joins"])
+    return 0 < len(between) <= 2 and all(word in joins for word in between)
+
+
+def _end_of(article, sentence, start):
+    """Where the quantity match starting at start ends (its longest match)."""
+    return max(e for label, s, e in sentence.matches if s == start and label.kind in _QUANTITY_PRIORITY)
 
 
 def _span_of(first, second):

@@ -333,6 +333,13 @@ class NotClaim(Rules):
     patterns: list[ClassPattern] = Field(min_length=1)
 
 
+class StopRule(Rules):
+    effects: Words
+    before: Words
+    negating: Words
+    topics: dict[Literal["time", "count"], str]
+
+
 class NumberRules(Rules):
     claim_types: dict[str, str]
     illness_treated_after: Words
@@ -346,6 +353,8 @@ class NumberRules(Rules):
     illness_duration: list[Pattern]
     max_sessions: Count
     range_joins: Words
+    bound_joins: Words
+    stop_rule: StopRule
     not_claims: list[NotClaim]
     qualifiers: dict[str, dict[str, Words]]
     qualifier_keys: dict[str, Words]
