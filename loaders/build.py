@@ -386,7 +386,7 @@ def term_rows(terms):
     """A vocabulary's rows, parents before children so the foreign keys hold while inserting."""
     ordered = sorted(terms.values(), key=lambda term: (v.lineage(term.id, terms).count("/"), term.id))
     return [{"id": term.id, "label": term.label, "parent": term.parent, "lineage": v.lineage(term.id, terms),
-             "synonyms": json.dumps(term.synonyms), "description": term.description} for term in ordered]
+             "also_under": json.dumps(term.also_under), "synonyms": json.dumps(term.synonyms), "description": term.description} for term in ordered]
 
 
 def source_rows(source, anchored_claims, topics):

@@ -13,12 +13,14 @@ from .schema import ClaimFields, SourceFields, StudyFields, TermFields, TopicFie
 
 LINEAGE = "Path from the root, /parent/.../id/: the descendants of X match '%/X/%'."
 SYNONYMS = "JSON list of the words the extractor matches."
+ALSO_UNDER = "JSON list of further broader terms (also_under): compared like for like with each, as with the parent."
 
 
 class InterventionRow(TermFields, table=True):
     __tablename__ = "interventions"
     parent: Optional[str] = Field(foreign_key="interventions.id", index=True, description="The broader therapy.")
     lineage: str = Field(description=LINEAGE)
+    also_under: str = Field(default="[]", description=ALSO_UNDER)
     synonyms: str = Field(description=SYNONYMS)
 
 
@@ -26,6 +28,7 @@ class ConditionRow(TermFields, table=True):
     __tablename__ = "conditions"
     parent: Optional[str] = Field(foreign_key="conditions.id", index=True, description="The broader condition.")
     lineage: str = Field(description=LINEAGE)
+    also_under: str = Field(default="[]", description=ALSO_UNDER)
     synonyms: str = Field(description=SYNONYMS)
 
 

@@ -169,3 +169,13 @@ def test_every_conflict_of_the_grown_corpus_compares_like_with_like(db, built_pr
         assert not (row["ka"] == row["kb"] == "protocol"), dict(row)
         if "protocol" in (row["ka"], row["kb"]):
             assert row["rule"] == "protocol-context", dict(row)
+
+
+def test_further_parents_are_in_kb_db_as_declared(db, built_project):
+    """A reader of the conditions and interventions tables sees every broader term a term is compared with."""
+    for table in ("interventions", "conditions"):
+        declared = {term["id"]: term.get("also_under", []) for term in
+                    yaml.safe_load((built_project.root / "claims" / f"{table}.yaml").read_text())}
+        stored = {row["id"]: json.loads(row["also_under"]) for row in db.execute(f"select id, also_under from {table}")}
+        assert stored == declared
+    assert stored["knee-osteoarthritis"] == ["knee-pain"]
