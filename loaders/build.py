@@ -118,9 +118,9 @@ class FullBuildWriter(RowWriter):
     # every BATCH studies: one execute per study was 26,000 statements at 100,000 claims.
     BATCH = 100
 
-    def __init__(self, database, staging=None):
+    def __init__(self, database):
         super().__init__(database)
-        kbfile.create_staged_studies(database, staging)
+        kbfile.create_staged_studies(database)
         self.studies = []
 
     def study(self, study):
@@ -144,7 +144,7 @@ def full_build(project, path, cache, progress):
     database = kbfile.open_scratch(path)
     kbfile.create_tables(database)
     try:
-        writer = FullBuildWriter(database, kbfile.staging_path(path))
+        writer = FullBuildWriter(database)
         report = validate(project, cache, progress, emit=writer)
         if not report.ok:
             database.close()
@@ -386,7 +386,8 @@ def term_rows(terms):
     """A vocabulary's rows, parents before children so the foreign keys hold while inserting."""
     ordered = sorted(terms.values(), key=lambda term: (v.lineage(term.id, terms).count("/"), term.id))
     return [{"id": term.id, "label": term.label, "parent": term.parent, "lineage": v.lineage(term.id, terms),
-             "also_under": json.dumps(term.also_under), "synonyms": json.dumps(term.synonyms), "description": term.description} for term in ordered]
+             "also_under": json.dumps(term.also_under), "synonyms": json.dumps(term.synonyms),
+             "description": term.description} for term in ordered]
 
 
 def source_rows(source, anchored_claims, topics):

@@ -81,9 +81,8 @@ def staging_path(scratch) -> Path:
     return scratch.with_name(scratch.name + "-staging")
 
 
-def create_staged_studies(database, staging=None):
-    staging = staging or staging_path(database.execute(
-        "SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()[0])
+def create_staged_studies(database):
+    staging = staging_path(database.execute("SELECT file FROM pragma_database_list WHERE name = 'main'").fetchone()[0])
     staging.unlink(missing_ok=True)
     database.execute(f"ATTACH DATABASE ? AS {STAGING}", [str(staging)])
     database.execute(f"PRAGMA {STAGING}.journal_mode = OFF")  # a scratch file: a failed build removes it

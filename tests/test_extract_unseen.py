@@ -9,6 +9,7 @@ from loaders.extract import extract
 
 from .test_extract import topics, values  # noqa: F401  (shared fixture and helpers)
 from .test_extract_citations import works
+from .test_extract_generalise import mechanisms
 
 
 def kinds(text, topics):
@@ -164,10 +165,6 @@ def test_an_outlet_a_statement_is_according_to_is_no_work(topics):
 
 
 # -- mechanisms: what a therapy does to a nerve; a gerund opening the sentence --------------
-
-
-def mechanisms(text, topics):
-    return {c["topic"] for c in extract(text, topics, (), source_id="probe").claims if c["type"] == "mechanism"}
 
 
 @pytest.mark.parametrize("text", [

@@ -4,7 +4,8 @@ missing or misreading (unseen: 0.71 / 0.45 before these rules), each read as a s
 Every sentence here was written for these tests. Each rule's first test fails without it; the traps
 after it guard what must stay as it was."""
 
-from .test_extract import claim_topics, topics, values  # noqa: F401  (shared fixture and helpers)
+from .test_extract import topics, values  # noqa: F401  (shared fixture and helpers)
+from .test_extract_generalise import mechanisms
 
 
 def of_topic(text, topics, *wanted):
@@ -74,10 +75,6 @@ def test_going_for_a_walk_is_no_session_length(topics):
 
 
 # -- an effect said to come from placebo names the placebo mechanism (mechanisms.yaml) ----------
-
-
-def mechanisms(text, topics):
-    return {topic for topic in claim_topics(text, topics, type_="mechanism")}
 
 
 def test_an_effect_put_down_to_placebo_is_the_placebo_mechanism(topics):
