@@ -55,6 +55,7 @@ PROBLEM_CODES = {
     "unreadable-file": "Make the file readable by the build (check its permissions).",
     "file-too-large": "A claims or sources file this large is not a real article's: split it or remove it.",
     "control-character": "Delete the control character (it is invisible in most editors).",
+    "duplicate-key": "Write each field once per mapping: keep the value you mean and delete the other.",
     "empty-file": "Write the file's content, or delete the file.",
     "yaml-too-deep": "Flatten the nesting: claims files need only a few levels.",
     "yaml-too-many-aliases": "Write the values out instead of using so many YAML aliases (*name).",

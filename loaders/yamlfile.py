@@ -165,6 +165,7 @@ class _Loader(SafeLoader):
 
 _STR, _NULL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null"
 _SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
 # Scalars of these tags are made by the loader's own constructor (called directly); any other tag,
 # a merge key (<<), a key that is not a scalar, or a tagged collection leaves the file to the loader.
 _SCALARS = {tag: SafeLoader.yaml_constructors[tag] for tag in (
@@ -299,6 +300,8 @@ def _mapping(start, get, path, lines, depth):
             key, text = known
         else:
             key = _scalar(key_event)
+        if key in data:  # PyYAML keeps the last silently; the loader's route reports it at its line
+            raise _LeftToLoader("a duplicate key")
         value = get()
         where = path + (text,)
         lines[where] = value.start_mark.line + 1
@@ -427,8 +430,10 @@ def _record_lines(node, path, lines, file, depth=0):
     if path is not None:
         lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        first_lines = {}
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
+                _refuse_duplicate(key_node, first_lines, file)
                 _record_lines(value_node, None if path is None else path + (key_node.value,), lines, file, depth + 1)
             else:
                 _record_lines(key_node, None, lines, file, depth + 1)
@@ -436,6 +441,19 @@ def _record_lines(node, path, lines, file, depth=0):
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _record_lines(item, None if path is None else path + (index,), lines, file, depth + 1)
+
+
+def _refuse_duplicate(key_node, first_lines, file):
+    """A key written twice in one mapping is a problem at its second line: the loader would keep the
+    second value and drop the first without a word (a claim's second quote: replacing its first)."""
+    if key_node.tag == _MERGE:  # merge keys (<<) are the loader's to combine
+        return
+    key = (key_node.tag, key_node.value)
+    if key in first_lines:
+        raise YamlSyntaxError(file, key_node.start_mark.line + 1,
+                              f"key {key_node.value!r} appears twice in one mapping (first on line {first_lines[key]}); "
+                              "the second would replace the first", "duplicate-key")
+    first_lines[key] = key_node.start_mark.line + 1
 
 
 def line_of(lines, path):

@@ -282,3 +282,28 @@ def test_the_benchmark_corpus_reads_as_the_former_reader_read_it(tmp_path):
     assert len(paths) > 10
     for path in paths:
         assert_same(path.read_bytes())
+
+
+@pytest.mark.parametrize("text, line, first", [
+    ("a: 1\nb: 2\na: 3\n", 3, 1),  # the event walk's route
+    ("claims:\n- id: x\n  quote: one\n  quote: two\n", 4, 3),  # inside a claim
+    ("a: &x 1\nb: *x\nb: 2\n", 3, 2),  # an anchored document: the loader's route
+    ("{a: 1, a: 2}\n", 1, 1),  # a flow mapping
+    ("a: 1\n'a': 2\n", 2, 1),  # quoted or plain, the same key
+])
+def test_a_key_written_twice_is_a_problem_at_its_second_line(text, line, first):
+    """PyYAML's loader keeps the second value and drops the first silently: the build refuses instead."""
+    with pytest.raises(yamlfile.YamlSyntaxError) as error:
+        yamlfile.parse(Path("doc.yaml"), text.encode())
+    assert (error.value.code, error.value.line) == ("duplicate-key", line)
+    assert f"first on line {first}" in error.value.message
+
+
+@pytest.mark.parametrize("text", [
+    "m:\n  <<: {x: 1}\n  <<: {y: 2}\n",  # merge keys combine
+    "- !!pairs [a: 1, a: 2]\n",  # pairs are a list of one-key mappings
+    "1: a\n'1': b\n",  # an int and a str are two keys
+    "a: {k: 1}\nb: {k: 2}\n",  # the same key in two mappings
+])
+def test_keys_that_only_look_repeated_are_read(text):
+    assert_same(text.encode())
