@@ -11,7 +11,8 @@ from sqlmodel import Field, SQLModel
 
 from .schema import ClaimFields, SourceFields, StudyFields, TermFields, TopicFields
 
-LINEAGE = "Path from the root, /parent/.../id/: the descendants of X match '%/X/%'."
+LINEAGE = ("Every broader term and the term, roots first, /root/.../id/ (with the lines of also_under): "
+           "the descendants of X match '%/X/%'.")
 SYNONYMS = "JSON list of the words the extractor matches."
 ALSO_UNDER = "JSON list of further broader terms (also_under): compared like for like with each, as with the parent."
 

@@ -8,7 +8,7 @@ from typing import NamedTuple, Optional
 
 from .project import Project
 from .schema import Term
-from .vocabulary import ancestors
+from .vocabulary import ancestors, broader_terms
 from .yamlfile import YamlSyntaxError, load
 
 
@@ -204,14 +204,7 @@ class Likeness:
         key = (dimension, value)
         if key not in self._chains:
             parents, further = self.parents.get(dimension, {}), self.also_under.get(dimension, {})
-            found, todo = [], [value]
-            while todo:
-                term = todo.pop(0)
-                for above in ancestors(term, parents):
-                    if above not in found:
-                        found.append(above)
-                        todo.extend(further.get(above, ()))
-            self._chains[key] = tuple(found)
+            self._chains[key] = tuple(broader_terms(value, parents, further))
         return self._chains[key]
 
     def has_children(self, dimension: str, value) -> bool:

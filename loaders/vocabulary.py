@@ -134,9 +134,25 @@ def ancestors(term_id, terms, include_self=True):
     return chain
 
 
+def broader_terms(term_id, parents, further):
+    """term_id and every broader term, each once: its `parent` line nearest first, then each further
+    parent's (also_under) line. parents: {id: term or parent id}; further: {id: further parent ids}."""
+    found, todo = [], [term_id]
+    while todo:
+        term = todo.pop(0)
+        for above in ancestors(term, parents):
+            if above not in found:
+                found.append(above)
+                todo.extend(further.get(above, ()))
+    return found
+
+
 def lineage(term_id, terms):
-    """A term's path from its root, as "/root/.../term/": descendants of X are LIKE '%/X/%'."""
-    return "/" + "/".join(reversed(ancestors(term_id, terms))) + "/"
+    """A term and every broader term, roots first, as "/root/.../term/": the descendants of X are LIKE
+    '%/X/%'. A term also under other broader terms (also_under) names their lines too, so that every page
+    compares it with each of them, as the conflicts do."""
+    further = {term.id: term.also_under for term in terms.values() if getattr(term, "also_under", None)}
+    return "/" + "/".join(reversed(broader_terms(term_id, terms, further))) + "/"
 
 
 def subsumes(general, specific, terms):
