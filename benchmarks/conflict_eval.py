@@ -103,6 +103,15 @@ UNSEEN = {
         "cold-laser-therapy-body-sculpting-regina", "lllt-neck-pain-chow-2009-lightforce",
         "spinal-decompression-therapy-foundation-chiro",
     },
+    # 2026-12-02, branch hold4: HELD OUT from the session's rule changes (the engineers changing the
+    # extractor's and the conflict rules never saw them); talking and mind-body therapies, labelled with the
+    # rules of main at c6b33b4 in conflict-label-additions-hold4-2026-12-02.yaml,
+    # real-conflicts-hold4-2026-12-02.yaml.
+    "new hold4": {
+        "cbt-insomnia-how-long-living-well", "cbt-insomnia-how-many-sessions-csyorkregion",
+        "biofeedback-migraines-brain-clinic", "ibs-hypnotherapy-bodywatch",
+        "biofeedback-migraine-expert-perspective-mdedge",
+    },
 }
 
 
