@@ -161,7 +161,7 @@ def multiplied(rate, duration, topic, join):
     if not same_kind or rate.get("via") or rate.get("derivation"):
         return None
     qualifiers = join.merged_qualifiers(rate, duration)
-    if qualifiers is None:
+    if qualifiers is None or not duration_covers_rate(rate, duration, join):
         return None
     per = rate["norm_unit"].partition("/")[2] + "s"  # sessions/week: durations in weeks
     # The duration in the rate's time unit ("6–8 weeks", not 60480–80640 minutes), as the product uses it.
@@ -181,6 +181,31 @@ def multiplied(rate, duration, topic, join):
             "qualifiers": json.dumps(qualifiers, sort_keys=True), "answer": f"{v.range_text(low, high, unit)}, derived",
             "derivation": arithmetic, "derived_with": duration["id"], "rate_assumed": phase_rate_stretched(rate, duration),
             "phase_stated": phase_stated(rate) and phase_stated(duration)}
+
+
+def duration_covers_rate(rate, duration, join):
+    """True when the duration holds for the case the rate is given for, so that their product describes one
+    course. A duration stated for a narrower case (a `population` or `condition` qualifier) than the rate's,
+    in another sentence, is another case's course: "two treatments per week for three weeks" for a typical
+    plan and "in cases of chronic pain, repeated acupuncture therapy might be required over several months"
+    make no count for chronic pain, which neither sentence gives. The other way round (a rate for chronic
+    pain, a length for every patient) the length holds for the rate's case too. A rate that names no case
+    is for the typical patient, whom a duration for "most patients" (a value without a broader one that
+    has narrower ones: every duration of pain) also describes. One sentence describes one course."""
+    if rate["quote"] == duration["quote"]:
+        return True
+    rates, durations = json.loads(rate["qualifiers"]), json.loads(duration["qualifiers"])
+    for key in CASE_KEYS:
+        dimension, mine, theirs = f"qualifier:{key}", rates.get(key), durations.get(key)
+        if theirs is None or theirs == mine:
+            continue
+        if mine is not None and theirs in join.likeness.chain(dimension, mine):
+            continue  # the duration's case is broader than the rate's
+        typical = len(join.likeness.chain(dimension, theirs)) == 1 and join.likeness.has_children(dimension, theirs)
+        if mine is None and typical:
+            continue
+        return False
+    return True
 
 
 def phase_stated(claim):
