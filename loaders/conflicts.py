@@ -245,6 +245,13 @@ def compared_qualifiers_read_only(text):
 
 
 @functools.lru_cache(maxsize=4096)
+def stated_qualifiers(text):
+    """The qualifiers a qualifiers JSON text states (no phase added), parsed once per distinct text: shared,
+    never to be changed."""
+    return json.loads(text)
+
+
+@functools.lru_cache(maxsize=4096)
 def stated_keys(text):
     """The qualifier keys a qualifiers JSON text states (no phase added), parsed once per distinct text."""
     return frozenset(json.loads(text))
@@ -269,15 +276,17 @@ class Join:
             superseded = frozenset(superseded_works(self.works.values()))
         self.superseded = superseded  # works replaced by a later edition
         self.cases = {}  # (source, topic) -> that source's advice for stated cases (file_cases)
+        self.rules = {}  # (source, topic) -> that source's direct advice with a value, any case (file_cases)
 
     def file_cases(self, claims):
         """Files each source's advice on range topics that names a case (a population or condition), for
         `allows_elsewhere`: "more than once a week if someone has three migraines a week"."""
         numeric = lambda c: c.get("norm_min") is not None or c.get("norm_max") is not None
         for claim in claims:
-            if (claim["statement_kind"] == "advice" and numeric(claim)
-                    and stated_keys(claim["qualifiers"]) & set(CASE_KEYS)):
-                self.cases.setdefault((claim["source_id"], claim["topic"]), []).append(claim)
+            if claim["statement_kind"] == "advice" and numeric(claim):
+                self.rules.setdefault((claim["source_id"], claim["topic"]), []).append(claim)
+                if stated_keys(claim["qualifiers"]) & set(CASE_KEYS):
+                    self.cases.setdefault((claim["source_id"], claim["topic"]), []).append(claim)
 
     def meets_target_qualifiers(self, reading, other):
         """True unless the reading stands for given qualifier values on its target (a review's "no better than
@@ -468,7 +477,7 @@ class Join:
             return False
         if one_sources_cases(a, b, self) or observed_absence(a, b, self) or refined_mixed(a, b, self):
             return False
-        if narrower_case(a, b, self):
+        if narrower_case(a, b, self) or answered_for_case(a, b, self):
             return False
         if a["statement_kind"] == "advice" or b["statement_kind"] == "advice":
             return True
@@ -508,6 +517,34 @@ def narrower_case(a, b, join):
     if join.topics.get(a["topic"], {}).get("kind") != "range":
         return False
     return ("condition" in stated_keys(a["qualifiers"])) != ("condition" in stated_keys(b["qualifiers"]))
+
+
+def answered_for_case(a, b, join):
+    """On a range topic, a value one side (x) gives for a case (a `population` or `condition` qualifier) that the
+    other (y) leaves open is no rival answer to y when either source answers that pair of cases apart, as
+    one_sources_cases reads one source's rules: y's source gives a value of its own for x's case ("in cases of
+    chronic pain ... over several months" beside its typical "two treatments per week for three weeks": its
+    typical plan is not its answer for chronic pain), or x's source gives, for y's case, a value that meets
+    y's ("four or five sessions at once a week" beside its "more than once a week" for someone with three
+    migraines a week: that source says what y says, and its exception is for a case y does not address).
+    x's source's rule must be no narrower than y (its stated qualifiers are among y's, compatible with them)."""
+    if a["source_id"] == b["source_id"] or join.topics.get(a["topic"], {}).get("kind") != "range":
+        return False
+    for x, y in ((a, b), (b, a)):
+        keys = (stated_keys(x["qualifiers"]) - stated_keys(y["qualifiers"])) & CASE_KEY_SET
+        for key in sorted(keys):  # a case x names and y leaves open (usually none: no work for the pair)
+            value = stated_qualifiers(x["qualifiers"])[key]
+            if any(c["id"] != y["id"] and stated_qualifiers(c["qualifiers"]).get(key) == value
+                   for c in join.rules.get((y["source_id"], y["topic"]), ())):
+                return True
+            low, high = bounds(y)
+            for rule in join.rules.get((x["source_id"], x["topic"]), ()):
+                if (rule["id"] != x["id"] and stated_keys(rule["qualifiers"]) <= stated_keys(y["qualifiers"])
+                        and join.merged_qualifiers(rule, y) is not None):
+                    rule_low, rule_high = bounds(rule)
+                    if rule_low <= high and low <= rule_high:
+                        return True
+    return False
 
 
 def first_effect_within_course(lower, upper, join):
@@ -843,6 +880,7 @@ FAR_GAP = 0.5
 FOUND_DOSE_PENALTY = 2
 # Qualifiers that name the case a piece of advice is for ("population: frequent migraines").
 CASE_KEYS = ("population", "condition")
+CASE_KEY_SET = frozenset(CASE_KEYS)
 
 
 def severity(a, b, rule, join, gap):

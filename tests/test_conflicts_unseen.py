@@ -1,8 +1,16 @@
 """Rules of the cfgen3 round (2026-12-02), from the errors of the development split and of four unseen articles,
 on claims written for the tests."""
 
-from .test_conflicts_cases import pairs
-from .test_conflicts_generalise import row
+from loaders.conflicts import detect_with_pairs
+
+from .test_conflicts_cases import DERIVATIONS, LIKENESS, pairs
+from .test_conflicts_generalise import TOPICS, row
+
+
+def every_pair(claims):
+    """(rule, first claim, second claim) of every pair of every cluster found, not only the one shown."""
+    _, members = detect_with_pairs(claims, TOPICS, LIKENESS, derivations=DERIVATIONS)
+    return {(p["rule"], *sorted((p["claim_a"], p["claim_b"]))) for p in members}
 
 
 def test_a_length_for_a_narrower_case_makes_no_count_with_another_sentences_rate():
@@ -29,3 +37,35 @@ def test_a_length_for_a_narrower_case_makes_no_count_with_another_sentences_rate
     # A length for another narrow case ("office workers", unknown to the hierarchy) is no typical patient's.
     office = {**months, "qualifiers": '{"population": "office workers"}'}
     assert pairs([rate, office, few]) == set()
+
+
+def test_a_value_for_a_case_meets_no_general_value_whose_source_answers_that_case_apart():
+    chronic = row("chronic", "herbs", "course.length", "For chronic pain an initial course of six weeks is normal.",
+                  6, 6, phase="initial", population="chronic")
+    typical = row("typical", "clinic", "course.length", "A typical plan runs three weeks before a review.", 3, 3,
+                  phase="initial")
+    # Unanswered, the typical plan is the clinic's answer for chronic pain too: the two meet.
+    assert pairs([chronic, typical]) == {("range-disjoint", "clinic/typical", "herbs/chronic")}
+    # The clinic gives chronic pain a length of its own: its typical plan is not its answer for that case.
+    own = row("own", "clinic", "course.length", "Chronic cases may need several months.", 13, None,
+              population="chronic")
+    assert ("range-disjoint", "clinic/typical", "herbs/chronic") not in every_pair([chronic, typical, own])
+
+
+def test_an_exception_for_a_case_meets_no_value_its_own_source_gives_for_the_other_case():
+    weekly = row("weekly", "newsletter", "sessions.frequency", "I recommend one treatment per week.", 1, 1,
+                 certainty="recommended", phase="initial")
+    exception = row("exception", "expert", "sessions.frequency",
+                    "With three migraines a week, treatment might be more than once a week.", 2, None,
+                    certainty="hedged", phase="initial", population="frequent migraines")
+    assert pairs([weekly, exception]) == {("range-disjoint", "expert/exception", "newsletter/weekly")}
+    # The expert's own routine is the newsletter's weekly: its exception is for a case the newsletter leaves open.
+    routine = row("routine", "expert", "sessions.frequency", "A good routine is once a week.", 1, 1,
+                  certainty="recommended", phase="initial")
+    assert pairs([weekly, exception, routine]) == set()
+    # A routine of the expert's that differs from the newsletter's does not excuse the exception.
+    twice = {**routine, "quote": "A good routine is twice a week.", "norm_min": 2, "norm_max": 2}
+    assert ("range-disjoint", "expert/exception", "newsletter/weekly") in every_pair([weekly, exception, twice])
+    # Nor does a routine narrower than the newsletter's advice (stated for a goal the newsletter does not name).
+    narrower = {**routine, "qualifiers": '{"endpoint": "lasting relief", "phase": "initial"}'}
+    assert ("range-disjoint", "expert/exception", "newsletter/weekly") in every_pair([weekly, exception, narrower])
