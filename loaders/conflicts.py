@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 
 from . import vocabulary as v
 from .compare import read_topic_query
-from .relations import ADVISED, answer_of
+from .relations import ADVISED, FIRST_EFFECT as FIRST_EFFECT_ANSWER, answer_of
 from .terms import Likeness
 
 MAX_PER_TOPIC = 60
@@ -75,7 +75,7 @@ def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cit
     for claim in claims:
         by_topic[claim["topic"]].append(claim)
     join.file_cases(claims)
-    for reading in related_readings(claims, topics, relations):
+    for reading in related_readings(claims, topics, relations, join.likeness):
         if reports_design(reading, join):
             by_topic[reading["topic"]].append(reading)
     for topic_id, (rate, *durations) in (derivations or {}).items():
@@ -96,7 +96,7 @@ def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cit
 
 # -- claims read through relations and derivations -----------------------------------------
 
-def related_readings(claims, topics, relations):
+def related_readings(claims, topics, relations, likeness=None):
     """Copies of claims whose answer a relation carries to another topic, marked with `via`."""
     by_answer = defaultdict(list)
     for relation in relations:
@@ -105,6 +105,13 @@ def related_readings(claims, topics, relations):
         return
     for claim in claims:
         answer = answer_of(claim, topics[claim["topic"]]["kind"])
+        if (claim["topic"], FIRST_EFFECT_ANSWER) in by_answer and first_effect_count(claim, likeness):
+            for relation in by_answer[(claim["topic"], FIRST_EFFECT_ANSWER)]:
+                # The effect's endpoint is what makes it a floor; on the target it stands for the target's own.
+                yield {**claim, "topic": relation.target, "via": relation.wording, "inferred": True,
+                       "by_meaning": False, "first_effect": True,
+                       "qualifiers": without_keys(claim["qualifiers"], {"endpoint"}),
+                       "answer": f"{claim['answer']}, {relation.reading()}"}
         for relation in by_answer.get((claim["topic"], answer), ()):
             reading = {**claim, "topic": relation.target, "stance": relation.target_answer,
                        "answer": relation.reading(), "via": relation.wording,
@@ -115,6 +122,24 @@ def related_readings(claims, topics, relations):
                 reading["qualifiers"] = without_keys(claim["qualifiers"], dict(relation.target_qualifiers))
                 reading["target_qualifiers"] = relation.target_qualifiers
             yield reading
+
+
+# The typical patient ("most patients": qualifiers.yaml puts chronic, acute and sub-acute under it).
+TYPICAL_PATIENT = "most patients"
+
+
+def first_effect_count(claim, likeness):
+    """True for a count of sessions after which the typical patient first notices an effect, as a source says
+    it (not a protocol, not a derived value): its `endpoint` is first results or under it ("noticeable
+    improvement"), and its population is the typical patient or a duration of pain under it, or unstated.
+    "Some patients see results after the first treatment" is what happens to some, no floor for anyone."""
+    if likeness is None or is_protocol(claim) or indirect(claim) or claim["norm_min"] is None:
+        return False
+    qualifiers = stated_qualifiers(claim["qualifiers"])
+    endpoint, population = qualifiers.get("endpoint"), qualifiers.get("population")
+    if endpoint is None or FIRST_EFFECT not in likeness.chain("qualifier:endpoint", endpoint):
+        return False
+    return population is None or TYPICAL_PATIENT in likeness.chain("qualifier:population", population)
 
 
 def without_keys(qualifiers_json, keys):
@@ -703,7 +728,7 @@ def range_conflicts(claims, join):
     starts_late = lambda c: bounds(c)[0]
     for gap, lower, upper in best_pairs(claims, join, statement, statement, ends_early, starts_late):
         if (first_effect_within_course(lower, upper, join) or relative_gap(gap, upper) < NEAR_GAP
-                or part_below_whole(lower, upper)):
+                or part_below_whole(lower, upper) or lower.get("first_effect")):
             continue
         rule = "range-derived" if indirect(lower) or indirect(upper) else "range-disjoint"
         yield conflict(lower, upper, rule, join, gap)
@@ -807,7 +832,7 @@ def touching_conflicts(claims, join):
         found += best_pairs(members, join, ends_here, starts_here, weight, weight)
     found.sort(key=lambda item: (-item[0], item[1]["id"], item[2]["id"]))
     for _, lower, upper in found[:CANDIDATES]:
-        if not first_effect_within_course(lower, upper, join):
+        if not (first_effect_within_course(lower, upper, join) or lower.get("first_effect")):
             yield conflict(lower, upper, "range-touching", join, 0)
 
 

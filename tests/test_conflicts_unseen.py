@@ -1,7 +1,8 @@
 """Rules of the cfgen3 round (2026-12-02), from the errors of the development split and of four unseen articles,
 on claims written for the tests."""
 
-from loaders.conflicts import detect_with_pairs
+from loaders.conflicts import detect, detect_with_pairs
+from loaders.relations import Relation
 
 from .test_conflicts_cases import DERIVATIONS, LIKENESS, pairs
 from .test_conflicts_generalise import TOPICS, row
@@ -69,3 +70,66 @@ def test_an_exception_for_a_case_meets_no_value_its_own_source_gives_for_the_oth
     # Nor does a routine narrower than the newsletter's advice (stated for a goal the newsletter does not name).
     narrower = {**routine, "qualifiers": '{"endpoint": "lasting relief", "phase": "initial"}'}
     assert ("range-disjoint", "expert/exception", "newsletter/weekly") in every_pair([weekly, exception, narrower])
+
+
+TRIAL_TOPICS = {**TOPICS, "sessions.trial": {"id": "sessions.trial", "label": "Trial", "kind": "range",
+                                             "unit": "sessions", "description": "How many to try before judging?"},
+                "onset.sessions": {"id": "onset.sessions", "label": "First effect", "kind": "range",
+                                   "unit": "sessions", "description": "After how many sessions is an effect felt?"}}
+FIRST_EFFECT = [Relation(topic, "first effect", "sessions.trial", "at least",
+                         f"{topic}: first effect implies sessions.trial: at least")
+                for topic in ("sessions.count", "onset.sessions")]
+
+
+def trial_pairs(claims):
+    return {(c["rule"], *sorted((c["claim_a"], c["claim_b"])))
+            for c in detect(claims, TRIAL_TOPICS, LIKENESS, relations=FIRST_EFFECT)}
+
+
+def on(topic, claim):
+    return {**claim, "topic": topic, "norm_unit": "sessions"}
+
+
+def test_a_trial_that_stops_before_most_patients_first_notice_an_effect_judges_too_soon():
+    trial = on("sessions.trial", row("trial", "blog", "sessions.count", "Book a session or two to try it.", 1, 2,
+                                     certainty="recommended", endpoint="trial"))
+    effect = row("effect", "guide", "sessions.count", "Most people notice improvement after 3-6 sessions.", 3, 6,
+                 population="most patients", endpoint="noticeable improvement")
+    assert trial_pairs([trial, effect]) == {("range-derived", "blog/trial", "guide/effect")}
+    # Without the relation the count, on its own topic, meets no trial; a course (no first-effect endpoint) is
+    # no floor for one.
+    assert detect([trial, effect], TRIAL_TOPICS, LIKENESS) == []
+    course = {**effect, "qualifiers": '{"population": "most patients"}'}
+    assert trial_pairs([trial, course]) == set()
+    # What happens to some patients is no floor for everyone's trial.
+    some = {**effect, "qualifiers": '{"endpoint": "noticeable improvement", "population": "some patients"}'}
+    assert trial_pairs([trial, some]) == set()
+    # An effect that comes within the trial agrees with it: "give it up to six" and "improvement after 3-6".
+    longer = {**trial, "id": "blog/longer", "quote": "Give it up to six treatments.", "norm_min": 3, "norm_max": 6}
+    early = {**effect, "norm_min": 1, "norm_max": 2}
+    assert trial_pairs([longer, early]) == set()
+    # A first effect counted on its own topic meets the trial too; ends that meet are a touching tension.
+    relief = on("onset.sessions", row("relief", "clinic", "sessions.count", "Most feel relief after six to eight.",
+                                      6, 8, population="most patients", endpoint="noticeable improvement"))
+    assert trial_pairs([longer, relief]) == {("range-touching", "blog/longer", "clinic/relief")}
+    [pair] = detect([longer, relief], TRIAL_TOPICS, LIKENESS, relations=FIRST_EFFECT)
+    assert pair["severity"] == "low" and "read as" in pair["explanation"]
+
+
+def test_a_first_effect_relation_must_name_a_range_topic_of_its_unit():
+    from loaders.relations import check
+    from loaders.schema import Topic
+
+    def problems(target):
+        count = Topic(id="sessions.count", label="Sessions", kind="range", unit="sessions", description="How many?",
+                      relations=[{"answer": "first effect", "implies": target}])
+        trial = Topic(id="sessions.trial", label="Trial", kind="range", unit="sessions", description="Try how many?")
+        weeks = Topic(id="course.length", label="Weeks", kind="range", unit="weeks", description="How long?")
+        stance = Topic(id="sessions.predictable", label="Told", kind="stance", description="Told in advance?")
+        topics = {t.id: t for t in (count, trial, weeks, stance)}
+        return [code for _, _, code, _ in check(topics)]
+
+    assert problems("sessions.trial: at least") == []
+    assert problems("course.length: at least") == ["relation-unknown-answer"]
+    assert problems("sessions.predictable: supports") == ["relation-unknown-answer"]
+    assert problems("sessions.trial: supports") == ["relation-unknown-answer"]
