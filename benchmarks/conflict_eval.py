@@ -112,6 +112,12 @@ UNSEEN = {
         "biofeedback-migraines-brain-clinic", "ibs-hypnotherapy-bodywatch",
         "biofeedback-migraine-expert-perspective-mdedge",
     },
+    # 2026-12-02, branch cfgen3: conflict-label-additions-cfgen3-2026-12-02.yaml,
+    # real-conflicts-cfgen3-2026-12-02.yaml, labelled before any rule change of that branch.
+    "new cfgen3": {
+        "acupuncture-migraine-weekly-balanced-energy", "acupuncture-sciatica-empathic-practice",
+        "acupuncture-knee-sprain-davidlee", "acupuncture-knee-pain-apm-torrance",
+    },
 }
 
 

@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 
 from . import vocabulary as v
 from .compare import read_topic_query
-from .relations import ADVISED, answer_of
+from .relations import ADVISED, FIRST_EFFECT as FIRST_EFFECT_ANSWER, answer_of
 from .terms import Likeness
 
 MAX_PER_TOPIC = 60
@@ -75,7 +75,7 @@ def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cit
     for claim in claims:
         by_topic[claim["topic"]].append(claim)
     join.file_cases(claims)
-    for reading in related_readings(claims, topics, relations):
+    for reading in related_readings(claims, topics, relations, join.likeness):
         if reports_design(reading, join):
             by_topic[reading["topic"]].append(reading)
     for topic_id, (rate, *durations) in (derivations or {}).items():
@@ -96,7 +96,7 @@ def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cit
 
 # -- claims read through relations and derivations -----------------------------------------
 
-def related_readings(claims, topics, relations):
+def related_readings(claims, topics, relations, likeness=None):
     """Copies of claims whose answer a relation carries to another topic, marked with `via`."""
     by_answer = defaultdict(list)
     for relation in relations:
@@ -105,6 +105,13 @@ def related_readings(claims, topics, relations):
         return
     for claim in claims:
         answer = answer_of(claim, topics[claim["topic"]]["kind"])
+        if (claim["topic"], FIRST_EFFECT_ANSWER) in by_answer and first_effect_count(claim, likeness):
+            for relation in by_answer[(claim["topic"], FIRST_EFFECT_ANSWER)]:
+                # The effect's endpoint is what makes it a floor; on the target it stands for the target's own.
+                yield {**claim, "topic": relation.target, "via": relation.wording, "inferred": True,
+                       "by_meaning": False, "first_effect": True,
+                       "qualifiers": without_keys(claim["qualifiers"], {"endpoint"}),
+                       "answer": f"{claim['answer']}, {relation.reading()}"}
         for relation in by_answer.get((claim["topic"], answer), ()):
             reading = {**claim, "topic": relation.target, "stance": relation.target_answer,
                        "answer": relation.reading(), "via": relation.wording,
@@ -115,6 +122,24 @@ def related_readings(claims, topics, relations):
                 reading["qualifiers"] = without_keys(claim["qualifiers"], dict(relation.target_qualifiers))
                 reading["target_qualifiers"] = relation.target_qualifiers
             yield reading
+
+
+# The typical patient ("most patients": qualifiers.yaml puts chronic, acute and sub-acute under it).
+TYPICAL_PATIENT = "most patients"
+
+
+def first_effect_count(claim, likeness):
+    """True for a count of sessions after which the typical patient first notices an effect, as a source says
+    it (not a protocol, not a derived value): its `endpoint` is first results or under it ("noticeable
+    improvement"), and its population is the typical patient or a duration of pain under it, or unstated.
+    "Some patients see results after the first treatment" is what happens to some, no floor for anyone."""
+    if likeness is None or is_protocol(claim) or indirect(claim) or claim["norm_min"] is None:
+        return False
+    qualifiers = stated_qualifiers(claim["qualifiers"])
+    endpoint, population = qualifiers.get("endpoint"), qualifiers.get("population")
+    if endpoint is None or FIRST_EFFECT not in likeness.chain("qualifier:endpoint", endpoint):
+        return False
+    return population is None or TYPICAL_PATIENT in likeness.chain("qualifier:population", population)
 
 
 def without_keys(qualifiers_json, keys):
@@ -161,7 +186,7 @@ def multiplied(rate, duration, topic, join):
     if not same_kind or rate.get("via") or rate.get("derivation"):
         return None
     qualifiers = join.merged_qualifiers(rate, duration)
-    if qualifiers is None:
+    if qualifiers is None or not duration_covers_rate(rate, duration, join):
         return None
     per = rate["norm_unit"].partition("/")[2] + "s"  # sessions/week: durations in weeks
     # The duration in the rate's time unit ("6–8 weeks", not 60480–80640 minutes), as the product uses it.
@@ -181,6 +206,31 @@ def multiplied(rate, duration, topic, join):
             "qualifiers": json.dumps(qualifiers, sort_keys=True), "answer": f"{v.range_text(low, high, unit)}, derived",
             "derivation": arithmetic, "derived_with": duration["id"], "rate_assumed": phase_rate_stretched(rate, duration),
             "phase_stated": phase_stated(rate) and phase_stated(duration)}
+
+
+def duration_covers_rate(rate, duration, join):
+    """True when the duration holds for the case the rate is given for, so that their product describes one
+    course. A duration stated for a narrower case (a `population` or `condition` qualifier) than the rate's,
+    in another sentence, is another case's course: "two treatments per week for three weeks" for a typical
+    plan and "in cases of chronic pain, repeated acupuncture therapy might be required over several months"
+    make no count for chronic pain, which neither sentence gives. The other way round (a rate for chronic
+    pain, a length for every patient) the length holds for the rate's case too. A rate that names no case
+    is for the typical patient, whom a duration for "most patients" (a value without a broader one that
+    has narrower ones: every duration of pain) also describes. One sentence describes one course."""
+    if rate["quote"] == duration["quote"]:
+        return True
+    rates, durations = json.loads(rate["qualifiers"]), json.loads(duration["qualifiers"])
+    for key in CASE_KEYS:
+        dimension, mine, theirs = f"qualifier:{key}", rates.get(key), durations.get(key)
+        if theirs is None or theirs == mine:
+            continue
+        if mine is not None and theirs in join.likeness.chain(dimension, mine):
+            continue  # the duration's case is broader than the rate's
+        typical = len(join.likeness.chain(dimension, theirs)) == 1 and join.likeness.has_children(dimension, theirs)
+        if mine is None and typical:
+            continue
+        return False
+    return True
 
 
 def phase_stated(claim):
@@ -220,6 +270,13 @@ def compared_qualifiers_read_only(text):
 
 
 @functools.lru_cache(maxsize=4096)
+def stated_qualifiers(text):
+    """The qualifiers a qualifiers JSON text states (no phase added), parsed once per distinct text: shared,
+    never to be changed."""
+    return json.loads(text)
+
+
+@functools.lru_cache(maxsize=4096)
 def stated_keys(text):
     """The qualifier keys a qualifiers JSON text states (no phase added), parsed once per distinct text."""
     return frozenset(json.loads(text))
@@ -244,15 +301,17 @@ class Join:
             superseded = frozenset(superseded_works(self.works.values()))
         self.superseded = superseded  # works replaced by a later edition
         self.cases = {}  # (source, topic) -> that source's advice for stated cases (file_cases)
+        self.rules = {}  # (source, topic) -> that source's direct advice with a value, any case (file_cases)
 
     def file_cases(self, claims):
         """Files each source's advice on range topics that names a case (a population or condition), for
         `allows_elsewhere`: "more than once a week if someone has three migraines a week"."""
         numeric = lambda c: c.get("norm_min") is not None or c.get("norm_max") is not None
         for claim in claims:
-            if (claim["statement_kind"] == "advice" and numeric(claim)
-                    and stated_keys(claim["qualifiers"]) & set(CASE_KEYS)):
-                self.cases.setdefault((claim["source_id"], claim["topic"]), []).append(claim)
+            if claim["statement_kind"] == "advice" and numeric(claim):
+                self.rules.setdefault((claim["source_id"], claim["topic"]), []).append(claim)
+                if stated_keys(claim["qualifiers"]) & set(CASE_KEYS):
+                    self.cases.setdefault((claim["source_id"], claim["topic"]), []).append(claim)
 
     def meets_target_qualifiers(self, reading, other):
         """True unless the reading stands for given qualifier values on its target (a review's "no better than
@@ -443,7 +502,7 @@ class Join:
             return False
         if one_sources_cases(a, b, self) or observed_absence(a, b, self) or refined_mixed(a, b, self):
             return False
-        if narrower_case(a, b, self):
+        if narrower_case(a, b, self) or answered_for_case(a, b, self):
             return False
         if a["statement_kind"] == "advice" or b["statement_kind"] == "advice":
             return True
@@ -483,6 +542,34 @@ def narrower_case(a, b, join):
     if join.topics.get(a["topic"], {}).get("kind") != "range":
         return False
     return ("condition" in stated_keys(a["qualifiers"])) != ("condition" in stated_keys(b["qualifiers"]))
+
+
+def answered_for_case(a, b, join):
+    """On a range topic, a value one side (x) gives for a case (a `population` or `condition` qualifier) that the
+    other (y) leaves open is no rival answer to y when either source answers that pair of cases apart, as
+    one_sources_cases reads one source's rules: y's source gives a value of its own for x's case ("in cases of
+    chronic pain ... over several months" beside its typical "two treatments per week for three weeks": its
+    typical plan is not its answer for chronic pain), or x's source gives, for y's case, a value that meets
+    y's ("four or five sessions at once a week" beside its "more than once a week" for someone with three
+    migraines a week: that source says what y says, and its exception is for a case y does not address).
+    x's source's rule must be no narrower than y (its stated qualifiers are among y's, compatible with them)."""
+    if a["source_id"] == b["source_id"] or join.topics.get(a["topic"], {}).get("kind") != "range":
+        return False
+    for x, y in ((a, b), (b, a)):
+        keys = (stated_keys(x["qualifiers"]) - stated_keys(y["qualifiers"])) & CASE_KEY_SET
+        for key in sorted(keys):  # a case x names and y leaves open (usually none: no work for the pair)
+            value = stated_qualifiers(x["qualifiers"])[key]
+            if any(c["id"] != y["id"] and stated_qualifiers(c["qualifiers"]).get(key) == value
+                   for c in join.rules.get((y["source_id"], y["topic"]), ())):
+                return True
+            low, high = bounds(y)
+            for rule in join.rules.get((x["source_id"], x["topic"]), ()):
+                if (rule["id"] != x["id"] and stated_keys(rule["qualifiers"]) <= stated_keys(y["qualifiers"])
+                        and join.merged_qualifiers(rule, y) is not None):
+                    rule_low, rule_high = bounds(rule)
+                    if rule_low <= high and low <= rule_high:
+                        return True
+    return False
 
 
 def first_effect_within_course(lower, upper, join):
@@ -641,7 +728,7 @@ def range_conflicts(claims, join):
     starts_late = lambda c: bounds(c)[0]
     for gap, lower, upper in best_pairs(claims, join, statement, statement, ends_early, starts_late):
         if (first_effect_within_course(lower, upper, join) or relative_gap(gap, upper) < NEAR_GAP
-                or part_below_whole(lower, upper)):
+                or part_below_whole(lower, upper) or lower.get("first_effect")):
             continue
         rule = "range-derived" if indirect(lower) or indirect(upper) else "range-disjoint"
         yield conflict(lower, upper, rule, join, gap)
@@ -745,7 +832,7 @@ def touching_conflicts(claims, join):
         found += best_pairs(members, join, ends_here, starts_here, weight, weight)
     found.sort(key=lambda item: (-item[0], item[1]["id"], item[2]["id"]))
     for _, lower, upper in found[:CANDIDATES]:
-        if not first_effect_within_course(lower, upper, join):
+        if not (first_effect_within_course(lower, upper, join) or lower.get("first_effect")):
             yield conflict(lower, upper, "range-touching", join, 0)
 
 
@@ -818,6 +905,7 @@ FAR_GAP = 0.5
 FOUND_DOSE_PENALTY = 2
 # Qualifiers that name the case a piece of advice is for ("population: frequent migraines").
 CASE_KEYS = ("population", "condition")
+CASE_KEY_SET = frozenset(CASE_KEYS)
 
 
 def severity(a, b, rule, join, gap):

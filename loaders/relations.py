@@ -9,7 +9,10 @@ A claim answering `answer` on its topic is also read, for conflict detection onl
 target topic: with the target answer (implies) or with its opposite (contradicts). A presence
 topic's answer is `present`; a range topic's is `advised`, a value with an upper end given as advice
 and not hedged ("patients usually receive 10-20 sessions" tells in advance how many a patient will
-need; a trial's protocol does not, nor does "multiple sessions"). And `derived_from: [rate topic, duration topic, ...]` on a range topic says that
+need; a trial's protocol does not, nor does "multiple sessions"), or `first effect`, a count of sessions after
+which most patients first notice an effect ("most people notice improvement after 3-6 sessions"): read, with
+`implies: "<range topic>: at least"`, as the least a value of that range topic must reach ("give it up to six
+treatments before you say it doesn't work" stops before "noticeable relief after six to eight"). And `derived_from: [rate topic, duration topic, ...]` on a range topic says that
 a rate times a duration of one source gives a value of this topic (sessions/week x weeks = sessions);
 every duration topic after the rate is one such product ("twice weekly" for "a course of several
 weeks", and "twice weekly" with "6–8 weeks to first results"). Both are checked here and
@@ -25,6 +28,8 @@ OPPOSITE = {"supports": "opposes", "opposes": "supports"}
 RULE_KEYS = ("possibility", "mixed_qualifies", "appraisal")
 PRESENT = "present"
 ADVISED = "advised"
+FIRST_EFFECT = "first effect"  # a range answer: the sessions before most patients first notice an effect
+AT_LEAST = "at least"  # what a first effect says of a range target: its values should reach it
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class Relation:
         return f"read as “{self.target}: {self.target_answer}” ({self.wording})"
 
 
-ANSWERS_BY_KIND = {"presence": (PRESENT,), "stance": tuple(v.STANCES), "range": (ADVISED,)}
+ANSWERS_BY_KIND = {"presence": (PRESENT,), "stance": tuple(v.STANCES), "range": (ADVISED, FIRST_EFFECT)}
 
 
 def answers_of(topic) -> tuple:
@@ -94,6 +99,11 @@ def check(topics: dict):
             target = topics.get(target_id)
             if target is None:
                 yield topic_id, where + (kinds[0],), "relation-unknown-topic", f"no topic {target_id!r} in topics.yaml"
+            elif relation.answer == FIRST_EFFECT:
+                if kinds != ["implies"] or target.kind != "range" or answer != AT_LEAST or target.unit != topic.unit:
+                    yield topic_id, where + (kinds[0],), "relation-unknown-answer", (
+                        f"a first effect implies '<range topic in {topic.unit}>: {AT_LEAST}', not {kinds[0]} "
+                        f"{target_id!r} ({target.kind}, {target.unit}): {answer!r}")
             elif target.kind != "stance" or answer not in OPPOSITE:
                 yield topic_id, where + (kinds[0],), "relation-unknown-answer", (
                     f"{target_id!r} must be a stance topic and the answer supports or opposes, not {answer!r}")
