@@ -13,6 +13,7 @@ import yaml
 from datasette.utils import tilde_encode
 
 from loaders.anchor import FoldedText
+from loaders.web.front import ARTICLES_SHOWN
 from loaders.build import build
 from loaders.serve import make_datasette
 from loaders.web import article as article_page
@@ -260,8 +261,14 @@ async def test_front_page_guides_a_first_time_researcher(built_project, built_da
     for link in ('href="/kb/comparison_matrix"', 'href="/kb/open_conflicts"', 'href="/kb/topic_summary"',
                  'href="/kb/sources"', 'action="/kb/search"', 'name="q"'):
         assert link in page, link
-    for source in query(built_project, "select id from sources"):
+    # The articles by title, as many as the page lists (front.ARTICLES_SHOWN); past them, a link to the rest.
+    sources = query(built_project, "select id from sources order by title, id")
+    for source in sources[:ARTICLES_SHOWN]:
         assert f'href="/kb/sources/{tilde_encode(source["id"])}"' in page
+    for source in sources[ARTICLES_SHOWN:]:
+        assert f'href="/kb/sources/{tilde_encode(source["id"])}"' not in page
+    if len(sources) > ARTICLES_SHOWN:
+        assert f"The first {ARTICLES_SHOWN} of {len(sources):,} articles" in page
     # Datasette's own list of databases and tables stays below the guide.
     assert 'href="/kb"' in page and 'href="/editorial"' in page
 
