@@ -29,6 +29,15 @@ def test_even_a_single_value_gets_three_ticks():
         assert len(Scale(unit, [value]).ticks()) >= 3
 
 
+def test_an_immediate_effect_alone_gets_three_ticks_above_it():
+    """0 minutes (an effect felt at once) sits at the bottom of a log axis, under the smallest round tick: the
+    axis widens upward instead (it had two ticks, 1 and 2 minutes)."""
+    for values in ([0], [0, 1], [1]):
+        scale = Scale("minutes", values)
+        labels = [label for _, label, _ in scale.ticks()]
+        assert len(labels) >= 3 and labels[0] == "1 minute", (values, labels)
+
+
 async def test_a_kb_without_ranges_gets_an_empty_page_not_an_error(built_project, tmp_path):
     """With no range axes (a kb.db of stance claims only), sum() over no axes is null: the pager once
     added 1 to it and the page answered 500."""

@@ -78,8 +78,13 @@ class Scale:
             ticks = log_ticks(unit)
             self.low = max((t for t in ticks if t <= min(positive) / LOG_MARGIN), default=min(positive) / LOG_MARGIN)
             self.high = min((t for t in ticks if t >= max(positive) * LOG_MARGIN), default=max(positive) * LOG_MARGIN)
-            while len(self.ticks()) < 3 and any(t < self.low for t in ticks):  # widen to three labelled ticks
-                self.low = max(t for t in ticks if t < self.low)
+            while len(self.ticks()) < 3:  # widen to three labelled ticks: down while a round tick is below,
+                if any(t < self.low for t in ticks):  # else up (an immediate effect, 0 minutes, is at the bottom)
+                    self.low = max(t for t in ticks if t < self.low)
+                elif any(t > self.high for t in ticks):
+                    self.high = min(t for t in ticks if t > self.high)
+                else:
+                    break
         else:
             self.low, self.high = 0.0, nice_ceiling(max(values, default=1) or 1)
 
