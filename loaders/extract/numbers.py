@@ -197,11 +197,12 @@ def _numbers(label, tokens, lexicon):
             return [1]
         # Only the count of times: the period's article ("a week") is not a number.
         numbers = []
-        for token in tokens:
+        for i, token in enumerate(tokens):
             if token in lexicon["periods"] or token in ("per", "every", "each", "times"):
                 break
             value = number_value(token, lexicon)
-            if value is not None:
+            # "three 20-minute sessions a week": 3 (the 20 is the sessions' length; "2-3 days a week" stays 2-3)
+            if value is not None and not _sizes(tokens, i, lexicon, units=("minutes", "hours")):
                 numbers.append(value)
         return numbers or [1]
     numbers = [number_value(t, lexicon, allow_articles=(label == "count")) for t in tokens]
@@ -209,13 +210,13 @@ def _numbers(label, tokens, lexicon):
     return [n for i, n in enumerate(numbers) if n is not None and not (label == "count" and _sizes(tokens, i, lexicon))]
 
 
-def _sizes(tokens, i, lexicon):
-    """True when the number at i is followed (past a hyphen) by a unit of time: "30-minute"."""
+def _sizes(tokens, i, lexicon, units=None):
+    """True when the number at i is followed (past a hyphen) by a unit of time (one of units, if given): "30-minute"."""
     following = tokens[i + 1:i + 3]
     if following[:1] in (["-"], ["‐"]):
         following = following[1:]
     return bool(following) and any(following[0] in lexicon["units"][unit] for unit in v.UNITS if unit != "sessions"
-                                   and unit in lexicon["units"])
+                                   and unit in lexicon["units"] and (units is None or unit in units))
 
 
 def _rate_factors(tokens, lexicon):
@@ -410,8 +411,10 @@ def _alternatives(article, value, start, end, lexicon) -> bool:
 
 
 def _inside_another(quantities, family, start, end):
-    """ "10-20 one hour sessions": a count read inside a longer count of the same sentence is part of it."""
-    return any(label.kind == family and s <= start and end <= e and (s, e) != (start, end) for label, s, e in quantities)
+    """ "10-20 one hour sessions": a count read inside a longer count of the same sentence is part of it; so
+    is a count inside a frequency ("three 20-minute sessions each week": sessions held each week)."""
+    within = {family, "rate"} if family == "count" else {family}
+    return any(label.kind in within and s <= start and end <= e and (s, e) != (start, end) for label, s, e in quantities)
 
 
 def _joined(article, end, start):

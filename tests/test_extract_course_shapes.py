@@ -1,0 +1,119 @@
+"""General rules of the cfgen4 session (issue 12): shapes of session counts, frequencies and courses that
+four unseen articles (a Pilates study for neck pain, a massage study for tension headache, a chiropractic
+dose study for headache, a yoga trial for neck pain) showed the extractor misreading, each read as a shape.
+
+Every sentence here was written for these tests. Each rule's first test fails without it; the traps after
+it guard what must stay as it was."""
+
+from .test_extract import topics  # noqa: F401  (shared fixture)
+from .test_extract_unseen_shapes import COUNTS, of_topic
+
+COURSE = ("course.length", "onset.time", "effect.duration")
+ALL = COUNTS + COURSE + ("sessions.frequency", "sessions.duration")
+
+
+# -- sessions of a stated length held so often are a frequency (quantities.yaml sized_counts rate) -----
+
+
+def test_sized_sessions_each_week_are_a_frequency_not_a_count(topics):
+    assert of_topic("Members are asked to do three 20-minute sessions each week.", topics, *ALL) == {
+        ("sessions.frequency", 3, 3), ("sessions.duration", 20, 20)}
+    assert of_topic("The clinic runs one 1-hour class a week for new members.", topics, *ALL) == {
+        ("sessions.frequency", 1, 1), ("sessions.duration", 1, 1)}
+
+
+def test_a_range_of_sized_sessions_a_week(topics):
+    assert of_topic("Patients book two to three 45-minute appointments per week.", topics, "sessions.frequency") == {
+        ("sessions.frequency", 2, 3)}
+
+
+def test_sized_sessions_without_a_period_stay_a_count(topics):
+    assert of_topic("The plan is ten 30-minute sessions.", topics, *ALL) == {
+        ("sessions.count", 10, 10), ("sessions.duration", 30, 30)}
+    assert of_topic("Most people practise 2-3 days a week.", topics, "sessions.frequency") == {
+        ("sessions.frequency", 2, 3)}
+
+
+# -- a frequency hyphenated into one word (quantities.yaml rate) -----------------------------------------
+
+
+def test_a_hyphenated_frequency(topics):
+    assert of_topic("Keep up the three-times-a-week home routine after discharge.", topics, "sessions.frequency") == {
+        ("sessions.frequency", 3, 3)}
+    assert of_topic("We offer twice-a-week sessions in the first month.", topics, "sessions.frequency") == {
+        ("sessions.frequency", 2, 2)}
+
+
+# -- how often outcomes were measured is no frequency (numbers.yaml not_claims: assessment schedule) ------
+
+
+def test_a_measurement_schedule_is_no_frequency(topics):
+    assert of_topic("Pain diaries were collected every 4 weeks.", topics, "sessions.frequency") == set()
+    assert of_topic("Neck function was assessed weekly by a blinded rater.", topics, "sessions.frequency") == set()
+
+
+def test_treatment_and_assessment_in_one_clause_keep_the_treatment(topics):
+    assert of_topic("Patients are treated twice a week and assessed every 4 weeks.", topics, "sessions.frequency") == {
+        ("sessions.frequency", 2, 2)}
+
+
+# -- what was recorded over a time is no course (numbers.yaml not_claims: assessment clauses) -----------
+
+
+def test_a_recording_period_is_no_course(topics):
+    assert of_topic("Headache diaries were recorded over the course of several weeks.", topics, *COURSE) == set()
+    assert of_topic("Symptoms were monitored for 12 weeks.", topics, *COURSE) == set()
+
+
+def test_a_course_beside_no_recording_stays(topics):
+    assert of_topic("The course of treatment runs for 12 weeks.", topics, *COURSE) == {("course.length", 12, 12)}
+
+
+# -- how long the illness had lasted, in a relative clause after a comma (numbers.yaml illness_duration) ---
+
+
+def test_pain_which_had_lasted_after_a_comma_is_no_course(topics):
+    assert of_topic("All had back pain, which had been with them for at least three months.", topics, *COURSE) == set()
+    assert of_topic("They reported recurrent pain, which had lasted for over eight weeks, or for two weeks a month "
+                    "for half a year.", topics, *COURSE) == set()
+
+
+def test_a_course_for_the_pain_stays(topics):
+    assert of_topic("For neck pain, treatment usually runs for six weeks.", topics, *COURSE) == {("course.length", 6, 6)}
+
+
+# -- an effect verb before "after" a time: when the effect was first seen (numbers.yaml time, onset.time) ---
+
+
+def test_an_effect_seen_after_a_time_is_a_time_to_effect(topics):
+    assert of_topic("The treatment reduced headache frequency after two weeks of sessions.", topics, *COURSE) == {
+        ("onset.time", 2, 2)}
+    assert of_topic("Stiffness eased noticeably after 10 days.", topics, *COURSE) == {("onset.time", 10, 10)}
+
+
+def test_a_time_before_its_effect_stays_the_course(topics):
+    assert of_topic("After four weeks of treatment, pain was reduced in most patients.", topics, *COURSE) == {
+        ("course.length", 4, 4)}
+
+
+# -- a time counted from the end of treatment (numbers.yaml time effect.duration; not_claims after treatment) --
+
+
+def test_an_effect_lasting_so_long_after_treatment_is_its_duration(topics):
+    assert of_topic("Relief from the massage lasted for as long as four months after the treatment course ended.",
+                    topics, *COURSE) == {("effect.duration", 4, 4)}
+    assert of_topic("The benefits were kept for 3 months after the last session.", topics, *COURSE) == {
+        ("effect.duration", 3, 3)}
+
+
+def test_an_outcome_seen_so_long_after_treatment_is_no_course(topics):
+    assert of_topic("In the programme, patients reported less stiffness six weeks after their final class.", topics,
+                    *COURSE) == set()
+    assert of_topic("Patients reported less stiffness eight weeks after their final physio session.", topics,
+                    *COURSE) == set()
+    assert of_topic("Participants had fewer headaches 6 weeks after the last class.", topics, *COURSE) == set()
+
+
+def test_a_course_followed_by_its_end_stays_a_course(topics):
+    assert of_topic("The programme runs for 8 weeks, after which patients exercise at home.", topics, *COURSE) == {
+        ("course.length", 8, 8)}
