@@ -117,3 +117,31 @@ def test_an_outcome_seen_so_long_after_treatment_is_no_course(topics):
 def test_a_course_followed_by_its_end_stays_a_course(topics):
     assert of_topic("The programme runs for 8 weeks, after which patients exercise at home.", topics, *COURSE) == {
         ("course.length", 8, 8)}
+
+
+# -- the capture's last line, cut off mid-sentence, is prose (furniture.yaml cut_sentence_min_words) -----
+
+
+def test_a_last_line_cut_mid_sentence_is_read(topics):
+    text = "Acupuncture for period pain\n\nThe trial was small.\n\nEight treatments were given to each woman over two mon"
+    assert of_topic(text, topics, *COUNTS) == {("sessions.count", 8, 8)}
+
+
+def test_a_closing_heading_stays_a_heading(topics):
+    text = "Acupuncture for period pain\n\nMost women need 6 sessions.\n\nTen More Sessions From Our Spring Offer Here"
+    assert of_topic(text, topics, *COUNTS) == {("sessions.count", 6, 6)}
+    text = "Acupuncture for period pain\n\nMost women need 6 sessions.\n\nBook 3 sessions today\n"
+    assert of_topic(text, topics, *COUNTS) == {("sessions.count", 6, 6)}
+
+
+# -- "every" or "each" opening a number is a review gap; elsewhere it is not (numbers.yaml not_claims) ----
+
+
+def test_each_inside_a_stated_count_does_not_refuse_it(topics):
+    assert of_topic("The average number of sessions each patient had was 8.", topics, *COUNTS) == {
+        ("sessions.count", 8, 8)}
+
+
+def test_every_few_sessions_stays_refused(topics):
+    assert of_topic("We review progress every four or five sessions.", topics, *COUNTS) == set()
+    assert of_topic("We check in every few sessions.", topics, *COUNTS) == set()
