@@ -145,3 +145,31 @@ def test_each_inside_a_stated_count_does_not_refuse_it(topics):
 def test_every_few_sessions_stays_refused(topics):
     assert of_topic("We review progress every four or five sessions.", topics, *COUNTS) == set()
     assert of_topic("We check in every few sessions.", topics, *COUNTS) == set()
+
+
+# -- dosing shapes of exercise and manual therapy clinics, probed with written sentences ---------------
+
+
+def test_a_fortnight_is_two_weeks(topics):   # lexicon.yaml fixed_times, read without a unit word
+    assert of_topic("Patients attend twice weekly for a fortnight.", topics, "sessions.frequency", *COURSE) == {
+        ("sessions.frequency", 2, 2), ("course.length", 2, 2)}
+    assert of_topic("Treatment runs for the first fortnight.", topics, *COURSE) == {("course.length", 2, 2)}
+
+
+def test_once_a_fortnight_stays_a_frequency(topics):
+    assert of_topic("Patients were seen once a fortnight for three months.", topics, "sessions.frequency",
+                    *COURSE) == {("sessions.frequency", 0.5, 0.5), ("course.length", 3, 3)}
+
+
+def test_improvements_that_appear_within_a_time(topics):   # numbers.yaml time, onset.time cues
+    assert of_topic("Improvements usually appear within 2-4 weeks of starting.", topics, *COURSE) == {
+        ("onset.time", 2, 4)}
+
+
+def test_exercises_done_daily_are_a_frequency(topics):   # numbers.yaml period, its sentence words
+    assert of_topic("Do these exercises daily for six weeks.", topics, "sessions.frequency", *COURSE) == {
+        ("sessions.frequency", 7, 7), ("course.length", 6, 6)}
+
+
+def test_daily_life_stays_no_frequency(topics):
+    assert of_topic("These exercises make daily activities easier.", topics, "sessions.frequency") == set()

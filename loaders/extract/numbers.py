@@ -108,15 +108,15 @@ def read_value(article, label, start, end) -> Optional[Value]:
               if start <= match.start and match.end <= end]
     if label == "immediate":
         return Value(0, 0, "minutes")
-    unit = _unit_of(label, tokens, lexicon)
-    if unit is None:
-        return None
     # Vague words count sessions or time; fixed phrases ("half an hour") are times. In a rate,
     # "a week" is the period, not a quantity.
-    vague = next((lexicon["vague"][m.label.value] for m in inside
-                  if m.label.kind == "vague" and label in ("count", "time", "rate")), None)
     fixed_match = next((m for m in inside if m.label.kind == "fixed" and label == "time"), None)
     fixed = lexicon["fixed_times"][fixed_match.label.value] if fixed_match else None
+    unit = _unit_of(label, tokens, lexicon) or (fixed and fixed["unit"])  # "for a fortnight": no unit word
+    if unit is None:
+        return None
+    vague = next((lexicon["vague"][m.label.value] for m in inside
+                  if m.label.kind == "vague" and label in ("count", "time", "rate")), None)
     approximate = False
     leading = _before_fixed(article, start, fixed_match, fixed, lexicon) if fixed else None
     if vague:
