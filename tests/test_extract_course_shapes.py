@@ -173,3 +173,26 @@ def test_exercises_done_daily_are_a_frequency(topics):   # numbers.yaml period, 
 
 def test_daily_life_stays_no_frequency(topics):
     assert of_topic("These exercises make daily activities easier.", topics, "sessions.frequency") == set()
+
+
+def test_relief_for_a_time_is_how_long_it_lasts(topics):   # numbers.yaml time, effect.duration
+    assert of_topic("A single session can provide relief for up to two weeks.", topics, *COURSE) == {
+        ("effect.duration", None, 2)}
+    assert of_topic("The adjustment relieves pain for about three days.", topics, *COURSE) == {
+        ("effect.duration", 3, 3)}
+
+
+def test_treatment_for_a_time_stays_a_course(topics):
+    assert of_topic("Use heat and gentle stretching for two weeks.", topics, *COURSE) == {("course.length", 2, 2)}
+
+
+def test_an_ordinal_range_is_when_an_effect_is_felt(topics):   # quantities.yaml ordinal, numbers.yaml ordinal
+    assert of_topic("Results may be felt after the third or fourth session.", topics, *COUNTS) == {
+        ("onset.sessions", 3, 4)}
+    assert of_topic("You should notice a change following the second or third visit.", topics, *COUNTS) == {
+        ("onset.sessions", 2, 3)}
+
+
+def test_an_ordinal_without_an_effect_stays_refused(topics):
+    assert of_topic("By the third session we review your plan.", topics, *COUNTS) == set()
+    assert of_topic("The third or fourth session is usually the hardest.", topics, *COUNTS) == set()

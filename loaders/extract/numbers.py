@@ -191,7 +191,7 @@ def _unit_of(label, tokens, lexicon):
 
 def _numbers(label, tokens, lexicon):
     if label == "ordinal":
-        return [lexicon["ordinals"][token] for token in tokens if token in lexicon["ordinals"]][:1]
+        return [lexicon["ordinals"][token] for token in tokens if token in lexicon["ordinals"]][:2]
     if label in ("rate", "period"):
         if tokens[-1] == "apart":  # "two weeks apart": one session each time
             return [1]
