@@ -196,3 +196,20 @@ def test_an_ordinal_range_is_when_an_effect_is_felt(topics):   # quantities.yaml
 def test_an_ordinal_without_an_effect_stays_refused(topics):
     assert of_topic("By the third session we review your plan.", topics, *COUNTS) == set()
     assert of_topic("The third or fourth session is usually the hardest.", topics, *COUNTS) == set()
+
+
+def test_a_bare_number_a_week_after_its_sessions_is_their_frequency(topics):   # quantities.yaml rate
+    assert of_topic("Patients had 8 sessions, one per week.", topics, *COUNTS, "sessions.frequency") == {
+        ("sessions.count", 8, 8), ("sessions.frequency", 1, 1)}
+    assert of_topic("Treatments: 2-3 per week to start.", topics, "sessions.frequency") == {("sessions.frequency", 2, 3)}
+
+
+def test_a_bare_number_a_week_of_anything_else_is_no_frequency(topics):
+    assert of_topic("Her headache episodes came one a week.", topics, "sessions.frequency") == set()
+    assert of_topic("The clinic sees 300 a week.", topics, "sessions.frequency") == set()
+
+
+def test_abbreviated_weeks_and_a_possessive_course(topics):   # lexicon.yaml units; numbers.yaml course followed_by
+    assert of_topic("Treat 3x/week for 4 wks.", topics, "sessions.frequency", *COURSE) == {
+        ("sessions.frequency", 3, 3), ("course.length", 4, 4)}
+    assert of_topic("After six weeks' treatment the pain had eased.", topics, *COURSE) == {("course.length", 6, 6)}

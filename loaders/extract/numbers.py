@@ -349,6 +349,8 @@ def numeric_findings(article, topics, works) -> list:
                 continue  # "neck pain for at least 5 days/week": how often the illness is felt
             if refused(article, sentence, family, start, end) or _comparator_session(article, sentence, start):
                 continue
+            if family == "rate" and _bare_rate_unsaid(article, sentence, start, end):
+                continue
             value = read_value(article, family, start, end)
             if value is None or (family == "count" and (value.min or 0) > numbers["max_sessions"]):
                 continue
@@ -447,6 +449,26 @@ def _span_of(first, second):
     highs = [first.max, second.max]
     high = None if None in highs else max(highs)
     return Value(low, high, first.unit, first.approximate or second.approximate)
+
+
+def _bare_rate_unsaid(article, sentence, start, end):
+    """ "one a week", "2-3 per week" with no word saying what is held so often: a frequency of sessions only
+    when a session word stands before it in its sentence ("8 sessions, one per week"); else it may count
+    anything ("pain episodes came one a week", "the clinic sees 300 a week")."""
+    lexicon = load_rules()["lexicon"]
+    tokens = article.lower[start:end]
+
+    def plain_number(token):  # "one", "2" (not "once", "a", "3x")
+        return token not in lexicon["number_words"] and (token.isdigit() or _number_word(token) is not None)
+
+    if not plain_number(tokens[0]) or tokens[-1] not in lexicon["periods"] or not all(
+            plain_number(token) or token in _RATE_GLUE for token in tokens[:-1]):
+        return False  # "twice", "every", "times", "sessions", "days a", "3x": the frequency says what it counts
+    sessions = word_set(lexicon["units"]["sessions"])
+    return not any(article.lower[i] in sessions for i in range(sentence.start, start))
+
+
+_RATE_GLUE = {"a", "an", "per", "each", "every", "/", "-", "–", "—", "‐", "to", "or", "and"}
 
 
 def _comparator_session(article, sentence, start):
