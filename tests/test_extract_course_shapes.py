@@ -213,3 +213,14 @@ def test_abbreviated_weeks_and_a_possessive_course(topics):   # lexicon.yaml uni
     assert of_topic("Treat 3x/week for 4 wks.", topics, "sessions.frequency", *COURSE) == {
         ("sessions.frequency", 3, 3), ("course.length", 4, 4)}
     assert of_topic("After six weeks' treatment the pain had eased.", topics, *COURSE) == {("course.length", 6, 6)}
+
+
+def test_how_long_treatment_lasts_is_its_course(topics):   # numbers.yaml time, course.length
+    assert of_topic("Expect treatment to last about six weeks.", topics, *COURSE) == {("course.length", 6, 6)}
+    assert of_topic("Rehabilitation usually lasts 2-3 months.", topics, *COURSE) == {("course.length", 2, 3)}
+
+
+def test_a_treatment_lasting_minutes_is_a_session_and_relief_an_effect(topics):
+    assert of_topic("Each treatment lasts 30 minutes.", topics, *COURSE, "sessions.duration") == {
+        ("sessions.duration", 30, 30)}
+    assert of_topic("The relief from treatment lasts for 3 days.", topics, *COURSE) == {("effect.duration", 3, 3)}
