@@ -224,3 +224,17 @@ def test_a_treatment_lasting_minutes_is_a_session_and_relief_an_effect(topics):
     assert of_topic("Each treatment lasts 30 minutes.", topics, *COURSE, "sessions.duration") == {
         ("sessions.duration", 30, 30)}
     assert of_topic("The relief from treatment lasts for 3 days.", topics, *COURSE) == {("effect.duration", 3, 3)}
+
+
+def test_a_bound_with_its_own_negation_is_read(topics):   # numbers.py: the negation is looked for before the bound
+    assert of_topic("Plan on no more than five treatments.", topics, *COUNTS) == {("sessions.count", None, 5)}
+    assert of_topic("Plan on no fewer than five treatments.", topics, *COUNTS) == {("sessions.count", 5, None)}
+
+
+def test_a_negated_count_stays_refused(topics):
+    assert of_topic("You will not need more than six sessions.", topics, *COUNTS) == set()
+
+
+def test_a_dozen_is_about_twelve(topics):   # lexicon.yaml vague, quantities.yaml count
+    assert of_topic("Expect roughly a dozen sessions.", topics, *COUNTS) == {("sessions.count", 12, 12)}
+    assert of_topic("Up to a dozen visits may be required.", topics, *COUNTS) == {("sessions.count", None, 12)}

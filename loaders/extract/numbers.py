@@ -147,7 +147,7 @@ def read_value(article, label, start, end) -> Optional[Value]:
         # A bound on the gap between sessions bounds their frequency the other way round: "less than
         # 2 weeks apart" is more often than every 2 weeks (at least 0.5 a week).
         at_most, at_least = at_least, at_most
-    if at_most and low == high and not vague:
+    if at_most and low == high and not (vague and vague["max"] is None):  # "up to a dozen visits": at most 12
         low = None
     if at_least or _open_above(article, inside, end):
         high = None
@@ -340,7 +340,8 @@ def numeric_findings(article, topics, works) -> list:
             if _inside_another(quantities, family, start, end):
                 continue
             stop_topic = _stop_rule_topic(article, sentence, family, start, negations, hypotheticals)
-            if stop_topic is None and (article.negated(start, end, negations)
+            # (a bound's own negation, "no more than five treatments", negates nothing: look before the bound)
+            if stop_topic is None and (article.negated(article.prefix(start)[1], end, negations)
                                        or article.hypothetical(start, hypotheticals, sentence)):
                 continue
             if family == "time" and _after_illness(article, sentence, start):
