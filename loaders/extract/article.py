@@ -9,7 +9,7 @@ from typing import Optional
 import numpy
 from spacy.util import filter_spans
 
-from .furniture import _BULLET, _heading_like, _raw_lines, _RawLine
+from .furniture import _BULLET, _heading_like, _raw_lines, _RawLine, _title_cased
 from .matching import Label, Match, held_in, holds, matchers, pipeline, sentence_starts
 from .rules import _QUANTITY_PRIORITY, load_rules
 
@@ -72,6 +72,13 @@ def _unbulleted_items(raws):
     return items
 
 
+def _cut_sentence(raw, text):
+    """The capture's last line, cut off mid-sentence by a size limit: the text ends on it without a newline,
+    it is long enough for a sentence and not title-cased (furniture.yaml cut_sentence_min_words)."""
+    return (raw.end == len(text) and raw.words >= load_rules()["furniture"]["cut_sentence_min_words"]
+            and not _title_cased(raw))
+
+
 def _classify_lines(text, furniture):
     lines, heading, lead_in, previous = [], None, None, None
     table_row = re.compile(load_rules()["furniture"]["table_row"])
@@ -96,7 +103,7 @@ def _classify_lines(text, furniture):
         elif _BULLET.match(raw.text) and not (re.match(r"^\d", raw.text) and _heading_like(
                 _RawLine(0, 0, _BULLET.sub("", raw.text)), 8)):
             kind = "item"
-        elif _heading_like(raw, 14) and not sentence_inside.search(raw.text):
+        elif _heading_like(raw, 14) and not sentence_inside.search(raw.text) and not _cut_sentence(raw, text):
             kind = "heading"
         else:
             kind = "prose"

@@ -108,15 +108,15 @@ def read_value(article, label, start, end) -> Optional[Value]:
               if start <= match.start and match.end <= end]
     if label == "immediate":
         return Value(0, 0, "minutes")
-    unit = _unit_of(label, tokens, lexicon)
-    if unit is None:
-        return None
     # Vague words count sessions or time; fixed phrases ("half an hour") are times. In a rate,
     # "a week" is the period, not a quantity.
-    vague = next((lexicon["vague"][m.label.value] for m in inside
-                  if m.label.kind == "vague" and label in ("count", "time", "rate")), None)
     fixed_match = next((m for m in inside if m.label.kind == "fixed" and label == "time"), None)
     fixed = lexicon["fixed_times"][fixed_match.label.value] if fixed_match else None
+    unit = _unit_of(label, tokens, lexicon) or (fixed and fixed["unit"])  # "for a fortnight": no unit word
+    if unit is None:
+        return None
+    vague = next((lexicon["vague"][m.label.value] for m in inside
+                  if m.label.kind == "vague" and label in ("count", "time", "rate")), None)
     approximate = False
     leading = _before_fixed(article, start, fixed_match, fixed, lexicon) if fixed else None
     if vague:
@@ -147,7 +147,7 @@ def read_value(article, label, start, end) -> Optional[Value]:
         # A bound on the gap between sessions bounds their frequency the other way round: "less than
         # 2 weeks apart" is more often than every 2 weeks (at least 0.5 a week).
         at_most, at_least = at_least, at_most
-    if at_most and low == high and not vague:
+    if at_most and low == high and not (vague and vague["max"] is None):  # "up to a dozen visits": at most 12
         low = None
     if at_least or _open_above(article, inside, end):
         high = None
@@ -191,17 +191,18 @@ def _unit_of(label, tokens, lexicon):
 
 def _numbers(label, tokens, lexicon):
     if label == "ordinal":
-        return [lexicon["ordinals"][token] for token in tokens if token in lexicon["ordinals"]][:1]
+        return [lexicon["ordinals"][token] for token in tokens if token in lexicon["ordinals"]][:2]
     if label in ("rate", "period"):
         if tokens[-1] == "apart":  # "two weeks apart": one session each time
             return [1]
         # Only the count of times: the period's article ("a week") is not a number.
         numbers = []
-        for token in tokens:
+        for i, token in enumerate(tokens):
             if token in lexicon["periods"] or token in ("per", "every", "each", "times"):
                 break
             value = number_value(token, lexicon)
-            if value is not None:
+            # "three 20-minute sessions a week": 3 (the 20 is the sessions' length; "2-3 days a week" stays 2-3)
+            if value is not None and not _sizes(tokens, i, lexicon, units=("minutes", "hours")):
                 numbers.append(value)
         return numbers or [1]
     numbers = [number_value(t, lexicon, allow_articles=(label == "count")) for t in tokens]
@@ -209,13 +210,13 @@ def _numbers(label, tokens, lexicon):
     return [n for i, n in enumerate(numbers) if n is not None and not (label == "count" and _sizes(tokens, i, lexicon))]
 
 
-def _sizes(tokens, i, lexicon):
-    """True when the number at i is followed (past a hyphen) by a unit of time: "30-minute"."""
+def _sizes(tokens, i, lexicon, units=None):
+    """True when the number at i is followed (past a hyphen) by a unit of time (one of units, if given): "30-minute"."""
     following = tokens[i + 1:i + 3]
     if following[:1] in (["-"], ["‐"]):
         following = following[1:]
     return bool(following) and any(following[0] in lexicon["units"][unit] for unit in v.UNITS if unit != "sessions"
-                                   and unit in lexicon["units"])
+                                   and unit in lexicon["units"] and (units is None or unit in units))
 
 
 def _rate_factors(tokens, lexicon):
@@ -339,7 +340,8 @@ def numeric_findings(article, topics, works) -> list:
             if _inside_another(quantities, family, start, end):
                 continue
             stop_topic = _stop_rule_topic(article, sentence, family, start, negations, hypotheticals)
-            if stop_topic is None and (article.negated(start, end, negations)
+            # (a bound's own negation, "no more than five treatments", negates nothing: look before the bound)
+            if stop_topic is None and (article.negated(article.prefix(start)[1], end, negations)
                                        or article.hypothetical(start, hypotheticals, sentence)):
                 continue
             if family == "time" and _after_illness(article, sentence, start):
@@ -347,6 +349,8 @@ def numeric_findings(article, topics, works) -> list:
             if family == "rate" and _after_illness(article, sentence, start, numbers["illness_rate_reach"]):
                 continue  # "neck pain for at least 5 days/week": how often the illness is felt
             if refused(article, sentence, family, start, end) or _comparator_session(article, sentence, start):
+                continue
+            if family == "rate" and _bare_rate_unsaid(article, sentence, start, end):
                 continue
             value = read_value(article, family, start, end)
             if value is None or (family == "count" and (value.min or 0) > numbers["max_sessions"]):
@@ -410,8 +414,10 @@ def _alternatives(article, value, start, end, lexicon) -> bool:
 
 
 def _inside_another(quantities, family, start, end):
-    """ "10-20 one hour sessions": a count read inside a longer count of the same sentence is part of it."""
-    return any(label.kind == family and s <= start and end <= e and (s, e) != (start, end) for label, s, e in quantities)
+    """ "10-20 one hour sessions": a count read inside a longer count of the same sentence is part of it; so
+    is a count inside a frequency ("three 20-minute sessions each week": sessions held each week)."""
+    within = {family, "rate"} if family == "count" else {family}
+    return any(label.kind in within and s <= start and end <= e and (s, e) != (start, end) for label, s, e in quantities)
 
 
 def _joined(article, end, start):
@@ -444,6 +450,26 @@ def _span_of(first, second):
     highs = [first.max, second.max]
     high = None if None in highs else max(highs)
     return Value(low, high, first.unit, first.approximate or second.approximate)
+
+
+def _bare_rate_unsaid(article, sentence, start, end):
+    """ "one a week", "2-3 per week" with no word saying what is held so often: a frequency of sessions only
+    when a session word stands before it in its sentence ("8 sessions, one per week"); else it may count
+    anything ("pain episodes came one a week", "the clinic sees 300 a week")."""
+    lexicon = load_rules()["lexicon"]
+    tokens = article.lower[start:end]
+
+    def plain_number(token):  # "one", "2" (not "once", "a", "3x")
+        return token not in lexicon["number_words"] and (token.isdigit() or _number_word(token) is not None)
+
+    if not plain_number(tokens[0]) or tokens[-1] not in lexicon["periods"] or not all(
+            plain_number(token) or token in _RATE_GLUE for token in tokens[:-1]):
+        return False  # "twice", "every", "times", "sessions", "days a", "3x": the frequency says what it counts
+    sessions = word_set(lexicon["units"]["sessions"])
+    return not any(article.lower[i] in sessions for i in range(sentence.start, start))
+
+
+_RATE_GLUE = {"a", "an", "per", "each", "every", "/", "-", "–", "—", "‐", "to", "or", "and"}
 
 
 def _comparator_session(article, sentence, start):

@@ -218,6 +218,7 @@ class FurnitureRules(Rules):
     caption_max_words: Count
     table_row: Regex
     sentence_inside: Regex
+    cut_sentence_min_words: Count
 
 
 # -- lexicon.yaml -------------------------------------------------------------------------
