@@ -12,8 +12,10 @@ def mechanism_findings(article, topics, works) -> list:
     found = []
     lexicon = load_rules()["lexicon"]
     negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
-    agents = set(lexicon["agents"]) | article.own_subjects  # a massage article's "massage relaxes muscles"
+    # a massage article's "massage relaxes muscles", and its plural: "Back massages relieve muscle tension"
+    agents = set(lexicon["agents"]) | article.own_subjects | {word + "s" for word in article.own_subjects}
     openers = set(load_rules()["mechanisms"]["action_openers"])
+    illness, pronouns = set(lexicon["illness"]["nouns"]), set(lexicon["anaphora"]) | {"which", "who"}
     for sentence in article.sentences:
         if (sentence.skip or sentence.about_comparator or not sentence.has("mechanism")
                 or sentence.has("not_mechanism_sentence") or is_question(article, sentence)):
@@ -37,8 +39,41 @@ def mechanism_findings(article, topics, works) -> list:
                 continue
             if article.hypothetical(start, hypotheticals, sentence):
                 continue
+            if _a_cause(article, sentence, start, agents, illness, pronouns) or _another_agents(article, sentence, start):
+                continue
             found.append(PresenceFinding(sentence, "mechanism", topic, start, works.cites_for(sentence)))
     return found
+
+
+def _a_cause(article, sentence, start, agents, illness, pronouns):
+    """ "Knee pain is often due to inflammation of the joint": a cause of the illness, not how the therapy
+    acts: a cause link (mechanisms.yaml cause_links) before the mention, an illness noun before the link,
+    and no agent before it ("Acupuncture's relief may be due to endorphins" names how it acts)."""
+    links = [s for _, s, e in sentence.find("cause_link") if e <= start]
+    if not links:
+        return False
+    before = set(article.lower[sentence.start:links[-1]])
+    # (a pronoun there is the illness's: "pain that comes from nerve irritation")
+    return bool(before & illness) and not before & (agents - pronouns)
+
+
+def _another_agents(article, sentence, start):
+    """The mention's clause says what another agent does: it opens with a drug class or a comparator
+    ("Muscle relaxants may ease muscle spasms, but they cause drowsiness"), or it is a relative clause whose
+    antecedent is one ("Unlike massage, which relaxes tight muscles, acupuncture ..."): not this therapy's."""
+    others = [(s, e) for _, s, e in sentence.find("other_agent")] + [(s, e) for _, s, e in sentence.find("comparator")]
+    if not others:
+        return False
+    rules = load_rules()["mechanisms"]["other_agents"]
+    clause, first = article.clause[start], start
+    while first > sentence.start and article.clause[first - 1] == clause:
+        first -= 1
+    opening = first
+    while opening < start and (article.punct[opening] or article.lower[opening] in rules["skipped"]):
+        opening += 1
+    if any(s == opening for s, _ in others):
+        return True
+    return article.lower[opening] in rules["relatives"] and any(e == first for _, e in others)
 
 
 def _in_title(article, start, end):
@@ -138,8 +173,11 @@ def register_mechanism_patterns(build):
     build.patterns("explicit_mechanism", mechanisms["explicit_patterns"])
     build.patterns("understanding", mechanisms["understanding"]["patterns"])
     build.phrases("not_mechanism_sentence", mechanisms["not_in_sentences"])
+    build.patterns("not_mechanism_sentence", mechanisms["not_in_sentence_patterns"])
     build.phrases("condition_state", mechanisms["condition_states"])
     build.phrases("condition_relief", mechanisms["condition_relief"])
+    build.phrases("cause_link", mechanisms["cause_links"])
+    build.phrases("other_agent", mechanisms["other_agents"]["words"])
 
 
 def register_safety_patterns(build):

@@ -295,6 +295,12 @@ class Understanding(Rules):
     requires_also: Words
 
 
+class OtherAgents(Rules):
+    words: Words
+    skipped: Words
+    relatives: Words
+
+
 class MechanismRules(Rules):
     topics: dict[str, MechanismTopic]
     understanding: Understanding
@@ -302,9 +308,12 @@ class MechanismRules(Rules):
     explicit: Words
     explicit_patterns: list[Pattern]
     not_in_sentences: Words
+    not_in_sentence_patterns: list[Pattern]
     condition_states: Words
     action_openers: Words
     condition_relief: Words
+    cause_links: Words
+    other_agents: OtherAgents
 
 
 # -- numbers.yaml -------------------------------------------------------------------------
