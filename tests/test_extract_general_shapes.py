@@ -134,3 +134,151 @@ def test_mechanism_shapes(text, wanted, topics):
 ])
 def test_mechanism_traps(text, topics):
     assert mechanisms(text, topics) == set()
+
+
+# -- citations: a sentence labelled as a work's finding (citations.yaml labelled_works) ---------------
+
+
+def citations(text, topics):
+    """[(topic, stance, the cited work's studies entry)] of the study_citation claims drafted from text."""
+    from loaders.extract import extract
+    draft = extract(text, topics, (), source_id="probe")
+    own = {study["id"]: study for study in draft.studies}
+    return [(claim["topic"], claim.get("stance"), own.get(claim["cites"][0], {"id": claim["cites"][0]}))
+            for claim in draft.claims if claim["type"] == "study_citation"]
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Recent finding: people who had eight massages over ten weeks slept better than those who had none.",
+     "Recent finding"),
+    ("New study: yoga classes twice a week eased chronic neck pain as much as physiotherapy.", "New study"),
+])
+def test_a_sentence_labelled_as_a_finding_cites_one_unnamed_work(text, label, topics):
+    found = citations(text, topics)
+    assert found and {work["label"] for _, _, work in found} == {label}
+    assert all(work["identified"] is None for _, _, work in found)
+
+
+@pytest.mark.parametrize("text", [
+    "Research:\n\nMost of it is small.",
+    "Our view: acupuncture is worth a try for stubborn neck pain.",
+    "The bottom line: massage helps many people with back pain.",
+])
+def test_other_labels_cite_no_work(text, topics):
+    assert citations(text, topics) == []
+
+
+def test_a_labelled_sentence_naming_its_work_cites_that_one_only(topics):
+    found = citations("Recent finding: a 2019 trial found that acupuncture eased neck pain.", topics)
+    assert {work["year"] for _, _, work in found} == {2019} and len({work["id"] for _, _, work in found}) == 1
+
+
+# -- citations: an organisation's verb past its bracketed acronym, and a negation before it -----------
+
+
+def test_an_organisation_past_its_acronym_and_an_adverb_is_cited_and_its_no_longer_opposes(topics):
+    found = citations("The UK's National Institute for Health and Care Excellence (NICE) no longer recommends "
+                      "acupuncture for low back pain.", topics)
+    assert {work["organization"] for _, _, work in found} == {"National Institute for Health and Care Excellence"}
+    assert {stance for _, stance, _ in found} == {"opposes"}
+
+
+def test_an_organisation_that_recommends_supports(topics):
+    found = citations("The National Institute for Health and Care Excellence (NICE) recommends exercise for back pain.",
+                      topics)
+    assert found and {stance for _, stance, _ in found} == {"supports"}
+
+
+# -- citations: the year a work was published, stated after it (citations.yaml published_year_before) --
+
+
+@pytest.mark.parametrize("text, year", [
+    ("A study of 640 adults with chronic back pain, published in 2011, found that massage helped more than usual care.",
+     2011),
+    ("A trial in The Lancet in 2012 found that acupuncture eased chronic headaches.", 2012),
+])
+def test_a_year_of_publication_after_the_work_is_its_year(text, year, topics):
+    assert {work["year"] for _, _, work in citations(text, topics)} == {year}
+
+
+@pytest.mark.parametrize("text", [
+    "A study of 300 patients treated since 2010 found that acupuncture helped.",
+    "A study of 300 patients found that acupuncture helped, while a trial published in 2015 found that it did not.",
+])
+def test_other_years_after_a_work_are_not_its_own(text, topics):
+    first = citations(text, topics)[0][2]
+    assert first["participants"] == "300 patients" and first["year"] is None
+
+
+# -- citations: three authors and a year; people counted in a study -----------------------------------
+
+
+def test_three_authors_and_a_year_are_one_author_year_citation(topics):
+    (work,) = {work["label"]: work for _, _, work in citations(
+        "Smith, Jones and Lee (2018) showed that Pilates eased chronic low back pain.", topics)}.values()
+    assert work["label"] == "Smith, Jones and Lee (2018)" and work["year"] == 2018
+
+
+def test_clients_and_residents_counted_are_a_works_participants(topics):
+    (_, _, work), *_ = citations("Our survey of 200 clients found that most felt better after massage.", topics)
+    assert work["participants"] == "200 clients"
+    (_, _, work), *_ = citations("A trial of 86 elderly residents found that tai chi improved balance.", topics)
+    assert work["participants"] == "86 elderly residents"
+
+
+# -- citations: a related-story link is furniture wherever it stands (furniture.yaml line_patterns) ----
+
+
+@pytest.mark.parametrize("link", [
+    "You might also like: Does acupuncture work? A 2020 review says yes",
+    "Related: A 2019 study found that yoga eases back pain.",
+    "See also: Researchers at Yale found that massage lowers stress.",
+])
+def test_a_related_story_link_cites_no_work(link, topics):
+    text = f"Acupuncture for back pain\n\nMany people try acupuncture.\n\n{link}\n\nMost need six sessions."
+    assert citations(text, topics) == []
+
+
+# -- citations: shapes the corpus lacks (written sentences, realistic wording) -------------------------
+
+
+@pytest.mark.parametrize("text, field, value", [
+    ("In a 2017 trial of 300 patients, acupuncture cut the number of migraine days by half.", "participants",
+     "300 patients"),
+    ("Researchers at the University of Exeter found that weekly yoga classes eased back pain.", "organization",
+     "University of Exeter"),
+    ("Guidelines from the American College of Physicians recommend acupuncture before drugs for chronic low back pain.",
+     "organization", "American College of Physicians"),
+    ("Danish researchers reported in the journal Spine that spinal manipulation eased acute back pain.", "venue", "Spine"),
+    ("The findings, published in the Annals of Internal Medicine, suggest that yoga is as good as physical therapy.",
+     "venue", "Annals of Internal Medicine"),
+    ("A 2019 randomised trial involving 150 office workers showed that stretching breaks eased neck pain.", "year", 2019),
+    ("Last year a team from the University of Sydney found that heat wraps eased acute back pain.", "organization",
+     "University of Sydney"),
+    ("According to a 2021 Cochrane review, acupuncture may reduce pain in the short term.", "organization", "Cochrane"),
+    ("The trial, run by the University of Bristol, found that massage eased neck pain.", "organization",
+     "University of Bristol"),
+    ("A pilot study of 30 nurses found that massage lowered their stress.", "participants", "30 nurses"),
+    ("Massage eased pain more than usual care (Okonkwo et al., 2019).", "year", 2019),
+    ("The American Chiropractic Association recommends spinal manipulation for acute low back pain.", "organization",
+     "American Chiropractic Association"),
+])
+def test_citation_shapes(text, field, value, topics):
+    found = citations(text, topics)
+    assert len({work["id"] for _, _, work in found}) == 1, found
+    assert found[0][2][field] == value
+
+
+@pytest.mark.parametrize("text", [
+    "Acupuncture eased back pain in several trials [12].",
+    "The review has been cited more than 400 times.",
+    "Studies show that acupuncture helps many people with back pain.",
+    "Our clinic has treated more than 2,000 patients since 2010.",
+    "Dr Lee studied acupuncture at the University of Beijing in 1998.",
+    "She graduated from the University of Toronto in 2005 and now practises acupuncture.",
+    "The University of Utah offers massage to its staff.",
+    "Click here to read the full study.",
+    "Many patients found acupuncture helped their back pain.",
+])
+def test_citation_traps(text, topics):
+    assert citations(text, topics) == []

@@ -269,7 +269,8 @@ class _CitationReader:
             noun = self.proper_noun_around(position)
             if not noun or noun[0] in taken or any(s <= noun[0] and noun[1] <= e for s, e in not_organisations):
                 continue
-            if any(s <= noun[0] < found[s][0] for s in found):
+            # (nor one overlapping a known name: "The UK's National Institute for Health and Care Excellence")
+            if any(s < noun[1] and noun[0] < found[s][0] for s in found):
                 continue
             found[noun[0]] = (self.place_cut(noun[0], noun[1], words), self.text(noun[0], self.place_cut(noun[0], noun[1], words)))
         return found
@@ -296,7 +297,9 @@ class _CitationReader:
                 after += 1
             after += 1
         adverbs = word_set(self.rules["citing_adverbs"])
-        while after < min(end + 4, self.sentence.end) and self.lower[after] in adverbs:
+        # (counted from past the brackets: "NICE (the UK's guideline body) no longer recommends")
+        limit = min(after + 4, self.sentence.end)
+        while after < limit and self.lower[after] in adverbs:
             after += 1  # "the ACP now recommends", "NICE has recommended"
         verbs = word_set(self.rules["finding_verbs"]) | word_set(self.rules["citing_after"])
         return after < self.sentence.end and self.lower[after] in verbs
@@ -447,7 +450,11 @@ class _CitationReader:
             citation = Citation(designs[(work.start, work.end)])
             window = range(work.start - self.rules["determiner_reach"], work.end + 3)
             citation.year = next((year for i, year in years if i in window), None)
-            citation.venue = next((self.text(s, e) for s, e in venues if s >= work.end), None)
+            venue = next(((s, e) for s, e in venues if s >= work.end), None)
+            citation.venue = self.text(*venue) if venue else None
+            if citation.year is None:  # "a study of 640 adults, published in 2011", "a trial in The Lancet in 2012"
+                following = works[index + 1].start if index + 1 < len(works) else self.sentence.end
+                citation.year = self.published_year(work.end, following, venue, years)
             for start, (end, name) in organisations.items():
                 # "A Cochrane Review", "a study by the NIH": the organisation is the work's.
                 reach = work.end + self.rules["organisation_reach"]
@@ -511,7 +518,37 @@ class _CitationReader:
                 citation = Citation("organisation statement", organization=name, year=self.dated(start, end))
             citation.finding, citation.finding_span = self.finding(end)
             citations.append(citation)
+        if not citations:
+            citations += self.labelled()
         return citations
+
+    def labelled(self):
+        """ "Recent finding: patients who ...", "New study: ...": a sentence labelled as a work's finding cites
+        one particular, unnamed work (citations.yaml labelled_works), the words after the colon its finding."""
+        designs = {(s, e): label.value for label, s, e in self.sentence.find("work")}
+        for _, start, end in self.sentence.find("labelled_work"):
+            if any(not self.article.punct[i] for i in range(self.sentence.start, start)):
+                continue  # the label opens its sentence (past a bullet)
+            noun = next((design for (s, e), design in designs.items() if start <= s and e < end), None)
+            citation = Citation(noun or "study", phrase=self.text(start, end - 1))
+            finish = self.sentence.end
+            while finish > end and self.article.punct[finish - 1]:
+                finish -= 1
+            if finish > end:
+                citation.finding, citation.finding_span = self.text(end, finish), (end, finish)
+                return [citation]
+        return []
+
+    def published_year(self, after, before_next, venue, years):
+        """The year a work was published, stated after it: right after "published in" (citations.yaml
+        published_year_before) or "in" right after the work's venue; the next work's year is not its."""
+        verbs = word_set(self.rules["published_year_before"])
+        for i, year in years:
+            if i < after + 2 or i >= before_next or self.lower[i - 1] != "in":
+                continue
+            if self.lower[i - 2] in verbs or (venue and i - 1 == venue[1]):
+                return year
+        return None
 
     def pooled(self, earlier, work):
         """True for the studies a review pools: "a meta-analysis of 12 trials" cites one work, not two."""
@@ -678,7 +715,7 @@ def cited_works(article, topics, studies, source_id) -> CitedWorks:
         if sentence.skip:
             continue
         if not (sentence.has("work") or sentence.has("organisation") or sentence.has("attribution")
-                or sentence.has("author_year") or sentence.has("venue_intro")
+                or sentence.has("author_year") or sentence.has("venue_intro") or sentence.has("labelled_work")
                 or not telling.isdisjoint(article.lower[sentence.start:sentence.end])):
             continue
         reader = _CitationReader(article, sentence)
@@ -717,7 +754,13 @@ def _referenced_finding(article, sentence, reader, topics, works):
 def _finding_topics(article, sentence, citation, rules, topics):
     start, end = citation.finding_span
     labels = {label for label, s, e in sentence.matches if start <= s and e <= end}
-    opposing = Label("finding_opposing") in labels
+    # A negation just before the finding verb turns the finding round: "NICE no longer recommends acupuncture",
+    # "the review did not find" (the verb and the words before it, within its clause).
+    verb = start - 1 if start > sentence.start and article.lower[start - 1] != "that" else start - 2
+    lead = max(sentence.start, verb - rules["opposing_reach"])
+    opposing = Label("finding_opposing") in labels or any(
+        label == Label("finding_opposing") and lead <= s and e <= verb + 1 and article.clause[s] == article.clause[verb]
+        for label, s, e in sentence.matches)
     chosen = []
     for index, rule in enumerate(rules["finding_topics"]):
         if Label("finding", index) not in labels:
@@ -757,6 +800,7 @@ def register_patterns(build):
     build.patterns("author_year", citations["author_year"])
     build.phrases("same_venue", citations["same_venue"])
     build.patterns("citation_count", citations["citation_counts"])
+    build.patterns("labelled_work", citations["labelled_works"])
     for index, rule in enumerate(citations["finding_topics"]):
         build.phrases("finding", rule["any"], index)
         if rule.get("also"):

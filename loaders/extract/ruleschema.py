@@ -181,6 +181,7 @@ class CitationRules(Rules):
     finding_topics: list[FindingTopic]
     default_finding_topic: DefaultFinding
     opposing: Words
+    opposing_reach: Count
     mixed: Words
     arm_sizes: list[Pattern]
     # Citation forms of the citations family (author-year, organisations, teams, counted mentions).
@@ -192,6 +193,8 @@ class CitationRules(Rules):
     not_authors: Words
     citing_adverbs: Words
     citation_counts: list[Pattern]
+    labelled_works: list[Pattern]
+    published_year_before: Words
     place_connectors: Words
     work_organisation_before: Words
     same_venue: Words
