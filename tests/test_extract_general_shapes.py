@@ -282,3 +282,36 @@ def test_citation_shapes(text, field, value, topics):
 ])
 def test_citation_traps(text, topics):
     assert citations(text, topics) == []
+
+
+# -- mechanisms: the vocabulary of medical writing beyond the corpus's words (mechanisms.yaml topics) --
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("The needles trigger the release of feel-good hormones such as dopamine and oxytocin.", {"mechanism.endorphins"}),
+    ("Acupuncture boosts levels of adenosine, a natural painkiller.", {"mechanism.endorphins"}),
+    ("Acupuncture has an anti-inflammatory effect on the joints.", {"mechanism.inflammation"}),
+    ("Acupuncture activates the body's relaxation response.", {"mechanism.stress"}),
+    ("Needling releases trigger points and muscle knots that cause pain.", {"mechanism.muscle_relaxation"}),
+    ("Acupuncture increases the delivery of oxygen and nutrients to damaged tissue.", {"mechanism.circulation"}),
+    ("Acupuncture kick-starts the body's healing response.", {"mechanism.self_healing"}),
+    ("Acupuncture speeds up tissue repair.", {"mechanism.self_healing"}),
+    ("The treatment builds muscle strength around the knee.", {"mechanism.muscle_strength"}),
+    ("Acupuncture may help by reducing the sensitivity of pain receptors.", {"mechanism.nervous_system"}),
+    ("Acupuncture stimulates the vagus nerve.", {"mechanism.nervous_system"}),
+    ("Acupuncture seems to alter pain perception in the brain.", {"mechanism.nervous_system"}),
+    ("Acupuncture helps rebalance the body's energy.", {"mechanism.qi"}),
+])
+def test_mechanism_vocabulary(text, wanted, topics):
+    assert mechanisms(text, topics) == wanted
+
+
+@pytest.mark.parametrize("text", [
+    "Trigger points are tight knots in a muscle that hurt when pressed.",
+    "Pain perception varies from person to person, so treatment plans differ.",
+    "Smoking slows your ability to heal, so treatment may take longer.",
+    "Dopamine levels fall when you sleep badly.",
+    "Antidepressants that raise dopamine are sometimes prescribed for chronic pain.",
+])
+def test_mechanism_vocabulary_traps(text, topics):
+    assert mechanisms(text, topics) == set()
