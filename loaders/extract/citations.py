@@ -494,6 +494,9 @@ class _CitationReader:
         for start, end, year in authors:
             if (start, end, year) in used_authors:
                 continue
+            if year is None and not (self.has_finding_verb(end) or word_set(self.rules["published_year_before"]).intersection(
+                    self.lower[end:self.sentence.end])):
+                continue  # "Sam and his team run the clinic": people, no work, without a year or a finding
             citation = Citation(None, year=year, phrase=self.text(start, end))
             # "Young and colleagues in the Journal of X": the venue of the authors' work.
             citation.venue = next((self.text(s, e) for s, e in venues if s >= end and self.text(s, e) not in used_venues), None)

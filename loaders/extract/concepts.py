@@ -26,7 +26,7 @@ def mechanism_findings(article, topics, works) -> list:
         context = article.context_labels(sentence) if sentence.line.kind == "item" else set()
         if Label("not_mechanism_list") in context and not sentence.has("explicit_mechanism"):
             continue
-        agent_here = (bool(agents & set(article.lower[sentence.start:sentence.end])) or sentence.has("explicit_mechanism")
+        agent_here = (bool(agents & set(article.lower[sentence.start:sentence.end])) or _opens_explaining(article, sentence)
                       or article.lower[sentence.start] in openers)
         # A list item ("Reduce inflammation") may leave acupuncture to its lead-in ("acupuncture may:").
         agent_above = sentence.line.kind == "item" and any(
@@ -43,6 +43,17 @@ def mechanism_findings(article, topics, works) -> list:
                 continue
             found.append(PresenceFinding(sentence, "mechanism", topic, start, works.cites_for(sentence)))
     return found
+
+
+def _opens_explaining(article, sentence):
+    """ "By calming irritated nerves, ...", "Because endorphins are released, ...": a sentence opening with an
+    explanation says how the treatment acts though it names none. Further in, the cue explains its own
+    subject ("fibromyalgia amplifies painful sensations by affecting the way the brain processes pain
+    signals": how the illness works), and the sentence needs an agent."""
+    first = sentence.start
+    while first < sentence.end and article.punct[first]:
+        first += 1
+    return any(start == first for _, start, _ in sentence.find("explicit_mechanism"))
 
 
 def _a_cause(article, sentence, start, agents, illness, pronouns):
