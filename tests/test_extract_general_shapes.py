@@ -350,3 +350,18 @@ def test_an_author_and_a_team_name_a_work(text, label, topics):
 ])
 def test_people_without_a_year_or_a_finding_are_no_work(text, topics):
     assert citations(text, topics) == []
+
+
+# -- citations: an article from a journal, and the year just before its venue (citations.yaml) --------
+
+
+def test_an_article_from_a_journal_is_a_work_with_its_year(topics):
+    found = citations("A summary of a March 2011 article from the Journal of Pain Practice concluded that "
+                      "acupuncture eased hip pain as well as medication.", topics)
+    assert {(work["venue"], work["year"]) for _, _, work in found} == {("Journal of Pain Practice", 2011)}
+
+
+def test_a_year_far_before_the_venue_is_not_its_own(topics):
+    found = citations("Back in 2011 our clinic opened, and last spring an article from the Journal of Pain Practice "
+                      "concluded that acupuncture eased hip pain.", topics)
+    assert {(work["venue"], work["year"]) for _, _, work in found} == {("Journal of Pain Practice", None)}

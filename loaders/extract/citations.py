@@ -506,7 +506,9 @@ class _CitationReader:
         for start, end in venues:
             # "researchers report in the Archives of Internal Medicine": a work, named by its venue only.
             if self.text(start, end) not in used_venues:
-                citation = Citation(None, venue=self.text(start, end), new=False)
+                # "a December 2009 article from the Journal of Clinical Oncology": a year just before its venue
+                near = [year for i, year in self.years() if start - self.rules["venue_year_reach"] <= i < start]
+                citation = Citation(None, venue=self.text(start, end), new=False, year=near[-1] if near else None)
                 citation.finding, citation.finding_span = self.finding(self.sentence.start)
                 citations.append(citation)
                 used_venues.add(citation.venue)

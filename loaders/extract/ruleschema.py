@@ -195,6 +195,7 @@ class CitationRules(Rules):
     citation_counts: list[Pattern]
     labelled_works: list[Pattern]
     published_year_before: Words
+    venue_year_reach: Count
     place_connectors: Words
     work_organisation_before: Words
     same_venue: Words
