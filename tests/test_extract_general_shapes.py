@@ -365,3 +365,22 @@ def test_a_year_far_before_the_venue_is_not_its_own(topics):
     found = citations("Back in 2011 our clinic opened, and last spring an article from the Journal of Pain Practice "
                       "concluded that acupuncture eased hip pain.", topics)
     assert {(work["venue"], work["year"]) for _, _, work in found} == {("Journal of Pain Practice", None)}
+
+
+# -- citations: an organisation "by" past a date, and speaking through its website ----------------------
+
+
+def test_a_work_by_an_organisation_past_its_date_is_the_organisations(topics):
+    found = citations("Guidelines published in 2017 by the American College of Physicians recommend massage.", topics)
+    assert {(work["organization"], work["year"]) for _, _, work in found} == {("American College of Physicians", 2017)}
+
+
+def test_by_after_a_verb_that_cites_nothing_still_cites_no_one(topics):
+    assert citations("The treatment is covered in 2020 by the NHS.", topics) == []
+    assert citations("The leaflet was made affordable by the NHS.", topics) == []
+
+
+def test_an_organisation_speaking_through_its_website_is_cited(topics):
+    found = citations("The Cleveland Clinic's website notes that massage can ease tension.", topics)
+    assert {work["organization"] for _, _, work in found} == {"Cleveland Clinic"}
+    assert citations("The Mayo Clinic's parking site is closed on Sundays.", topics) == []

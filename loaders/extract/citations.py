@@ -288,7 +288,7 @@ class _CitationReader:
             return True
         before = [self.lower[i] for i in range(max(self.sentence.start, start - 3), start) if self.lower[i] != "the"]
         if before and before[-1] == "by":  # "recommended by NICE", not "affordable by the NHS"
-            return len(before) > 1 and before[-2] in self.rules["by_verbs"]
+            return self.by_verb_before(start)
         if before and (before[-1] in self.rules["citing_before"] or " ".join(before[-2:]) in self.rules["citing_before"]):
             return True
         after = end
@@ -303,6 +303,17 @@ class _CitationReader:
             after += 1  # "the ACP now recommends", "NICE has recommended"
         verbs = word_set(self.rules["finding_verbs"]) | word_set(self.rules["citing_after"])
         return after < self.sentence.end and self.lower[after] in verbs
+
+    def by_verb_before(self, start):
+        """True when a by_verbs word stands before the "by" ahead of position start, past a date between them
+        ("Guidelines published in 2017 by the ACP", "released in March 2020 by NICE")."""
+        i = start - 1
+        while i > self.sentence.start and self.lower[i] in ("the", "by"):
+            i -= 1
+        months, reach = word_set(self.rules["months"]), i - 4
+        while i > max(self.sentence.start, reach) and (self.year_at(i) or self.lower[i] in months or self.lower[i] == "in"):
+            i -= 1
+        return i >= self.sentence.start and self.lower[i] in self.rules["by_verbs"]
 
     def word_before(self, start):
         i = start - 1
