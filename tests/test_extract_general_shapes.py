@@ -384,3 +384,23 @@ def test_an_organisation_speaking_through_its_website_is_cited(topics):
     found = citations("The Cleveland Clinic's website notes that massage can ease tension.", topics)
     assert {work["organization"] for _, _, work in found} == {"Cleveland Clinic"}
     assert citations("The Mayo Clinic's parking site is closed on Sundays.", topics) == []
+
+
+# -- mechanisms: the goals of care under a heading naming them (mechanisms.yaml goals) ----------------
+
+
+def test_goals_under_a_goal_heading_are_the_treatments_mechanisms(topics):
+    text = ("Your treatment plan\n\nStage Aim Sessions\n"
+            "Early stage Ease muscle tension in the neck. 2 sessions a week\n"
+            "Later stage Strengthen the deep neck muscles; keep moving. 1 session a week\n")
+    assert mechanisms(text, topics) == {"mechanism.muscle_relaxation", "mechanism.muscle_strength"}
+
+
+@pytest.mark.parametrize("text", [
+    # not a goal heading: self-care advice under a tips heading
+    "Your treatment plan\n\nSelf-care tips\n\nReduce inflammation at home with an ice pack. Rest when you can.\n",
+    # a goal heading, but no goal verb acting on the mention
+    "Your treatment plan\n\nStage Aim Sessions\n\nInflammation often settles within a week. Walk daily.\n",
+])
+def test_other_lines_under_headings_name_no_mechanism(text, topics):
+    assert mechanisms(text, topics) == set()

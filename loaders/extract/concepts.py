@@ -31,9 +31,12 @@ def mechanism_findings(article, topics, works) -> list:
         # A list item ("Reduce inflammation") may leave acupuncture to its lead-in ("acupuncture may:").
         agent_above = sentence.line.kind == "item" and any(
             agents & set(article.lower[s.start:s.end]) for s in article.line_sentences.get(sentence.line.lead_in, ()))
-        if not (agent_here or agent_above):
+        goal_row = not (agent_here or agent_above) and _under_goal_heading(article, sentence)
+        if not (agent_here or agent_above or goal_row):
             continue
         for label, start, end in mentions:
+            if goal_row and not _a_goal(article, sentence, start):
+                continue
             topic = label.value
             if topic not in topics or article.negated(start, end, negations) or _in_title(article, start, end):
                 continue
@@ -43,6 +46,27 @@ def mechanism_findings(article, topics, works) -> list:
                 continue
             found.append(PresenceFinding(sentence, "mechanism", topic, start, works.cites_for(sentence)))
     return found
+
+
+def _under_goal_heading(article, sentence):
+    """A row or line under a heading naming the goals of care ("Phase Goal Typical Visit Frequency", "Aims of
+    treatment"): its actions are the treatment's, though it names none."""
+    if sentence.line.heading is None:
+        return False
+    goals = set(load_rules()["mechanisms"]["goals"]["headings"])
+    return any(goals & set(article.lower[other.start:other.end])
+               for other in article.line_sentences.get(sentence.line.heading, ()))
+
+
+def _a_goal(article, sentence, start):
+    """ "Reduce inflammation and pain", "Strengthen supporting muscles": a mention that is the object of a goal
+    verb in its base form (or opens with one), the verb opening its clause or its cell."""
+    verbs = set(load_rules()["mechanisms"]["goals"]["verbs"])
+    verb = start if article.lower[start] in verbs else start - 1
+    if verb < sentence.start or article.lower[verb] not in verbs:
+        return False
+    # (opening its clause, or capitalised: a table cell whose borders the capture lost)
+    return verb == sentence.start or article.clause[verb] != article.clause[verb - 1] or article.texts[verb][:1].isupper()
 
 
 def _opens_explaining(article, sentence):

@@ -305,6 +305,11 @@ class OtherAgents(Rules):
     relatives: Words
 
 
+class Goals(Rules):
+    headings: Words
+    verbs: Words
+
+
 class MechanismRules(Rules):
     topics: dict[str, MechanismTopic]
     understanding: Understanding
@@ -318,6 +323,7 @@ class MechanismRules(Rules):
     condition_relief: Words
     cause_links: Words
     other_agents: OtherAgents
+    goals: Goals
 
 
 # -- numbers.yaml -------------------------------------------------------------------------
