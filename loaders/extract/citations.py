@@ -209,10 +209,13 @@ class _CitationReader:
     def venues(self):
         """Venues after "published in": "the Journal of Pain", "the ECAM journal" (without "journal")."""
         found, months = [], word_set(self.rules["months"])
+        dated = word_set(self.rules["venue_date_words"])
         for _, start, end in self.sentence.find("venue_intro"):
+            after_date = False  # "in the May 11 Archives of ...", "in the February 1, 2012 issue of Science ..."
             while end < self.sentence.end and (self.lower[end] in months or self.lower[end].isdigit()
-                                               or self.lower[end] == "the"):
-                end += 1  # "in the May 11 Archives of Internal Medicine"
+                                               or self.lower[end] == "the" or after_date and self.lower[end] in dated):
+                after_date = after_date or self.lower[end] in months or self.lower[end].isdigit()
+                end += 1
             noun = self.proper_noun_at(end)
             if noun is None and self.lower[end - 1] in self.rules["venue_suffixes"] and self.capitalised(end - 1):
                 noun = self.proper_noun_at(end - 1)  # "in the Journal of Pain": the intro's "Journal" begins the name
@@ -314,6 +317,13 @@ class _CitationReader:
         while i > max(self.sentence.start, reach) and (self.year_at(i) or self.lower[i] in months or self.lower[i] == "in"):
             i -= 1
         return i >= self.sentence.start and self.lower[i] in self.rules["by_verbs"]
+
+    def counted_after(self, work):
+        """True when works or a number follow shortly ("an analysis of the data from 12 trials")."""
+        reach = min(self.sentence.end, work.end + self.rules["pooled_reach"] + 2)
+        lexicon = load_rules()["lexicon"]
+        return any(number_value(self.lower[i], lexicon) or self.lower[i] in self.rules["works"]
+                   for i in range(work.end, reach))
 
     def word_before(self, start):
         i = start - 1
@@ -455,9 +465,12 @@ class _CitationReader:
         authors = self.author_years()
         citations, absorbed, used_authors = [], set(), set()
         phrase_end = -1  # "Two systematic reviews and one overview": the overview is in the counted phrase
+        lab = {s for _, s, _ in self.sentence.find("lab_analysis")}
         for index, work in enumerate(works):
             if (index and self.pooled(works[index - 1], work)) or work.end <= phrase_end:
                 continue
+            if work.start in lab and not self.counted_after(work):
+                continue  # "an analysis of the tissue showed": the study's own measurement, not another work
             citation = Citation(designs[(work.start, work.end)])
             window = range(work.start - self.rules["determiner_reach"], work.end + 3)
             citation.year = next((year for i, year in years if i in window), None)
@@ -817,6 +830,8 @@ def register_patterns(build):
     build.phrases("same_venue", citations["same_venue"])
     build.patterns("citation_count", citations["citation_counts"])
     build.patterns("labelled_work", citations["labelled_works"])
+    build.patterns("lab_analysis", citations["lab_analyses"])
+    build.patterns("study_reference", citations["lab_analyses"])  # its finding is the work's cited above it
     for index, rule in enumerate(citations["finding_topics"]):
         build.phrases("finding", rule["any"], index)
         if rule.get("also"):

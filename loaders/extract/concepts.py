@@ -31,6 +31,8 @@ def mechanism_findings(article, topics, works) -> list:
         # A list item ("Reduce inflammation") may leave acupuncture to its lead-in ("acupuncture may:").
         agent_above = sentence.line.kind == "item" and any(
             agents & set(article.lower[s.start:s.end]) for s in article.line_sentences.get(sentence.line.lead_in, ()))
+        if agent_here and _pronoun_for_another(article, sentence, agents, pronouns):
+            continue
         goal_row = not (agent_here or agent_above) and _under_goal_heading(article, sentence)
         if not (agent_here or agent_above or goal_row):
             continue
@@ -46,6 +48,20 @@ def mechanism_findings(article, topics, works) -> list:
                 continue
             found.append(PresenceFinding(sentence, "mechanism", topic, start, works.cites_for(sentence)))
     return found
+
+
+def _pronoun_for_another(article, sentence, agents, pronouns):
+    """ "Sure, anti-inflammatory drugs can reduce inflammation. But they may hinder your body's ability to heal":
+    a sentence whose only agent is a pronoun, right after a sentence of its paragraph about another agent (a
+    clause of it opening with a drug class or comparator, and no agent but pronouns), speaks of that one."""
+    words = set(article.lower[sentence.start:sentence.end])
+    if not words & pronouns or words & (agents - pronouns) or sentence.index == 0:
+        return False
+    previous = article.sentences[sentence.index - 1]
+    if previous.line is not sentence.line or set(article.lower[previous.start:previous.end]) & (agents - pronouns):
+        return False
+    others = [s for _, s, _ in previous.find("other_agent")] + [s for _, s, _ in previous.find("comparator")]
+    return previous.about_comparator or any(_another_agents(article, previous, start) for start in others)
 
 
 def _under_goal_heading(article, sentence):

@@ -196,6 +196,8 @@ class CitationRules(Rules):
     labelled_works: list[Pattern]
     published_year_before: Words
     venue_year_reach: Count
+    venue_date_words: Words
+    lab_analyses: list[Pattern]
     place_connectors: Words
     work_organisation_before: Words
     same_venue: Words
