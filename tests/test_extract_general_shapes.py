@@ -445,3 +445,20 @@ def test_a_pronoun_after_a_sentence_about_a_drug_class_is_the_drugs(topics):
 def test_a_pronoun_after_a_sentence_about_the_therapy_is_the_therapys(topics):
     assert mechanisms("Acupuncture needles are very fine. They relax the muscles around the joint.", topics) == {
         "mechanism.muscle_relaxation"}
+
+
+# -- mechanisms: the acts of the therapy an article is about (mechanisms.yaml subject_acts) ----------
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("How chiropractic works\n\nAdjustments remove nerve interference so the body can heal.\n",
+     {"mechanism.nervous_system"}),
+    ("How massage helps\n\nLong strokes ease muscle tension in the back.\n", {"mechanism.muscle_relaxation"}),
+])
+def test_the_acts_of_the_articles_therapy_are_its_agents(text, wanted, topics):
+    assert mechanisms(text, topics) == wanted
+
+
+def test_the_acts_of_another_therapy_act_for_nobody(topics):
+    assert mechanisms("Acupuncture at work\n\nMake small adjustments to your desk to ease muscle tension.\n",
+                      topics) == set()

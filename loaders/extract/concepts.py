@@ -14,6 +14,9 @@ def mechanism_findings(article, topics, works) -> list:
     negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
     # a massage article's "massage relaxes muscles", and its plural: "Back massages relieve muscle tension"
     agents = set(lexicon["agents"]) | article.own_subjects | {word + "s" for word in article.own_subjects}
+    # ...and the acts of that therapy: a chiropractic article's "Adjustments remove nerve interference"
+    acts = load_rules()["mechanisms"]["subject_acts"]
+    agents |= {act for subject in article.own_subjects for act in acts.get(subject, ())}
     openers = set(load_rules()["mechanisms"]["action_openers"])
     illness, pronouns = set(lexicon["illness"]["nouns"]), set(lexicon["anaphora"]) | {"which", "who"}
     for sentence in article.sentences:

@@ -326,6 +326,7 @@ class MechanismRules(Rules):
     cause_links: Words
     other_agents: OtherAgents
     goals: Goals
+    subject_acts: dict[str, Words]
 
 
 # -- numbers.yaml -------------------------------------------------------------------------
