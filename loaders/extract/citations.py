@@ -209,10 +209,13 @@ class _CitationReader:
     def venues(self):
         """Venues after "published in": "the Journal of Pain", "the ECAM journal" (without "journal")."""
         found, months = [], word_set(self.rules["months"])
+        dated = word_set(self.rules["venue_date_words"])
         for _, start, end in self.sentence.find("venue_intro"):
+            after_date = False  # "in the May 11 Archives of ...", "in the February 1, 2012 issue of Science ..."
             while end < self.sentence.end and (self.lower[end] in months or self.lower[end].isdigit()
-                                               or self.lower[end] == "the"):
-                end += 1  # "in the May 11 Archives of Internal Medicine"
+                                               or self.lower[end] == "the" or after_date and self.lower[end] in dated):
+                after_date = after_date or self.lower[end] in months or self.lower[end].isdigit()
+                end += 1
             noun = self.proper_noun_at(end)
             if noun is None and self.lower[end - 1] in self.rules["venue_suffixes"] and self.capitalised(end - 1):
                 noun = self.proper_noun_at(end - 1)  # "in the Journal of Pain": the intro's "Journal" begins the name
@@ -269,7 +272,8 @@ class _CitationReader:
             noun = self.proper_noun_around(position)
             if not noun or noun[0] in taken or any(s <= noun[0] and noun[1] <= e for s, e in not_organisations):
                 continue
-            if any(s <= noun[0] < found[s][0] for s in found):
+            # (nor one overlapping a known name: "The UK's National Institute for Health and Care Excellence")
+            if any(s < noun[1] and noun[0] < found[s][0] for s in found):
                 continue
             found[noun[0]] = (self.place_cut(noun[0], noun[1], words), self.text(noun[0], self.place_cut(noun[0], noun[1], words)))
         return found
@@ -287,7 +291,7 @@ class _CitationReader:
             return True
         before = [self.lower[i] for i in range(max(self.sentence.start, start - 3), start) if self.lower[i] != "the"]
         if before and before[-1] == "by":  # "recommended by NICE", not "affordable by the NHS"
-            return len(before) > 1 and before[-2] in self.rules["by_verbs"]
+            return self.by_verb_before(start)
         if before and (before[-1] in self.rules["citing_before"] or " ".join(before[-2:]) in self.rules["citing_before"]):
             return True
         after = end
@@ -296,10 +300,30 @@ class _CitationReader:
                 after += 1
             after += 1
         adverbs = word_set(self.rules["citing_adverbs"])
-        while after < min(end + 4, self.sentence.end) and self.lower[after] in adverbs:
+        # (counted from past the brackets: "NICE (the UK's guideline body) no longer recommends")
+        limit = min(after + 4, self.sentence.end)
+        while after < limit and self.lower[after] in adverbs:
             after += 1  # "the ACP now recommends", "NICE has recommended"
         verbs = word_set(self.rules["finding_verbs"]) | word_set(self.rules["citing_after"])
         return after < self.sentence.end and self.lower[after] in verbs
+
+    def by_verb_before(self, start):
+        """True when a by_verbs word stands before the "by" ahead of position start, past a date between them
+        ("Guidelines published in 2017 by the ACP", "released in March 2020 by NICE")."""
+        i = start - 1
+        while i > self.sentence.start and self.lower[i] in ("the", "by"):
+            i -= 1
+        months, reach = word_set(self.rules["months"]), i - 4
+        while i > max(self.sentence.start, reach) and (self.year_at(i) or self.lower[i] in months or self.lower[i] == "in"):
+            i -= 1
+        return i >= self.sentence.start and self.lower[i] in self.rules["by_verbs"]
+
+    def counted_after(self, work):
+        """True when works or a number follow shortly ("an analysis of the data from 12 trials")."""
+        reach = min(self.sentence.end, work.end + self.rules["pooled_reach"] + 2)
+        lexicon = load_rules()["lexicon"]
+        return any(number_value(self.lower[i], lexicon) or self.lower[i] in self.rules["works"]
+                   for i in range(work.end, reach))
 
     def word_before(self, start):
         i = start - 1
@@ -441,13 +465,20 @@ class _CitationReader:
         authors = self.author_years()
         citations, absorbed, used_authors = [], set(), set()
         phrase_end = -1  # "Two systematic reviews and one overview": the overview is in the counted phrase
+        lab = {s for _, s, _ in self.sentence.find("lab_analysis")}
         for index, work in enumerate(works):
             if (index and self.pooled(works[index - 1], work)) or work.end <= phrase_end:
                 continue
+            if work.start in lab and not self.counted_after(work):
+                continue  # "an analysis of the tissue showed": the study's own measurement, not another work
             citation = Citation(designs[(work.start, work.end)])
             window = range(work.start - self.rules["determiner_reach"], work.end + 3)
             citation.year = next((year for i, year in years if i in window), None)
-            citation.venue = next((self.text(s, e) for s, e in venues if s >= work.end), None)
+            venue = next(((s, e) for s, e in venues if s >= work.end), None)
+            citation.venue = self.text(*venue) if venue else None
+            if citation.year is None:  # "a study of 640 adults, published in 2011", "a trial in The Lancet in 2012"
+                following = works[index + 1].start if index + 1 < len(works) else self.sentence.end
+                citation.year = self.published_year(work.end, following, venue, years)
             for start, (end, name) in organisations.items():
                 # "A Cochrane Review", "a study by the NIH": the organisation is the work's.
                 reach = work.end + self.rules["organisation_reach"]
@@ -487,6 +518,9 @@ class _CitationReader:
         for start, end, year in authors:
             if (start, end, year) in used_authors:
                 continue
+            if year is None and not (self.has_finding_verb(end) or word_set(self.rules["published_year_before"]).intersection(
+                    self.lower[end:self.sentence.end])):
+                continue  # "Sam and his team run the clinic": people, no work, without a year or a finding
             citation = Citation(None, year=year, phrase=self.text(start, end))
             # "Young and colleagues in the Journal of X": the venue of the authors' work.
             citation.venue = next((self.text(s, e) for s, e in venues if s >= end and self.text(s, e) not in used_venues), None)
@@ -496,7 +530,9 @@ class _CitationReader:
         for start, end in venues:
             # "researchers report in the Archives of Internal Medicine": a work, named by its venue only.
             if self.text(start, end) not in used_venues:
-                citation = Citation(None, venue=self.text(start, end), new=False)
+                # "a December 2009 article from the Journal of Clinical Oncology": a year just before its venue
+                near = [year for i, year in self.years() if start - self.rules["venue_year_reach"] <= i < start]
+                citation = Citation(None, venue=self.text(start, end), new=False, year=near[-1] if near else None)
                 citation.finding, citation.finding_span = self.finding(self.sentence.start)
                 citations.append(citation)
                 used_venues.add(citation.venue)
@@ -511,7 +547,37 @@ class _CitationReader:
                 citation = Citation("organisation statement", organization=name, year=self.dated(start, end))
             citation.finding, citation.finding_span = self.finding(end)
             citations.append(citation)
+        if not citations:
+            citations += self.labelled()
         return citations
+
+    def labelled(self):
+        """ "Recent finding: patients who ...", "New study: ...": a sentence labelled as a work's finding cites
+        one particular, unnamed work (citations.yaml labelled_works), the words after the colon its finding."""
+        designs = {(s, e): label.value for label, s, e in self.sentence.find("work")}
+        for _, start, end in self.sentence.find("labelled_work"):
+            if any(not self.article.punct[i] for i in range(self.sentence.start, start)):
+                continue  # the label opens its sentence (past a bullet)
+            noun = next((design for (s, e), design in designs.items() if start <= s and e < end), None)
+            citation = Citation(noun or "study", phrase=self.text(start, end - 1))
+            finish = self.sentence.end
+            while finish > end and self.article.punct[finish - 1]:
+                finish -= 1
+            if finish > end:
+                citation.finding, citation.finding_span = self.text(end, finish), (end, finish)
+                return [citation]
+        return []
+
+    def published_year(self, after, before_next, venue, years):
+        """The year a work was published, stated after it: right after "published in" (citations.yaml
+        published_year_before) or "in" right after the work's venue; the next work's year is not its."""
+        verbs = word_set(self.rules["published_year_before"])
+        for i, year in years:
+            if i < after + 2 or i >= before_next or self.lower[i - 1] != "in":
+                continue
+            if self.lower[i - 2] in verbs or (venue and i - 1 == venue[1]):
+                return year
+        return None
 
     def pooled(self, earlier, work):
         """True for the studies a review pools: "a meta-analysis of 12 trials" cites one work, not two."""
@@ -678,7 +744,7 @@ def cited_works(article, topics, studies, source_id) -> CitedWorks:
         if sentence.skip:
             continue
         if not (sentence.has("work") or sentence.has("organisation") or sentence.has("attribution")
-                or sentence.has("author_year") or sentence.has("venue_intro")
+                or sentence.has("author_year") or sentence.has("venue_intro") or sentence.has("labelled_work")
                 or not telling.isdisjoint(article.lower[sentence.start:sentence.end])):
             continue
         reader = _CitationReader(article, sentence)
@@ -717,7 +783,13 @@ def _referenced_finding(article, sentence, reader, topics, works):
 def _finding_topics(article, sentence, citation, rules, topics):
     start, end = citation.finding_span
     labels = {label for label, s, e in sentence.matches if start <= s and e <= end}
-    opposing = Label("finding_opposing") in labels
+    # A negation just before the finding verb turns the finding round: "NICE no longer recommends acupuncture",
+    # "the review did not find" (the verb and the words before it, within its clause).
+    verb = start - 1 if start > sentence.start and article.lower[start - 1] != "that" else start - 2
+    lead = max(sentence.start, verb - rules["opposing_reach"])
+    opposing = Label("finding_opposing") in labels or any(
+        label == Label("finding_opposing") and lead <= s and e <= verb + 1 and article.clause[s] == article.clause[verb]
+        for label, s, e in sentence.matches)
     chosen = []
     for index, rule in enumerate(rules["finding_topics"]):
         if Label("finding", index) not in labels:
@@ -757,6 +829,9 @@ def register_patterns(build):
     build.patterns("author_year", citations["author_year"])
     build.phrases("same_venue", citations["same_venue"])
     build.patterns("citation_count", citations["citation_counts"])
+    build.patterns("labelled_work", citations["labelled_works"])
+    build.patterns("lab_analysis", citations["lab_analyses"])
+    build.patterns("study_reference", citations["lab_analyses"])  # its finding is the work's cited above it
     for index, rule in enumerate(citations["finding_topics"]):
         build.phrases("finding", rule["any"], index)
         if rule.get("also"):

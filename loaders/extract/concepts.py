@@ -12,8 +12,13 @@ def mechanism_findings(article, topics, works) -> list:
     found = []
     lexicon = load_rules()["lexicon"]
     negations, hypotheticals = set(lexicon["negations"]), set(lexicon["hypotheticals"])
-    agents = set(lexicon["agents"]) | article.own_subjects  # a massage article's "massage relaxes muscles"
+    # a massage article's "massage relaxes muscles", and its plural: "Back massages relieve muscle tension"
+    agents = set(lexicon["agents"]) | article.own_subjects | {word + "s" for word in article.own_subjects}
+    # ...and the acts of that therapy: a chiropractic article's "Adjustments remove nerve interference"
+    acts = load_rules()["mechanisms"]["subject_acts"]
+    agents |= {act for subject in article.own_subjects for act in acts.get(subject, ())}
     openers = set(load_rules()["mechanisms"]["action_openers"])
+    illness, pronouns = set(lexicon["illness"]["nouns"]), set(lexicon["anaphora"]) | {"which", "who"}
     for sentence in article.sentences:
         if (sentence.skip or sentence.about_comparator or not sentence.has("mechanism")
                 or sentence.has("not_mechanism_sentence") or is_question(article, sentence)):
@@ -24,21 +29,105 @@ def mechanism_findings(article, topics, works) -> list:
         context = article.context_labels(sentence) if sentence.line.kind == "item" else set()
         if Label("not_mechanism_list") in context and not sentence.has("explicit_mechanism"):
             continue
-        agent_here = (bool(agents & set(article.lower[sentence.start:sentence.end])) or sentence.has("explicit_mechanism")
+        agent_here = (bool(agents & set(article.lower[sentence.start:sentence.end])) or _opens_explaining(article, sentence)
                       or article.lower[sentence.start] in openers)
         # A list item ("Reduce inflammation") may leave acupuncture to its lead-in ("acupuncture may:").
         agent_above = sentence.line.kind == "item" and any(
             agents & set(article.lower[s.start:s.end]) for s in article.line_sentences.get(sentence.line.lead_in, ()))
-        if not (agent_here or agent_above):
+        if agent_here and _pronoun_for_another(article, sentence, agents, pronouns):
+            continue
+        goal_row = not (agent_here or agent_above) and _under_goal_heading(article, sentence)
+        if not (agent_here or agent_above or goal_row):
             continue
         for label, start, end in mentions:
+            if goal_row and not _a_goal(article, sentence, start):
+                continue
             topic = label.value
             if topic not in topics or article.negated(start, end, negations) or _in_title(article, start, end):
                 continue
             if article.hypothetical(start, hypotheticals, sentence):
                 continue
+            if _a_cause(article, sentence, start, agents, illness, pronouns) or _another_agents(article, sentence, start):
+                continue
             found.append(PresenceFinding(sentence, "mechanism", topic, start, works.cites_for(sentence)))
     return found
+
+
+def _pronoun_for_another(article, sentence, agents, pronouns):
+    """ "Sure, anti-inflammatory drugs can reduce inflammation. But they may hinder your body's ability to heal":
+    a sentence whose only agent is a pronoun, right after a sentence of its paragraph about another agent (a
+    clause of it opening with a drug class or comparator, and no agent but pronouns), speaks of that one."""
+    words = set(article.lower[sentence.start:sentence.end])
+    if not words & pronouns or words & (agents - pronouns) or sentence.index == 0:
+        return False
+    previous = article.sentences[sentence.index - 1]
+    if previous.line is not sentence.line or set(article.lower[previous.start:previous.end]) & (agents - pronouns):
+        return False
+    others = [s for _, s, _ in previous.find("other_agent")] + [s for _, s, _ in previous.find("comparator")]
+    return previous.about_comparator or any(_another_agents(article, previous, start) for start in others)
+
+
+def _under_goal_heading(article, sentence):
+    """A row or line under a heading naming the goals of care ("Phase Goal Typical Visit Frequency", "Aims of
+    treatment"): its actions are the treatment's, though it names none."""
+    if sentence.line.heading is None:
+        return False
+    goals = set(load_rules()["mechanisms"]["goals"]["headings"])
+    return any(goals & set(article.lower[other.start:other.end])
+               for other in article.line_sentences.get(sentence.line.heading, ()))
+
+
+def _a_goal(article, sentence, start):
+    """ "Reduce inflammation and pain", "Strengthen supporting muscles": a mention that is the object of a goal
+    verb in its base form (or opens with one), the verb opening its clause or its cell."""
+    verbs = set(load_rules()["mechanisms"]["goals"]["verbs"])
+    verb = start if article.lower[start] in verbs else start - 1
+    if verb < sentence.start or article.lower[verb] not in verbs:
+        return False
+    # (opening its clause, or capitalised: a table cell whose borders the capture lost)
+    return verb == sentence.start or article.clause[verb] != article.clause[verb - 1] or article.texts[verb][:1].isupper()
+
+
+def _opens_explaining(article, sentence):
+    """ "By calming irritated nerves, ...", "Because endorphins are released, ...": a sentence opening with an
+    explanation says how the treatment acts though it names none. Further in, the cue explains its own
+    subject ("fibromyalgia amplifies painful sensations by affecting the way the brain processes pain
+    signals": how the illness works), and the sentence needs an agent."""
+    first = sentence.start
+    while first < sentence.end and article.punct[first]:
+        first += 1
+    return any(start == first for _, start, _ in sentence.find("explicit_mechanism"))
+
+
+def _a_cause(article, sentence, start, agents, illness, pronouns):
+    """ "Knee pain is often due to inflammation of the joint": a cause of the illness, not how the therapy
+    acts: a cause link (mechanisms.yaml cause_links) before the mention, an illness noun before the link,
+    and no agent before it ("Acupuncture's relief may be due to endorphins" names how it acts)."""
+    links = [s for _, s, e in sentence.find("cause_link") if e <= start]
+    if not links:
+        return False
+    before = set(article.lower[sentence.start:links[-1]])
+    # (a pronoun there is the illness's: "pain that comes from nerve irritation")
+    return bool(before & illness) and not before & (agents - pronouns)
+
+
+def _another_agents(article, sentence, start):
+    """The mention's clause says what another agent does: it opens with a drug class or a comparator
+    ("Muscle relaxants may ease muscle spasms, but they cause drowsiness"), or it is a relative clause whose
+    antecedent is one ("Unlike massage, which relaxes tight muscles, acupuncture ..."): not this therapy's."""
+    others = [(s, e) for _, s, e in sentence.find("other_agent")] + [(s, e) for _, s, e in sentence.find("comparator")]
+    if not others:
+        return False
+    rules = load_rules()["mechanisms"]["other_agents"]
+    clause, first = article.clause[start], start
+    while first > sentence.start and article.clause[first - 1] == clause:
+        first -= 1
+    opening = first
+    while opening < start and (article.punct[opening] or article.lower[opening] in rules["skipped"]):
+        opening += 1
+    if any(s == opening for s, _ in others):
+        return True
+    return article.lower[opening] in rules["relatives"] and any(e == first for _, e in others)
 
 
 def _in_title(article, start, end):
@@ -138,8 +227,11 @@ def register_mechanism_patterns(build):
     build.patterns("explicit_mechanism", mechanisms["explicit_patterns"])
     build.patterns("understanding", mechanisms["understanding"]["patterns"])
     build.phrases("not_mechanism_sentence", mechanisms["not_in_sentences"])
+    build.patterns("not_mechanism_sentence", mechanisms["not_in_sentence_patterns"])
     build.phrases("condition_state", mechanisms["condition_states"])
     build.phrases("condition_relief", mechanisms["condition_relief"])
+    build.phrases("cause_link", mechanisms["cause_links"])
+    build.phrases("other_agent", mechanisms["other_agents"]["words"])
 
 
 def register_safety_patterns(build):

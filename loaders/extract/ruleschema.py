@@ -181,6 +181,7 @@ class CitationRules(Rules):
     finding_topics: list[FindingTopic]
     default_finding_topic: DefaultFinding
     opposing: Words
+    opposing_reach: Count
     mixed: Words
     arm_sizes: list[Pattern]
     # Citation forms of the citations family (author-year, organisations, teams, counted mentions).
@@ -192,6 +193,11 @@ class CitationRules(Rules):
     not_authors: Words
     citing_adverbs: Words
     citation_counts: list[Pattern]
+    labelled_works: list[Pattern]
+    published_year_before: Words
+    venue_year_reach: Count
+    venue_date_words: Words
+    lab_analyses: list[Pattern]
     place_connectors: Words
     work_organisation_before: Words
     same_venue: Words
@@ -296,6 +302,17 @@ class Understanding(Rules):
     requires_also: Words
 
 
+class OtherAgents(Rules):
+    words: Words
+    skipped: Words
+    relatives: Words
+
+
+class Goals(Rules):
+    headings: Words
+    verbs: Words
+
+
 class MechanismRules(Rules):
     topics: dict[str, MechanismTopic]
     understanding: Understanding
@@ -303,9 +320,14 @@ class MechanismRules(Rules):
     explicit: Words
     explicit_patterns: list[Pattern]
     not_in_sentences: Words
+    not_in_sentence_patterns: list[Pattern]
     condition_states: Words
     action_openers: Words
     condition_relief: Words
+    cause_links: Words
+    other_agents: OtherAgents
+    goals: Goals
+    subject_acts: dict[str, Words]
 
 
 # -- numbers.yaml -------------------------------------------------------------------------
