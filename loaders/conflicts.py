@@ -39,6 +39,10 @@ MAX_DERIVED_PER_SOURCE = 20
 MAX_OVERLAP_RULES = 12
 # The endpoint of a first effect ("noticeable improvement" is under it in qualifiers.yaml): see first_effect_within_course.
 FIRST_EFFECT = "first results"
+# The endpoint of a checkpoint within a course: a review of progress, a trial before deciding whether it helps
+# ("twice a week for three weeks and then it should be reassessed"; qualifiers.yaml puts reassessment and trial
+# under it): see first_effect_within_course.
+CHECKPOINT = "checkpoint"
 # Approximate bounds ("about 20–30 minutes") are widened by this fraction before testing overlap.
 APPROXIMATE_TOLERANCE = 0.10
 SEVERITIES = tuple(v.SEVERITIES)  # most severe first, declared once in the vocabulary
@@ -576,11 +580,18 @@ def first_effect_within_course(lower, upper, join):
     """A count of sessions to a first effect ("most acute conditions respond within 4-6 visits", endpoint first
     results or under it) below a count that names no endpoint (a course or a phase: "2-3 times per week for
     6-8 weeks") is no conflict: the first effect comes within the course. The other way round it is one: a
-    first effect after 3-6 sessions cannot come within "one to three treatments"."""
+    first effect after 3-6 sessions cannot come within "one to three treatments".
+
+    So is a checkpoint (endpoint under CHECKPOINT: a review of progress, a trial before deciding) below a course
+    that names no endpoint: "twice a week for three weeks and then it should be reassessed" against "an initial
+    course of six weeks" — the review comes within the course, which goes on past it. A checkpoint below a first
+    effect (a trial read as "at least" the sessions to a first effect) still conflicts: the trial ends before
+    the effect can be seen."""
     endpoint = json.loads(lower["qualifiers"]).get("endpoint")
     if endpoint is None or "endpoint" in stated_keys(upper["qualifiers"]):
         return False
-    return FIRST_EFFECT in join.likeness.chain("qualifier:endpoint", endpoint)
+    chain = join.likeness.chain("qualifier:endpoint", endpoint)
+    return FIRST_EFFECT in chain or (CHECKPOINT in chain and not upper.get("first_effect"))
 
 
 def observed_absence(a, b, join):

@@ -1,0 +1,35 @@
+"""Rules of the cfrec4 round (2026-12-02), from the errors of group A of the held-out articles and the older
+development articles, on claims written for the tests."""
+
+from .test_conflicts_cases import pairs
+from .test_conflicts_generalise import row
+from .test_conflicts_unseen import on, trial_pairs
+
+
+def test_a_length_to_a_review_comes_within_a_longer_course():
+    review = row("review", "clinic", "course.length", "Treat twice a week for three weeks, then review progress.",
+                 3, 3, phase="initial", endpoint="reassessment")
+    course = row("course", "herbs", "course.length", "An initial course of six weeks is normal.", 6, 6,
+                 phase="initial")
+    # The review is a checkpoint: the course goes on past it, so six weeks is no rival answer to three.
+    assert pairs([review, course]) == set()
+    # Without the checkpoint the three weeks are a course of their own, shorter than six: the two meet.
+    plain = {**review, "qualifiers": '{"phase": "initial"}'}
+    assert pairs([plain, course]) == {("range-disjoint", "clinic/review", "herbs/course")}
+    # A checkpoint later than another's whole course still conflicts: the course ends before the review.
+    short = {**course, "quote": "A course of one week is enough.", "norm_min": 1, "norm_max": 1}
+    late = {**review, "norm_min": 8, "norm_max": 8}
+    assert pairs([late, short]) == {("range-disjoint", "clinic/review", "herbs/course")}
+
+
+def test_a_trial_below_a_course_agrees_but_a_trial_below_a_first_effect_does_not():
+    trial = on("sessions.trial", row("trial", "blog", "sessions.count", "Try three sessions before you decide.",
+                                     3, 3, certainty="recommended", endpoint="trial"))
+    course = on("sessions.trial", row("course", "guide", "sessions.count", "Plan on a course of 8 to 10 sessions.",
+                                      8, 10))
+    # A trial is a checkpoint within the course.
+    assert trial_pairs([trial, course]) == set()
+    # Most people first notice an effect only after six to eight: a trial of three stops too soon.
+    effect = row("effect", "clinic", "sessions.count", "Most people notice relief after six to eight sessions.",
+                 6, 8, population="most patients", endpoint="noticeable improvement")
+    assert trial_pairs([trial, effect]) == {("range-derived", "blog/trial", "clinic/effect")}
