@@ -510,6 +510,8 @@ class Join:
             return False
         if a["statement_kind"] == "advice" or b["statement_kind"] == "advice":
             return True
+        if one_study_told_in_parts(a, b, self):
+            return False
         if not self.cited.get(a["id"], set()) & self.cited.get(b["id"], set()):
             return True
         arms_differ = a["arm"] is not None and b["arm"] is not None and a["arm"] != b["arm"]
@@ -536,6 +538,16 @@ def one_sources_cases(a, b, join):
     # Values count too: "most people notice improvements after five to six sessions" and, for chronic headaches,
     # "eight to twelve" are its rule and its exception, as are an initial and a maintenance phase.
     return json.loads(a["qualifiers"]) != json.loads(b["qualifiers"])
+
+
+def one_study_told_in_parts(a, b, join):
+    """Two findings one article reports of one study (both cite the same work) are that study's result told in
+    parts — at two times, on two measures — not two answers to the question: "at that time, they rated their pain
+    the same" and "six weeks after the final class, however, they rated their pain as less severe" are one small
+    trial's time course. Another article's report of the study, or the study's own abstract (citation fidelity's
+    question: Join.same_work), still meets each."""
+    return (a["source_id"] == b["source_id"] and a["statement_kind"] == b["statement_kind"] == "finding"
+            and not indirect(a) and not indirect(b) and join.shares_study(a, b))
 
 
 def narrower_case(a, b, join):

@@ -33,3 +33,32 @@ def test_a_trial_below_a_course_agrees_but_a_trial_below_a_first_effect_does_not
     effect = row("effect", "clinic", "sessions.count", "Most people notice relief after six to eight sessions.",
                  6, 8, population="most patients", endpoint="noticeable improvement")
     assert trial_pairs([trial, effect]) == {("range-derived", "blog/trial", "clinic/effect")}
+
+
+def stance_pairs(claims, cited):
+    from loaders.conflicts import detect
+
+    from .test_conflicts_cases import LIKENESS
+    from .test_conflicts_generalise import TOPICS
+    return {(c["rule"], *sorted((c["claim_a"], c["claim_b"]))) for c in detect(claims, TOPICS, LIKENESS, cited=cited)}
+
+
+def test_one_articles_two_findings_of_one_study_are_its_result_told_in_parts():
+    end = row("end", "magazine", "efficacy.back_pain", "When the classes ended, their pain had not changed.",
+              stance="opposes", certainty="reported", kind="finding")
+    later = row("later", "magazine", "efficacy.back_pain", "A month after the last class, however, pain had eased.",
+                stance="supports", certainty="reported", kind="finding")
+    trial = {"magazine/end": {"small-trial"}, "magazine/later": {"small-trial"}}
+    # One trial's time course, as one article tells it: no disagreement.
+    assert stance_pairs([end, later], trial) == set()
+    # Two studies the article reports with opposite results do disagree.
+    assert stance_pairs([end, later], {"magazine/end": {"small-trial"}, "magazine/later": {"other-trial"}}) == {
+        ("stance-opposed", "magazine/end", "magazine/later")}
+    # Another article's report of the same trial still meets the article's.
+    other = {**later, "id": "blog/later", "source_id": "blog", "quote": "The trial found the pain eased."}
+    assert stance_pairs([end, other], {**trial, "blog/later": {"small-trial"}}) == {
+        ("stance-opposed", "blog/later", "magazine/end")}
+    # The article's own advice against a finding it reports still meets it.
+    advice = {**later, "id": "magazine/advice", "statement_kind": "advice", "quote": "It will ease your pain."}
+    assert stance_pairs([end, advice], {**trial, "magazine/advice": {"small-trial"}}) == {
+        ("stance-opposed", "magazine/advice", "magazine/end")}
