@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 
 from . import vocabulary as v
 from .compare import read_topic_query
-from .relations import ADVISED, FIRST_EFFECT as FIRST_EFFECT_ANSWER, answer_of
+from .relations import ADVISED, FIRST_EFFECT as FIRST_EFFECT_ANSWER, IMMEDIATE, answer_of
 from .terms import Likeness
 
 MAX_PER_TOPIC = 60
@@ -116,6 +116,13 @@ def related_readings(claims, topics, relations, likeness=None):
                        "by_meaning": False, "first_effect": True,
                        "qualifiers": without_keys(claim["qualifiers"], {"endpoint"}),
                        "answer": f"{claim['answer']}, {relation.reading()}"}
+        if (claim["topic"], IMMEDIATE) in by_answer and immediate_effect(claim):
+            for relation in by_answer[(claim["topic"], IMMEDIATE)]:
+                # An effect felt at once is felt within the first session: one session, in the target's unit.
+                yield {**claim, "topic": relation.target, "via": relation.wording, "inferred": False,
+                       "by_meaning": relation.by_meaning, "norm_min": 1, "norm_max": 1,
+                       "norm_unit": topics[relation.target].get("unit"), "approximate": False,
+                       "answer": f"{claim['answer']}, {relation.reading()}"}
         for relation in by_answer.get((claim["topic"], answer), ()):
             reading = {**claim, "topic": relation.target, "stance": relation.target_answer,
                        "answer": relation.reading(), "via": relation.wording,
@@ -126,6 +133,15 @@ def related_readings(claims, topics, relations, likeness=None):
                 reading["qualifiers"] = without_keys(claim["qualifiers"], dict(relation.target_qualifiers))
                 reading["target_qualifiers"] = relation.target_qualifiers
             yield reading
+
+
+def immediate_effect(claim):
+    """True for a time to an effect of none at all, as a source says it ("you should feel some immediate benefit
+    for acute pain": 0 minutes), not a protocol or a value derived or read already: an effect felt within the
+    first session, which a count of sessions to a first effect can be set against ("most people experience
+    noticeable relief after six to eight treatments")."""
+    return (not is_protocol(claim) and not indirect(claim) and claim["norm_max"] == 0
+            and claim["norm_min"] in (0, None))
 
 
 # The typical patient ("most patients": qualifiers.yaml puts chronic, acute and sub-acute under it).

@@ -30,6 +30,8 @@ PRESENT = "present"
 ADVISED = "advised"
 FIRST_EFFECT = "first effect"  # a range answer: the sessions before most patients first notice an effect
 AT_LEAST = "at least"  # what a first effect says of a range target: its values should reach it
+IMMEDIATE = "immediate"  # a range answer: a time to an effect of none at all ("you should feel some immediate benefit")
+FIRST_SESSION = "first session"  # what an immediate effect says of a count target: it is felt within the first session
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Relation:
         return f"read as “{self.target}: {self.target_answer}” ({self.wording})"
 
 
-ANSWERS_BY_KIND = {"presence": (PRESENT,), "stance": tuple(v.STANCES), "range": (ADVISED, FIRST_EFFECT)}
+ANSWERS_BY_KIND = {"presence": (PRESENT,), "stance": tuple(v.STANCES), "range": (ADVISED, FIRST_EFFECT, IMMEDIATE)}
 
 
 def answers_of(topic) -> tuple:
@@ -103,6 +105,11 @@ def check(topics: dict):
                 if kinds != ["implies"] or target.kind != "range" or answer != AT_LEAST or target.unit != topic.unit:
                     yield topic_id, where + (kinds[0],), "relation-unknown-answer", (
                         f"a first effect implies '<range topic in {topic.unit}>: {AT_LEAST}', not {kinds[0]} "
+                        f"{target_id!r} ({target.kind}, {target.unit}): {answer!r}")
+            elif relation.answer == IMMEDIATE:
+                if kinds != ["implies"] or target.kind != "range" or answer != FIRST_SESSION or target.unit != "sessions":
+                    yield topic_id, where + (kinds[0],), "relation-unknown-answer", (
+                        f"an immediate effect implies '<range topic in sessions>: {FIRST_SESSION}', not {kinds[0]} "
                         f"{target_id!r} ({target.kind}, {target.unit}): {answer!r}")
             elif target.kind != "stance" or answer not in OPPOSITE:
                 yield topic_id, where + (kinds[0],), "relation-unknown-answer", (

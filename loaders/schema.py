@@ -175,7 +175,7 @@ class TopicRelation(YamlModel):
 
     model_config = STRICT
     answer: Text = Field(description=(
-        "This topic's answer the relation starts from: a stance, present, or advised (a range value given as advice)."))
+        "This topic's answer the relation starts from: a stance, present, advised (a range value given as advice), first effect (a count to the typical patient's first effect) or immediate (a time to an effect of none at all)."))
     implies: Optional[str] = Field(default=None, description="'topic: answer' that answer also gives.")
     contradicts: Optional[str] = Field(default=None, description="'topic: answer' that answer rules out.")
     cited_designs: list[Text] = Field(default=[], description=(

@@ -62,3 +62,56 @@ def test_one_articles_two_findings_of_one_study_are_its_result_told_in_parts():
     advice = {**later, "id": "magazine/advice", "statement_kind": "advice", "quote": "It will ease your pain."}
     assert stance_pairs([end, advice], {**trial, "magazine/advice": {"small-trial"}}) == {
         ("stance-opposed", "magazine/advice", "magazine/end")}
+
+
+def onset_pairs(claims):
+    from loaders.conflicts import detect
+    from loaders.relations import Relation
+
+    from .test_conflicts_cases import LIKENESS
+    from .test_conflicts_generalise import TOPICS
+    topics = {**TOPICS,
+              "onset.time": {"id": "onset.time", "label": "Time to effect", "kind": "range", "unit": "minutes",
+                             "description": "How soon is an effect felt?"},
+              "onset.sessions": {"id": "onset.sessions", "label": "Sessions to effect", "kind": "range",
+                                 "unit": "sessions", "description": "After how many sessions?"}}
+    immediate = [Relation("onset.time", "immediate", "onset.sessions", "first session",
+                          "onset.time: immediate implies onset.sessions: first session")]
+    return {(c["rule"], c["severity"], *sorted((c["claim_a"], c["claim_b"])))
+            for c in detect(claims, topics, LIKENESS, relations=immediate)}
+
+
+def test_an_effect_felt_at_once_is_felt_within_the_first_session():
+    at_once = {**row("at-once", "clinic", "sessions.count", "You should feel some relief straight away.", 0, 0,
+                     endpoint="first results"), "topic": "onset.time", "norm_unit": "minutes"}
+    later = {**row("later", "guide", "sessions.count", "Most people notice relief after six to eight treatments.",
+                   6, 8, population="most patients", endpoint="noticeable improvement"), "topic": "onset.sessions"}
+    # Across units: at once is the first session, before six to eight; a reading, so a point lower (low here).
+    assert onset_pairs([at_once, later]) == {("range-derived", "low", "clinic/at-once", "guide/later")}
+    # An effect within the first session agrees with "after the first treatment".
+    first = {**later, "quote": "Many feel a change after the first session.", "norm_min": 1, "norm_max": 1}
+    assert onset_pairs([at_once, first]) == set()
+    # A time that is not none at all ("within a week") says nothing of the first session.
+    week = {**at_once, "quote": "Relief comes within a week.", "norm_min": 0, "norm_max": 10080}
+    assert onset_pairs([week, later]) == set()
+    # A study's protocol is no effect felt.
+    protocol = {**at_once, "statement_kind": "protocol"}
+    assert onset_pairs([protocol, later]) == set()
+
+
+def test_an_immediate_effect_relation_must_name_a_count_of_sessions():
+    from loaders.relations import check
+    from loaders.schema import Topic
+
+    units = {"onset.time": "minutes", "onset.sessions": "sessions", "course.length": "weeks"}
+
+    def problems(target):
+        topics = {topic: Topic(id=topic, label=topic, kind="range", unit=unit, description=f"{topic}?",
+                               relations=[{"answer": "immediate", "implies": target}] if unit == "minutes" else [])
+                  for topic, unit in units.items()}
+        return [code for _, _, code, _ in check(topics)]
+
+    assert problems("onset.sessions: first session") == []
+    # A count of sessions only, and only the first session.
+    assert problems("course.length: first session") == ["relation-unknown-answer"]
+    assert problems("onset.sessions: at least") == ["relation-unknown-answer"]

@@ -109,9 +109,11 @@ def test_the_topics_a_change_reaches_in_the_real_vocabulary():
     reach = lambda topic: reached_topics(component_of[topic], {topic}, relations, derivations)  # noqa: E731
     # sessions.predictable reads the advised counts (sessions.count: advised implies it), so it shares their claims;
     # sessions.trial reads the counts to a first effect of sessions.count and onset.sessions (first effect implies
-    # sessions.trial: at least), so it shares theirs, and a change of either reaches both.
-    counts = ("onset.sessions", "sessions.count", "sessions.frequency", "sessions.predictable", "sessions.trial")
-    assert set(component_of["sessions.count"]) == {"course.length", "onset.time", *counts}
+    # sessions.trial: at least), so it shares theirs, and a change of either reaches both; onset.sessions reads the
+    # immediate effects of onset.time (immediate implies onset.sessions: first session), so it shares theirs too.
+    counts = ("onset.sessions", "onset.time", "sessions.count", "sessions.frequency", "sessions.predictable",
+              "sessions.trial")
+    assert set(component_of["sessions.count"]) == {"course.length", *counts}
     assert reach("sessions.frequency") == counts
     assert reach("sessions.count") == counts
     assert reach("onset.sessions") == counts
@@ -146,8 +148,10 @@ def test_an_edit_on_a_rate_ranks_only_the_topics_it_reaches(twins, monkeypatch):
     monkeypatch.setattr(conflicts, "detect_with_pairs", spy)
     rebuilt_equals_full(twins, move_a_rate)
     # The rebuild's (the full build ranks all: None); sessions.predictable and sessions.trial read the counts, so
-    # they are ranked too, and onset.sessions, whose claims sessions.trial also reads.
-    assert {"onset.sessions", "sessions.count", "sessions.frequency", "sessions.predictable", "sessions.trial"} in ranked
+    # they are ranked too, and onset.sessions, whose claims sessions.trial also reads, and onset.time, whose immediate
+    # effects onset.sessions reads.
+    assert {"onset.sessions", "onset.time", "sessions.count", "sessions.frequency", "sessions.predictable",
+            "sessions.trial"} in ranked
 
 
 def test_counts_that_would_fall_below_zero_make_a_loud_full_build(twins, monkeypatch):
