@@ -1,0 +1,51 @@
+"""General shapes added in round 2 (branch xgen7), written from group A of the twenty held-out articles and
+the older development articles.
+
+Every sentence here was written for these tests, not copied from an article of the corpus. Each test fails
+without the rule it names."""
+
+from .test_extract import claim_topics, topics, values  # noqa: F401  (shared fixture and helpers)
+from .test_extract_citations import works
+
+
+# -- bracketed lists of author-year citations (citations.yaml author_year) -------------------
+
+
+def test_each_item_of_a_bracketed_citation_list_is_a_work(topics):
+    text = ("Acupuncture for Sore Knees\n\nRelief rates ranged from 50% to 80% "
+            "(Smith, 2011, Lee & Park, 2014; Lee, Kim & Park, 2015, Brown et al., 2016).")
+    labels = {work["label"]: work["year"] for _, work in works(text, topics)}
+    assert labels == {"Smith, 2011": 2011, "Lee & Park, 2014": 2014, "Lee, Kim & Park, 2015": 2015,
+                      "Brown et al., 2016": 2016}
+
+
+def test_a_place_and_a_year_outside_brackets_are_no_work(topics):
+    text = "Acupuncture for Sore Knees\n\nThe meeting was held in Boston, 2019, and many clinics attended."
+    assert works(text, topics) == []
+
+
+# -- when an effect is first felt (numbers.yaml count, quantities.yaml immediate) ------------
+
+
+def test_seeing_improvement_after_sessions_is_when_an_effect_is_first_felt(topics):
+    text = "Acupuncture for Sore Knees\n\nSome clients may see improvements after just 2 to 4 sessions."
+    assert ("onset.sessions", 2, 4, "sessions") in values(text, topics)
+    assert not any(topic == "sessions.count" for topic, *_ in values(text, topics))
+
+
+def test_feeling_better_right_away_is_an_immediate_effect(topics):
+    assert ("onset.time", 0, 0, "minutes") in values("Acupuncture for Sore Knees\n\nMany clients feel better right away.",
+                                                     topics)
+    assert ("onset.time", 0, 0, "minutes") in values(
+        "Acupuncture for Sore Knees\n\nSome people notice relief straight away.", topics)
+    assert values("Acupuncture for Sore Knees\n\nCall the clinic right away to book.", topics) == set()
+
+
+# -- mechanisms (mechanisms.yaml circulation) --------------------------------------------------
+
+
+def test_bringing_more_blood_to_the_area_is_circulation(topics):
+    text = "Laser Therapy for Sore Knees\n\nThe body answers the treatment by bringing more blood to the area."
+    assert "mechanism.circulation" in claim_topics(text, topics)
+    assert "mechanism.circulation" not in claim_topics(
+        "Laser Therapy for Sore Knees\n\nYou may lose more blood if you take aspirin.", topics)
