@@ -4,6 +4,8 @@ the older development articles.
 Every sentence here was written for these tests, not copied from an article of the corpus. Each test fails
 without the rule it names."""
 
+import pytest
+
 from .test_extract import claim_topics, topics, values  # noqa: F401  (shared fixture and helpers)
 from .test_extract_citations import works
 
@@ -49,3 +51,30 @@ def test_bringing_more_blood_to_the_area_is_circulation(topics):
     assert "mechanism.circulation" in claim_topics(text, topics)
     assert "mechanism.circulation" not in claim_topics(
         "Laser Therapy for Sore Knees\n\nYou may lose more blood if you take aspirin.", topics)
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("Spinal Decompression for Back Pain\n\nThe table gently stretches the spine, which creates negative pressure "
+     "within the disc.", "mechanism.disc_pressure"),
+    ("Acupuncture for Heel Pain\n\nNeedling works by relieving pressure from the tight fascia of the foot.",
+     "mechanism.tissue_pressure"),
+    ("CBT for Insomnia\n\nThe cognitive part of CBT challenges unhelpful thoughts about sleep.", "mechanism.cognitive_change"),
+    ("CBT for Insomnia\n\nCBT helps people build better sleep habits.", "mechanism.behaviour_change"),
+    ("Biofeedback for Migraine\n\nIn biofeedback, patients learn to control their own heart rate and breathing.",
+     "mechanism.self_regulation"),
+    ("Shockwave Therapy for Tennis Elbow\n\nThe shock waves are thought to stimulate healing of the tendon.",
+     "mechanism.self_healing"),
+])
+def test_mechanisms_of_therapies_beyond_needling(text, topic, topics):
+    assert topic in claim_topics(text, topics)
+
+
+def test_pressure_on_a_nerve_and_healing_time_are_not_these_mechanisms(topics):
+    nerve = claim_topics("Acupuncture for Heel Pain\n\nNeedling relieves pressure on the sciatic nerve.", topics)
+    assert "mechanism.tissue_pressure" not in nerve and "mechanism.nervous_system" in nerve
+    assert claim_topics("Shockwave Therapy for Tennis Elbow\n\nHealing can take several weeks.", topics) == set()
+
+
+def test_a_talking_therapy_in_an_acupuncture_article_is_a_comparator(topics):
+    text = "Acupuncture for Insomnia\n\nCBT helps people build better sleep habits."
+    assert "mechanism.behaviour_change" not in claim_topics(text, topics)
