@@ -78,3 +78,22 @@ def test_pressure_on_a_nerve_and_healing_time_are_not_these_mechanisms(topics):
 def test_a_talking_therapy_in_an_acupuncture_article_is_a_comparator(topics):
     text = "Acupuncture for Insomnia\n\nCBT helps people build better sleep habits."
     assert "mechanism.behaviour_change" not in claim_topics(text, topics)
+
+
+# -- course lengths (numbers.yaml course.length, illness_duration; quantities.yaml time) --------
+
+
+def test_a_series_over_a_week_period_is_a_course_length(topics):
+    text = "Decompression for Back Pain\n\nTreatment usually consists of a series of 12-20 sessions over a 5-7 week period."
+    assert {("sessions.count", 12, 20, "sessions"), ("course.length", 5, 7, "weeks")} <= values(text, topics)
+
+
+def test_the_duration_of_pt_from_a_few_weeks_to_several_months_is_one_open_course(topics):
+    text = ("Physiotherapy for Knee Pain\n\nGenerally, the duration of PT for knee pain may range from a few weeks to "
+            "several months.")
+    assert values(text, topics) == {("course.length", 2, None, "weeks")}
+
+
+def test_the_duration_of_the_pain_is_still_no_course(topics):
+    text = "Physiotherapy for Knee Pain\n\nThe duration of knee pain was at least three months in most people."
+    assert not any(topic == "course.length" for topic, *_ in values(text, topics))

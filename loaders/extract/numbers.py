@@ -121,6 +121,8 @@ def read_value(article, label, start, end) -> Optional[Value]:
     leading = _before_fixed(article, start, fixed_match, fixed, lexicon) if fixed else None
     if vague:
         low, high, approximate = vague["min"], vague["max"], bool(vague.get("approximate"))
+        # "from a few weeks to several months": the vague lower end's own unit (the first)
+        unit = _unit_of(label, tokens, lexicon, first=True) or unit
     elif leading:
         low, high, unit = leading
     elif fixed:
@@ -177,7 +179,7 @@ def _in_one_unit(tokens, numbers, unit, lexicon):
     return [numbers[0], round(v.convert(numbers[1], units[1], units[0]), 4)], units[0]
 
 
-def _unit_of(label, tokens, lexicon):
+def _unit_of(label, tokens, lexicon, first=False):
     if label in ("count", "ordinal"):
         return "sessions"
     if label in ("rate", "period"):
@@ -186,7 +188,8 @@ def _unit_of(label, tokens, lexicon):
         return "minutes"
     words = {word: unit for unit, items in lexicon["units"].items() for word in items}
     units = [words[token] for token in tokens if token in words]
-    return units[-1] if units and units[-1] != "sessions" else None
+    unit = units[0 if first else -1] if units else None
+    return unit if unit != "sessions" else None
 
 
 def _numbers(label, tokens, lexicon):
