@@ -97,3 +97,19 @@ def test_the_duration_of_pt_from_a_few_weeks_to_several_months_is_one_open_cours
 def test_the_duration_of_the_pain_is_still_no_course(topics):
     text = "Physiotherapy for Knee Pain\n\nThe duration of knee pain was at least three months in most people."
     assert not any(topic == "course.length" for topic, *_ in values(text, topics))
+
+
+# -- a gap between sessions from one period to another (quantities.yaml rate, numbers.py _gaps) ---
+
+
+def test_sessions_spaced_from_days_to_a_week_apart_are_a_frequency_range(topics):
+    found = values("Acupuncture for Sore Knees\n\nSessions are spaced from three days to one week apart.", topics)
+    assert rounded_values(found) == {("sessions.frequency", 1, 2.333, "sessions/week")}
+    found = values("Acupuncture for Sore Knees\n\nMost people need 5 to 8 sessions, spaced anywhere from a few days "
+                   "to 2 weeks apart.", topics)
+    assert ("sessions.frequency", 0.5, 3.5, "sessions/week") in found
+    assert not any(topic == "onset.time" for topic, *_ in found)
+
+
+def rounded_values(found):
+    return {(topic, low, None if high is None else round(high, 3), unit) for topic, low, high, unit in found}

@@ -140,7 +140,10 @@ def read_value(article, label, start, end) -> Optional[Value]:
             low, high = min(numbers), max(numbers)
         if low > high:
             low, high = high, low
-    if label in ("rate", "period"):
+    gaps = _gaps(tokens, lexicon) if label == "rate" and tokens[-1] == "apart" else None
+    if gaps:  # "from a few days to 1 week apart": 1 to 3.5 a week
+        low, high = min(gaps), max(gaps)
+    elif label in ("rate", "period"):
         low_factor, high_factor = _rate_factors(tokens, lexicon)
         low, high = (None if low is None else low * low_factor), (None if high is None else high * high_factor)
     prefix, _ = article.prefix(start)
@@ -220,6 +223,22 @@ def _sizes(tokens, i, lexicon, units=None):
         following = following[1:]
     return bool(following) and any(following[0] in lexicon["units"][unit] for unit in v.UNITS if unit != "sessions"
                                    and unit in lexicon["units"] and (units is None or unit in units))
+
+
+def _gaps(tokens, lexicon):
+    """Sessions a week of each end of a gap said in two periods ("a few days to 1 week apart": 3.5 and 1), or
+    None when both ends share one period ("one to two weeks apart" is read as a rate of one period)."""
+    periods = [i for i, token in enumerate(tokens) if token in lexicon["periods"]]
+    if len(periods) != 2:
+        return None
+    gaps, begin = [], 0
+    for end in periods:
+        words = tokens[begin:end]
+        counts = [number_value(token, lexicon) for token in words]
+        counts = [n for n in counts if n] or [lexicon["vague"]["a few"]["min"] if "few" in words else 1]
+        gaps.append(lexicon["periods"][tokens[end]] / counts[-1])
+        begin = end + 1
+    return gaps
 
 
 def _rate_factors(tokens, lexicon):
