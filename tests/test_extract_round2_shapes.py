@@ -7,7 +7,7 @@ without the rule it names."""
 import pytest
 
 from .test_extract import claim_topics, topics, values  # noqa: F401  (shared fixture and helpers)
-from .test_extract_citations import works
+from .test_extract_citations import one_work, works
 
 
 # -- bracketed lists of author-year citations (citations.yaml author_year) -------------------
@@ -113,3 +113,13 @@ def test_sessions_spaced_from_days_to_a_week_apart_are_a_frequency_range(topics)
 
 def rounded_values(found):
     return {(topic, low, None if high is None else round(high, 3), unit) for topic, low, high, unit in found}
+
+
+# -- a venue described before its name (citations.yaml venue_intro) ------------------------------
+
+
+def test_a_journal_described_before_its_name_is_the_venue(topics):
+    work = one_work("Acupuncture for Nausea\n\nIn May 2015, a review of acupuncture trials was published in a respected "
+                    "periodical Clinical Nausea Reports.", topics)
+    assert (work["venue"], work["year"]) == ("Clinical Nausea Reports", 2015)
+    assert one_work("Acupuncture for Nausea\n\nA 2016 trial was published in a medical journal.", topics)["venue"] is None
