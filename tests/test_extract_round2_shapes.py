@@ -123,3 +123,16 @@ def test_a_journal_described_before_its_name_is_the_venue(topics):
                     "periodical Clinical Nausea Reports.", topics)
     assert (work["venue"], work["year"]) == ("Clinical Nausea Reports", 2015)
     assert one_work("Acupuncture for Nausea\n\nA 2016 trial was published in a medical journal.", topics)["venue"] is None
+
+
+# -- prices and commitments (lexicon.yaml currencies; numbers.yaml count, sessions.trial) -----------
+
+
+def test_a_price_is_no_end_of_a_sessions_length(topics):
+    assert values("Biofeedback for Headaches\n\nTreatment sessions are $180 and 45 minutes long.", topics) == {
+        ("sessions.duration", 45, 45, "minutes")}
+
+
+def test_a_session_commitment_is_a_trial_of_the_therapy(topics):
+    text = "Biofeedback for Headaches\n\nWe ask for a 6 session commitment so that the treatment has a fair chance to work."
+    assert values(text, topics) == {("sessions.trial", 6, 6, "sessions")}

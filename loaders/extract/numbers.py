@@ -374,6 +374,7 @@ def numeric_findings(article, topics, works) -> list:
                 continue
             if family == "rate" and _bare_rate_unsaid(article, sentence, start, end):
                 continue
+            start = _past_a_price(article, sentence, start, end, lexicon)
             value = read_value(article, family, start, end)
             if value is None or (family == "count" and (value.min or 0) > numbers["max_sessions"]):
                 continue
@@ -406,6 +407,16 @@ def numeric_findings(article, topics, works) -> list:
                 rates.append((finding, start, end))
             found.append(finding)
     return found
+
+
+def _past_a_price(article, sentence, start, end, lexicon):
+    """ "Sessions are $275 and 60 minutes long": a quantity opened by a price starts after it and its join (60
+    minutes, not 60 to 275)."""
+    if start > sentence.start and article.lower[start - 1] in lexicon["currencies"]:
+        for i in range(start + 1, end - 1):
+            if article.lower[i] in lexicon["price_joins"]:
+                return i + 1
+    return start
 
 
 def _stop_rule_topic(article, sentence, family, start, negations, hypotheticals) -> Optional[str]:

@@ -263,6 +263,8 @@ class LexiconRules(Rules):
     units: dict[str, Words]
     fixed_times: dict[str, FixedTime]
     periods: dict[str, Number]
+    currencies: Words
+    price_joins: Words
     negations: Words
     hypotheticals: Words
     hypothetical_phrases: Words
