@@ -136,3 +136,20 @@ def test_a_price_is_no_end_of_a_sessions_length(topics):
 def test_a_session_commitment_is_a_trial_of_the_therapy(topics):
     text = "Biofeedback for Headaches\n\nWe ask for a 6 session commitment so that the treatment has a fair chance to work."
     assert values(text, topics) == {("sessions.trial", 6, 6, "sessions")}
+
+
+# -- a course followed by a review of progress (numbers.yaml review_after) ---------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Acupuncture for Sore Knees\n\nA typical plan involves two sessions per week for four weeks, followed by a review of progress.",
+    "Acupuncture for Sore Knees\n\nTreatment should be done once a week for four weeks and then it should be reassessed.",
+])
+def test_a_course_followed_by_a_review_is_also_when_progress_is_reassessed(text, topics):
+    assert {("course.length", 4, 4, "weeks"), ("reassessment.interval", 4, 4, "weeks")} <= values(text, topics)
+
+
+def test_an_outcome_reassessed_after_a_time_is_still_no_course(topics):
+    assert values("Acupuncture for Sore Knees\n\nPain was reassessed after 8 weeks.", topics) == set()
+    assert not any(topic == "reassessment.interval" for topic, *_ in values(
+        "Acupuncture for Sore Knees\n\nTreatment is given twice a week for six weeks.", topics))

@@ -406,7 +406,26 @@ def numeric_findings(article, topics, works) -> list:
             if topic == "sessions.frequency":
                 rates.append((finding, start, end))
             found.append(finding)
+            review = _review_after(article, sentence, topic, end, topics)
+            if review:
+                found.append(NumericFinding(sentence, numbers["claim_types"][review], review, value, start,
+                                            works.cites_for(sentence), _qualifiers(article, sentence, review, start)))
     return found
+
+
+def _review_matches(sentence, end):
+    """The review words (numbers.yaml review_after) standing after a quantity ending at end, near enough."""
+    reach = load_rules()["numbers"]["review_after"]["reach"]
+    return [(s, e) for _, s, e in sentence.find("review_after") if end <= s <= end + reach]
+
+
+def _review_after(article, sentence, topic, end, topics):
+    """The topic of a second claim of a course's length: when progress is reassessed ("for three weeks, followed by
+    a review"), or None."""
+    rule = load_rules()["numbers"]["review_after"]
+    if topic != rule["after_topic"] or rule["topic"] not in topics or not _review_matches(sentence, end):
+        return None
+    return rule["topic"]
 
 
 def _past_a_price(article, sentence, start, end, lexicon):
@@ -515,10 +534,11 @@ def _comparator_session(article, sentence, start):
 def refused(article, sentence, family, start, end):
     """The name of the not-claim rule (numbers.yaml not_claims) that refuses a quantity, or None."""
     rules = load_rules()["numbers"]["not_claims"]
+    reviews = _review_matches(sentence, end) if family == "time" else []
     for label, s, e in sentence.find("not_claim"):
         rule = rules[label.value]
-        if family not in rule["families"]:
-            continue
+        if family not in rule["families"] or any(rs <= s < re for rs, re in reviews):
+            continue  # ("for three weeks and then it should be reassessed": a review after the course)
         reach = rule["reach"]
         if reach == "span":
             near = s < end and e >= start - rule.get("before", 0)
@@ -550,6 +570,7 @@ def register_patterns(build):
             if rule.get("near") or rule.get("near_before"):
                 build.phrases("near", rule.get("near") or rule["near_before"], (family, index))
     build.patterns("illness_duration", numbers["illness_duration"])
+    build.patterns("review_after", numbers["review_after"]["patterns"])
     for index, rule in enumerate(numbers["not_claims"]):
         build.patterns("not_claim", rule["patterns"], index, classes=True)
     for key, values in numbers["qualifiers"].items():
