@@ -153,3 +153,9 @@ def test_an_outcome_reassessed_after_a_time_is_still_no_course(topics):
     assert values("Acupuncture for Sore Knees\n\nPain was reassessed after 8 weeks.", topics) == set()
     assert not any(topic == "reassessment.interval" for topic, *_ in values(
         "Acupuncture for Sore Knees\n\nTreatment is given twice a week for six weeks.", topics))
+
+
+def test_relief_in_so_many_sessions_is_an_effect_felt_within_them(topics):
+    assert values("Biofeedback for Headaches\n\nMost clients report real relief in 6 sessions.", topics) == {
+        ("onset.sessions", None, 6, "sessions")}
+    assert values("Biofeedback for Headaches\n\nWe saw an improvement in 12 of the 20 patients.", topics) == set()
