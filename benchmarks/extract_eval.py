@@ -12,7 +12,8 @@ nor hurt:
     study citations    (source, study identity): the studies.yaml id, or the curated work with
                        the same year and venue, the same organisation or the same number of
                        participants (never two stated years), or else the curated file's own work
-                       cited alone on the same sentence (a work nothing else identifies)
+                       cited alone on the same sentence (a work nothing else identifies), or
+                       an author-year work with the same first author and the same stated year
 
 precision = |drafted ∩ curated| / |drafted|, recall = |drafted ∩ curated| / |curated|.
 tests/test_extract.py runs score() and guards the same thresholds. Throughput is measured on
@@ -117,11 +118,24 @@ def _count(text):
     return int(found.group(1).replace(",", "")) if found else None
 
 
+_FIRST_AUTHOR = re.compile(r"^([A-Z][A-Za-z'’-]+)(?: et al\b|,| and | & | \(?(?:19|20)\d\d)")
+
+
+def first_author(label):
+    """The first author's surname of an author-year label ("Rompe et al., 1997" -> "rompe"), else None."""
+    found = _FIRST_AUTHOR.match(str(label or ""))
+    return found.group(1).lower() if found else None
+
+
 def same_work(a, b):
     """The scoring's notion of one work: never two different stated years; same venue, same
-    organisation, or the same number of participants (a trial described without a venue)."""
+    organisation, the same number of participants (a trial described without a venue), or an
+    author-year citation with the same first author and the same stated year ("Furia, 2005")."""
     if a.get("year") and b.get("year") and a["year"] != b["year"]:
         return False
+    if (a.get("year") and a.get("year") == b.get("year") and first_author(a.get("label"))
+            and first_author(a.get("label")) == first_author(b.get("label")) and not _stated_against(a, b)):
+        return True
     if a.get("venue") and b.get("venue") and _name(a["venue"]) == _name(b["venue"]) and a.get("year") == b.get("year"):
         return True
     if _count(a.get("participants")) and _count(a.get("participants")) == _count(b.get("participants")):

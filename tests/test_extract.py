@@ -467,6 +467,19 @@ def test_precision_and_recall_on_the_curated_articles():
     assert all(s.curated for s in scores.values()), "a family has no curated claims to score"
 
 
+def test_the_scorer_takes_an_author_year_work_by_its_first_author_and_year():
+    # Works written for this test: a drafted "Smith et al., 2012" is the curated "Smith, Jones & Lee, 2012",
+    # not "Smith et al., 2014" nor "Brown et al., 2012" (nor a label that names no author).
+    same_work = load_benchmark().same_work
+    curated = {"label": "Smith, Jones & Lee, 2012", "year": 2012}
+    assert same_work({"label": "Smith et al., 2012", "year": 2012}, curated)
+    assert not same_work({"label": "Smith et al., 2014", "year": 2014}, curated)
+    assert not same_work({"label": "Brown et al., 2012", "year": 2012}, curated)
+    assert not same_work({"label": "a 2012 review", "year": 2012}, {"label": "a 2012 review of trials", "year": 2012})
+    assert not same_work({"label": "Smith et al., 2012", "year": 2012, "venue": "Pain"},
+                         {**curated, "venue": "Spine"})
+
+
 def test_statement_kinds_agree_with_the_curated_articles():
     benchmark = load_benchmark()
     result = benchmark.agreement(Project(REPO), benchmark.splits(Project(REPO))["original"])

@@ -104,6 +104,7 @@ def finding_overlap(study, text):
 _GENERIC_DESIGNS = (None, "study")
 _NOT_WORKS = ("organisation statement", "press report")
 _FINDING_OVERLAP = 0.25
+LIST_SEPARATORS = (",", ";")  # what separates the items of a bracketed list of author-year citations
 
 
 def _count(text):
@@ -374,6 +375,13 @@ class _CitationReader:
         found = []
         for span in spans:
             start, end = span.start, span.end
+            last = self.lower[end - 1]
+            if last in LIST_SEPARATORS or (last == ")" and "(" not in self.lower[start:end]):
+                # "Ko, Chen & Chen, 2001;": an item of a bracketed list, its separator left out ("held in
+                # Boston, 2019, ..." is none: outside brackets)
+                if not self.inside_brackets(start):
+                    continue
+                end -= 1
             year = next((self.year_at(i) for i in range(start, end) if self.year_at(i)), None)
             if year is None and len(years) == 1:
                 year = years[0][1]
@@ -381,6 +389,13 @@ class _CitationReader:
                 start, end = start + 1, end - 1
             found.append((start, end, year))
         return found
+
+    def inside_brackets(self, position):
+        """True when a bracket opened before this position in the sentence is still open."""
+        depth = 0
+        for i in range(self.sentence.start, position):
+            depth += {"(": 1, ")": -1}.get(self.lower[i], 0)
+        return depth > 0
 
     def finding(self, after):
         """The finding: what follows the first finding verb after a position (and "that"), else the sentence."""

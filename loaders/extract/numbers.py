@@ -121,6 +121,8 @@ def read_value(article, label, start, end) -> Optional[Value]:
     leading = _before_fixed(article, start, fixed_match, fixed, lexicon) if fixed else None
     if vague:
         low, high, approximate = vague["min"], vague["max"], bool(vague.get("approximate"))
+        # "from a few weeks to several months": the vague lower end's own unit (the first)
+        unit = _unit_of(label, tokens, lexicon, first=True) or unit
     elif leading:
         low, high, unit = leading
     elif fixed:
@@ -138,7 +140,10 @@ def read_value(article, label, start, end) -> Optional[Value]:
             low, high = min(numbers), max(numbers)
         if low > high:
             low, high = high, low
-    if label in ("rate", "period"):
+    gaps = _gaps(tokens, lexicon) if label == "rate" and tokens[-1] == "apart" else None
+    if gaps:  # "from a few days to 1 week apart": 1 to 3.5 a week
+        low, high = min(gaps), max(gaps)
+    elif label in ("rate", "period"):
         low_factor, high_factor = _rate_factors(tokens, lexicon)
         low, high = (None if low is None else low * low_factor), (None if high is None else high * high_factor)
     prefix, _ = article.prefix(start)
@@ -177,7 +182,7 @@ def _in_one_unit(tokens, numbers, unit, lexicon):
     return [numbers[0], round(v.convert(numbers[1], units[1], units[0]), 4)], units[0]
 
 
-def _unit_of(label, tokens, lexicon):
+def _unit_of(label, tokens, lexicon, first=False):
     if label in ("count", "ordinal"):
         return "sessions"
     if label in ("rate", "period"):
@@ -186,7 +191,8 @@ def _unit_of(label, tokens, lexicon):
         return "minutes"
     words = {word: unit for unit, items in lexicon["units"].items() for word in items}
     units = [words[token] for token in tokens if token in words]
-    return units[-1] if units and units[-1] != "sessions" else None
+    unit = units[0 if first else -1] if units else None
+    return unit if unit != "sessions" else None
 
 
 def _numbers(label, tokens, lexicon):
@@ -217,6 +223,22 @@ def _sizes(tokens, i, lexicon, units=None):
         following = following[1:]
     return bool(following) and any(following[0] in lexicon["units"][unit] for unit in v.UNITS if unit != "sessions"
                                    and unit in lexicon["units"] and (units is None or unit in units))
+
+
+def _gaps(tokens, lexicon):
+    """Sessions a week of each end of a gap said in two periods ("a few days to 1 week apart": 3.5 and 1), or
+    None when both ends share one period ("one to two weeks apart" is read as a rate of one period)."""
+    periods = [i for i, token in enumerate(tokens) if token in lexicon["periods"]]
+    if len(periods) != 2:
+        return None
+    gaps, begin = [], 0
+    for end in periods:
+        words = tokens[begin:end]
+        counts = [number_value(token, lexicon) for token in words]
+        counts = [n for n in counts if n] or [lexicon["vague"]["a few"]["min"] if "few" in words else 1]
+        gaps.append(lexicon["periods"][tokens[end]] / counts[-1])
+        begin = end + 1
+    return gaps
 
 
 def _rate_factors(tokens, lexicon):
@@ -352,6 +374,7 @@ def numeric_findings(article, topics, works) -> list:
                 continue
             if family == "rate" and _bare_rate_unsaid(article, sentence, start, end):
                 continue
+            start = _past_a_price(article, sentence, start, end, lexicon)
             value = read_value(article, family, start, end)
             if value is None or (family == "count" and (value.min or 0) > numbers["max_sessions"]):
                 continue
@@ -383,7 +406,36 @@ def numeric_findings(article, topics, works) -> list:
             if topic == "sessions.frequency":
                 rates.append((finding, start, end))
             found.append(finding)
+            review = _review_after(article, sentence, topic, end, topics)
+            if review:
+                found.append(NumericFinding(sentence, numbers["claim_types"][review], review, value, start,
+                                            works.cites_for(sentence), _qualifiers(article, sentence, review, start)))
     return found
+
+
+def _review_matches(sentence, end):
+    """The review words (numbers.yaml review_after) standing after a quantity ending at end, near enough."""
+    reach = load_rules()["numbers"]["review_after"]["reach"]
+    return [(s, e) for _, s, e in sentence.find("review_after") if end <= s <= end + reach]
+
+
+def _review_after(article, sentence, topic, end, topics):
+    """The topic of a second claim of a course's length: when progress is reassessed ("for three weeks, followed by
+    a review"), or None."""
+    rule = load_rules()["numbers"]["review_after"]
+    if topic != rule["after_topic"] or rule["topic"] not in topics or not _review_matches(sentence, end):
+        return None
+    return rule["topic"]
+
+
+def _past_a_price(article, sentence, start, end, lexicon):
+    """ "Sessions are $275 and 60 minutes long": a quantity opened by a price starts after it and its join (60
+    minutes, not 60 to 275)."""
+    if start > sentence.start and article.lower[start - 1] in lexicon["currencies"]:
+        for i in range(start + 1, end - 1):
+            if article.lower[i] in lexicon["price_joins"]:
+                return i + 1
+    return start
 
 
 def _stop_rule_topic(article, sentence, family, start, negations, hypotheticals) -> Optional[str]:
@@ -482,10 +534,11 @@ def _comparator_session(article, sentence, start):
 def refused(article, sentence, family, start, end):
     """The name of the not-claim rule (numbers.yaml not_claims) that refuses a quantity, or None."""
     rules = load_rules()["numbers"]["not_claims"]
+    reviews = _review_matches(sentence, end) if family == "time" else []
     for label, s, e in sentence.find("not_claim"):
         rule = rules[label.value]
-        if family not in rule["families"]:
-            continue
+        if family not in rule["families"] or any(rs <= s < re for rs, re in reviews):
+            continue  # ("for three weeks and then it should be reassessed": a review after the course)
         reach = rule["reach"]
         if reach == "span":
             near = s < end and e >= start - rule.get("before", 0)
@@ -517,6 +570,7 @@ def register_patterns(build):
             if rule.get("near") or rule.get("near_before"):
                 build.phrases("near", rule.get("near") or rule["near_before"], (family, index))
     build.patterns("illness_duration", numbers["illness_duration"])
+    build.patterns("review_after", numbers["review_after"]["patterns"])
     for index, rule in enumerate(numbers["not_claims"]):
         build.patterns("not_claim", rule["patterns"], index, classes=True)
     for key, values in numbers["qualifiers"].items():

@@ -263,6 +263,8 @@ class LexiconRules(Rules):
     units: dict[str, Words]
     fixed_times: dict[str, FixedTime]
     periods: dict[str, Number]
+    currencies: Words
+    price_joins: Words
     negations: Words
     hypotheticals: Words
     hypothetical_phrases: Words
@@ -363,6 +365,13 @@ class StopRule(Rules):
     topics: dict[Literal["time", "count"], str]
 
 
+class ReviewAfter(Rules):
+    after_topic: str
+    topic: str
+    reach: Count
+    patterns: list[Pattern] = Field(min_length=1)
+
+
 class NumberRules(Rules):
     claim_types: dict[str, str]
     illness_treated_after: Words
@@ -377,6 +386,7 @@ class NumberRules(Rules):
     max_sessions: Count
     range_joins: Words
     bound_joins: Words
+    review_after: ReviewAfter
     stop_rule: StopRule
     not_claims: list[NotClaim]
     qualifiers: dict[str, dict[str, Words]]
