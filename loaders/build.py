@@ -384,8 +384,9 @@ def qualifiers_json(qualifiers):
 
 def term_rows(terms):
     """A vocabulary's rows, parents before children so the foreign keys hold while inserting."""
-    ordered = sorted(terms.values(), key=lambda term: (v.lineage(term.id, terms).count("/"), term.id))
-    return [{"id": term.id, "label": term.label, "parent": term.parent, "lineage": v.lineage(term.id, terms),
+    lineages = {term.id: v.lineage(term.id, terms) for term in terms.values()}  # once each: the sort reads it too
+    ordered = sorted(terms.values(), key=lambda term: (lineages[term.id].count("/"), term.id))
+    return [{"id": term.id, "label": term.label, "parent": term.parent, "lineage": lineages[term.id],
              "also_under": json.dumps(term.also_under), "synonyms": json.dumps(term.synonyms),
              "description": term.description} for term in ordered]
 
