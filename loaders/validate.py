@@ -728,6 +728,22 @@ def validate(project: Project, cache=None, progress=SILENT, emit=None, units=Non
             gc.enable()
 
 
+class Tally:
+    """An emit for validation alone: counts each article's claims and keeps neither them nor the studies.
+
+    A study declared first is taken (and dropped) like the build's writer takes it, so the corpus keeps
+    only its fingerprint: `kb validate` held every study as a model, 993 MB at 1,000,000 claims."""
+
+    def __init__(self):
+        self.claims = 0
+
+    def __call__(self, source, anchored, corpus):
+        self.claims += len(anchored)
+
+    def study(self, study):
+        pass
+
+
 def with_every_problem(project: Project, cache, report: Report) -> Report:
     """report, or for a run with emit whose problems include an id-mismatch, or were found in another order
     (report.recheck: an artefact anchored in its article's turn), a run without it: an article handed

@@ -8,7 +8,7 @@ from loaders import build as build_module
 from loaders import kbfile, validate as validate_module
 from loaders.build import InvalidProject, build, built_rows
 from loaders.project import Project
-from loaders.validate import StudyFingerprint, fingerprint, validate
+from loaders.validate import StudyFingerprint, Tally, fingerprint, validate
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +35,16 @@ def test_the_full_build_keeps_fingerprints_of_studies_and_writes_the_same_studie
     in_memory = built_rows(validate(Project(corpus)).corpus, Project(corpus))["studies"]
     assert len(studies_written) > 3
     assert sorted((tuple(row.values()) for row in in_memory), key=repr) == studies_written
+
+
+def test_kb_validate_counts_the_claims_and_keeps_only_fingerprints_of_studies(corpus):
+    tally = Tally()
+    report = validate(Project(corpus), emit=tally)
+    held = validate(Project(corpus))  # without emit: every claim and study kept, as the evaluations need
+    assert report.ok and held.ok
+    assert report.corpus.studies.keys() == held.corpus.studies.keys() and len(held.corpus.studies) > 3
+    assert all(isinstance(study, StudyFingerprint) for study in report.corpus.studies.values())
+    assert tally.claims == len(held.corpus.claims) == 150 and report.corpus.claims == []
 
 
 def test_a_study_declared_differently_twice_is_still_a_conflict_by_its_fingerprint():

@@ -18,7 +18,7 @@ from ..errors import EXIT_INVALID, KbError, UsageError, reraised
 from ..cache import ParseCache
 from ..progress import Progress
 from ..project import DEFAULT_PORT, Project
-from ..validate import validate as validate_project, with_every_problem
+from ..validate import Tally, validate as validate_project, with_every_problem
 from .editor import editor_app
 from .flags import flag, flags_app
 from .help import plain_help
@@ -89,18 +89,17 @@ def validate(vocabulary: bool = typer.Option(False, "--vocabulary", help="List c
         print_vocabulary(output_format)
         return
     project = Project.find()
-    claims = []  # how many each article has: the claims themselves are not kept (memory flat)
+    tally = Tally()  # counts the claims: neither they nor the studies are kept (memory flat)
     cache = ParseCache(project.root)
     with Progress() as progress:
-        report = validate_project(project, cache, progress,
-                                  emit=lambda source, anchored, corpus: claims.append(len(anchored)))
+        report = validate_project(project, cache, progress, emit=tally)
     report = with_every_problem(project, cache, report)
     if not report.ok:
         # A report, not an error: the problems are the output.
         print_problems(report.problems)
         raise typer.Exit(EXIT_INVALID)
     corpus = report.corpus
-    console.print(f"ok: {len(corpus.sources)} sources, {sum(claims)} claims, "
+    console.print(f"ok: {len(corpus.sources)} sources, {tally.claims} claims, "
                   f"{len(corpus.topics)} topics, {len(corpus.studies)} studies")
 
 
