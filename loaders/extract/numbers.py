@@ -57,6 +57,8 @@ def _whole(token):
 
 
 _TIMES, _DECIMAL = re.compile(r"\d+x"), re.compile(r"\d+(\.\d+)?")  # compiled once: asked of many tokens
+# Quantities counted in whole numbers: "more than N" of them is N + 1 or more (lexicon.yaml bounds.above).
+STRICT_LABELS = frozenset({"count", "rate"})
 
 
 def number_value(token_text, lexicon, allow_articles=False):
@@ -119,6 +121,7 @@ def read_value(article, label, start, end) -> Optional[Value]:
                   if m.label.kind == "vague" and label in ("count", "time", "rate")), None)
     approximate = False
     leading = _before_fixed(article, start, fixed_match, fixed, lexicon) if fixed else None
+    two_numbers = bool(leading)  # "7 to 10 sessions", "45 minutes to an hour": a bound before them bounds neither
     if vague:
         low, high, approximate = vague["min"], vague["max"], bool(vague.get("approximate"))
         # "from a few weeks to several months": the vague lower end's own unit (the first)
@@ -136,25 +139,29 @@ def read_value(article, label, start, end) -> Optional[Value]:
         if label == "time":
             numbers, unit = _in_one_unit(tokens, numbers, unit, lexicon)
         low, high = (numbers[0], numbers[1]) if len(numbers) > 1 else (numbers[0], numbers[0])
+        two_numbers = len(numbers) > 1
         if len(numbers) > 2 and label == "count":  # "two, three or four sessions"
             low, high = min(numbers), max(numbers)
         if low > high:
             low, high = high, low
-    gaps = _gaps(tokens, lexicon) if label == "rate" and tokens[-1] == "apart" else None
+    prefix, _ = article.prefix(start)
+    at_most, at_least, above = (Label("bound", kind) in prefix for kind in ("at_most", "at_least", "above"))
+    apart = label == "rate" and tokens[-1] == "apart"
+    if apart:
+        # A bound on the gap between sessions bounds their frequency the other way round: "less than
+        # 2 weeks apart" is more often than every 2 weeks (at least 0.5 a week).
+        at_most, at_least, above = at_least or above, at_most, False
+    if above and label in STRICT_LABELS and not (vague or fixed) and low == high and float(low).is_integer():
+        low = high = low + 1  # "more than one treatment": two or more; "more than twice a day": 3 a day or more
+    gaps = _gaps(tokens, lexicon) if apart else None
     if gaps:  # "from a few days to 1 week apart": 1 to 3.5 a week
         low, high = min(gaps), max(gaps)
     elif label in ("rate", "period"):
         low_factor, high_factor = _rate_factors(tokens, lexicon)
         low, high = (None if low is None else low * low_factor), (None if high is None else high * high_factor)
-    prefix, _ = article.prefix(start)
-    at_most, at_least = Label("bound", "at_most") in prefix, Label("bound", "at_least") in prefix
-    if label == "rate" and tokens[-1] == "apart":
-        # A bound on the gap between sessions bounds their frequency the other way round: "less than
-        # 2 weeks apart" is more often than every 2 weeks (at least 0.5 a week).
-        at_most, at_least = at_least, at_most
     if at_most and low == high and not (vague and vague["max"] is None):  # "up to a dozen visits": at most 12
         low = None
-    if at_least or _open_above(article, inside, end):
+    if ((at_least or above) and not two_numbers) or _open_above(article, inside, end):
         high = None
     approximate = approximate or Label("approx") in prefix
     return Value(low, high, unit, approximate)
@@ -483,12 +490,19 @@ def _bounds_joined(article, sentence, before, value, start) -> bool:
     of the same unit, in the same sentence, joined only by numbers.yaml bound_joins, is that range's upper end."""
     if before.sentence is not sentence or before.value.unit != value.unit:
         return False
-    if not (before.value.max is None and before.value.min is not None and value.min is None and value.max is not None):
+    # The lower bound's range may keep its upper end ("at least three or four treatments"): the bound says it.
+    lower_bounded = before.value.max is None or _after_lower_bound(article, before.position)
+    if not (lower_bounded and before.value.min is not None and value.min is None and value.max is not None):
         return False
     _, bound_start = article.prefix(start)
     between = article.lower[_end_of(article, sentence, before.position):bound_start]
     joins = word_set(load_rules()["numbers"]["bound_joins"])
     return 0 < len(between) <= 2 and all(word in joins for word in between)
+
+
+def _after_lower_bound(article, start):
+    prefix, _ = article.prefix(start)
+    return Label("bound", "at_least") in prefix or Label("bound", "above") in prefix
 
 
 def _end_of(article, sentence, start):

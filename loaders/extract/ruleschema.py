@@ -245,6 +245,7 @@ class FixedTime(Rules):
 class Bounds(Rules):
     at_most: Words
     at_least: Words
+    above: Words
 
 
 class Illness(Rules):
