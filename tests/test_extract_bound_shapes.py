@@ -56,3 +56,12 @@ def test_at_least_before_a_vague_number_stays_open(topics):
 
 def test_more_than_before_a_range_keeps_both_ends(topics):
     assert of_topic("Most shoulders need more than 4 to 6 sessions.", topics, *COUNTS) == {("sessions.count", 4, 6)}
+
+
+# -- "as many as N" is at most N ---------------------------------------------------------------------
+
+
+def test_as_many_as_is_an_upper_bound(topics):
+    assert of_topic("Some patients need as many as 12 sessions.", topics, *COUNTS) == {("sessions.count", None, 12)}
+    assert of_topic("Early on, treat as many as 4 times a week.", topics, "sessions.frequency") == {
+        ("sessions.frequency", None, 4)}
