@@ -767,7 +767,7 @@ def range_conflicts(claims, join):
     starts_late = lambda c: bounds(c)[0]
     for gap, lower, upper in best_pairs(claims, join, statement, statement, ends_early, starts_late):
         if (first_effect_within_course(lower, upper, join) or relative_gap(gap, upper) < NEAR_GAP
-                or part_below_whole(lower, upper) or lower.get("first_effect")):
+                or part_below_whole(lower, upper) or lower.get("first_effect") or self_care_against_visits(lower, upper)):
             continue
         rule = "range-derived" if indirect(lower) or indirect(upper) else "range-disjoint"
         yield conflict(lower, upper, rule, join, gap)
@@ -778,6 +778,18 @@ def range_conflicts(claims, join):
                 yield conflict(lower, upper, "protocol-context", join, gap)
     yield from touching_conflicts(claims, join)
     yield from overlap_conflicts(claims, join)
+
+
+# More sessions a week than there are days: exercises done at home ("3 x a day every other day"), not visits.
+DAILY = 7
+
+
+def self_care_against_visits(lower, upper):
+    """True for a frequency above once a day against one at most daily: home exercise bouts against a
+    practitioner's visits are different activities, whichever is more often."""
+    if lower.get("norm_unit") != "sessions/week":
+        return False
+    return bounds(upper)[0] > DAILY and bounds(lower)[1] <= DAILY
 
 
 # Two ranges less than this fraction of where the higher one starts apart ("6-7 weeks" and "8 weeks", "30 minutes"
