@@ -203,19 +203,22 @@ class Stage:
 
     def rows(self, sql, parameters=(), shared=frozenset()):
         """The rows as dicts; the values of the shared columns one object for each distinct value."""
+        return list(self.streamed_rows(sql, parameters, shared=shared))
+
+    def streamed_rows(self, sql, parameters=(), shared=frozenset()):
+        """rows() one at a time, as the cursor gives them."""
         cursor = self.database.execute(sql, parameters)
         columns = [column[0] for column in cursor.description]
         pooled = [index for index, column in enumerate(columns) if column in shared]
         if not pooled:
-            return [dict(zip(columns, row)) for row in cursor]
+            yield from (dict(zip(columns, row)) for row in cursor)
+            return
         pool = {}
-        rows = []
         for row in cursor:
             values = list(row)
             for index in pooled:
                 values[index] = pool.setdefault(values[index], values[index])
-            rows.append(dict(zip(columns, values)))
-        return rows
+            yield dict(zip(columns, values))
 
     # -- what changed ------------------------------------------------------------------------
 
@@ -301,9 +304,18 @@ class Stage:
         """The claims on these topics, in source and article order, as dicts of the given columns. Each
         repeated value (topic, therapy, certainty, ...) is one shared string: the largest component of related
         topics is held whole (18 % of the claims), and its own copies of those strings were 38 % of it."""
+        return list(self.claims_streamed(topics, columns))
+
+    def claims_streamed(self, topics, columns=RULE_COLUMNS):
+        """claims_on's rows, read from kb.db each time they are iterated over (conflicts.detect_with_pairs
+        files them by topic as they come, and lets each topic's go once it is ranked), or None when there are
+        none."""
         topics = sorted(topics)
-        return self.rows(f"select {', '.join(columns)} from claims where topic in ({','.join('?' * len(topics))}) "
-                         f"order by source_id, position", topics, shared=REPEATED_COLUMNS)
+        marks = ",".join("?" * len(topics))
+        if not self.database.execute(f"select 1 from claims where topic in ({marks}) limit 1", topics).fetchone():
+            return None
+        sql = f"select {', '.join(columns)} from claims where topic in ({marks}) order by source_id, position"
+        return Streamed(lambda: self.streamed_rows(sql, topics, shared=REPEATED_COLUMNS))
 
     def detect_conflicts(self, scope):
         for component in scope.components:
@@ -313,8 +325,8 @@ class Stage:
                 f"select source_a, source_b from conflicts where topic in ({marks})", ranked) for source in row}
             self.delete_where("conflict_pairs", "topic", ranked)
             self.delete_where("conflicts", "topic", ranked)
-            claims = self.claims_on(component)
-            if not claims:
+            claims = self.claims_streamed(component)
+            if claims is None:
                 continue
             cited = self.cited_by(component)
             relations = [relation for relation in self.relations if relation.topic in component]
@@ -670,6 +682,16 @@ def renumber(database, model, key):
 
 def quoted(columns):
     return [f'"{column}"' for column in columns]
+
+
+class Streamed:
+    """An iterable whose every iteration is a fresh stream of rows (rows(): a generator function)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __iter__(self):
+        return self.rows()
 
 
 class StudyRows(Mapping):

@@ -202,15 +202,18 @@ def test_claims_are_read_one_component_at_a_time(project_copy, monkeypatch):
     comparisons one topic, fidelity and scorecards one source or abstract."""
     build(project_copy)
     fetched = []
-    original = derive_module.Stage.rows
+    original = derive_module.Stage.streamed_rows
 
     def spy(self, sql, parameters=(), **options):
-        rows = original(self, sql, parameters, **options)
+        # Rows are counted as they pass: conflicts read a component's claims as a stream (Stage.claims_streamed).
+        count = 0
+        for row in original(self, sql, parameters, **options):
+            count += 1
+            yield row
         if " from claims" in sql:
-            fetched.append(len(rows))
-        return rows
+            fetched.append(count)
 
-    monkeypatch.setattr(derive_module.Stage, "rows", spy)
+    monkeypatch.setattr(derive_module.Stage, "streamed_rows", spy)
     path = project_copy.root / "again.db"
     shutil.copy(project_copy.db_path, path)
     database = sqlite_utils.Database(path)
