@@ -67,51 +67,68 @@ def detect(claims: list, topics: dict, likeness: Likeness = None, cited: dict = 
 
 def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cited: dict = None,
                       relations: list = (), derivations: dict = None, source_names: dict = None,
-                      abstracts: dict = None, works: dict = None, superseded: frozenset = None, only: set = None):
+                      abstracts: dict = None, works: dict = None, superseded: frozenset = None, only: set = None,
+                      claims_of=None):
     """(conflicts, conflict_pairs): each conflict is a cluster (one topic, rule and pair of sources)
     shown by its strongest pair; conflict_pairs lists every pair of every kept cluster. source_names
     (source id → how a reader knows it, see source_names()) names the sources in the sentences.
     superseded: superseded_works(works), when the caller has it already (derive calls this once per
     component of topics, and finding them reads every study). only: rank only these topics (a set closed
-    under shared claims, derive.reached_topics: the others' pairs cannot meet theirs), the others skipped."""
+    under shared claims, derive.reached_topics: the others' pairs cannot meet theirs), the others skipped.
+    claims_of: topic id -> its claims again, in the order claims gives them (derive reads them from kb.db): with
+    it only the claims values are derived from are held while the readings and derived values are made, then
+    one topic's claims at a time, as it is ranked (else every claim is held until its topic is ranked)."""
     join = Join(likeness or Likeness({}, {}), cited or {}, abstracts or {}, topics, works, superseded)
-    by_topic, stated = claims_by_topic(claims, topics, relations, join)
-    for topic_id, (rate, *durations) in (derivations or {}).items():
-        for duration in durations:
-            by_topic[topic_id] += derived(by_topic.get(rate, []), by_topic.get(duration, []), topics[topic_id], join)
+    derivations = derivations or {}
+    factors = {topic for rate, *durations in derivations.values() for topic in (rate, *durations)}
+    held, added, stated = claims_by_topic(claims, topics, relations, join, None if claims_of is None else factors)
+    derive_onto(added, held, derivations, topics, join)
+    if claims_of is not None:
+        held.clear()  # read again topic by topic
     found, pairs, seen_pairs = [], [], set()
-    for topic_id in sorted(by_topic):
-        # Each topic's claims are let go once it is ranked (its readings and derived values are made already):
-        # holding the whole component to its last topic was 20 MB of claims at 100,000 (21,763 in one component).
-        topic_claims = by_topic.pop(topic_id)
+    for topic_id in sorted(stated.keys() | added.keys()):
         rule = {"range": range_conflicts, "stance": stance_conflicts}.get(topics[topic_id]["kind"])
-        if rule and (only is None or topic_id in only):
-            join.file_cases(topic_claims[:stated.get(topic_id, 0)])
-            clusters, members = ranked(rule(topic_claims, join), topics[topic_id], seen_pairs, source_names or {})
-            found += clusters
-            pairs += members
-            join.topic_done()
+        if not rule or (only is not None and topic_id not in only):
+            held.pop(topic_id, None), added.pop(topic_id, None)
+            continue
+        # Each topic's claims are let go once it is ranked: holding the whole component to its last topic was
+        # 20 MB of claims at 100,000 (21,763 in one component; its largest topic 7,346).
+        topic_claims = held.pop(topic_id, []) if claims_of is None else list(claims_of(topic_id)) if topic_id in stated else []
+        join.file_cases(topic_claims)  # its own claims: not what relations or derivations add to them
+        topic_claims += added.pop(topic_id, [])
+        clusters, members = ranked(rule(topic_claims, join), topics[topic_id], seen_pairs, source_names or {})
+        found += clusters
+        pairs += members
+        join.topic_done()
     return found, pairs
 
 
-def claims_by_topic(claims, topics, relations, join):
-    """({topic: its claims in the order given, then the readings relations carry to it}, {topic: how many
-    of its claims are its own}), in one pass over claims, which may be read as they come from kb.db: no
-    list of the whole component is held beside the topics' lists."""
-    by_topic, readings = defaultdict(list), defaultdict(list)
+def claims_by_topic(claims, topics, relations, join, keep=None):
+    """({topic: its claims in the order given}, {topic: the readings relations carry to it}, {topic: how many
+    claims are its own}), in one pass over claims, which may be read as they come from kb.db: no list of
+    the whole component is held. keep: hold the claims of these topics only (None: of all)."""
+    held, readings, stated = defaultdict(list), defaultdict(list), Counter()
     by_answer = relations_by_answer(relations)
     for claim in claims:
-        by_topic[claim["topic"]].append(claim)
+        stated[claim["topic"]] += 1
+        if keep is None or claim["topic"] in keep:
+            held[claim["topic"]].append(claim)
         for reading in readings_of(claim, topics, by_answer, join.likeness):
             if reports_design(reading, join):
                 readings[reading["topic"]].append(reading)
-    stated = {topic_id: len(topic_claims) for topic_id, topic_claims in by_topic.items()}
-    for topic_id, topic_readings in readings.items():
-        by_topic[topic_id] += topic_readings
-    return by_topic, stated
+    return held, readings, stated
 
 
 # -- claims read through relations and derivations -----------------------------------------
+
+def derive_onto(added, held, derivations, topics, join):
+    """Adds to added (topic -> the readings carried to it) the values derived onto each derivation's topic, from
+    each factor's claims as they are ranked: its own (held), then what was added to it."""
+    for topic_id, (rate, *durations) in derivations.items():
+        for duration in durations:
+            rates, lengths = (held.get(factor, []) + added.get(factor, []) for factor in (rate, duration))
+            added[topic_id] += derived(rates, lengths, topics[topic_id], join)
+
 
 def related_readings(claims, topics, relations, likeness=None):
     """Copies of claims whose answer a relation carries to another topic, marked with `via`."""

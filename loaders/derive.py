@@ -317,6 +317,11 @@ class Stage:
         sql = f"select {', '.join(columns)} from claims where topic in ({marks}) order by source_id, position"
         return Streamed(lambda: self.streamed_rows(sql, topics, shared=REPEATED_COLUMNS))
 
+    def claims_of(self, topic, columns=RULE_COLUMNS):
+        """One topic's claims as claims_on gives them (through ix_claims_topic_source, in its order: no sort)."""
+        return self.streamed_rows(f"select {', '.join(columns)} from claims where topic = ? order by source_id, position",
+                                  [topic], shared=REPEATED_COLUMNS)
+
     def detect_conflicts(self, scope):
         for component in scope.components:
             ranked = scope.ranked.get(component, component)  # after a change, only the topics it reaches
@@ -334,7 +339,8 @@ class Stage:
             found, pairs = conflicts.detect_with_pairs(claims, self.topics, self.likeness, cited, relations,
                                                        derivations, self.names, self.abstracts, self.studies_by_id,
                                                        self.superseded,
-                                                       only=None if ranked == component else set(ranked))
+                                                       only=None if ranked == component else set(ranked),
+                                                       claims_of=self.claims_of)
             self.rescored |= {row[side] for row in found for side in ("source_a", "source_b")}
             rank = {row["id"]: row["rank"] for row in found}
             self.insert(ConflictRow, found, lambda row: self.rowid(row["topic"], row["rank"]))
