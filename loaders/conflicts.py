@@ -86,14 +86,15 @@ def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cit
     if claims_of is not None:
         held.clear()  # read again topic by topic
     found, pairs, seen_pairs = [], [], set()
-    for topic_id in sorted(stated.keys() | added.keys()):
+    for topic_id in sorted(stated | added.keys()):
         rule = {"range": range_conflicts, "stance": stance_conflicts}.get(topics[topic_id]["kind"])
+        own = held.pop(topic_id, [])
         if not rule or (only is not None and topic_id not in only):
-            held.pop(topic_id, None), added.pop(topic_id, None)
+            added.pop(topic_id, None)
             continue
         # Each topic's claims are let go once it is ranked: holding the whole component to its last topic was
         # 20 MB of claims at 100,000 (21,763 in one component; its largest topic 7,346).
-        topic_claims = held.pop(topic_id, []) if claims_of is None else list(claims_of(topic_id)) if topic_id in stated else []
+        topic_claims = own if claims_of is None or topic_id not in stated else list(claims_of(topic_id))
         join.file_cases(topic_claims)  # its own claims: not what relations or derivations add to them
         topic_claims += added.pop(topic_id, [])
         clusters, members = ranked(rule(topic_claims, join), topics[topic_id], seen_pairs, source_names or {})
@@ -104,13 +105,13 @@ def detect_with_pairs(claims: list, topics: dict, likeness: Likeness = None, cit
 
 
 def claims_by_topic(claims, topics, relations, join, keep=None):
-    """({topic: its claims in the order given}, {topic: the readings relations carry to it}, {topic: how many
-    claims are its own}), in one pass over claims, which may be read as they come from kb.db: no list of
+    """({topic: its claims in the order given}, {topic: the readings relations carry to it}, the topics that have
+    claims of their own), in one pass over claims, which may be read as they come from kb.db: no list of
     the whole component is held. keep: hold the claims of these topics only (None: of all)."""
-    held, readings, stated = defaultdict(list), defaultdict(list), Counter()
+    held, readings, stated = defaultdict(list), defaultdict(list), set()
     by_answer = relations_by_answer(relations)
     for claim in claims:
-        stated[claim["topic"]] += 1
+        stated.add(claim["topic"])
         if keep is None or claim["topic"] in keep:
             held[claim["topic"]].append(claim)
         for reading in readings_of(claim, topics, by_answer, join.likeness):
@@ -130,15 +131,6 @@ def derive_onto(added, held, derivations, topics, join):
             added[topic_id] += derived(rates, lengths, topics[topic_id], join)
 
 
-def related_readings(claims, topics, relations, likeness=None):
-    """Copies of claims whose answer a relation carries to another topic, marked with `via`."""
-    by_answer = relations_by_answer(relations)
-    if not by_answer:
-        return
-    for claim in claims:
-        yield from readings_of(claim, topics, by_answer, likeness)
-
-
 def relations_by_answer(relations):
     """{(topic, answer): the relations that carry that answer of that topic to another}."""
     by_answer = defaultdict(list)
@@ -148,7 +140,8 @@ def relations_by_answer(relations):
 
 
 def readings_of(claim, topics, by_answer, likeness=None):
-    """The claim's readings on other topics (related_readings), given relations_by_answer."""
+    """Copies of the claim whose answer a relation carries to another topic, marked with `via` (by_answer:
+    relations_by_answer)."""
     if not by_answer:
         return
     answer = answer_of(claim, topics[claim["topic"]]["kind"])

@@ -304,7 +304,7 @@ class Stage:
         """The claims on these topics, in source and article order, as dicts of the given columns. Each
         repeated value (topic, therapy, certainty, ...) is one shared string: the largest component of related
         topics is held whole (18 % of the claims), and its own copies of those strings were 38 % of it."""
-        return list(self.claims_streamed(topics, columns))
+        return list(self.claims_streamed(topics, columns) or ())
 
     def claims_streamed(self, topics, columns=RULE_COLUMNS):
         """claims_on's rows, read from kb.db each time they are iterated over (conflicts.detect_with_pairs

@@ -307,6 +307,7 @@ def test_the_claims_a_component_holds_share_their_repeated_values(project_copy):
     plain = stage.rows(f"select {', '.join(derive_module.RULE_COLUMNS)} from claims where topic in "
                        f"({','.join('?' * len(topics))}) order by source_id, position", sorted(topics))
     assert claims == plain and len(claims) > 100
+    assert stage.claims_on(["no.such.topic"]) == []  # a component with no claims: none, not an error
     for column in ("topic", "certainty", "therapy"):
         assert len({id(claim[column]) for claim in claims}) == len({claim[column] for claim in claims})
         assert len({id(claim[column]) for claim in plain}) > len({claim[column] for claim in plain})
