@@ -156,7 +156,10 @@ def full_build(project, path, cache, progress):
     finally:
         kbfile.staging_path(path).unlink(missing_ok=True)  # gone already, unless the build failed
     progress.step("indexes and full-text search")
-    kbfile.create_indexes(database)
+    database.conn.commit()
+    database.close()  # the indexes are made by a connection of their own (kbfile.create_indexes)
+    kbfile.create_indexes(path)
+    database = kbfile.open_scratch(path)
     kbfile.enable_fts(database)
     database.conn.commit()
     progress.step("conflicts and comparisons")
@@ -449,7 +452,10 @@ def built_rows(corpus, project) -> dict:
         kbfile.create_tables(database)
         for name, rows in table_rows(corpus, project).items():
             kbfile.insert_rows(database, name, rows)
-        kbfile.create_indexes(database)
+        database.conn.commit()
+        database.close()
+        kbfile.create_indexes(Path(folder) / "kb.db")
+        database = kbfile.open_scratch(Path(folder) / "kb.db")
         derive(database, corpus)
         database.conn.row_factory = sqlite3.Row
         rows = {name: [dict(row) for row in database.conn.execute(f'select * from "{name}" order by rowid')]

@@ -14,7 +14,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from .errors import KbError
 from .manifest import CODE, TABLE as MANIFEST
 from .models import TABLES
-from .sqlitelib import sqlite3
+from .sqlitelib import sorting_library, sqlite3
 
 # A sync on every commit buys nothing in a scratch file: it made the matrix alone take seconds. Nor
 # does a rollback journal (a failed build throws the file away): kept in memory, VACUUM's journal
@@ -49,11 +49,30 @@ def create_tables(database):
         database.execute(ddl(CreateTable(table)))
 
 
-def create_indexes(database):
-    # In name order: SQLAlchemy keeps them in a set, whose order varies between runs.
-    for table in MODELS.values():
-        for index in sorted(table.indexes, key=lambda index: index.name):
-            database.execute(ddl(CreateIndex(index)))
+def index_statements() -> list:
+    """CREATE INDEX of every index of models.py, in name order (SQLAlchemy keeps them in a set, whose order
+    varies between runs)."""
+    return [ddl(CreateIndex(index)) for table in MODELS.values()
+            for index in sorted(table.indexes, key=lambda index: index.name)]
+
+
+def create_indexes(path):
+    """Every index of models.py, made over the finished tables of the file at path in one transaction, by
+    a connection of its own: the caller closes its own first and opens the file again after, since the
+    connection may be of another copy of SQLite, one whose sorts spill to a temporary file
+    (sqlitelib.sorting_library: with pysqlite3's, the sorts grew the build's memory with the corpus)."""
+    library = sorting_library()
+    connection = library.connect(str(path), isolation_level=None)
+    try:
+        connection.executescript(FAST_SCRATCH)
+        connection.execute("BEGIN")
+        for statement in index_statements():
+            connection.execute(statement)
+        connection.execute("COMMIT")
+    except library.Error as error:  # in this library's classes, whichever copy of SQLite raised it
+        raise sqlite3.OperationalError(f"creating the indexes of {path}: {error}") from None
+    finally:
+        connection.close()
 
 
 def insert_rows(database, name, rows, into=None):
